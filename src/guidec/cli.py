@@ -1,0 +1,99 @@
+"""The command line: ``main(argv)`` -> ``run(args, stdout, stderr)``, testable without a subprocess.
+
+Subcommands are generated from the modules of :mod:`guidec.commands`: each module defines
+``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args, out, err) -> int``.
+Exit codes everywhere: 0 clean, 1 findings at or above ``--fail-on``, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from guidec import __version__
+from guidec.diagnostics import GuidecError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _commands() -> list:
+    import guidec.commands as pkg
+
+    mods = [importlib.import_module(i.name)
+            for i in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
+            if not i.name.rsplit(".", 1)[1].startswith("_")]
+    return sorted((m for m in mods if hasattr(m, "NAME")), key=lambda m: (m.ORDER, m.NAME)
+                  if hasattr(m, "ORDER") else (50, m.NAME))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    parser = argparse.ArgumentParser(
+        prog="guidec",
+        description="Compile one versioned YAML annotation spec into playbooks, tool configs, "
+                    "schemas and validators.",
+    )
+    parser.add_argument("--version", action="version", version=f"guidec {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    table = {}
+    for mod in _commands():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
+                                                                         mod.HELP))
+        mod.add_arguments(p)
+        table[mod.NAME] = mod
+    return parser, table
+
+
+class _ArgError(Exception):
+    pass
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    parser, table = build_parser()
+
+    def error(message: str) -> None:  # argparse would sys.exit(2); keep control here
+        raise _ArgError(message)
+
+    parser.error = error  # type: ignore[method-assign]
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for p in getattr(action, "choices", {}).values():
+            p.error = error  # type: ignore[method-assign]
+    try:
+        args = parser.parse_args(list(argv))
+    except _ArgError as exc:
+        stderr.write(f"guidec: error: {exc}\n")
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(stdout)
+        return EXIT_ERROR
+    try:
+        return table[args.command].run(args, stdout, stderr)
+    except GuidecError as exc:
+        from guidec.report import Context, render
+
+        if exc.diagnostics:
+            stderr.write(render(exc.diagnostics, "human", Context(args.command)))
+        else:
+            stderr.write(f"guidec: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        stderr.write("guidec: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""One module per subcommand; :mod:`guidec.cli` discovers them.
+
+A command module defines ``NAME``, ``HELP``, optional ``ORDER`` (for ``--help``),
+``add_arguments(parser)`` and ``run(args, out, err) -> int``. Shared options live in
+:mod:`guidec.commands._common`.
+"""

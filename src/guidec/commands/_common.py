@@ -1,0 +1,73 @@
+"""Options and plumbing shared by commands: report formats, --fail-on, --select/--ignore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from guidec.codes import select_codes
+from guidec.diagnostics import Diagnostic, GuidecError, Severity
+from guidec.report import REPORTERS, Context, render
+
+
+def add_report_options(p: argparse.ArgumentParser, formats: Sequence[str] | None = None,
+                       fail_on_default: str = "error") -> None:
+    names = list(formats or REPORTERS)
+    p.add_argument("--format", choices=names, default="human",
+                   help="output format (default: human)")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
+                   default=fail_on_default,
+                   help=f"exit 1 when a finding has at least this severity (default: "
+                        f"{fail_on_default})")
+    p.add_argument("--select", action="append", metavar="CODES",
+                   help="only these codes, prefixes or rule names (comma-separated, repeatable)")
+    p.add_argument("--ignore", action="append", metavar="CODES",
+                   help="skip these codes, prefixes or rule names (comma-separated, repeatable)")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write the report to FILE instead of standard output")
+
+
+def filter_diags(diags: list[Diagnostic], args) -> list[Diagnostic]:
+    allowed = select_codes(args.select, args.ignore)
+    return [d for d in diags if allowed(d.code)]
+
+
+def exit_code(diags: Sequence[Diagnostic], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = Severity.parse(fail_on)
+    return 1 if any(d.severity >= threshold for d in diags) else 0
+
+
+def report(diags: list[Diagnostic], args, out: TextIO, ctx: Context) -> int:
+    """Render findings in ``--format`` to ``--output`` or ``out``; return the exit code."""
+    ctx.color = args.format == "human" and not args.output and _isatty(out)
+    text = render(diags, args.format, ctx)
+    if args.output:
+        from guidec.writer import write_atomic
+
+        write_atomic(args.output, text.encode("utf-8"))
+    else:
+        out.write(text)
+    return exit_code(diags, args.fail_on)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty() and stream is sys.stdout
+    except (AttributeError, ValueError):
+        return False
+
+
+def load_project_or_findings(path: str):
+    """``(project, [])`` or ``(None, diagnostics)``; raises GuidecError if unreadable."""
+    from guidec.view import load_project
+
+    try:
+        return load_project(path), []
+    except GuidecError as exc:
+        if not exc.diagnostics or any(d.code == "Y001" for d in exc.diagnostics):
+            raise
+        return None, exc.diagnostics

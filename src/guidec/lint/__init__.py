@@ -1,0 +1,62 @@
+"""``guidec check``: semantic lint rules over a loaded and resolved spec.
+
+Each rule is a generator ``fn(project) -> Iterable[Diagnostic]`` registered with
+:func:`lint_rule`, which also enters its code, name, severity and docs in the shared code table
+(:mod:`guidec.codes`). Rules yield diagnostics with a *data path*; :func:`run_lint` turns paths
+into ``file:line:col`` through the spec's source map. Rules live in the modules of this package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+
+from guidec.codes import Code, register
+from guidec.diagnostics import Diagnostic, Severity
+from guidec.view import Project
+
+LintFn = Callable[[Project], Iterable[Diagnostic]]
+LINT_RULES: list[tuple[Code, LintFn]] = []
+
+
+def lint_rule(code: str, name: str, severity: Severity, summary: str, why: str = "",
+              example: str = "") -> Callable[[LintFn], LintFn]:
+    """Register a lint rule. Inside, call the returned code object via ``fn.code(...)``."""
+    entry = register(code, name, severity, summary, why=why, example=example)
+
+    def deco(fn: LintFn) -> LintFn:
+        fn.code = entry  # type: ignore[attr-defined]
+        LINT_RULES.append((entry, fn))
+        return fn
+
+    return deco
+
+
+def _load_rules() -> None:
+    for info in pkgutil.iter_modules(__path__, __name__ + "."):
+        importlib.import_module(info.name)
+
+
+def run_lint(project: Project, allowed: Callable[[str], bool] | None = None) -> list[Diagnostic]:
+    _load_rules()
+    overrides = project.spec.severity_overrides
+    out: list[Diagnostic] = []
+    source = project.loaded.source
+    for entry, fn in sorted(LINT_RULES, key=lambda r: r[0].code):
+        if allowed is not None and not allowed(entry.code):
+            continue
+        if overrides.get(entry.code) == "off" or overrides.get(entry.name) == "off":
+            continue
+        grade = overrides.get(entry.code) or overrides.get(entry.name)
+        for d in fn(project):
+            d = source.place(d, prefer_key=d.extra.get("at_key", False))
+            if grade:
+                from dataclasses import replace
+
+                d = replace(d, severity=Severity.parse(grade))
+            out.append(d)
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+_load_rules()

@@ -1,0 +1,357 @@
+"""Load a spec: YAML with positions, includes confined to the spec's folder, pydantic validation.
+
+``load_spec(path)`` returns a :class:`LoadedSpec` (the validated :class:`Spec` plus a
+:class:`SourceMap` that turns any data path into ``file:line:col``) or raises
+:class:`GuidecError` whose diagnostics name every problem found, each with its place.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ValidationError
+
+from guidec.codes import register
+from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity, did_you_mean
+from guidec.source import Positions, YamlDoc, load_yaml
+from guidec.spec.model import SPEC_FORMAT, Fragment, Spec
+
+Y008 = register("Y008", "include-outside-folder", Severity.ERROR,
+                "An include path leaves the spec's folder (absolute, '..', or a link out).",
+                why="A spec may be compiled on CI from an untrusted branch; includes must not "
+                    "read arbitrary files of the machine.",
+                example="include: [../../etc/passwd]")
+Y009 = register("Y009", "include-cycle", Severity.ERROR,
+                "Includes form a cycle (a file includes itself, directly or through others).",
+                example="# a.yaml\ninclude: [b.yaml]\n# b.yaml\ninclude: [a.yaml]")
+Y010 = register("Y010", "include-conflict", Severity.ERROR,
+                "An included file defines an attribute or keypoint schema that is already defined.",
+                why="Two definitions of one name would make the result depend on include order.",
+                example="attributes: {occlusion: ...}\ninclude: [common.yaml]  # also defines occlusion")
+S001 = register("S001", "unknown-key", Severity.ERROR,
+                "A key the spec language does not know (often a typo).",
+                example="classes:\n  - id: 1\n    name: car\n    colour: '#ff0000'  # color")
+S002 = register("S002", "missing-key", Severity.ERROR, "A required key is missing.",
+                example="classes:\n  - name: car   # id is required")
+S003 = register("S003", "invalid-value", Severity.ERROR,
+                "A value has the wrong type or is outside what the key allows.",
+                example="classes:\n  - id: one\n    name: car")
+S004 = register("S004", "unsupported-format", Severity.ERROR,
+                "The spec's format version (`guidec:`) is missing or newer than this guidec reads.",
+                why="Old specs keep loading through upgrades; a newer spec needs a newer guidec.",
+                example="guidec: 7")
+
+MAX_INCLUDES = 256
+
+
+@dataclass
+class _Segment:
+    prefix: Path  # where the included data sits in the merged tree
+    file: str
+    origin: Path  # the same data's path inside its own file
+    positions: Positions
+
+
+@dataclass
+class SourceMap:
+    """Maps paths of the merged spec tree to ``(file, line, col)``."""
+
+    root_file: str
+    segments: list[_Segment] = field(default_factory=list)
+
+    def locate(self, path: Path, prefer_key: bool = False) -> tuple[str, int | None, int | None]:
+        best = None
+        for seg in self.segments:
+            n = len(seg.prefix)
+            if tuple(path[:n]) == seg.prefix and (best is None or n > len(best.prefix)):
+                best = seg
+        if best is None:
+            return self.root_file, None, None
+        local = best.origin + tuple(path[len(best.prefix):])
+        pos = best.positions.find(local, prefer_key=prefer_key)
+        if pos is None:
+            return best.file, None, None
+        return best.file, pos[0], pos[1]
+
+    def place(self, diag: Diagnostic, prefer_key: bool = False) -> Diagnostic:
+        """Fill in file, line and column of a diagnostic from its path."""
+        if diag.line is not None:
+            return diag
+        file, line, col = self.locate(diag.path, prefer_key=prefer_key)
+        from dataclasses import replace
+
+        return replace(diag, file=diag.file or file, line=line, col=col)
+
+
+@dataclass
+class LoadedSpec:
+    spec: Spec
+    source: SourceMap
+    path: str  # the spec file as given
+    folder: str  # its folder: includes and example images are relative to it
+    raw: dict  # the merged plain data (for linters that need what the model normalized away)
+
+
+def load_spec(path: str, *, display: str | None = None) -> LoadedSpec:
+    """Load, merge includes and validate a spec file."""
+    shown = display or path
+    folder = os.path.dirname(os.path.abspath(path))
+    doc = load_yaml(path, display=shown)
+    smap = SourceMap(shown, [_Segment((), shown, (), doc.positions)])
+    if not isinstance(doc.data, dict):
+        from guidec.source import Y007
+
+        d = Y007("the top of a spec is a mapping (guidec:, project:, classes: ...)", file=shown)
+        raise GuidecError(f"{shown}: not a mapping", [smap.place(d)])
+    data = dict(doc.data)
+    diags: list[Diagnostic] = []
+    _merge_includes(data, doc, folder, smap, diags, stack=[os.path.realpath(path)])
+    _check_format(data, smap, diags)
+    if diags:
+        raise GuidecError(f"{shown}: {diags[0].message}", diags)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        diags = pydantic_diagnostics(exc, data, smap, Spec)
+        raise GuidecError(f"{shown}: {len(diags)} problem(s) in the spec", diags) from None
+    return LoadedSpec(spec, smap, shown, folder, data)
+
+
+def load_spec_text(text: str, *, display: str = "<spec>", folder: str | None = None) -> LoadedSpec:
+    """Load a spec from a string (tests, editors); includes resolve against ``folder``."""
+    folder = os.path.abspath(folder or os.getcwd())
+    doc = load_yaml(display, display=display, text=text)
+    smap = SourceMap(display, [_Segment((), display, (), doc.positions)])
+    if not isinstance(doc.data, dict):
+        from guidec.source import Y007
+
+        raise GuidecError("not a mapping", [smap.place(
+            Y007("the top of a spec is a mapping", file=display))])
+    data = dict(doc.data)
+    diags: list[Diagnostic] = []
+    _merge_includes(data, doc, folder, smap, diags, stack=[os.path.join(folder, display)])
+    _check_format(data, smap, diags)
+    if diags:
+        raise GuidecError(diags[0].message, diags)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        raise GuidecError("invalid spec", pydantic_diagnostics(exc, data, smap, Spec)) from None
+    return LoadedSpec(spec, smap, display, folder, data)
+
+
+# --------------------------------------------------------------------------- includes
+def _merge_includes(data: dict, doc: YamlDoc, folder: str, smap: SourceMap,
+                    diags: list[Diagnostic], stack: list[str], prefix_file: Path = ()) -> None:
+    includes = data.get("include") or []
+    if not isinstance(includes, list):
+        return  # the model reports the wrong type
+    real_folder = os.path.realpath(folder)
+    for i, rel in enumerate(includes):
+        where = (*prefix_file, "include", i)
+        if not isinstance(rel, str) or not rel.strip():
+            continue  # the model reports the wrong type
+        d = _confine(rel, real_folder)
+        if isinstance(d, str):
+            diags.append(smap.place(Y008(d, path=where)))
+            continue
+        (target,) = d
+        if target in stack:
+            chain = " -> ".join(os.path.basename(s) for s in [*stack, target])
+            diags.append(smap.place(Y009(f"include cycle: {chain}", path=where)))
+            continue
+        if len(stack) + len(smap.segments) > MAX_INCLUDES:
+            diags.append(smap.place(Y009(f"more than {MAX_INCLUDES} includes", path=where)))
+            return
+        shown = os.path.relpath(target, os.path.dirname(stack[0])) if stack else rel
+        try:
+            inc = load_yaml(target, display=shown)
+        except GuidecError as exc:
+            for e in exc.diagnostics:
+                diags.append(e)
+            if not exc.diagnostics or exc.diagnostics[0].code == "Y001":
+                diags.append(smap.place(Y008(f"included file {rel!r} cannot be read",
+                                             path=where, severity=Severity.ERROR)))
+            continue
+        if inc.data is None:
+            continue
+        if not isinstance(inc.data, dict):
+            from guidec.source import Y007
+
+            diags.append(Y007("an included file is a mapping (attributes:, classes:, ...)",
+                              file=shown).with_position(1, 1))
+            continue
+        # Validate the fragment's shape on its own so errors point into the included file.
+        frag_map = SourceMap(shown, [_Segment((), shown, (), inc.positions)])
+        try:
+            Fragment.model_validate(inc.data)
+        except ValidationError as exc:
+            diags.extend(pydantic_diagnostics(exc, inc.data, frag_map, Fragment))
+            continue
+        # nested includes first, relative to the same spec folder
+        nested = dict(inc.data)
+        _merge_includes(nested, inc, folder, frag_map, diags, [*stack, target])
+        smap.segments.extend(s for s in frag_map.segments[1:])
+        for key in ("attributes", "keypoint_schemas"):
+            for name, value in (nested.get(key) or {}).items():
+                existing = data.setdefault(key, {})
+                if not isinstance(existing, dict):
+                    continue
+                if name in existing:
+                    diags.append(Diagnostic(
+                        "Y010", Severity.ERROR,
+                        f"{key[:-1].replace('_', ' ')} {name!r} is defined in {smap.root_file} "
+                        f"and again in {shown}", file=shown,
+                    ).with_position(*(inc.positions.find((key, name), prefer_key=True) or (1, 1))))
+                    continue
+                existing[name] = value
+                smap.segments.append(_Segment((key, name), shown, (key, name), inc.positions))
+        for key in ("classes", "rules"):
+            items = nested.get(key) or []
+            existing = data.setdefault(key, [])
+            if not isinstance(existing, list):
+                continue
+            for j, item in enumerate(items):
+                smap.segments.append(_Segment((key, len(existing)), shown, (key, j),
+                                              inc.positions))
+                existing.append(item)
+
+
+def _confine(rel: str, real_folder: str) -> str | tuple[str]:
+    """``(real path,)`` of an include inside the folder, or a message why it is refused."""
+    if os.path.isabs(rel) or rel.startswith(("~", "\\")) or ":" in rel.split("/")[0]:
+        return f"include {rel!r} is absolute; includes are relative to the spec's folder"
+    target = os.path.realpath(os.path.join(real_folder, rel))
+    if os.path.commonpath([target, real_folder]) != real_folder:
+        return f"include {rel!r} leaves the spec's folder"
+    return (target,)
+
+
+def _check_format(data: dict, smap: SourceMap, diags: list[Diagnostic]) -> None:
+    fmt = data.get("guidec")
+    if fmt is None:
+        diags.append(smap.place(S004(
+            f"the spec has no format version; add `guidec: {SPEC_FORMAT}` at the top",
+            path=())))
+        return
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        diags.append(smap.place(S004(f"`guidec:` is the spec format version, a whole number "
+                                     f"(this guidec reads 1 to {SPEC_FORMAT}); got {fmt!r}",
+                                     path=("guidec",))))
+    elif fmt > SPEC_FORMAT:
+        diags.append(smap.place(S004(
+            f"the spec is written for format {fmt}; this guidec reads up to {SPEC_FORMAT}: "
+            "upgrade guidec", path=("guidec",))))
+    else:
+        for upgrade in UPGRADES.get(fmt, ()):
+            upgrade(data)
+
+
+# Upgrades from older spec formats, applied in place before validation:
+# {format: [callables]}. Format 1 is the first; none exist yet.
+UPGRADES: dict[int, list] = {}
+
+
+# --------------------------------------------------------------------------- pydantic errors
+def pydantic_diagnostics(exc: ValidationError, data, smap: SourceMap,
+                         model: type[BaseModel]) -> list[Diagnostic]:
+    out: dict[tuple, Diagnostic] = {}
+    for err in exc.errors(include_url=False):
+        path, tail_missing = _data_path(err["loc"], data)
+        etype = err["type"]
+        if etype == "extra_forbidden":
+            key = path[-1] if path else "?"
+            allowed = _allowed_keys(model, path[:-1], data)
+            hint = did_you_mean(str(key), allowed) if allowed else None
+            msg = f"unknown key {key!r}"
+            if hint:
+                msg += f" (did you mean {hint!r}?)"
+            elif allowed:
+                msg += f"; expected one of: {', '.join(sorted(allowed))}"
+            d = S001(msg, path=path)
+            d = smap.place(d, prefer_key=True)
+        elif etype == "missing":
+            key = err["loc"][-1]
+            d = smap.place(S002(f"missing required key {key!r}", path=path))
+        else:
+            where = ".".join(str(p) for p in path) or "spec"
+            d = smap.place(S003(f"{where}: {_message(err)}", path=path),
+                           prefer_key=tail_missing)
+        out.setdefault((d.file, d.line, d.col, d.code, d.message), d)
+    return sorted(out.values(), key=Diagnostic.sort_key)
+
+
+def _message(err: dict) -> str:
+    msg = err.get("msg", "invalid value")
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    inp = err.get("input")
+    if err["type"] in ("literal_error", "enum") or "pattern" in err["type"]:
+        shown = repr(inp)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{msg} (got {shown})"
+    return msg
+
+
+def _data_path(loc: tuple, data) -> tuple[Path, bool]:
+    """Drop pydantic's union/validator tags from ``loc``; keep what indexes the data."""
+    path: list = []
+    cur = data
+    for i, part in enumerate(loc):
+        if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
+            path.append(part)
+            cur = cur[part]
+        elif i == len(loc) - 1 and isinstance(part, str | int) and isinstance(cur, dict):
+            path.append(part)  # a missing or unknown key at the end
+            return tuple(path), True
+        # otherwise: a union member name or a validator tag; skip it
+    return tuple(path), False
+
+
+def _allowed_keys(model: type[BaseModel], path: Path, data) -> list[str]:
+    tp: object = model
+    for part in path:
+        tp = _step(tp, part)
+        if tp is None:
+            return []
+    tp = _model_of(tp)
+    if tp is None:
+        return []
+    return [f.alias or name for name, f in tp.model_fields.items()]
+
+
+def _model_of(tp) -> type[BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        m = _model_of(arg)
+        if m is not None:
+            return m
+    return None
+
+
+def _step(tp, part):
+    m = _model_of(tp) if not (isinstance(tp, type) and issubclass(tp, BaseModel)) else tp
+    origin = typing.get_origin(tp)
+    if isinstance(part, str) and m is not None and origin is not dict:
+        for name, f in m.model_fields.items():
+            if part in (name, f.alias):
+                return f.annotation
+        return None
+    # list index or dict key: descend into the item type
+    cands = [tp]
+    while cands:
+        t = cands.pop()
+        o = typing.get_origin(t)
+        args = typing.get_args(t)
+        if o in (list, tuple) and args:
+            return args[0]
+        if o is dict and len(args) == 2:
+            return args[1]
+        if o in (typing.Union, types.UnionType) or o is typing.Annotated:
+            cands.extend(args)
+    return None

@@ -1,0 +1,435 @@
+"""The spec language, as pydantic models (``extra="forbid"``: an unknown key is an error).
+
+These models describe what a spec file *says*; :mod:`guidec.view` resolves it (hierarchy,
+inheritance, references, defaults) into the project every target and rule reads.
+The JSON Schema of this module is what ``guidec schema`` writes for editors.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SPEC_FORMAT = 1  # the newest spec format this guidec reads
+
+SEMVER_RE = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+
+# Identifiers used as keys in tools (Label Studio control names, CVAT attribute names, ...).
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", min_length=1, max_length=64),
+]
+# Class names may carry spaces and punctuation (real taxonomies do: "Truck w/Box").
+ClassName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Color = Annotated[str, StringConstraints(pattern=r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")]
+
+ShapeKind = Literal[
+    "box", "rotated_box", "polygon", "mask", "polyline", "points", "keypoints", "text_region"
+]
+SHAPE_KINDS: tuple[str, ...] = ShapeKind.__args__  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- project
+class Project(Strict):
+    id: Identifier = Field(description="Stable machine id of the labeling program.")
+    title: str = Field(min_length=1, max_length=200)
+    version: str = Field(description="Semantic version of this taxonomy, e.g. 2.1.0.")
+    summary: str = Field("", description="One paragraph: what is labeled and why (Markdown).")
+    description: str = Field("", description="Longer introduction for the playbook (Markdown).")
+    owners: list[str] = Field(default_factory=list)
+    license: str | None = None
+
+
+# --------------------------------------------------------------------------- media
+class Tiling(Strict):
+    """Large images (aerial mosaics, slides) labeled as tiles."""
+
+    tile_size: tuple[int, int] = Field(description="[width, height] of a tile in pixels.")
+    overlap: int = Field(0, ge=0, description="Overlap between neighbouring tiles in pixels.")
+    coordinates: Literal["mosaic", "tile"] = Field(
+        "mosaic", description="Whether deliveries use mosaic or per-tile pixel coordinates."
+    )
+
+
+class Media(Strict):
+    formats: list[Literal["jpeg", "png", "tiff", "webp", "bmp", "dicom"]] = Field(
+        default_factory=lambda: ["jpeg", "png"]
+    )
+    labeling_resolution: Literal["original", "proxy"] = "original"
+    proxy_max_side: int | None = Field(
+        None, gt=0, description="Longest side of the proxies labeling happens on."
+    )
+    coordinates: Literal["pixels", "normalized"] = Field(
+        "pixels", description="Coordinate space of deliveries: pixels of the original image, or 0-1."
+    )
+    min_image_size: tuple[int, int] | None = Field(None, description="[width, height] minimum.")
+    max_image_size: tuple[int, int] | None = Field(None, description="[width, height] maximum.")
+    image_sizes: list[tuple[int, int]] = Field(
+        default_factory=list, description="Expected [width, height] sizes; empty = any."
+    )
+    tiling: Tiling | None = None
+    color: Literal["rgb", "grayscale", "multispectral"] = "rgb"
+
+
+# --------------------------------------------------------------------------- attributes
+AttrType = Literal["enum", "bool", "integer", "number", "text"]
+
+
+class Attribute(Strict):
+    type: AttrType
+    title: str | None = None
+    description: str = ""
+    required: bool = False
+    default: Any = None
+    # enum
+    values: dict[str, str] | list[str] | None = Field(
+        None, description="enum: allowed values, as a list or as {value: description}."
+    )
+    multiple: bool = Field(False, description="enum: several values may be chosen.")
+    # integer / number
+    min: float | None = None
+    max: float | None = None
+    step: float | None = Field(None, gt=0)
+    # text
+    pattern: str | None = Field(None, description="text: regular expression the value matches.")
+    min_length: int | None = Field(None, ge=0)
+    max_length: int | None = Field(None, ge=1)
+    # scope and conditions
+    scope: Literal["object", "image"] = Field(
+        "object", description="object: per annotation; image: once per image (weather, ...)."
+    )
+    when: dict[str, Any] | None = Field(
+        None,
+        description="Applies only when another attribute has one of the given values, "
+        "e.g. {occlusion: [partial, heavy]}.",
+    )
+    mutable: bool = Field(False, description="May change between video frames (CVAT).")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _by_type(self) -> Attribute:
+        t = self.type
+        if t == "enum":
+            if not self.values:
+                raise ValueError("an enum attribute needs non-empty 'values'")
+        elif self.values is not None:
+            raise ValueError(f"'values' is only for enum attributes, not {t}")
+        if self.multiple and t != "enum":
+            raise ValueError("'multiple' is only for enum attributes")
+        if t not in ("integer", "number") and (
+            self.min is not None or self.max is not None or self.step is not None
+        ):
+            raise ValueError(f"'min', 'max' and 'step' are for integer and number, not {t}")
+        if t != "text" and (
+            self.pattern is not None or self.min_length is not None or self.max_length is not None
+        ):
+            raise ValueError(f"'pattern', 'min_length' and 'max_length' are for text, not {t}")
+        return self
+
+    @property
+    def value_names(self) -> list[str]:
+        if self.values is None:
+            return []
+        return list(self.values) if isinstance(self.values, dict) else list(self.values)
+
+
+# --------------------------------------------------------------------------- keypoints
+class KeypointSchema(Strict):
+    points: list[Identifier] = Field(min_length=1)
+    skeleton: list[tuple[str, str]] = Field(default_factory=list)
+    flip: list[tuple[str, str]] = Field(
+        default_factory=list, description="Left/right pairs swapped by a horizontal flip."
+    )
+    visibility: Literal["coco", "binary", "none"] = Field(
+        "coco",
+        description="coco: 0 not labeled, 1 labeled but hidden, 2 visible; "
+        "binary: 0 hidden, 1 visible; none: no flag.",
+    )
+    sigmas: list[float] | None = Field(None, description="Per-point OKS sigmas (COCO).")
+    description: str = ""
+
+
+# --------------------------------------------------------------------------- OCR
+class TextRegion(Strict):
+    transcription: Literal["required", "optional", "none"] = "required"
+    pattern: str | None = None
+    alphabet: str | None = Field(None, description="Every character a transcription may use.")
+    language: str | None = Field(None, description="BCP 47 tag, e.g. en, de-CH.")
+    max_length: int | None = Field(None, ge=1)
+    illegible: str | None = Field(
+        "###", description="Transcription that marks an illegible region ('###' in ICDAR)."
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from None
+        return v
+
+
+# --------------------------------------------------------------------------- examples
+class ExampleShape(Strict):
+    """One shape drawn on an example image; exactly one geometry key."""
+
+    class_: str = Field(alias="class")
+    box: tuple[float, float, float, float] | None = Field(None, description="[x, y, w, h]")
+    rotated_box: tuple[float, float, float, float, float] | None = Field(
+        None, description="[cx, cy, w, h, angle_degrees]"
+    )
+    polygon: list[tuple[float, float]] | None = None
+    polyline: list[tuple[float, float]] | None = None
+    points: list[tuple[float, float]] | None = None
+    keypoints: list[tuple[float, float, int] | None] | None = Field(
+        None, description="[x, y, visibility] per point of the class's schema, or null."
+    )
+    text: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_geometry(self) -> ExampleShape:
+        kinds = [k for k in ("box", "rotated_box", "polygon", "polyline", "points")
+                 if getattr(self, k) is not None]
+        if len(kinds) > 1:
+            raise ValueError(f"a shape has one geometry, found {', '.join(kinds)}")
+        if not kinds and self.keypoints is None:
+            raise ValueError("a shape needs a geometry: box, rotated_box, polygon, "
+                             "polyline, points or keypoints")
+        return self
+
+    @property
+    def geometry(self) -> str:
+        for k in ("box", "rotated_box", "polygon", "polyline", "points"):
+            if getattr(self, k) is not None:
+                return k
+        return "keypoints"
+
+
+class Example(Strict):
+    image: str = Field(description="Path relative to the spec's folder.")
+    verdict: Literal["good", "bad"]
+    caption: str = ""
+    shapes: list[ExampleShape] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- classes
+class Class(Strict):
+    id: int = Field(ge=0, description="Stable numeric id; never reused once retired.")
+    name: ClassName
+    title: str | None = None
+    color: Color | None = None
+    hotkey: str | None = Field(None, min_length=1, max_length=16)
+    shapes: list[ShapeKind] | None = Field(
+        None, description="Allowed shapes; inherited from the parent when absent."
+    )
+    attributes: list[str] | None = Field(
+        None, description="Names of attributes (from 'attributes') this class carries, "
+        "in addition to its parent's."
+    )
+    keypoints: str | None = Field(None, description="Name of a keypoint schema.")
+    text_region: TextRegion | None = None
+    definition: str = ""
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+    aliases: list[str] = Field(
+        default_factory=list, description="Former or alternative names (declared renames)."
+    )
+    instances: bool = Field(True, description="false for 'stuff' (sky, road) in semantic labels.")
+    ignore_in_eval: bool = False
+    train_id: int | None = Field(None, ge=0, le=255, description="255 = ignore (Cityscapes).")
+    category: str | None = Field(None, description="A grouping label (supercategory).")
+    deprecated: bool = False
+    replaced_by: str | list[str] | None = Field(
+        None, description="Where labels of this deprecated class go: one class "
+        "(rename or merge) or several (split)."
+    )
+    since: str | None = Field(None, description="Spec version that introduced or deprecated it.")
+    experimental: bool = False
+    children: list[Class] = Field(default_factory=list)
+
+    @property
+    def replacements(self) -> list[str]:
+        if self.replaced_by is None:
+            return []
+        return [self.replaced_by] if isinstance(self.replaced_by, str) else list(self.replaced_by)
+
+
+# --------------------------------------------------------------------------- rules
+class Check(Strict):
+    """A machine-checkable rule, from a fixed vocabulary; combine keys to narrow it."""
+
+    min_box_side: float | None = Field(None, ge=0, description="Both box sides >= this (px).")
+    max_box_side: float | None = Field(None, gt=0)
+    min_area: float | None = Field(None, ge=0, description="Shape area >= this (px^2).")
+    max_area: float | None = Field(None, gt=0)
+    min_aspect_ratio: float | None = Field(None, gt=0, description="width / height >= this.")
+    max_aspect_ratio: float | None = Field(None, gt=0)
+    min_vertices: int | None = Field(None, ge=3)
+    max_vertices: int | None = Field(None, ge=3)
+    inside: str | None = Field(None, description="Lies inside an instance of this class.")
+    tolerance_px: float | None = Field(None, ge=0, description="Slack for 'inside'.")
+    max_iou_same_class: float | None = Field(None, gt=0, le=1)
+    max_per_image: int | None = Field(None, ge=0)
+    min_per_image: int | None = Field(None, ge=0)
+    keypoints_inside_box: bool | None = None
+    min_visible_keypoints: int | None = Field(None, ge=0)
+    attribute: str | None = Field(None, description="With 'in' or 'not_in': allowed values.")
+    in_: list[Any] | None = Field(None, alias="in")
+    not_in: list[Any] | None = None
+    text_pattern: str | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Check:
+        if not self.model_dump(exclude_none=True):
+            raise ValueError("a check needs at least one condition")
+        if (self.in_ is not None or self.not_in is not None) and self.attribute is None:
+            raise ValueError("'in' and 'not_in' need 'attribute'")
+        if self.attribute is not None and self.in_ is None and self.not_in is None:
+            raise ValueError("'attribute' needs 'in' or 'not_in'")
+        if self.tolerance_px is not None and self.inside is None:
+            raise ValueError("'tolerance_px' goes with 'inside'")
+        if self.text_pattern is not None:
+            try:
+                re.compile(self.text_pattern)
+            except re.error as exc:
+                raise ValueError(f"text_pattern does not compile: {exc}") from None
+        return self
+
+
+class Rule(Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    applies_to: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Class names ('*' = every class); a parent covers its children.",
+    )
+    guideline: str = Field("", description="Markdown prose for annotators.")
+    examples: list[Example] = Field(default_factory=list)
+    check: Check | None = None
+    severity: Literal["error", "warning", "info"] = "error"
+    review: Literal["annotator", "reviewer", "specialist"] = Field(
+        "annotator", description="Who applies the rule; 'specialist' needs domain review."
+    )
+
+
+# --------------------------------------------------------------------------- QA
+class Agreement(Strict):
+    box_iou: float | None = Field(None, ge=0, le=1)
+    polygon_iou: float | None = Field(None, ge=0, le=1)
+    mask_iou: float | None = Field(None, ge=0, le=1)
+    mask_boundary_f: float | None = Field(None, ge=0, le=1)
+    keypoint_oks: float | None = Field(None, ge=0, le=1)
+    text_cer: float | None = Field(None, ge=0, le=1, description="Max character error rate.")
+    attribute_accuracy: float | None = Field(None, ge=0, le=1)
+
+
+class GoldenSet(Strict):
+    min_accuracy: float = Field(ge=0, le=1)
+    size: int | None = Field(None, ge=1)
+
+
+class Audit(Strict):
+    sample_rate: float = Field(ge=0, le=1)
+    min_sample: int | None = Field(None, ge=0)
+
+
+class QA(Strict):
+    agreement: Agreement = Field(default_factory=Agreement)
+    golden_set: GoldenSet | None = None
+    audit: Audit | None = None
+    max_error_rates: dict[str, float] = Field(
+        default_factory=dict, description="Error type -> maximum rate (0-1)."
+    )
+    error_types: dict[str, str] = Field(
+        default_factory=dict, description="Project-specific error types -> one-line definition."
+    )
+    reviewers: int | None = Field(None, ge=0, description="Review passes per item.")
+
+
+# --------------------------------------------------------------------------- exports / splits
+ExportFormat = Literal[
+    "coco", "yolo", "pascal_voc", "label_studio", "cvat", "semantic_mask", "panoptic"
+]
+
+
+class Export(Strict):
+    format: ExportFormat
+    variant: str | None = Field(None, description="yolo: detect | segment | pose | obb; "
+                                "coco: instances | keypoints | panoptic.")
+
+
+class Splits(Strict):
+    names: list[Identifier] = Field(min_length=1)
+    group_by: str | None = Field(None, description="Metadata key that must not cross splits.")
+    ratios: dict[str, float] | None = None
+
+
+class Retired(Strict):
+    """Ids and names that must never be used again (removed in an earlier version)."""
+
+    ids: list[int] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- spec
+class Spec(Strict):
+    guidec: int = Field(description="Spec format version.")
+    project: Project
+    include: list[str] = Field(default_factory=list, description="Files merged into this spec.")
+    media: Media = Field(default_factory=Media)
+    attributes: dict[Identifier, Attribute] = Field(default_factory=dict)
+    keypoint_schemas: dict[Identifier, KeypointSchema] = Field(default_factory=dict)
+    classes: list[Class] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    qa: QA = Field(default_factory=QA)
+    exports: list[ExportFormat | Export] = Field(default_factory=list)
+    splits: Splits | None = None
+    retired: Retired = Field(default_factory=Retired)
+    severity_overrides: dict[str, Literal["error", "warning", "info", "off"]] = Field(
+        default_factory=dict,
+        description="Re-grade validation rules for this program: {V301: warning, L401: off}.",
+    )
+
+    @property
+    def export_list(self) -> list[Export]:
+        return [e if isinstance(e, Export) else Export(format=e) for e in self.exports]
+
+
+class Fragment(Strict):
+    """What an included file may contain: shared parts, merged into the including spec."""
+
+    attributes: dict[Identifier, Attribute] = Field(default_factory=dict)
+    keypoint_schemas: dict[Identifier, KeypointSchema] = Field(default_factory=dict)
+    classes: list[Class] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=list)

@@ -1,0 +1,284 @@
+"""The one columnar annotation table every delivery reader produces and every rule reads.
+
+No rule knows which file format the labels came from. Columns are numpy arrays, one row per
+annotation; ragged geometry is stored as values plus offsets:
+
+* polygons / polylines / points: ``vertices`` (V, 2) float64, ``ring_offsets`` (R+1) into
+  vertices, ``ann_ring_offsets`` (N+1) into rings. A polygon annotation with several parts has
+  several rings; a box has none.
+* keypoints: ``kp`` (K, 3) float64 (x, y, visibility), ``kp_offsets`` (N+1) into ``kp``.
+
+Coordinates are absolute pixels of the delivered image, x right, y down, origin at the
+top-left corner of the top-left pixel (COCO convention). Readers convert (VOC's 1-based
+inclusive boxes, YOLO and Label Studio normalized/percent values) so rules never need to.
+
+A row's source location is its file (index into ``files``) plus either a line (XML, YOLO
+text) or an index that the file's ``pointer_format`` turns into a JSON pointer. Pointers are
+built only for rows that have findings.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+class Shape(enum.IntEnum):
+    BOX = 1
+    ROTATED_BOX = 2
+    POLYGON = 3
+    MASK = 4  # RLE or bitmap mask
+    POLYLINE = 5
+    POINTS = 6
+    KEYPOINTS = 7
+    ELLIPSE = 8
+    TAG = 9  # image-level label without geometry
+
+    @property
+    def spec_name(self) -> str:
+        """The name the spec language uses for this shape."""
+        return self.name.lower()
+
+
+MISSING = None  # value of an attribute cell that the delivery did not set
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str
+    format: str  # coco | yolo | voc | cvat | label_studio | mask
+    # e.g. "/annotations/{}" for COCO; None for line-addressed formats
+    pointer_format: str | None = None
+
+
+@dataclass(slots=True)
+class ImageTable:
+    """One row per image in the delivery."""
+
+    key: np.ndarray  # object: the delivery's image id (int or str)
+    file_name: np.ndarray  # object: str
+    width: np.ndarray  # float64, nan when unknown
+    height: np.ndarray  # float64, nan when unknown
+    src_file: np.ndarray  # int32 index into AnnotationTable.files
+    src_line: np.ndarray  # int32, -1 when unknown
+    src_index: np.ndarray  # int64 index for pointer_format, -1 when unknown
+    # image-level attributes (weather, ...): name -> object array, None where unset
+    attributes: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+
+@dataclass(slots=True)
+class AnnotationTable:
+    files: list[SourceFile]
+    images: ImageTable
+    # --- one row per annotation ---
+    ann_id: np.ndarray  # object: the delivery's annotation id (int/str) or None
+    image_index: np.ndarray  # int64 row in images, -1 when the referenced image is missing
+    label: np.ndarray  # object: class name as delivered (str), None when only label_id is known
+    label_id: np.ndarray  # int64 class id as delivered (COCO category_id, YOLO index), -1 if none
+    shape: np.ndarray  # int8 Shape
+    bbox: np.ndarray  # (N, 4) float64 x, y, w, h; nan when the annotation has no box
+    rotation: np.ndarray  # float64 degrees clockwise about the box centre; 0 when none
+    area: np.ndarray  # float64 area as declared by the delivery, nan when absent
+    iscrowd: np.ndarray  # bool
+    vertices: np.ndarray  # (V, 2) float64
+    ring_offsets: np.ndarray  # (R+1,) int64
+    ann_ring_offsets: np.ndarray  # (N+1,) int64
+    kp: np.ndarray  # (K, 3) float64
+    kp_offsets: np.ndarray  # (N+1,) int64
+    rle: np.ndarray  # object: None or {"counts": list[int] | str, "size": [h, w]}
+    text: np.ndarray  # object: transcription or None
+    attributes: dict[str, np.ndarray]  # name -> object array, None where unset
+    src_file: np.ndarray  # int32
+    src_line: np.ndarray  # int32, -1 when unknown
+    src_index: np.ndarray  # int64, -1 when unknown
+    # categories declared by the delivery itself (COCO categories, CVAT meta labels,
+    # YOLO data.yaml names): id -> {"name": ..., "keypoints": [...], ...}
+    declared_categories: dict[Any, dict] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ann_id)
+
+    # -- locations -------------------------------------------------------------
+    def location(self, row: int) -> tuple[str, int | None, str | None]:
+        """(file path, line or None, JSON pointer or None) of annotation ``row``."""
+        return _location(self.files, self.src_file[row], self.src_line[row], self.src_index[row])
+
+    def image_location(self, img: int) -> tuple[str, int | None, str | None]:
+        im = self.images
+        return _location(self.files, im.src_file[img], im.src_line[img], im.src_index[img])
+
+    # -- ragged access (for slow paths and tests; rules should stay vectorized) --
+    def rings_of(self, row: int) -> list[np.ndarray]:
+        r0, r1 = self.ann_ring_offsets[row], self.ann_ring_offsets[row + 1]
+        return [
+            self.vertices[self.ring_offsets[r] : self.ring_offsets[r + 1]] for r in range(r0, r1)
+        ]
+
+    def keypoints_of(self, row: int) -> np.ndarray:
+        return self.kp[self.kp_offsets[row] : self.kp_offsets[row + 1]]
+
+
+def _location(files, f, line, index) -> tuple[str, int | None, str | None]:
+    sf = files[int(f)]
+    line = int(line)
+    index = int(index)
+    pointer = sf.pointer_format.format(index) if sf.pointer_format and index >= 0 else None
+    return sf.path, (line if line >= 0 else None), pointer
+
+
+class TableBuilder:
+    """Row-by-row construction for readers of small or line-oriented formats.
+
+    Fast readers (COCO at train2017 scale) build the arrays directly instead.
+    """
+
+    def __init__(self) -> None:
+        self.files: list[SourceFile] = []
+        self._img: dict[str, list] = {k: [] for k in (
+            "key", "file_name", "width", "height", "src_file", "src_line", "src_index")}
+        self._img_attrs: dict[str, dict[int, Any]] = {}
+        self._img_index: dict[Any, int] = {}
+        self._a: dict[str, list] = {k: [] for k in (
+            "ann_id", "image_index", "label", "label_id", "shape", "bbox", "rotation", "area",
+            "iscrowd", "rle", "text", "src_file", "src_line", "src_index")}
+        self._attrs: dict[str, dict[int, Any]] = {}
+        self._vertices: list[tuple[float, float]] = []
+        self._ring_offsets: list[int] = [0]
+        self._ann_ring_offsets: list[int] = [0]
+        self._kp: list[tuple[float, float, float]] = []
+        self._kp_offsets: list[int] = [0]
+        self.declared_categories: dict[Any, dict] = {}
+
+    def add_file(self, path: str, fmt: str, pointer_format: str | None = None) -> int:
+        self.files.append(SourceFile(path, fmt, pointer_format))
+        return len(self.files) - 1
+
+    def add_image(self, key, file_name: str, width: float | None, height: float | None, *,
+                  src_file: int = 0, src_line: int = -1, src_index: int = -1,
+                  attributes: dict[str, Any] | None = None) -> int:
+        idx = len(self._img["key"])
+        i = self._img
+        i["key"].append(key)
+        i["file_name"].append(file_name)
+        i["width"].append(np.nan if width is None else float(width))
+        i["height"].append(np.nan if height is None else float(height))
+        i["src_file"].append(src_file)
+        i["src_line"].append(src_line)
+        i["src_index"].append(src_index)
+        for name, value in (attributes or {}).items():
+            self._img_attrs.setdefault(name, {})[idx] = value
+        self._img_index.setdefault(key, idx)
+        return idx
+
+    def image_index(self, key) -> int:
+        return self._img_index.get(key, -1)
+
+    def add_annotation(
+        self,
+        *,
+        image_index: int,
+        shape: Shape,
+        label: str | None = None,
+        label_id: int = -1,
+        ann_id=None,
+        bbox=None,
+        rotation: float = 0.0,
+        area: float | None = None,
+        iscrowd: bool = False,
+        rings=(),
+        keypoints=None,
+        rle=None,
+        text: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        src_file: int = 0,
+        src_line: int = -1,
+        src_index: int = -1,
+    ) -> int:
+        row = len(self._a["ann_id"])
+        a = self._a
+        a["ann_id"].append(ann_id)
+        a["image_index"].append(image_index)
+        a["label"].append(label)
+        a["label_id"].append(label_id)
+        a["shape"].append(int(shape))
+        a["bbox"].append(tuple(bbox) if bbox is not None else (np.nan,) * 4)
+        a["rotation"].append(float(rotation))
+        a["area"].append(np.nan if area is None else float(area))
+        a["iscrowd"].append(bool(iscrowd))
+        a["rle"].append(rle)
+        a["text"].append(text)
+        a["src_file"].append(src_file)
+        a["src_line"].append(src_line)
+        a["src_index"].append(src_index)
+        for ring in rings:
+            self._vertices.extend((float(x), float(y)) for x, y in ring)
+            self._ring_offsets.append(len(self._vertices))
+        self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+        if keypoints is not None:
+            self._kp.extend((float(x), float(y), float(v)) for x, y, v in keypoints)
+        self._kp_offsets.append(len(self._kp))
+        for name, value in (attributes or {}).items():
+            self._attrs.setdefault(name, {})[row] = value
+        return row
+
+    def build(self) -> AnnotationTable:
+        n = len(self._a["ann_id"])
+        m = len(self._img["key"])
+
+        def obj(values: list) -> np.ndarray:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+            return arr
+
+        def sparse(cols: dict[str, dict[int, Any]], size: int) -> dict[str, np.ndarray]:
+            out = {}
+            for name in sorted(cols):
+                arr = np.full(size, None, dtype=object)
+                for idx, value in cols[name].items():
+                    arr[idx] = value
+                out[name] = arr
+            return out
+
+        i = self._img
+        images = ImageTable(
+            key=obj(i["key"]),
+            file_name=obj(i["file_name"]),
+            width=np.asarray(i["width"], dtype=np.float64).reshape(m),
+            height=np.asarray(i["height"], dtype=np.float64).reshape(m),
+            src_file=np.asarray(i["src_file"], dtype=np.int32).reshape(m),
+            src_line=np.asarray(i["src_line"], dtype=np.int32).reshape(m),
+            src_index=np.asarray(i["src_index"], dtype=np.int64).reshape(m),
+            attributes=sparse(self._img_attrs, m),
+        )
+        a = self._a
+        return AnnotationTable(
+            files=list(self.files),
+            images=images,
+            ann_id=obj(a["ann_id"]),
+            image_index=np.asarray(a["image_index"], dtype=np.int64).reshape(n),
+            label=obj(a["label"]),
+            label_id=np.asarray(a["label_id"], dtype=np.int64).reshape(n),
+            shape=np.asarray(a["shape"], dtype=np.int8).reshape(n),
+            bbox=np.asarray(a["bbox"], dtype=np.float64).reshape(n, 4),
+            rotation=np.asarray(a["rotation"], dtype=np.float64).reshape(n),
+            area=np.asarray(a["area"], dtype=np.float64).reshape(n),
+            iscrowd=np.asarray(a["iscrowd"], dtype=bool).reshape(n),
+            vertices=np.asarray(self._vertices, dtype=np.float64).reshape(-1, 2),
+            ring_offsets=np.asarray(self._ring_offsets, dtype=np.int64),
+            ann_ring_offsets=np.asarray(self._ann_ring_offsets, dtype=np.int64),
+            kp=np.asarray(self._kp, dtype=np.float64).reshape(-1, 3),
+            kp_offsets=np.asarray(self._kp_offsets, dtype=np.int64),
+            rle=obj(a["rle"]),
+            text=obj(a["text"]),
+            attributes=sparse(self._attrs, n),
+            src_file=np.asarray(a["src_file"], dtype=np.int32).reshape(n),
+            src_line=np.asarray(a["src_line"], dtype=np.int32).reshape(n),
+            src_index=np.asarray(a["src_index"], dtype=np.int64).reshape(n),
+            declared_categories=dict(self.declared_categories),
+        )
