@@ -148,7 +148,9 @@ _GEOMETRY_SHAPES = {
            "allow, keypoints that do not match the schema, an attribute the class does not "
            "carry or an invalid attribute value, text on a class without a text region.",
            why="Examples teach annotators; an example that breaks the spec teaches the wrong "
-               "thing, and the playbook draws it as if it were right.",
+               "thing, and the playbook draws it as if it were right. Examples with verdict "
+               "`bad` may show a wrong geometry or value on purpose: only names, keypoint "
+               "counts and text are checked on them.",
            example="classes:\n  - id: 1\n    name: car\n    shapes: [box]\n    examples:\n"
                    "      - image: examples/a.png\n        verdict: good\n"
                    "        shapes: [{class: car, polygon: [[0, 0], [5, 0], [5, 5]]}]")
@@ -163,7 +165,8 @@ def example_shapes(project: Project):
                 continue  # L104
             at = (*ex.spec_path, "shapes", j)
             geom = s.geometry
-            if geom != "keypoints" or s.keypoints is not None:
+            good = ex.example.verdict == "good"
+            if good and (geom != "keypoints" or s.keypoints is not None):
                 kinds = [geom] + (["keypoints"] if s.keypoints is not None
                                   and geom != "keypoints" else [])
                 for kind in kinds:
@@ -187,7 +190,7 @@ def example_shapes(project: Project):
                         f"example sets attribute {key!r}, which {c.name!r} does not carry",
                         path=(*at, "attributes", key), at_key=True)
                     continue
-                problem = value_problem(a, value)
+                problem = value_problem(a, value) if good else None
                 if problem:
                     yield example_shapes.code(f"example attribute {key!r}: {problem}",
                                               path=(*at, "attributes", key))
