@@ -404,7 +404,7 @@ def _float_rows(values: list, width: int, field, path, report) -> np.ndarray:
     if n and set(map(type, values)) == {list}:
         lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
         if (lens == width).all():
-            flat = _doubles(chain.from_iterable(values))
+            flat = _doubles(list(chain.from_iterable(values)))
             if flat is not None:
                 arr = flat.reshape(n, width)
     elif not n:
