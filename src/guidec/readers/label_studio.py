@@ -169,7 +169,7 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> Non
             continue
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
         attr = _attr_name(str(r.get("from_name", t)), proj)
-        v = value.get(t)
+        v = value.get("text" if t == "textarea" else t)
         if t == "choices" and isinstance(v, list) and len(v) == 1:
             v = v[0]
         if t == "textarea" and isinstance(v, list):
