@@ -139,6 +139,7 @@ D201 = kind("D201", "attribute-added-optional", "III",
             example="attributes:\n  brand_visible: {type: bool}")
 D202 = kind("D202", "attribute-added-required", "EIW",
             "A required attribute without a default was added: every old label lacks it.",
+            floor="minor",
             why="Old labels fail validation until someone fills it in; migrate cannot invent "
                 "a value.",
             example="attributes:\n  occlusion: {type: enum, values: [none, partial], "

@@ -134,9 +134,13 @@ def _classes(old: Project, new: Project, cm: ClassMatching) -> Iterator[Change]:
                    "its name in another class's `aliases`",
                    details={"old": o.name})
 
-    # -- new classes with no old counterpart
+    # -- new classes with no old counterpart (split targets are reported with their split)
     old_ids = old.by_id
+    split_targets = {r for m in cm.matches.values() if m.new.deprecated
+                     for r in m.new.replaced_by}
     for n in unmatched_new:
+        if n.name in split_targets and not n.carved_from:
+            continue
         subject = f"class:{n.name}"
         if (n.id in old_ids and n.id not in matched_new_ids) or n.id in old_retired_ids:
             prev = old_ids.get(n.id)
@@ -196,14 +200,15 @@ def _class_pair(old: Project, new: Project, m: Match, cm: ClassMatching,
                  f"declare {o.name!r} in `aliases`", "name",
                  hint=f"a rename? add `aliases: [{o.name}]` to {n.name!r}; a different "
                       "class? give it a fresh id", details={"old": o.name, "new": n.name})
-    elif m.by in ("name", "alias") and o.id != n.id:
+    elif m.by in ("name", "alias") and o.id != n.id and not merged:
         yield ch("D106", f"class {o.name!r} changed id from {o.id} to {n.id}"
                  + (f" (now named {n.name!r})" if n.name != o.name else ""), "id",
                  details={"old_id": o.id, "new_id": n.id})
     if merged and m.by != "id" and m.by != "id-undeclared":
-        yield ch("D109", f"class {o.name!r} was merged into {n.name!r}", "aliases",
-                 details={"old": o.name, "new": n.name})
-    elif m.by == "id" and o.name != n.name:
+        yield ch("D109", f"class {o.name!r} (id {o.id}) was merged into {_cls_label(n)}",
+                 "aliases", details={"old": o.name, "new": n.name})
+        return  # the merged class's own fields are not the destination's
+    if m.by == "id" and o.name != n.name:
         yield ch("D104", f"class {o.name!r} (id {o.id}) was renamed to {n.name!r}", "name",
                  details={"old": o.name, "new": n.name})
 
@@ -275,9 +280,8 @@ def _class_pair(old: Project, new: Project, m: Match, cm: ClassMatching,
         yield ch("D901", f"class {n.name!r} examples changed", "examples")
     if o.since != n.since:
         yield ch("D901", f"class {n.name!r} `since` changed", "since")
-    declared_rename = {o.name}
     for a in n.aliases:
-        if a not in o.aliases and a not in declared_rename:
+        if a not in o.aliases and a not in old.by_name:  # old names: declared renames/merges
             yield ch("D119", f"class {n.name!r} gained alias {a!r}", "aliases")
     for a in o.aliases:
         if a not in n.aliases and a != n.name:
@@ -293,7 +297,10 @@ def _class_pair(old: Project, new: Project, m: Match, cm: ClassMatching,
         yield ch("D124", f"class {n.name!r} evaluation changed (ignore_in_eval "
                  f"{o.ignore_in_eval} -> {n.ignore_in_eval}, train_id {o.train_id} -> "
                  f"{n.train_id})")
-    if o.category != n.category:
+    old_category = o.category
+    if o.model.category is None and o.category is not None:  # derived from the root ancestor
+        old_category = cm.new_name(o.category) or o.category
+    if old_category != n.category:
         yield ch("D125", f"class {n.name!r} category changed from {o.category!r} to "
                  f"{n.category!r}", "category")
 
@@ -551,6 +558,14 @@ def _rule_delta(a, b, cm: ClassMatching) -> tuple[list[str], list[str], list[str
     other: list[str] = []
     ca = {cm.new_name(c) or c for c in a.classes}
     cb = set(b.classes)
+    if a.applies_to_all and b.applies_to_all:
+        ca = cb  # '*' stays '*': classes added or removed are reported as such
+    elif b.applies_to_all and not a.applies_to_all:
+        tighter.append("applies to every class")
+        ca = cb
+    elif a.applies_to_all and not b.applies_to_all:
+        looser.append("no longer applies to every class")
+        ca = cb
     if cb - ca:
         tighter.append(f"applies to {len(cb - ca)} more class(es)")
     if ca - cb:

@@ -1,0 +1,241 @@
+"""Rewrite an annotation table labeled under one spec version to another, by a migration map.
+
+Everything is column operations on the shared :class:`~guidec.table.AnnotationTable`: labels
+are resolved once per distinct value, attributes once per column, keypoints with one gather per
+schema. What cannot be migrated automatically is reported as findings (D6xx), never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from guidec.codes import register
+from guidec.diagnostics import Diagnostic, Severity
+from guidec.table import AnnotationTable
+from guidec.view import Project
+
+D601 = register("D601", "migrate-needs-review", Severity.WARNING,
+                "Annotations kept under their old class because the class was split (or carved "
+                "out of): a person must choose the new class.",
+                example="# person -> [person individual, person group]: 12 annotations kept "
+                        "as 'person'")
+D602 = register("D602", "migrate-dropped", Severity.ERROR,
+                "Annotations dropped: their class was removed or retired without a destination.",
+                example="# class 'billboard' has no successor: 3 annotations dropped")
+D603 = register("D603", "migrate-attribute-missing", Severity.WARNING,
+                "Annotations lack a newly required attribute that has no default.",
+                example="attributes: {occlusion: {required: true}}   # no default")
+D604 = register("D604", "migrate-value-cleared", Severity.WARNING,
+                "Attribute values cleared: the value (or the attribute) no longer exists.",
+                example="# occlusion: heavy removed: 4 values cleared")
+D605 = register("D605", "migrate-unknown-label", Severity.WARNING,
+                "Annotations whose label the old spec does not know were left unchanged.",
+                example="# label 'unicycle' is in neither spec")
+
+
+@dataclass
+class MigrateResult:
+    table: AnnotationTable
+    diagnostics: list[Diagnostic]
+    counts: dict[str, int]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(s, e) for every pair, without a Python loop."""
+    lengths = (ends - starts).astype(np.int64)
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+
+
+def take_rows(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
+    """The table restricted to the annotation rows where ``keep`` is True."""
+    rows = np.flatnonzero(keep)
+    r0, r1 = t.ann_ring_offsets[rows], t.ann_ring_offsets[rows + 1]
+    ring_idx = _ranges(r0, r1)
+    v0, v1 = t.ring_offsets[ring_idx], t.ring_offsets[ring_idx + 1]
+    vertices = t.vertices[_ranges(v0, v1)]
+    ring_offsets = np.concatenate([[0], np.cumsum(v1 - v0)]).astype(np.int64)
+    ann_ring_offsets = np.concatenate([[0], np.cumsum(r1 - r0)]).astype(np.int64)
+    k0, k1 = t.kp_offsets[rows], t.kp_offsets[rows + 1]
+    kp = t.kp[_ranges(k0, k1)]
+    kp_offsets = np.concatenate([[0], np.cumsum(k1 - k0)]).astype(np.int64)
+    return replace(
+        t, ann_id=t.ann_id[rows], image_index=t.image_index[rows], label=t.label[rows],
+        label_id=t.label_id[rows], shape=t.shape[rows], bbox=t.bbox[rows],
+        rotation=t.rotation[rows], area=t.area[rows], iscrowd=t.iscrowd[rows],
+        vertices=vertices.reshape(-1, 2), ring_offsets=ring_offsets,
+        ann_ring_offsets=ann_ring_offsets, kp=kp.reshape(-1, 3), kp_offsets=kp_offsets,
+        rle=t.rle[rows], text=t.text[rows],
+        attributes={k: v[rows] for k, v in t.attributes.items()},
+        src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows])
+
+
+def _old_class_of_rows(t: AnnotationTable, old: Project) -> np.ndarray:
+    """Old class name per row (object array; None where unknown)."""
+    out = np.full(len(t), None, dtype=object)
+    has_label = ~np.equal(t.label, None)
+    if has_label.any():
+        keys = t.label[has_label].astype(str)
+        uniq, inv = np.unique(keys, return_inverse=True)
+        resolved = np.array([(c.name if (c := old.lookup(u)) else None) for u in uniq] + [None],
+                            dtype=object)[:len(uniq)]
+        out[has_label] = resolved[inv]
+    by_id = np.equal(out, None) & (t.label_id >= 0)
+    if by_id.any():
+        uniq, inv = np.unique(t.label_id[by_id], return_inverse=True)
+        resolved = np.empty(len(uniq), dtype=object)
+        resolved[:] = [(c.name if (c := old.by_id.get(int(u))) else None) for u in uniq]
+        out[by_id] = resolved[inv]
+    return out
+
+
+def migrate_table(t: AnnotationTable, old: Project, new: Project,
+                  mapping: dict) -> MigrateResult:
+    diags: list[Diagnostic] = []
+    counts: dict[str, int] = {}
+    n = len(t)
+    file = t.files[0].path if t.files else None
+    old_cls = _old_class_of_rows(t, old)
+
+    # -- classes: one decision per old class
+    decision: dict[str, tuple[str | None, str]] = {}  # old name -> (new name | None, status)
+    for entry in mapping["classes"]:
+        name = entry["from"]["name"]
+        kind = entry["kind"]
+        if kind == "retire":
+            decision[name] = (None, "drop")
+        elif kind == "split":
+            keep = name if name in new.by_name else None
+            decision[name] = (keep, "review" if keep else "drop")
+        else:
+            decision[name] = (entry["to"][0]["name"], "ok")
+    carved = mapping.get("coverage", {}).get("carved_out", {})
+
+    new_label = t.label.copy()
+    new_id = t.label_id.copy()
+    keep = np.ones(n, dtype=bool)
+    known = ~np.equal(old_cls, None)
+    if known.any():
+        uniq, inv = np.unique(old_cls[known].astype(str), return_inverse=True)
+        names = np.empty(len(uniq), dtype=object)
+        ids = np.empty(len(uniq), dtype=np.int64)
+        status = np.empty(len(uniq), dtype=object)
+        for i, u in enumerate(uniq):
+            target, st = decision.get(u, (u if u in new.by_name else None, "ok"))
+            names[i] = target
+            ids[i] = new.by_name[target].id if target in new.by_name else -1
+            status[i] = st
+        rows = np.flatnonzero(known)
+        new_label[rows] = names[inv]
+        new_id[rows] = ids[inv]
+        st_rows = status[inv]
+        drop = rows[st_rows == "drop"]
+        keep[drop] = False
+        for i, u in enumerate(uniq):
+            k = int(np.count_nonzero(inv == i))
+            if status[i] == "drop":
+                diags.append(D602(f"{k} annotation(s) of class {u!r} dropped: no class in "
+                                  f"{new.spec.project.version} takes them", file=file,
+                                  count=k, label=u))
+            elif status[i] == "review":
+                diags.append(D601(f"{k} annotation(s) of class {u!r} kept as {u!r}: the class "
+                                  "was split; choose the new class by hand", file=file,
+                                  count=k, label=u))
+            if u in carved and status[i] == "ok":
+                diags.append(D601(f"{k} annotation(s) of class {u!r} may hold "
+                                  f"{', '.join(map(repr, carved[u]))} (carved out): review",
+                                  file=file, count=k, label=u))
+    unknown = ~known & (~np.equal(t.label, None) | (t.label_id >= 0))
+    if unknown.any():
+        k = int(unknown.sum())
+        shown = sorted({str(x) for x in t.label[unknown] if x is not None})[:5]
+        diags.append(D605(f"{k} annotation(s) with labels the old spec does not know left "
+                          f"unchanged{': ' + ', '.join(shown) if shown else ''}", file=file,
+                          count=k))
+    counts["annotations"] = n
+    counts["dropped"] = int((~keep).sum())
+
+    # -- attributes
+    attrs = dict(t.attributes)
+    for name, entry in mapping["attributes"].items():
+        col = attrs.get(name)
+        if entry["kind"] == "removed":
+            if col is not None:
+                k = int((~np.equal(col, None)).sum())
+                del attrs[name]
+                if k:
+                    diags.append(D604(f"attribute {name!r} no longer exists: {k} value(s) "
+                                      "dropped", file=file, count=k, attribute=name))
+            continue
+        b = new.attributes.get(name)
+        if b is None or b.scope != "object":
+            continue
+        if col is None:
+            col = np.full(n, None, dtype=object)
+        col = col.copy()
+        values = entry.get("values") or {}
+        for v, to in values.items():
+            if to is None:
+                hit = np.equal(col, v)
+                k = int(hit.sum())
+                if k:
+                    col[hit] = None
+                    diags.append(D604(f"value {v!r} of attribute {name!r} no longer exists: "
+                                      f"cleared in {k} annotation(s)", file=file, count=k,
+                                      attribute=name))
+        carriers = [c.name for c in new.classes if name in c.attributes]
+        on = np.isin(new_label.astype(str), carriers) & keep
+        missing = on & np.equal(col, None)
+        if b.default is not None and missing.any():
+            col[missing] = b.default
+            counts[f"default:{name}"] = int(missing.sum())
+        elif b.required and missing.any():
+            k = int(missing.sum())
+            diags.append(D603(f"{k} annotation(s) lack required attribute {name!r}, which has "
+                              "no default", file=file, count=k, attribute=name))
+        if (~np.equal(col, None)).any():
+            attrs[name] = col
+
+    # -- keypoints: permute per schema
+    kp, kp_offsets = t.kp, t.kp_offsets
+    perms = {s: e["permutation"] for s, e in mapping.get("keypoints", {}).items()
+             if e["permutation"] != list(range(len(e["permutation"])))}
+    if perms and len(kp):
+        lengths = np.diff(kp_offsets)
+        new_lengths = lengths.copy()
+        gather = []  # (rows, index matrix into old kp or -1)
+        for schema, perm in perms.items():
+            classes = [c.name for c in new.classes if c.keypoints == schema]
+            p = np.asarray(perm, dtype=np.int64)
+            old_len = len(old.keypoint_schemas[schema].points)
+            rows = np.flatnonzero(np.isin(new_label.astype(str), classes) & (lengths == old_len))
+            if len(rows):
+                new_lengths[rows] = len(p)
+                gather.append((rows, p))
+        new_offsets = np.concatenate([[0], np.cumsum(new_lengths)]).astype(np.int64)
+        out_kp = np.zeros((int(new_offsets[-1]), 3), dtype=np.float64)
+        moved = np.zeros(len(t), dtype=bool)
+        for rows, p in gather:
+            moved[rows] = True
+            src = kp_offsets[rows][:, None] + np.where(p >= 0, p, 0)[None, :]
+            vals = kp[src]
+            vals[:, p < 0, :] = 0.0  # added points: not labeled (v = 0)
+            dst = new_offsets[rows][:, None] + np.arange(len(p))[None, :]
+            out_kp[dst.ravel()] = vals.reshape(-1, 3)
+        rest = np.flatnonzero(~moved)
+        out_kp[_ranges(new_offsets[rest], new_offsets[rest + 1])] = kp[
+            _ranges(kp_offsets[rest], kp_offsets[rest + 1])]
+        kp, kp_offsets = out_kp, new_offsets
+        counts["keypoints_permuted"] = int(moved.sum())
+
+    out = replace(t, label=new_label, label_id=new_id, attributes=attrs, kp=kp,
+                  kp_offsets=kp_offsets,
+                  declared_categories={c.id: {"name": c.name} for c in new.classes})
+    if not keep.all():
+        out = take_rows(out, keep)
+    return MigrateResult(out, diags, counts)
