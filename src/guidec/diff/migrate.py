@@ -198,7 +198,7 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
             k = int(missing.sum())
             diags.append(D603(f"{k} annotation(s) lack required attribute {name!r}, which has "
                               "no default", file=file, count=k, attribute=name))
-        if (~np.equal(col, None)).any():
+        if name in attrs or (~np.equal(col, None)).any():
             attrs[name] = col
 
     # -- keypoints: permute per schema
