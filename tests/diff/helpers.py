@@ -1,15 +1,12 @@
-"""Test helpers: specs built from dicts, and a minimal COCO -> table reader (tests only, until
-guidec.readers lands)."""
+"""Test helpers: specs built from dicts."""
 
 from __future__ import annotations
 
 import copy
-import json
 
 import yaml
 
 from guidec.spec.loader import load_spec_text
-from guidec.table import Shape, TableBuilder
 from guidec.view import Project, resolve
 
 BASE: dict = {
@@ -59,30 +56,3 @@ def cls(data: dict, name: str) -> dict:
             return c
         stack.extend(c.get("children", []))
     raise KeyError(name)
-
-
-def read_coco(path: str):
-    """Minimal COCO reader for tests: boxes, polygons, keypoints, attributes."""
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    b = TableBuilder()
-    f = b.add_file(path, "coco", "/annotations/{}")
-    cats = {c["id"]: c for c in doc.get("categories", [])}
-    b.declared_categories = {k: dict(v) for k, v in cats.items()}
-    for img in doc["images"]:
-        b.add_image(img["id"], img["file_name"], img.get("width"), img.get("height"),
-                    src_file=f)
-    for i, a in enumerate(doc["annotations"]):
-        seg = a.get("segmentation")
-        rings = [list(zip(s[0::2], s[1::2], strict=True)) for s in seg] \
-            if isinstance(seg, list) else []
-        kp = a.get("keypoints")
-        shape = Shape.POLYGON if rings else (Shape.KEYPOINTS if kp else Shape.BOX)
-        cat = cats.get(a["category_id"], {})
-        b.add_annotation(
-            image_index=b.image_index(a["image_id"]), shape=shape, label=cat.get("name"),
-            label_id=a["category_id"], ann_id=a["id"], bbox=a.get("bbox"),
-            area=a.get("area"), iscrowd=bool(a.get("iscrowd")), rings=rings,
-            keypoints=list(zip(kp[0::3], kp[1::3], kp[2::3], strict=True)) if kp else None,
-            attributes=a.get("attributes"), src_file=f, src_index=i)
-    return b.build()

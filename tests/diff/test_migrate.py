@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from guidec.diff.migrate import migrate_table
 from guidec.diff.migration import migration_map
+from guidec.readers import read_delivery
 from guidec.table import Shape, TableBuilder
 from guidec.writers.coco import write as write_coco
-from tests.diff.helpers import base, cls, project, read_coco, spec_text
+from tests.diff.helpers import base, cls, project, spec_text
 
 
 def renamed() -> dict:
@@ -64,7 +65,9 @@ def test_pure_rename_round_trip_gives_the_original_labels(tmp_path_factory, draw
     folder = tmp_path_factory.mktemp("rt")
     (name, data), = write_coco(fwd.table, v2).items()
     (folder / name).write_bytes(data)
-    again = read_coco(str(folder / name))
+    read = read_delivery([str(folder / name)])
+    assert read.diagnostics == []
+    again = read.table
     assert set(again.label.tolist()) <= {"automobile", "minivan", "person", "cyclist", "sign"}
     back = migrate_table(again, v2, v1, migration_map(v2, v1))
     assert back.table.label.tolist() == table.label.tolist()
@@ -152,20 +155,6 @@ def specs(write):
     return (write("v1/spec.yaml", spec_text(base())), write("v2/spec.yaml", spec_text(renamed())))
 
 
-@pytest.fixture
-def use_test_reader(monkeypatch):
-    """Until guidec.readers is merged, the command reads COCO with the tests' reader."""
-    from types import SimpleNamespace
-
-    import guidec.commands.migrate as cmd
-
-    try:
-        import guidec.readers  # noqa: F401
-    except ModuleNotFoundError:
-        monkeypatch.setattr(cmd, "read", lambda paths, fmt: SimpleNamespace(
-            table=read_coco(paths[0]), diagnostics=[]))
-
-
 def _coco_file(tmp_path, v1):
     table = delivery([("car", 1, (1, 1, 5, 5), {"occlusion": "none"}, None),
                       ("van", 2, (2, 2, 5, 5), None, None)])
@@ -176,7 +165,7 @@ def _coco_file(tmp_path, v1):
 
 
 def test_migrate_command_writes_a_new_file_and_never_touches_the_input(
-        cli, specs, tmp_path, use_test_reader):
+        cli, specs, tmp_path):
     old, new = specs
     src = _coco_file(tmp_path, project(base()))
     before = src.read_bytes()
@@ -192,14 +181,14 @@ def test_migrate_command_writes_a_new_file_and_never_touches_the_input(
     assert "kind: rename" in (tmp_path / "map.yaml").read_text()
 
 
-def test_migrate_refuses_to_overwrite_its_input(cli, specs, tmp_path, use_test_reader):
+def test_migrate_refuses_to_overwrite_its_input(cli, specs, tmp_path):
     old, new = specs
     src = _coco_file(tmp_path, project(base()))
     r = cli("migrate", "--from", old, "--to", new, src, "--out", src)
     assert r.code == 2 and "refusing to overwrite" in r.err
 
 
-def test_migrate_exits_1_when_annotations_are_dropped(cli, write, tmp_path, use_test_reader):
+def test_migrate_exits_1_when_annotations_are_dropped(cli, write, tmp_path):
     new = base()
     new["classes"].remove(cls(new, "van"))
     old_p = write("a/spec.yaml", spec_text(base()))

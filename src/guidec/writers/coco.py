@@ -81,6 +81,8 @@ def build(t: AnnotationTable, project) -> dict:
         if not np.isnan(area):
             ann["area"] = num(area)
         attrs = attributes_of(t, row)
+        if t.rotation[row]:  # CVAT's COCO convention for rotated boxes
+            attrs["rotation"] = num(t.rotation[row])
         if attrs:
             ann["attributes"] = attrs
         if t.text[row] is not None:
