@@ -23,7 +23,7 @@ from guidec.view import Project, ResolvedClass
 class Match:
     old: ResolvedClass
     new: ResolvedClass
-    by: str  # 'id' | 'id-undeclared' | 'name' | 'alias'
+    by: str  # 'id' | 'name' | 'alias'
 
 
 @dataclass
@@ -31,6 +31,8 @@ class ClassMatching:
     matches: dict[str, Match] = field(default_factory=dict)  # old name -> match
     unmatched_old: list[ResolvedClass] = field(default_factory=list)
     matched_new: set[str] = field(default_factory=set)  # new names that some old class maps to
+    # old name -> the new class that now holds its id under another, undeclared name
+    id_taken: dict[str, ResolvedClass] = field(default_factory=dict)
 
     def new_name(self, old_name: str) -> str | None:
         m = self.matches.get(old_name)
@@ -43,16 +45,17 @@ def match_classes(old: Project, new: Project) -> ClassMatching:
     for o in old.classes:
         n = new_by_id.get(o.id)
         m: Match | None = None
-        if n is not None and (n.name == o.name or o.name in n.aliases):
+        if n is not None and (n.name == o.name or o.name in n.aliases or n.name in o.aliases):
             m = Match(o, n, "id")
         elif o.name in new_by_name:
             m = Match(o, new_by_name[o.name], "name")
         elif o.name in new_by_alias:
             m = Match(o, new_by_alias[o.name], "alias")
-        elif n is not None and n.name not in old.by_name:
-            # same id, a name the old spec never had, no alias: undeclared rename or reuse
-            m = Match(o, n, "id-undeclared")
         if m is None:
+            if n is not None and n.name not in old.by_name:
+                # same id, a name the old spec never had, no alias: an undeclared rename or
+                # an id reused; never guessed, reported (D105)
+                out.id_taken[o.name] = n
             out.unmatched_old.append(o)
         else:
             out.matches[o.name] = m
@@ -124,6 +127,15 @@ def _classes(old: Project, new: Project, cm: ClassMatching) -> Iterator[Change]:
                        subject, side="old", path=path, hint=hint, cap=cap,
                        details={"old": o.name, "to": dest, "retired": retired})
             continue
+        taker = cm.id_taken.get(o.name)
+        if taker is not None:
+            yield make("D105", f"id {o.id} was {o.name!r} and is now {taker.name!r}, which "
+                       f"does not declare {o.name!r} in `aliases`", subject, side="new",
+                       path=(*taker.spec_path, "name"), cap=cap,
+                       hint=f"a rename? add `aliases: [{o.name}]` to {taker.name!r}; a "
+                            f"different class? give {taker.name!r} a fresh id and retire {o.id}",
+                       details={"old": o.name, "new": taker.name, "id": o.id})
+            continue
         hint = _rename_hint(o, unmatched_new)
         if retired:
             hint = ((hint + "; ") if hint else "") + ("its id is retired, but the old spec did "
@@ -138,17 +150,18 @@ def _classes(old: Project, new: Project, cm: ClassMatching) -> Iterator[Change]:
     old_ids = old.by_id
     split_targets = {r for m in cm.matches.values() if m.new.deprecated
                      for r in m.new.replaced_by}
+    taken_ids = {o.id for o in cm.unmatched_old if o.name in cm.id_taken}
     for n in unmatched_new:
-        if n.name in split_targets and not n.carved_from:
-            continue
         subject = f"class:{n.name}"
-        if (n.id in old_ids and n.id not in matched_new_ids) or n.id in old_retired_ids:
+        if ((n.id in old_ids and n.id not in matched_new_ids) or n.id in old_retired_ids) \
+                and n.id not in taken_ids:
             prev = old_ids.get(n.id)
             was = f"class {prev.name!r}" if prev else "a retired class"
             yield make("D107", f"new class {_cls_label(n)} reuses the id of {was} of the old "
                        "spec", subject, path=(*n.spec_path, "id"),
                        hint="give the new class a fresh id; old deliveries still carry this "
                             "one")
+        if n.name in split_targets and not n.carved_from:
             continue
         if n.carved_from:
             sources_ = [s for s in n.carved_from if s in new.by_name]
@@ -195,16 +208,11 @@ def _class_pair(old: Project, new: Project, m: Match, cm: ClassMatching,
 
     # identity
     merged = len(sources.get(n.name, ())) > 1
-    if m.by == "id-undeclared":
-        yield ch("D105", f"id {o.id} was {o.name!r} and is now {n.name!r}, which does not "
-                 f"declare {o.name!r} in `aliases`", "name",
-                 hint=f"a rename? add `aliases: [{o.name}]` to {n.name!r}; a different "
-                      "class? give it a fresh id", details={"old": o.name, "new": n.name})
-    elif m.by in ("name", "alias") and o.id != n.id and not merged:
+    if m.by in ("name", "alias") and o.id != n.id and not merged:
         yield ch("D106", f"class {o.name!r} changed id from {o.id} to {n.id}"
                  + (f" (now named {n.name!r})" if n.name != o.name else ""), "id",
                  details={"old_id": o.id, "new_id": n.id})
-    if merged and m.by != "id" and m.by != "id-undeclared":
+    if merged and m.by != "id":
         yield ch("D109", f"class {o.name!r} (id {o.id}) was merged into {_cls_label(n)}",
                  "aliases", details={"old": o.name, "new": n.name})
         return  # the merged class's own fields are not the destination's
@@ -252,7 +260,7 @@ def _class_pair(old: Project, new: Project, m: Match, cm: ClassMatching,
                    path=(*n.spec_path, "experimental"))
 
     # presentation
-    if o.color != n.color:
+    if o.color != n.color and (o.color_given or n.color_given):  # assigned ones follow names
         yield ch("D114", f"class {n.name!r} colour changed from {o.color} to {n.color}",
                  "color" if n.color_given else None)
     if o.hotkey != n.hotkey:

@@ -71,7 +71,14 @@ def migration_map(old: Project, new: Project, changes: list[Change] | None = Non
         dest = dests[o.name]
         m = cm.matches.get(o.name)
         entry = {"from": _ref(o), "to": [_ref(new.by_name[d]) for d in dest]}
-        if not dest:
+        if not dest and o.name in cm.id_taken:  # never guess a rename: review
+            taker = cm.id_taken[o.name]
+            entry.update(kind="retire", lossless=False, fallback="review", declared=False)
+            review.append({"kind": "undeclared-rename", "subject": f"class:{o.name}",
+                           "message": f"id {o.id} was {o.name!r} and is {taker.name!r} now, "
+                                      "without a declared alias: not migrated; declare "
+                                      f"`aliases: [{o.name}]` if it is the same class"})
+        elif not dest:
             entry.update(kind="retire", lossless=False, fallback="drop")
             review.append({"kind": "retired", "subject": f"class:{o.name}",
                            "message": f"labels of {o.name!r} (id {o.id}) have no class in "
@@ -96,12 +103,6 @@ def migration_map(old: Project, new: Project, changes: list[Change] | None = Non
             entry.update(kind=kind, lossless=kind != "merge", fallback=None)
             ids[o.id] = n.id
             names[o.name] = n.name
-            if m is not None and m.by == "id-undeclared":
-                entry["declared"] = False
-                review.append({"kind": "undeclared-rename", "subject": f"class:{o.name}",
-                               "message": f"id {o.id} was {o.name!r} and is {n.name!r} now, "
-                                          "without a declared alias: check that it is the "
-                                          "same class"})
         classes.append(entry)
     # aliases of the new spec resolve too (name-keyed deliveries made with old aliases)
     for o in old.classes:
