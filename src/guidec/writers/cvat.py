@@ -49,9 +49,19 @@ def _meta(root: ET.Element, project) -> None:
             ET.SubElement(el, "name").text = a
             ET.SubElement(el, "mutable").text = "True" if spec.mutable else "False"
             ET.SubElement(el, "input_type").text = _INPUT[spec.type]
-            values = spec.value_names if spec.type == "enum" else (
-                ["false", "true"] if spec.type == "bool" else [])
-            default = spec.default if spec.default is not None else (values[0] if values else "")
+            if spec.type == "enum":
+                values = spec.value_names
+            elif spec.type == "bool":
+                values = ["false", "true"]
+            elif spec.type in ("integer", "number"):  # CVAT: "min;max;step"
+                lo = spec.min if spec.min is not None else 0
+                hi = spec.max if spec.max is not None else 1_000_000
+                values = [";".join(_v(int(x) if float(x).is_integer() else x)
+                                   for x in (lo, hi, spec.step or 1))]
+            else:
+                values = []
+            default = spec.default if spec.default is not None else (
+                values[0].split(";")[0] if values else "")
             ET.SubElement(el, "default_value").text = _v(default)
             ET.SubElement(el, "values").text = "\n".join(values)
 
