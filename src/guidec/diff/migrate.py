@@ -136,8 +136,11 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
         st_rows = status[inv]
         drop = rows[st_rows == "drop"]
         keep[drop] = False
+        per_class = np.bincount(inv, minlength=len(uniq))
         for i, u in enumerate(uniq):
-            k = int(np.count_nonzero(inv == i))
+            if status[i] == "ok" and u not in carved:
+                continue
+            k = int(per_class[i])
             if status[i] == "drop":
                 diags.append(D602(f"{k} annotation(s) of class {u!r} dropped: no class in "
                                   f"{new.spec.project.version} takes them", file=file,
@@ -162,6 +165,16 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
 
     # -- attributes
     attrs = dict(t.attributes)
+    carriers_of: dict[str, list[str]] = {}
+    for c in new.classes:
+        for a in c.attributes:
+            carriers_of.setdefault(a, []).append(c.name)
+    lab_uniq, lab_inv = np.unique(new_label.astype(str), return_inverse=True)
+
+    def rows_of_classes(names: list[str]) -> np.ndarray:
+        """Boolean mask of rows whose (new) class is one of ``names``: one small isin."""
+        return np.isin(lab_uniq, names)[lab_inv]
+
     for name, entry in mapping["attributes"].items():
         col = attrs.get(name)
         if entry["kind"] == "removed":
@@ -188,8 +201,8 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
                     diags.append(D604(f"value {v!r} of attribute {name!r} no longer exists: "
                                       f"cleared in {k} annotation(s)", file=file, count=k,
                                       attribute=name))
-        carriers = [c.name for c in new.classes if name in c.attributes]
-        on = np.isin(new_label.astype(str), carriers) & keep
+        carriers = carriers_of.get(name, [])
+        on = rows_of_classes(carriers) & keep
         missing = on & np.equal(col, None)
         if b.default is not None and missing.any():
             col[missing] = b.default
@@ -213,7 +226,7 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
             classes = [c.name for c in new.classes if c.keypoints == schema]
             p = np.asarray(perm, dtype=np.int64)
             old_len = len(old.keypoint_schemas[schema].points)
-            rows = np.flatnonzero(np.isin(new_label.astype(str), classes) & (lengths == old_len))
+            rows = np.flatnonzero(rows_of_classes(classes) & (lengths == old_len))
             if len(rows):
                 new_lengths[rows] = len(p)
                 gather.append((rows, p))

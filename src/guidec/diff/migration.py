@@ -35,10 +35,13 @@ MAP_FORMAT = 1
 
 
 def spec_hash(project: Project) -> str:
-    """sha256 of the validated spec (includes merged), independent of YAML formatting."""
-    data = project.spec.model_dump(mode="json", by_alias=True)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """sha256 of the spec's merged data (includes resolved), independent of YAML formatting,
+    key order and comments."""
+    import orjson
+
+    data = orjson.dumps(project.loaded.raw, default=str,
+                        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(data).hexdigest()
 
 
 def _ref(c) -> dict:
@@ -164,9 +167,10 @@ def migration_map(old: Project, new: Project, changes: list[Change] | None = Non
             "flip_idx": list(b.flip_idx),
         }
 
+    destinations = {d for ds in dests.values() for d in ds}
     new_classes = [c.name for c in new.classes
                    if c.name not in cm.matched_new and not c.deprecated
-                   and all(c.name not in d for d in dests.values())]
+                   and c.name not in destinations]
     loosened = sorted(ch.details.get("rule") for ch in changes
                       if ch.code in ("D402", "D404") and ch.details.get("rule"))
     return {
