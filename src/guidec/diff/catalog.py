@@ -16,8 +16,7 @@ D002 = kind("D002", "version-not-increased", "WWW",
             "or a version is not semver.",
             example="# old 2.1.0, new 2.1.0 with a class added")
 D003 = kind("D003", "project-id-changed", "WWW",
-            "The project id differs: the two specs may describe different programs.",
-            floor="minor", example="project: {id: retail-shelf}  ->  project: {id: shelf}")
+            "The project id differs: the two specs may describe different programs.", example="project: {id: retail-shelf}  ->  project: {id: shelf}")
 
 # --------------------------------------------------------------------------- classes
 D101 = kind("D101", "class-added", "WWI",
@@ -36,12 +35,10 @@ D102 = kind("D102", "class-removed", "EEE",
 D103 = kind("D103", "class-retired", "WWW",
             "A class deprecated in the old spec was removed and its id retired: the end of a "
             "deprecation period.",
-            floor="minor",
             example="# old: {id: 5, name: sku, deprecated: true, replaced_by: product}\n"
                     "# new: retired: {ids: [5], names: [sku]}")
 D104 = kind("D104", "class-renamed", "IIW",
             "A class kept its id and got a new name, declaring the old one in `aliases`.",
-            floor="minor",
             why="Id-keyed deliveries (COCO, YOLO) are unaffected and name-keyed ones map through "
                 "the alias; live tool projects need the label renamed.",
             example="# old: {id: 3, name: bike}\nclasses:\n  - {id: 3, name: bicycle, "
@@ -84,7 +81,6 @@ D110 = kind("D110", "class-carved-out", "EEW",
             example="classes:\n  - {id: 30, name: person group, carved_from: person}")
 D111 = kind("D111", "class-moved", "IIW",
             "A class moved in the hierarchy (different parent), same id.",
-            floor="minor",
             example="# old: parent product   new: parent private_label")
 D112 = kind("D112", "class-deprecated", "III",
             "A class is now deprecated (still accepted; `replaced_by` says where labels go).",
@@ -103,7 +99,6 @@ D116 = kind("D116", "class-definition-changed", "III",
             example="definition: One box per visible facing.  ->  ... per facing, front row only.")
 D117 = kind("D117", "class-scope-changed", "WWI",
             "A class's include or exclude list changed: what counts as the class changed.",
-            floor="minor",
             why="Old labels followed the old boundary; models learned it.",
             example="exclude: [Reflections in glass doors.]   # added")
 D118 = kind("D118", "class-title-changed", "III",
@@ -124,13 +119,12 @@ D123 = kind("D123", "class-instances-changed", "EEW",
             "A class switched between instances (things) and stuff.",
             example="# old: instances: true   new: instances: false")
 D124 = kind("D124", "class-evaluation-changed", "IWI",
-            "`ignore_in_eval` or `train_id` changed: evaluation and training mappings differ.",
-            floor="minor", example="# old: train_id: 11   new: train_id: 255")
+            "`ignore_in_eval` or `train_id` changed: evaluation and training mappings differ.", example="# old: train_id: 11   new: train_id: 255")
 D125 = kind("D125", "class-category-changed", "IIW",
-            "A class's category (COCO supercategory) changed.", floor="minor",
+            "A class's category (COCO supercategory) changed.",
             example="# old: category: vehicle   new: category: transport")
 D126 = kind("D126", "class-replacement-changed", "WWI",
-            "Where a deprecated class's labels go (`replaced_by`) changed.", floor="minor",
+            "Where a deprecated class's labels go (`replaced_by`) changed.",
             example="# old: replaced_by: product   new: replaced_by: [product, shelf]")
 
 # --------------------------------------------------------------------------- attributes
@@ -160,7 +154,7 @@ D206 = kind("D206", "attribute-made-required", "EIW",
             "An optional attribute became required (labels: warning when it has a default).",
             example="# old: required: false   new: required: true")
 D207 = kind("D207", "attribute-made-optional", "IWI",
-            "A required attribute became optional.", floor="minor",
+            "A required attribute became optional.",
             example="# old: required: true   new: required: false")
 D208 = kind("D208", "enum-value-added", "IWI",
             "An enum attribute gained a value; closed consumers (models with a fixed output) "
@@ -176,10 +170,9 @@ D211 = kind("D211", "range-widened", "IWI",
             "A numeric attribute's range widened (or its step refined).", floor="minor",
             example="# old: {max: 24}   new: {max: 48}")
 D212 = kind("D212", "attribute-default-changed", "WIW",
-            "An attribute's default changed: labels that relied on it mean something else.",
-            floor="minor", example="# old: default: false   new: default: true")
+            "An attribute's default changed: labels that relied on it mean something else.", example="# old: default: false   new: default: true")
 D213 = kind("D213", "text-constraint-changed", "WIW",
-            "A text attribute's pattern or length limits changed.", floor="minor",
+            "A text attribute's pattern or length limits changed.",
             example="# old: pattern: '^[0-9]+$'   new: pattern: '^[0-9]{1,6}$'")
 D214 = kind("D214", "attribute-multiple-changed", "EEE",
             "An enum attribute switched between single and multiple choice.",
@@ -192,7 +185,7 @@ D216 = kind("D216", "attribute-detached", "WWE",
             "A class no longer carries an attribute.",
             example="# old: attributes: [occlusion, truncated]   new: [occlusion]")
 D217 = kind("D217", "attribute-condition-changed", "WWI",
-            "An attribute's `when` condition changed: where it applies changed.", floor="minor",
+            "An attribute's `when` condition changed: where it applies changed.",
             example="when: {occlusion: [partial, heavy]}")
 D218 = kind("D218", "attribute-scope-changed", "EEE",
             "An attribute moved between object and image scope.",
@@ -217,8 +210,7 @@ D305 = kind("D305", "keypoints-reordered", "WEE",
             "something else (labels migrate with the permutation map).",
             example="# old: [left_eye, right_eye]   new: [right_eye, left_eye]")
 D306 = kind("D306", "flip-pairs-changed", "IWI",
-            "A schema's left/right flip pairs changed (flip augmentation differs).",
-            floor="minor", example="flip: [[left_eye, right_eye]]")
+            "A schema's left/right flip pairs changed (flip augmentation differs).", example="flip: [[left_eye, right_eye]]")
 D307 = kind("D307", "skeleton-changed", "III",
             "A schema's skeleton edges changed (drawing only).",
             example="skeleton: [[nose, left_eye]]")
@@ -226,14 +218,13 @@ D308 = kind("D308", "keypoint-visibility-changed", "EWW",
             "A schema's visibility convention changed (coco / binary / none).",
             example="# old: visibility: coco   new: visibility: binary")
 D309 = kind("D309", "keypoint-sigmas-changed", "IIW",
-            "A schema's OKS sigmas changed (keypoint agreement is measured differently).",
-            floor="minor", example="sigmas: [0.026, 0.025]")
+            "A schema's OKS sigmas changed (keypoint agreement is measured differently).", example="sigmas: [0.026, 0.025]")
 D310 = kind("D310", "class-keypoint-schema-changed", "EEE",
             "A class uses a different keypoint schema.",
             example="# old: keypoints: face-5   new: keypoints: face-68")
 D311 = kind("D311", "text-region-changed", "WWW",
             "A class's OCR text-region settings changed (transcription, pattern, alphabet, "
-            "language).", floor="minor",
+            "language).",
             example="# old: transcription: optional   new: transcription: required")
 D312 = kind("D312", "keypoint-schema-added-or-removed", "III",
             "A keypoint schema no class uses was added or removed.",
@@ -244,49 +235,43 @@ D401 = kind("D401", "rule-added", "WWI",
             "A labeling rule was added: old labels may not follow it.", floor="minor",
             example="rules:\n  - {id: min-size, title: ..., check: {min_box_side: 8}}")
 D402 = kind("D402", "rule-removed", "WWI",
-            "A labeling rule was removed (a loosening: old data misses what it now allows).",
-            floor="minor", example="# old: rules: [{id: min-size, ...}]   new: (absent)")
+            "A labeling rule was removed (a loosening: old data misses what it now allows).", example="# old: rules: [{id: min-size, ...}]   new: (absent)")
 D403 = kind("D403", "rule-tightened", "WWI",
-            "A rule became stricter: a check threshold, more classes, a higher severity.",
-            floor="minor", example="check: {min_box_side: 8}  ->  {min_box_side: 12}")
+            "A rule became stricter: a check threshold, more classes, a higher severity.", example="check: {min_box_side: 8}  ->  {min_box_side: 12}")
 D404 = kind("D404", "rule-loosened", "WWI",
-            "A rule became looser: old data misses positives the new rule allows.",
-            floor="minor", example="check: {min_box_side: 12}  ->  {min_box_side: 8}")
+            "A rule became looser: old data misses positives the new rule allows.", example="check: {min_box_side: 12}  ->  {min_box_side: 8}")
 D405 = kind("D405", "rule-changed", "WWI",
-            "A rule's check changed in a way that is neither clearly tighter nor looser.",
-            floor="minor", example="check: {inside: shelf}  ->  {inside: shelf_edge}")
+            "A rule's check changed in a way that is neither clearly tighter nor looser.", example="check: {inside: shelf}  ->  {inside: shelf_edge}")
 
 # --------------------------------------------------------------------------- media, QA, exports
 D501 = kind("D501", "resolution-finer", "EWW",
             "Labeling happens at a finer resolution: old labels are not as precise as new ones "
             "must be.", example="# old: labeling_resolution: proxy   new: original")
 D502 = kind("D502", "resolution-coarser", "IWW",
-            "Labeling happens at a coarser resolution.", floor="minor",
+            "Labeling happens at a coarser resolution.",
             example="# old: proxy_max_side: 4096   new: proxy_max_side: 2048")
 D503 = kind("D503", "coordinate-space-changed", "EIW",
             "Deliveries use a different coordinate space (pixels <-> normalized).",
             example="# old: coordinates: pixels   new: coordinates: normalized")
 D504 = kind("D504", "media-changed", "WIW",
-            "Accepted image formats, sizes, tiling or colour mode changed.", floor="minor",
+            "Accepted image formats, sizes, tiling or colour mode changed.",
             example="# old: min_image_size: [640, 480]   new: [1280, 720]")
 D510 = kind("D510", "qa-threshold-tightened", "WIW",
-            "A QA threshold became stricter (agreement, golden set, audit, error rates).",
-            floor="minor", example="qa: {agreement: {box_iou: 0.85}}  ->  {box_iou: 0.9}")
+            "A QA threshold became stricter (agreement, golden set, audit, error rates).", example="qa: {agreement: {box_iou: 0.85}}  ->  {box_iou: 0.9}")
 D511 = kind("D511", "qa-threshold-loosened", "III",
             "A QA threshold became looser.", example="qa: {golden_set: {min_accuracy: 0.99}}")
 D520 = kind("D520", "export-added", "III",
             "An export format was added.", floor="minor", example="exports: [coco, yolo]")
 D521 = kind("D521", "export-removed", "IIW",
-            "An export format was removed.", floor="minor",
+            "An export format was removed.",
             example="# old: exports: [coco, cvat]   new: [coco]")
 D522 = kind("D522", "splits-changed", "WWI",
-            "Dataset splits (names or the leakage key) changed; ratios alone are a patch.",
-            floor="minor", example="splits: {group_by: store_id}  ->  {group_by: city}")
+            "Dataset splits (names or the leakage key) changed; ratios alone are a patch.", example="splits: {group_by: store_id}  ->  {group_by: city}")
 D523 = kind("D523", "validation-grading-changed", "WIW",
-            "`severity_overrides` re-grade validation rules differently.", floor="minor",
+            "`severity_overrides` re-grade validation rules differently.",
             example="severity_overrides: {V301: warning}")
 D524 = kind("D524", "retired-entry-dropped", "WII",
-            "An id or name left the `retired` list: it could now be reused.", floor="minor",
+            "An id or name left the `retired` list: it could now be reused.",
             example="# old: retired: {ids: [12]}   new: retired: {ids: []}")
 
 # --------------------------------------------------------------------------- docs

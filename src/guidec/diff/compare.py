@@ -585,7 +585,7 @@ def _rule_delta(a, b, cm: ClassMatching) -> tuple[list[str], list[str], list[str
     ka = a.model.check.model_dump(exclude_none=True, by_alias=True) if a.model.check else {}
     kb = b.model.check.model_dump(exclude_none=True, by_alias=True) if b.model.check else {}
     for key in sorted(set(ka) | set(kb)):
-        x, y = ka.get(key), kb.get(key)
+        x, y = _plain_num(ka.get(key)), _plain_num(kb.get(key))
         if x == y:
             continue
         if x is None:
@@ -619,6 +619,10 @@ def _rule_delta(a, b, cm: ClassMatching) -> tuple[list[str], list[str], list[str
         else:
             other.append(f"{key} {x!r} -> {y!r}")
     return tighter, looser, other
+
+
+def _plain_num(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 # --------------------------------------------------------------------------- media
