@@ -123,3 +123,16 @@ def test_bad_spec_is_exit_2_with_positions(cli, write):
                                "classes:\n  - {id: x, name: car}\n")
     r = cli("diff", old, bad)
     assert r.code == 2 and f"{bad}:4:" in r.err
+
+
+def test_docs_list_every_d_code_with_its_registered_impacts():
+    from guidec.codes import all_codes
+    from guidec.diff import KINDS
+
+    text = (Path(__file__).resolve().parents[2] / "site" / "docs" / "diff.md").read_text()
+    for code in (c for c in all_codes() if c.code.startswith("D")):
+        assert code.code in text, f"{code.code} is missing from site/docs/diff.md"
+        k = KINDS.get(code.code)
+        if k is not None:
+            row = f"| {k.code.code} | `{k.name}` | {k.impact[0].label} | {k.impact[1].label} |"
+            assert row in text, f"the docs row of {code.code} is out of date"
