@@ -141,7 +141,7 @@ def _load_all() -> None:
     for mod in ("guidec.source", "guidec.spec.loader", "guidec.lint"):
         importlib.import_module(mod)
     # Optional families, present once their packages exist.
-    for pkg in ("guidec.rules", "guidec.targets", "guidec.diff"):
+    for pkg in ("guidec.readers", "guidec.rules", "guidec.targets", "guidec.diff"):
         try:
             m = importlib.import_module(pkg)
         except ModuleNotFoundError as exc:  # pragma: no cover - package not built yet

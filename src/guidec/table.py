@@ -52,6 +52,8 @@ class SourceFile:
     format: str  # coco | yolo | voc | cvat | label_studio | mask
     # e.g. "/annotations/{}" for COCO; None for line-addressed formats
     pointer_format: str | None = None
+    # the same for image rows, e.g. "/images/{}" for COCO ("/{}" for a Label Studio task)
+    image_pointer_format: str | None = None
 
 
 @dataclass(slots=True)
@@ -111,7 +113,8 @@ class AnnotationTable:
 
     def image_location(self, img: int) -> tuple[str, int | None, str | None]:
         im = self.images
-        return _location(self.files, im.src_file[img], im.src_line[img], im.src_index[img])
+        return _location(self.files, im.src_file[img], im.src_line[img], im.src_index[img],
+                         image=True)
 
     # -- ragged access (for slow paths and tests; rules should stay vectorized) --
     def rings_of(self, row: int) -> list[np.ndarray]:
@@ -124,11 +127,12 @@ class AnnotationTable:
         return self.kp[self.kp_offsets[row] : self.kp_offsets[row + 1]]
 
 
-def _location(files, f, line, index) -> tuple[str, int | None, str | None]:
+def _location(files, f, line, index, image: bool = False) -> tuple[str, int | None, str | None]:
     sf = files[int(f)]
     line = int(line)
     index = int(index)
-    pointer = sf.pointer_format.format(index) if sf.pointer_format and index >= 0 else None
+    fmt = sf.image_pointer_format if image else sf.pointer_format
+    pointer = fmt.format(index) if fmt and index >= 0 else None
     return sf.path, (line if line >= 0 else None), pointer
 
 
@@ -155,8 +159,9 @@ class TableBuilder:
         self._kp_offsets: list[int] = [0]
         self.declared_categories: dict[Any, dict] = {}
 
-    def add_file(self, path: str, fmt: str, pointer_format: str | None = None) -> int:
-        self.files.append(SourceFile(path, fmt, pointer_format))
+    def add_file(self, path: str, fmt: str, pointer_format: str | None = None,
+                 image_pointer_format: str | None = None) -> int:
+        self.files.append(SourceFile(path, fmt, pointer_format, image_pointer_format))
         return len(self.files) - 1
 
     def add_image(self, key, file_name: str, width: float | None, height: float | None, *,
@@ -232,9 +237,8 @@ class TableBuilder:
         m = len(self._img["key"])
 
         def obj(values: list) -> np.ndarray:
-            arr = np.empty(len(values), dtype=object)
-            arr[:] = values
-            return arr
+            # fromiter keeps list values (multi-select attributes) as cells, never nests them
+            return np.fromiter(values, dtype=object, count=len(values))
 
         def sparse(cols: dict[str, dict[int, Any]], size: int) -> dict[str, np.ndarray]:
             out = {}
@@ -282,3 +286,118 @@ class TableBuilder:
             src_index=np.asarray(a["src_index"], dtype=np.int64).reshape(n),
             declared_categories=dict(self.declared_categories),
         )
+
+
+def empty_table() -> AnnotationTable:
+    """A table with no files, images or annotations."""
+    return TableBuilder().build()
+
+
+def concat_tables(tables: list[AnnotationTable]) -> AnnotationTable:
+    """One table from several (one per file or format); indexes are shifted to stay valid.
+
+    Attribute columns missing from a part are ``None`` there. Declared categories are merged;
+    on a clash the first table's entry is kept.
+    """
+    tables = [t for t in tables if t is not None]
+    if not tables:
+        return empty_table()
+    if len(tables) == 1:
+        return tables[0]
+    files: list[SourceFile] = []
+    file_shift, img_shift, vert_shift, ring_shift, kp_shift = [], [], [], [], []
+    nf = ni = nv = nr = nk = 0
+    for t in tables:
+        file_shift.append(nf)
+        img_shift.append(ni)
+        vert_shift.append(nv)
+        ring_shift.append(nr)
+        kp_shift.append(nk)
+        files.extend(t.files)
+        nf += len(t.files)
+        ni += len(t.images)
+        nv += len(t.vertices)
+        nr += len(t.ring_offsets) - 1
+        nk += len(t.kp)
+
+    def cat(get, dtype=None):
+        parts = [get(t) for t in tables]
+        out = np.concatenate(parts) if parts else np.empty(0)
+        return out.astype(dtype, copy=False) if dtype is not None else out
+
+    def obj_cat(get):
+        parts = [get(t) for t in tables]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=object)
+
+    def attr_cat(get_cols, get_len):
+        names = sorted({n for t in tables for n in get_cols(t)})
+        total = sum(get_len(t) for t in tables)
+        out = {}
+        for name in names:
+            arr = np.full(total, None, dtype=object)
+            pos = 0
+            for t in tables:
+                n = get_len(t)
+                col = get_cols(t).get(name)
+                if col is not None:
+                    arr[pos:pos + n] = col
+                pos += n
+            out[name] = arr
+        return out
+
+    def shifted(get, shifts, keep_negative=True, dtype=np.int64):
+        parts = []
+        for t, s in zip(tables, shifts, strict=True):
+            a = get(t).astype(dtype, copy=True)
+            if keep_negative:
+                a[a >= 0] += s
+            else:
+                a += s
+            parts.append(a)
+        return np.concatenate(parts).astype(dtype, copy=False)
+
+    def offsets(get, shifts):
+        parts = [np.zeros(1, dtype=np.int64)]
+        for t, s in zip(tables, shifts, strict=True):
+            parts.append(get(t)[1:].astype(np.int64) + s)
+        return np.concatenate(parts)
+
+    images = ImageTable(
+        key=obj_cat(lambda t: t.images.key),
+        file_name=obj_cat(lambda t: t.images.file_name),
+        width=cat(lambda t: t.images.width, np.float64),
+        height=cat(lambda t: t.images.height, np.float64),
+        src_file=shifted(lambda t: t.images.src_file, file_shift, dtype=np.int32),
+        src_line=cat(lambda t: t.images.src_line, np.int32),
+        src_index=cat(lambda t: t.images.src_index, np.int64),
+        attributes=attr_cat(lambda t: t.images.attributes, lambda t: len(t.images)),
+    )
+    declared: dict[Any, dict] = {}
+    for t in tables:
+        for k, v in t.declared_categories.items():
+            declared.setdefault(k, v)
+    return AnnotationTable(
+        files=files,
+        images=images,
+        ann_id=obj_cat(lambda t: t.ann_id),
+        image_index=shifted(lambda t: t.image_index, img_shift),
+        label=obj_cat(lambda t: t.label),
+        label_id=cat(lambda t: t.label_id, np.int64),
+        shape=cat(lambda t: t.shape, np.int8),
+        bbox=np.concatenate([t.bbox for t in tables]).reshape(-1, 4),
+        rotation=cat(lambda t: t.rotation, np.float64),
+        area=cat(lambda t: t.area, np.float64),
+        iscrowd=cat(lambda t: t.iscrowd, bool),
+        vertices=np.concatenate([t.vertices for t in tables]).reshape(-1, 2),
+        ring_offsets=offsets(lambda t: t.ring_offsets, vert_shift),
+        ann_ring_offsets=offsets(lambda t: t.ann_ring_offsets, ring_shift),
+        kp=np.concatenate([t.kp for t in tables]).reshape(-1, 3),
+        kp_offsets=offsets(lambda t: t.kp_offsets, kp_shift),
+        rle=obj_cat(lambda t: t.rle),
+        text=obj_cat(lambda t: t.text),
+        attributes=attr_cat(lambda t: t.attributes, len),
+        src_file=shifted(lambda t: t.src_file, file_shift, dtype=np.int32),
+        src_line=cat(lambda t: t.src_line, np.int32),
+        src_index=cat(lambda t: t.src_index, np.int64),
+        declared_categories=declared,
+    )

@@ -1,0 +1,185 @@
+"""Delivery readers: every supported label format -> one :class:`~guidec.table.AnnotationTable`.
+
+Public API::
+
+    result = read_delivery(["deliveries/b03.json"])            # format detected by content
+    result = read_delivery(["yolo/"], "yolo", image_root="yolo/images")
+    result.table        # AnnotationTable (all files concatenated)
+    result.diagnostics  # V001-V049 findings about the files themselves
+
+    detect_format("annotations.xml")  # -> "cvat"
+    READERS["coco"].description
+
+One module per format defines ``READER = Reader(...)``; :data:`_MODULES` below is the one place
+they are registered. Readers never raise on bad input: they append diagnostics (with file and
+line, or a JSON pointer) and read what they can. Only an unusable *argument* (an unknown
+``input_format``) raises :class:`~guidec.diagnostics.GuidecError`. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from guidec.diagnostics import Diagnostic, GuidecError
+from guidec.readers._codes import V001, V003
+from guidec.table import AnnotationTable, concat_tables
+
+__all__ = [
+    "READERS",
+    "ReadContext",
+    "ReadResult",
+    "Reader",
+    "detect_format",
+    "read_delivery",
+]
+
+# The registry: one module per format, in detection order (most specific first).
+_MODULES = ("coco",)
+
+
+@dataclass
+class ReadResult:
+    table: AnnotationTable
+    diagnostics: list[Diagnostic]
+    # format name per input path, as detected or given
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ReadContext:
+    """What a reader gets besides its paths; it appends findings to ``diagnostics``."""
+
+    image_root: str | None = None
+    project: Any = None  # guidec.view.Project or None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, diag: Diagnostic) -> None:
+        self.diagnostics.append(diag)
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str  # the --input-format value
+    description: str
+    # content sniffing: (path, first bytes of the file or b"" for a folder, is_dir) -> bool
+    detect: Callable[[str, bytes, bool], bool]
+    # read all paths of this format -> one table; findings go to ctx.diagnostics
+    read: Callable[[list[str], ReadContext], AnnotationTable]
+    # paths (file names) this reader takes when a folder is expanded; None = the folder itself
+    extensions: tuple[str, ...] = ()
+
+
+READERS: dict[str, Reader] = {}
+
+
+def _load() -> dict[str, Reader]:
+    if not READERS:
+        for name in _MODULES:
+            mod = importlib.import_module(f"guidec.readers.{name}")
+            READERS[mod.READER.name] = mod.READER
+    return READERS
+
+
+HEAD_BYTES = 4096
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(HEAD_BYTES)
+
+
+def detect_format(path: str) -> str:
+    """The format of one file or folder, from its content; raises GuidecError (V001/V003)."""
+    readers = _load()
+    is_dir = os.path.isdir(path)
+    try:
+        head = b"" if is_dir else _head(path)
+    except OSError as exc:
+        d = V001(f"cannot read: {exc.strerror or exc}", file=path)
+        raise GuidecError(f"cannot read {path}", [d]) from None
+    for reader in readers.values():
+        if reader.detect(path, head, is_dir):
+            return reader.name
+    names = ", ".join(readers)
+    d = V003(f"cannot tell the delivery format of this {'folder' if is_dir else 'file'}; "
+             f"give it with --input-format ({names})", file=path)
+    raise GuidecError(f"unknown delivery format: {path}", [d])
+
+
+def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tuple[str, str]]:
+    """(format, file) pairs for one argument; a folder no reader takes whole is walked."""
+    try:
+        return [(detect_format(path), path)]
+    except GuidecError as exc:
+        if not os.path.isdir(path):
+            ctx.diagnostics.extend(exc.diagnostics)
+            return []
+    out = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if not any(name.lower().endswith(e) for r in readers.values() for e in r.extensions):
+                continue
+            try:
+                out.append((detect_format(full), full))
+            except GuidecError:
+                continue  # a folder may hold other files (README, images)
+    if not out:
+        ctx.report(V003("no delivery file of a known format in this folder", file=path))
+    return out
+
+
+def read_delivery(
+    paths: list[str],
+    input_format: str | None = None,
+    *,
+    image_root: str | None = None,
+    project=None,
+) -> ReadResult:
+    """Read delivery files/folders into one table.
+
+    ``input_format`` forces one reader for every path (see :data:`READERS`); otherwise each
+    path is detected by content. ``image_root`` is where images are looked up to learn sizes
+    (YOLO, masks) when the delivery does not state them; by default next to the labels.
+    ``project`` (a resolved spec) lets readers map class indexes and colours to names.
+    """
+    readers = _load()
+    if input_format is not None and input_format not in readers:
+        raise GuidecError(f"unknown input format {input_format!r}; expected one of: "
+                          + ", ".join(readers))
+    ctx = ReadContext(image_root=image_root, project=project)
+    groups: dict[str, list[str]] = {}
+    formats: dict[str, str] = {}
+    for p in paths:
+        p = os.fspath(p)
+        if input_format is not None:
+            if not os.path.exists(p):
+                ctx.report(V001("no such file or folder", file=p))
+                continue
+            pairs = [(input_format, p)]
+        elif not os.path.exists(p):
+            ctx.report(V001("no such file or folder", file=p))
+            continue
+        else:
+            pairs = _expand(p, readers, ctx)
+        for fmt, f in pairs:
+            groups.setdefault(fmt, []).append(f)
+            formats[f] = fmt
+    tables = []
+    was_enabled = gc.isenabled()
+    gc.disable()  # parsing creates millions of acyclic objects; the cyclic GC only slows it
+    try:
+        for fmt in readers:  # registry order: deterministic
+            if fmt in groups:
+                tables.append(readers[fmt].read(groups[fmt], ctx))
+    finally:
+        if was_enabled:
+            gc.enable()
+    table = concat_tables(tables)
+    return ReadResult(table, ctx.diagnostics, formats)

@@ -1,0 +1,126 @@
+"""Helpers shared by readers: guarded file and JSON loading, number checks, image sizes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import orjson
+
+from guidec.readers._codes import V001, V002, V005, V009
+
+MAX_DEPTH = 256  # JSON/XML nesting no annotation format needs more than a dozen of
+HUGE = 1e9  # larger than any pixel coordinate of a real image
+
+
+def read_bytes(path: str, ctx) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
+        return None
+
+
+def _line_col(text: bytes, pos: int) -> tuple[int, int]:
+    pos = max(0, min(pos, len(text)))
+    line = text.count(b"\n", 0, pos) + 1
+    col = pos - (text.rfind(b"\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def load_json(path: str, ctx, raw: bytes | None = None):
+    """Parse a JSON file; on failure report V002/V005 with line:col and return None.
+
+    orjson first (fast, strict). Files written by Python's ``json.dump`` may hold ``NaN`` or
+    ``Infinity``, which orjson refuses: those are re-read with the standard library, and the
+    non-finite numbers are reported later by the reader (V009) where they are used.
+    """
+    if raw is None:
+        raw = read_bytes(path, ctx)
+        if raw is None:
+            return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        first = exc
+    msg = str(first)
+    if "depth" in msg.lower() or "recursion" in msg.lower():
+        line, col = _line_col(raw, first.pos)
+        ctx.report(V005("JSON nests deeper than 1024 levels", file=path).with_position(line, col))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        ctx.report(V002(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=path)
+                   .with_position(line, col))
+        return None
+    try:
+        data = json.loads(text)  # accepts NaN / Infinity / big integers
+    except json.JSONDecodeError as exc:
+        ctx.report(V002(f"invalid JSON: {exc.msg}", file=path).with_position(exc.lineno,
+                                                                              exc.colno))
+        return None
+    except RecursionError:
+        ctx.report(V005("JSON nests too deep to read", file=path))
+        return None
+    if _too_deep(data):
+        ctx.report(V005(f"JSON nests deeper than {MAX_DEPTH} levels", file=path))
+        return None
+    return data
+
+
+def _too_deep(data, limit: int = MAX_DEPTH) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        v, d = stack.pop()
+        if d > limit:
+            return True
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values() if isinstance(x, dict | list))
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v if isinstance(x, dict | list))
+    return False
+
+
+def is_number(v) -> bool:
+    return (type(v) is int or type(v) is float) and not isinstance(v, bool)
+
+
+def finite_number(v) -> bool:
+    return is_number(v) and math.isfinite(v) and abs(v) <= HUGE
+
+
+def bad_number_message(v) -> str:
+    if is_number(v):
+        if isinstance(v, float) and math.isnan(v):
+            return "NaN"
+        if isinstance(v, float) and math.isinf(v):
+            return "infinite"
+        return f"{v!r} is too large for a pixel coordinate"
+    return f"{type(v).__name__} {v!r:.40} is not a number"
+
+
+def check_finite(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of entries that are NaN, infinite or larger than HUGE."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(values) | (np.abs(values) > HUGE)
+
+
+def non_finite(msg: str, **kw):
+    return V009(msg, **kw)
+
+
+def rel(path: str, base: str) -> str:
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:
+        return path
+
+
+def obj_array(values) -> np.ndarray:
+    """A 1-D object array even when the values are lists (``np.array`` would nest them)."""
+    return np.fromiter(values, dtype=object, count=len(values))
