@@ -306,10 +306,9 @@ def attribute_value(f: Frame):
         for v in vals:
             items = _items(v)
             if allowed is not None and any(x not in allowed for x in items):
-                verdict.append(f"is not one of {', '.join(map(str, ck.in_))}")
+                verdict.append(f"the rule does not allow (in: {', '.join(map(str, ck.in_))})")
             elif any(x in banned for x in items):
-                verdict.append(f"is one of {', '.join(map(str, ck.not_in))}, which the rule "
-                               "forbids")
+                verdict.append(f"the rule forbids (not_in: {', '.join(map(str, ck.not_in))})")
             else:
                 verdict.append(None)
         bad = np.array([v is not None for v in verdict] + [False])[:-1]

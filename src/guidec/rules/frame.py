@@ -253,6 +253,23 @@ class Frame:
         return 0.5 * np.abs(csum[ro[1:]] - csum[ro[:-1]])
 
     @cached_property
+    def ring_spread(self) -> np.ndarray:
+        """Sum of |fan triangle areas| of each ring: 0 only when all its points are collinear.
+
+        (A symmetric bow-tie has zero signed area but a positive spread.)
+        """
+        v = self.t.vertices
+        if len(v) == 0:
+            return np.zeros(len(self.ring_len))
+        ro = self.t.ring_offsets
+        first = v[np.repeat(ro[:-1], self.ring_len)]
+        a = v - first
+        b = v[self._ring_next] - first
+        tri = np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])
+        csum = np.concatenate(([0.0], np.cumsum(tri)))
+        return 0.5 * (csum[ro[1:]] - csum[ro[:-1]])
+
+    @cached_property
     def ring_perimeter(self) -> np.ndarray:
         v = self.t.vertices
         if len(v) == 0:
@@ -290,6 +307,31 @@ class Frame:
         if len(rings) == 0:
             return rings, np.empty(0, dtype=object)
         return rings, build_rings(t.vertices, t.ring_offsets, rings, threads=self.threads)
+
+    @cached_property
+    def ring_validity(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ring ids checked, valid per checked ring, short-or-flat per ring id).
+
+        Rings of fewer than 3 points and rings whose points are all collinear are not given
+        to GEOS (they are reported as such); every other polygon ring is, over threads.
+        """
+        import shapely
+
+        rings, geoms = self._ring_shapes
+        flat = self.ring_spread[rings] <= 1e-9
+        valid = np.ones(len(rings), dtype=bool)
+        check = ~flat
+        if check.any():
+            valid[check] = parallel_map(shapely.is_valid, geoms[check], self.threads)
+        return rings, valid, flat
+
+    @cached_property
+    def ann_poly_invalid(self) -> np.ndarray:
+        """Annotations with a polygon part that GEOS finds invalid or that is flat."""
+        rings, valid, flat = self.ring_validity
+        out = np.zeros(self.n, dtype=bool)
+        out[self.ring_ann[rings[~valid | flat]]] = True
+        return out
 
     # ----------------------------------------------------------------- keypoints
     @cached_property

@@ -10,7 +10,7 @@ import numpy as np
 
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import EDGE_TOL, Frame, parallel_map
+from guidec.rules.frame import EDGE_TOL, Frame
 from guidec.table import Shape
 
 G = "geometry"
@@ -60,11 +60,6 @@ V208 = vcode("V208", "mask-counts-sum", Severity.ERROR,
 V209 = vcode("V209", "rotated-box-outside-image", Severity.ERROR,
              "A corner of a rotated box lies outside its image.",
              example="image 100x100, rotated box centred at (95, 50), 20x20, 45 degrees", group=G)
-V210 = vcode("V210", "mask-malformed", Severity.ERROR,
-             "A run-length mask is malformed: no size, counts of the wrong type, negative runs "
-             "or an invalid compressed string.",
-             example='"segmentation": {"counts": "abc"}', group=G)
-
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
@@ -132,20 +127,17 @@ def polygon_validity(f: Frame):
         part = f" (part {ring_no[k] + 1})" if np.diff(t.ann_ring_offsets)[r] > 1 else ""
         yield f.ann(V202, r, f"polygon of {f.ann_label(r)}{part} has {int(distinct_pts[k])} "
                              "distinct point(s); a polygon needs at least 3")
-    rings, geoms = f._ring_shapes
+    rings, valid, flat = f.ring_validity
     if len(rings) == 0:
         return
-    zero = f.ring_area[rings] <= 1e-12
-    for k in rings[zero & ~short[rings]]:
+    for k in rings[flat & ~short[rings]]:
         r = f.ring_ann[k]
         yield f.ann(V203, r, f"polygon of {f.ann_label(r)} has zero area (its points are "
                              "collinear or repeated)")
-    check = ~zero & ~short[rings]
-    valid = np.ones(len(rings), dtype=bool)
-    valid[check] = parallel_map(shapely.is_valid, geoms[check], f.threads)
     bad = np.flatnonzero(~valid)
     if len(bad) == 0:
         return
+    _, geoms = f._ring_shapes
     reasons = shapely.is_valid_reason(geoms[bad])
     for j, why in zip(bad, reasons, strict=True):
         r = f.ring_ann[rings[j]]
@@ -186,7 +178,9 @@ def area_mismatch(f: Frame):
     with np.errstate(invalid="ignore"):
         # rasterized area differs from the geometric one by up to half the outline
         ptol = 0.5 * f.poly_perimeter + 0.05 * f.poly_area + 1.0
-        bad_poly = declared & poly & ~has_mask & (np.abs(a - f.poly_area) > ptol)
+        # an invalid polygon has no meaningful area (V203/V204 report it)
+        bad_poly = (declared & poly & ~has_mask & ~f.ann_poly_invalid
+                    & (np.abs(a - f.poly_area) > ptol))
         bad_mask = declared & has_mask & (np.abs(a - mask_area) > 1.0 + 0.01 * mask_area)
         box_only = declared & ~poly & ~has_mask & np.isfinite(box_area)
         bad_box = box_only & ((a > box_area * 1.05 + 1.0) | ((a <= 0) & (box_area > 0)))
@@ -210,16 +204,14 @@ def area_mismatch(f: Frame):
         yield f.ann(V206, row, msg)
 
 
-@rule(V207, V208, V210, group=G)
+@rule(V207, V208, group=G)
 def masks(f: Frame):
     r = f.rle
     if len(r.rows) == 0:
         return
     W, H = f.img_wh
     rows = r.rows
-    for j in np.flatnonzero(~r.ok):
-        yield f.ann(V210, rows[j], f"mask of {f.ann_label(rows[j])} is malformed: "
-                                   f"{r.problem[j]}")
+    # malformed masks are the readers' V013; they are skipped here
     ok = r.ok
     iw, ih = W[rows], H[rows]
     with np.errstate(invalid="ignore"):

@@ -20,22 +20,11 @@ V051 = vcode("V051", "annotation-image-missing", Severity.ERROR,
              why="Loaders drop or crash on labels without their image; the object is lost.",
              example='"images": [{"id": 1, ...}], "annotations": [{"image_id": 2, ...}]',
              group=G)
-V052 = vcode("V052", "duplicate-image-id", Severity.ERROR,
-             "Two images in one file share an id.",
-             why="Annotations of both images are attached to one of them.",
-             example='"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 1, "file_name": "b.jpg"}]',
-             group=G)
 V053 = vcode("V053", "duplicate-image-file", Severity.WARNING,
              "Two image entries name the same image file.",
              why="The same picture labeled twice is counted twice and may cross splits.",
              example='"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]',
              group=G)
-V054 = vcode("V054", "non-finite-coordinate", Severity.ERROR,
-             "A coordinate is NaN or infinite.",
-             why="NaN compares false with everything: range checks pass it and training "
-                 "diverges on it.",
-             example='"bbox": [10, NaN, 20, 20]', group=G)
-
 
 def _id_codes(values: np.ndarray) -> np.ndarray:
     """Integer codes of an id column (ints directly, anything else factorized)."""
@@ -81,38 +70,17 @@ def annotation_image_missing(f: Frame):
         yield f.ann(V051, r, f"{f.ann_label(r)} refers to an image the delivery does not list")
 
 
-@rule(V052, V053, group=G)
-def duplicate_images(f: Frame):
+@rule(V053, group=G)
+def duplicate_image_files(f: Frame):
+    """Duplicate image *ids* are the readers' V011; here: one file under two ids."""
     im = f.t.images
     if len(im) < 2:
         return
-    rows = np.flatnonzero(~is_none(im.key))
-    dup, first = _repeats(im.src_file[rows].astype(np.int64), _id_codes(im.key[rows]))
-    for i, i0 in zip(rows[dup], rows[first], strict=True):
-        yield f.img(V052, i, f"image id {im.key[i]!r} is already used by image "
-                             f"{im.file_name[i0]!r}")
     rows = np.flatnonzero(~is_none(im.file_name))
-    same_id = set(rows[dup].tolist())
+    key = _id_codes(im.key[rows]) if len(rows) else np.zeros(0, np.int64)
     dup, first = _repeats(np.zeros(len(rows), np.int64), _id_codes(im.file_name[rows]))
-    for i, i0 in zip(rows[dup], rows[first], strict=True):
-        if int(i) in same_id:
-            continue
+    for i, i0, k, k0 in zip(rows[dup], rows[first], key[dup], key[first], strict=True):
+        if k == k0:
+            continue  # the same id twice: V011
         yield f.img(V053, i, f"image file {im.file_name[i]!r} is also listed as image id "
                              f"{im.key[i0]!r}")
-
-
-@rule(V054, group=G)
-def non_finite(f: Frame):
-    t = f.t
-    bad = np.isinf(t.bbox).any(axis=1) | ~np.isfinite(t.rotation) | np.isinf(t.area)
-    if len(t.vertices):
-        vbad = ~np.isfinite(t.vertices).all(axis=1)
-        if vbad.any():
-            owner = np.repeat(np.arange(f.n), f.nverts)
-            bad[owner[vbad]] = True
-    if len(t.kp):
-        kbad = ~np.isfinite(t.kp).all(axis=1)
-        if kbad.any():
-            bad[f.kp_ann[kbad]] = True
-    for r in np.flatnonzero(bad):
-        yield f.ann(V054, r, f"{f.ann_label(r)} has a NaN or infinite coordinate")

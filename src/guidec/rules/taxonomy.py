@@ -11,13 +11,13 @@ from guidec.table import Shape
 
 G = "taxonomy"
 
-V100 = vcode("V100", "unknown-class", Severity.ERROR,
+V100 = vcode("V100", "label-unknown-class", Severity.ERROR,
              "A label is not a class of the spec, by name, alias or id.",
              why="An unknown label is either a typo or a class the program never defined; "
                  "training would learn a class nobody specified.",
              example="classes: [{id: 1, name: product}]\n# delivered: category 'prodcut'",
              group=G)
-V101 = vcode("V101", "deprecated-class", Severity.WARNING,
+V101 = vcode("V101", "label-deprecated-class", Severity.WARNING,
              "A label uses a deprecated class; the message names its replacement.",
              why="Deprecated classes are mapped to their replacements by `guidec migrate`; "
                  "new deliveries should use the replacement directly.",
