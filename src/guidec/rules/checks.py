@@ -111,7 +111,7 @@ def box_shape(f: Frame):
 def area(f: Frame):
     a = f.shape_area
     for r, ck, sel, sev in _rules_with(f, "min_area", "max_area"):
-        rows = sel & np.isfinite(a)
+        rows = sel & np.isfinite(a) & (a > 0)  # empty shapes are V201/V203
         if ck.min_area is not None:
             for i in np.flatnonzero(rows & (a < ck.min_area)):
                 yield f.ann(V401, i, f"rule {r.id!r}: {f.ann_label(i)} has area {_g(a[i])}, "
@@ -328,7 +328,9 @@ def text_pattern(f: Frame):
             continue
         pat = re.compile(ck.text_pattern)
         vals, inv = distinct(text[rows])
-        bad = np.array([pat.search(str(v)) is None for v in vals] + [False])[:-1]
+        # blank transcriptions are V350's
+        bad = np.array([bool(str(v).strip()) and pat.search(str(v)) is None for v in vals]
+                       + [False])[:-1]
         for j in np.flatnonzero(bad[inv]):
             i = rows[j]
             yield f.ann(V410, i, f"rule {r.id!r}: transcription {text[i]!r} of "

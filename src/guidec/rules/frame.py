@@ -56,7 +56,10 @@ def distinct(col: np.ndarray) -> tuple[list, np.ndarray]:
     """
     if len(col) == 0:
         return [], np.zeros(0, dtype=np.intp)
-    keys = col.astype(str)
+    try:
+        keys = col.astype(str)
+    except ValueError:  # lists (multi-valued attributes) do not cast; their str() does
+        keys = np.frompyfunc(str, 1, 1)(col).astype(str)
     kinds = _type_tags(col)
     if kinds is not None:
         keys = np.char.add(kinds, keys)
@@ -114,32 +117,33 @@ class Frame:
         no_label = is_none(labels)
         with_id = t.label_id >= 0
         done = np.zeros(n, dtype=bool)
-        # Rows with a numeric id: group by id (COCO category_id, YOLO index).
-        rows = np.flatnonzero(with_id)
+        # Rows with a name and a numeric id (COCO): group by id, check the names agree.
+        rows = np.flatnonzero(with_id & ~no_label)
         if len(rows):
             ids, first, inv = np.unique(t.label_id[rows], return_index=True,
                                         return_inverse=True)
+            inv = inv.reshape(-1)
             rep = labels[rows[first]]
-            # Rows whose label text differs from their id group's go through the text path.
-            same = (labels[rows] == rep[inv]) | (no_label[rows] & is_none(rep)[inv])
+            same = labels[rows] == rep[inv]
+            res = np.array([resolve(name, None) for name in rep.tolist()], dtype=np.int32)
             ok_rows = rows[same]
-            inv = inv[same]
+            cls[ok_rows] = res[inv[same]]
+            shown[ok_rows] = rep[inv[same]]
+            done[ok_rows] = True
+        # Rows with only an id: the delivery's declared name, else the spec's id.
+        rows = np.flatnonzero(with_id & no_label)
+        if len(rows):
+            ids, inv = np.unique(t.label_id[rows], return_inverse=True)
+            inv = inv.reshape(-1)
             res = np.empty(len(ids), dtype=np.int32)
             names = np.empty(len(ids), dtype=object)
-            for k, (cid, name) in enumerate(zip(ids.tolist(), rep.tolist(), strict=True)):
-                if name is None:
-                    name = (t.declared_categories.get(cid) or {}).get("name")
-                    if name is None:
-                        # bare ids (YOLO without names): spec ids
-                        c = p.by_id.get(cid)
-                        res[k] = index[c.name] if c is not None else -1
-                        names[k] = f"#{cid}"
-                        continue
+            for k, cid in enumerate(ids.tolist()):
+                name = (t.declared_categories.get(cid) or {}).get("name")
                 res[k] = resolve(name, cid)
-                names[k] = str(name)
-            cls[ok_rows] = res[inv]
-            shown[ok_rows] = names[inv]
-            done[ok_rows] = True
+                names[k] = str(name) if name is not None else f"#{cid}"
+            cls[rows] = res[inv]
+            shown[rows] = names[inv]
+            done[rows] = True
         rows = np.flatnonzero(~done & ~no_label)
         if len(rows):
             vals, inv = distinct(labels[rows])
