@@ -19,6 +19,8 @@ person's box and polygon next to its keypoints) stays in its columns.
 
 from __future__ import annotations
 
+from array import array
+from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -26,6 +28,7 @@ import numpy as np
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V010, V011, V012, V015
 from guidec.readers._common import (
+    HUGE,
     bad_number_message,
     check_finite,
     load_json,
@@ -214,8 +217,12 @@ def _images(imgs: list, path: str, report) -> tuple[ImageTable, dict]:
 # --------------------------------------------------------------------------------------------
 def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict) -> dict:
     n = len(anns)
-    ok = np.ones(n, dtype=bool)  # rows that are objects with the required keys
+    ok = np.ones(n, dtype=bool)  # rows that are objects
+    all_dicts = set(map(type, anns)) <= {dict}
+    keys = set().union(*anns) if all_dicts else None
     try:
+        if not all_dicts:
+            raise TypeError
         ids = [a["id"] for a in anns]
         img_ids = [a["image_id"] for a in anns]
         cat_ids = [a["category_id"] for a in anns]
@@ -229,7 +236,7 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     label = _labels(label_id, declared)
 
     # --- boxes -------------------------------------------------------------------------
-    get = _getter(anns, ok)
+    get = _getter(anns, ok, keys)
     bbox = _float_rows(get("bbox"), 4, "bbox", path, report)
     area = _float_column(get("area"), "area", path, report)
     iscrowd = _crowd(get("iscrowd"), path, report)
@@ -274,9 +281,12 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     )
 
 
-def _getter(anns: list, ok: np.ndarray):
+def _getter(anns: list, ok: np.ndarray, keys: set | None):
+    nothing = [None] * len(anns)
     if ok.all():
         def get(key: str) -> list:
+            if keys is not None and key not in keys:
+                return nothing
             return [a.get(key) for a in anns]
     else:
         def get(key: str) -> list:
@@ -305,20 +315,53 @@ def _required_slow(anns, ok, path, report):
     return ids, img_ids, cat_ids
 
 
+def _ints(values: list) -> np.ndarray | None:
+    """int64 array when every value is a Python int (bool excluded), else None."""
+    try:
+        arr = np.frombuffer(array("q", values), dtype=np.int64) if values else np.zeros(
+            0, dtype=np.int64)
+    except (TypeError, OverflowError):
+        return None
+    if bool in set(map(type, values)):
+        return None
+    return arr
+
+
+def _doubles(values) -> np.ndarray | None:
+    """float64 array from an iterable of Python numbers, else None (str, None, huge int)."""
+    try:
+        return np.frombuffer(array("d", values), dtype=np.float64)
+    except (TypeError, OverflowError):
+        return None
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    if arr.size == 0:
+        return True
+    # min/max propagate NaN; no temporary arrays on the fast path
+    return bool(arr.min() >= -HUGE) and bool(arr.max() <= HUGE)
+
+
 def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.ndarray:
     n = len(img_ids)
-    keys = list(key_to_row)
-    if keys and all(type(k) is int for k in keys):
-        arr = np.array(img_ids) if n else np.zeros(0, dtype=np.int64)
-        if arr.dtype.kind == "i":
-            kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
-            rows = np.fromiter(key_to_row.values(), dtype=np.int64, count=len(key_to_row))
-            order = np.argsort(kk)
-            kk, rows = kk[order], rows[order]
-            pos = np.searchsorted(kk, arr)
-            pos[pos >= len(kk)] = 0
-            found = kk[pos] == arr
-            return np.where(found, rows[pos], -1).astype(np.int64)
+    arr = _ints(img_ids) if key_to_row and all(type(k) is int for k in key_to_row) else None
+    if arr is not None:
+        kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
+        rows = np.fromiter(key_to_row.values(), dtype=np.int64, count=len(key_to_row))
+        lo, hi = int(kk.min()), int(kk.max())
+        if hi - lo < 4 * len(kk) + 1024:  # dense ids (the usual case): a lookup table
+            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lut[kk - lo] = rows
+            inside = (arr >= lo) & (arr <= hi)
+            out = np.full(n, -1, dtype=np.int64)
+            out[inside] = lut[arr[inside] - lo]
+            return out
+        order = np.argsort(kk)
+        kk, rows = kk[order], rows[order]
+        pos = np.searchsorted(kk, arr)
+        pos[pos >= len(kk)] = 0
+        found = kk[pos] == arr
+        return np.where(found, rows[pos], -1).astype(np.int64)
     out = np.full(n, -1, dtype=np.int64)
     for i, k in enumerate(img_ids):
         if k is None:
@@ -332,11 +375,10 @@ def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.nd
 
 
 def _int_column(values: list, ok, field, path, report) -> np.ndarray:
-    n = len(values)
-    arr = np.array(values) if n else np.zeros(0, dtype=np.int64)
-    if arr.dtype.kind == "i" and arr.shape == (n,):
-        return arr.astype(np.int64)
-    out = np.full(n, -1, dtype=np.int64)
+    arr = _ints(values)
+    if arr is not None:
+        return arr
+    out = np.full(len(values), -1, dtype=np.int64)
     for i, v in enumerate(values):
         if type(v) is int:
             out[i] = v if abs(v) < 2**62 else -1
@@ -358,14 +400,18 @@ def _labels(label_id: np.ndarray, declared: dict) -> np.ndarray:
 def _float_rows(values: list, width: int, field, path, report) -> np.ndarray:
     """(n, width) float64 from a list of number lists; NaN where absent or bad."""
     n = len(values)
-    try:
-        arr = np.array(values) if n else np.zeros((0, width))
-        fast = arr.shape == (n, width) and arr.dtype.kind in "iuf"
-    except (ValueError, TypeError):
-        fast = False
-    if fast:
-        arr = arr.astype(np.float64, copy=False)
-    else:
+    arr = None
+    if n and set(map(type, values)) == {list}:
+        lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
+        if (lens == width).all():
+            flat = _doubles(list(chain.from_iterable(values)))
+            if flat is not None:
+                arr = flat.reshape(n, width)
+    elif not n:
+        arr = np.zeros((0, width))
+    if arr is not None and _all_finite(arr):
+        return arr
+    if arr is None:
         arr = np.full((n, width), np.nan)
         for i, v in enumerate(values):
             if v is None:
@@ -378,32 +424,28 @@ def _float_rows(values: list, width: int, field, path, report) -> np.ndarray:
             try:
                 arr[i] = v
             except OverflowError:
-                report(non_finite(f"{field} holds a number too large for a pixel coordinate",
-                                  file=path, path=("annotations", i, field)))
-    bad = check_finite(arr) & ~np.isnan(arr)  # inf / huge (NaN = absent unless delivered)
-    if not fast:
-        bad_rows = np.flatnonzero(bad.any(axis=1))
+                arr[i] = np.inf
+        delivered = np.array([v is not None for v in values], dtype=bool)
     else:
-        bad_rows = np.flatnonzero(check_finite(arr).any(axis=1))
-    for i in bad_rows[:1000]:
-        vals = values[i]
-        report(non_finite(f"{field} has a non-finite or huge value: {vals!r:.80}", file=path,
-                          path=("annotations", int(i), field)))
-    if len(bad_rows):
-        arr[bad_rows] = np.nan
+        delivered = np.ones(n, dtype=bool)
+        arr = arr.copy()
+    with np.errstate(invalid="ignore"):
+        bad = (~np.isfinite(arr) | (np.abs(arr) > HUGE)).any(axis=1) & delivered
+    for i in np.flatnonzero(bad)[:1000]:
+        v = values[i]
+        if isinstance(v, list) and len(v) == width and all(type(x) in (int, float) for x in v):
+            report(non_finite(f"{field} has a non-finite or huge value: {v!r:.80}",
+                              file=path, path=("annotations", int(i), field)))
+    arr[bad] = np.nan
     return arr
 
 
 def _float_column(values: list, field, path, report) -> np.ndarray:
     n = len(values)
-    try:
-        arr = np.array(values) if n else np.zeros(0)
-        fast = arr.shape == (n,) and arr.dtype.kind in "iuf"
-    except (ValueError, TypeError):
-        fast = False
-    if fast:
-        arr = arr.astype(np.float64, copy=False)
-    else:
+    arr = _doubles(values) if n else np.zeros(0)
+    if arr is not None and _all_finite(arr):
+        return arr
+    if arr is None:
         arr = np.full(n, np.nan)
         for i, v in enumerate(values):
             if v is None:
@@ -416,23 +458,22 @@ def _float_column(values: list, field, path, report) -> np.ndarray:
                 arr[i] = v
             except OverflowError:
                 arr[i] = np.inf
+    else:
+        arr = arr.copy()
     with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(np.isinf(arr) | (np.abs(arr) > 1e18))
+        bad = np.flatnonzero(~np.isfinite(arr) | (np.abs(arr) > 1e18))
     for i in bad[:1000]:
-        report(non_finite(f"{field} is {bad_number_message(values[i])}", file=path,
-                          path=("annotations", int(i), field)))
+        if values[i] is not None and type(values[i]) in (int, float):
+            report(non_finite(f"{field} is {bad_number_message(values[i])}", file=path,
+                              path=("annotations", int(i), field)))
     arr[bad] = np.nan
     return arr
 
 
 def _crowd(values: list, path, report) -> np.ndarray:
     n = len(values)
-    try:
-        arr = np.array(values) if n else np.zeros(0, dtype=np.int64)
-    except (ValueError, TypeError):
-        arr = np.zeros(0)
-    if arr.shape == (n,) and (arr.dtype.kind == "b" or (
-            arr.dtype.kind in "iu" and np.isin(arr, (0, 1)).all())):
+    arr = _ints(values)
+    if arr is not None and (n == 0 or (arr.min() >= 0 and arr.max() <= 1)):
         return arr.astype(bool)
     out = np.zeros(n, dtype=bool)
     for i, v in enumerate(values):
@@ -447,52 +488,59 @@ def _crowd(values: list, path, report) -> np.ndarray:
 
 
 def _segmentation(segs: list, path, report):
-    """Polygon rings into (vertices, ring_offsets, ann_ring_offsets); RLE dicts kept."""
+    """Polygon rings into (vertices, ring_offsets, ann_ring_offsets); RLE dicts kept.
+
+    Fast path: every per-annotation step is a C-level map/chain; the 20 M coordinates are
+    unboxed once by ``array('d', ...)``.
+    """
     n = len(segs)
-    flat: list = []
-    ring_lens: list[int] = []
-    nrings = np.zeros(n, dtype=np.int64)
+    types = list(map(type, segs))
     rle = np.full(n, None, dtype=object)
     has_rle = np.zeros(n, dtype=bool)
-    odd_rows: list[int] = []
-    extend = flat.extend
-    add_len = ring_lens.append
+    nrings = np.zeros(n, dtype=np.int64)
+    other = [i for i, t in enumerate(types) if t is not list]
     slow_rows: list[int] = []
-    for i, s in enumerate(segs):
-        t = type(s)
-        if t is list:
-            if not s:
-                continue
-            if type(s[0]) is list:
-                for r in s:
-                    if type(r) is not list:
-                        slow_rows.append(i)
-                        break
-                else:
-                    for r in s:
-                        extend(r)
-                        add_len(len(r))
-                    nrings[i] = len(s)
-            else:
+    if other:
+        for i in other:
+            if types[i] is dict:
+                rle[i] = segs[i]
+                has_rle[i] = True
+            elif segs[i] is not None:
                 slow_rows.append(i)
-        elif t is dict:
-            rle[i] = s
-            has_rle[i] = True
-        elif s is not None:
-            slow_rows.append(i)
-    lens = np.array(ring_lens, dtype=np.int64)
-    try:
-        values = np.array(flat) if flat else np.zeros(0)
-        fast = values.dtype.kind in "iuf" and values.ndim == 1
-    except (ValueError, TypeError):
-        fast = False
-    if fast:
-        values = values.astype(np.float64, copy=False)
+        poly_rows = np.flatnonzero(np.fromiter((t is list for t in types), dtype=bool,
+                                               count=n))
+        lists = [segs[i] for i in poly_rows]
     else:
-        values = _ring_values_slow(segs, nrings, lens, path, report)
+        poly_rows = None
+        lists = segs
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    rings = list(chain.from_iterable(lists))
+    if rings and set(map(type, rings)) != {list}:
+        # a flat coordinate list instead of a list of rings, or junk inside: row by row
+        good = []
+        for j, s in enumerate(lists):
+            row = int(poly_rows[j]) if poly_rows is not None else j
+            if all(type(r) is list for r in s):
+                good.append(j)
+            else:
+                slow_rows.append(row)
+                counts[j] = 0
+        rings = list(chain.from_iterable(lists[j] for j in good))
+    if poly_rows is None:
+        nrings[:] = counts
+    else:
+        nrings[poly_rows] = counts
+    lens = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
+    flat: list = []
+    extend = flat.extend
+    for r in rings:
+        extend(r)
+    values = _doubles(flat) if flat else np.zeros(0)  # array('d', list): strict, one pass
     del flat
-    # rows whose shape was not a list of rings: report and keep nothing for them
-    for i in slow_rows:
+    if values is None:
+        values = _ring_values_slow(segs, nrings, lens, path, report)
+    del rings
+    for i in sorted(slow_rows):
         s = segs[i]
         if isinstance(s, list) and s and all(type(x) in (int, float) for x in s):
             report(V008("segmentation must be a list of rings (a list of coordinate lists); "
@@ -505,24 +553,24 @@ def _segmentation(segs: list, path, report):
             report(V015(f"segmentation of an unknown form ({type(s).__name__}) is skipped",
                         file=path, path=("annotations", i, "segmentation")))
     # odd rings: drop the dangling value
-    flat_off = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=flat_off[1:])
     odd = np.flatnonzero(lens % 2 == 1)
     if len(odd):
+        flat_off = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=flat_off[1:])
         ring_owner = np.repeat(np.arange(n), nrings)
+        first_ring = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(nrings, out=first_ring[1:])
         keep = np.ones(len(values), dtype=bool)
         keep[flat_off[odd + 1] - 1] = False
         for r in odd[:1000]:
             row = int(ring_owner[r])
-            j = int(r - (np.sum(nrings[:row])))
-            odd_rows.append(row)
             report(V010(f"polygon ring has an odd number of values ({lens[r]}); the last one "
                         "is dropped", file=path,
-                        path=("annotations", row, "segmentation", j)))
+                        path=("annotations", row, "segmentation", int(r - first_ring[row]))))
         values = values[keep]
         lens = lens - (lens % 2)
-    bad = check_finite(values)
-    if bad.any():
+    if not _all_finite(values):
+        bad = check_finite(values)
         ring_of_value = np.repeat(np.arange(len(lens)), lens)
         ring_owner = np.repeat(np.arange(n), nrings)
         rows = np.unique(ring_owner[ring_of_value[bad]])
@@ -597,35 +645,26 @@ def _keypoints(values: list, path, report):
 
 def _attributes(values: list, path, report) -> dict[str, np.ndarray]:
     n = len(values)
-    present = [i for i, v in enumerate(values) if v is not None]
-    if not present:
+    types = set(map(type, values))
+    if types <= {type(None)}:
         return {}
-    names: set = set()
-    bad = []
-    for i in present:
-        v = values[i]
-        if type(v) is dict:
-            names.update(v)
-        else:
-            bad.append(i)
-    for i in bad[:1000]:
-        report(V008(f"attributes must be an object, not {type(values[i]).__name__}", file=path,
-                    path=("annotations", i, "attributes")))
-    if bad:
+    if types != {dict}:
+        bad = [i for i, v in enumerate(values) if v is not None and type(v) is not dict]
+        for i in bad[:1000]:
+            report(V008(f"attributes must be an object, not {type(values[i]).__name__}",
+                        file=path, path=("annotations", i, "attributes")))
         values = [v if type(v) is dict else None for v in values]
-    out = {}
-    if len(present) == n and not bad:
-        for name in sorted(names, key=str):
-            g = itemgetter(name)
-            try:
-                col = [g(v) for v in values]
-            except KeyError:
-                col = [v.get(name) for v in values]
-            out[str(name)] = obj_array(col)
+        names = set().union(*(v for v in values if v is not None))
     else:
-        for name in sorted(names, key=str):
-            out[str(name)] = obj_array([v.get(name) if v is not None else None
-                                        for v in values])
+        names = set().union(*values)
+    out = {}
+    for name in sorted(names, key=str):
+        try:
+            col = list(map(itemgetter(name), values))
+        except (KeyError, TypeError):
+            col = [v.get(name) if v is not None else None for v in values]
+        out[str(name)] = obj_array(col)
+    del n
     return out
 
 
@@ -642,7 +681,7 @@ def _rotation(attributes: dict, n: int) -> np.ndarray:
 
 
 def _text(values: list, n: int) -> np.ndarray:
-    if not any(v is not None for v in values):
+    if set(map(type, values)) <= {type(None)}:
         return np.full(n, None, dtype=object)
     return obj_array([v if isinstance(v, str) else None for v in values])
 
