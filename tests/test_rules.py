@@ -104,7 +104,7 @@ def clean() -> dict:
         dict(img=1, ann_id=7, label="tag", shape=Shape.ROTATED_BOX, bbox=(200, 200, 40, 20),
              rotation=30, text="12.50"),
         dict(img=1, ann_id=8, label="shelf", shape=Shape.POLYGON, bbox=(150, 150, 250, 150),
-             rings=[SHELF_B + [SHELF_B[0]]]),  # written closed
+             rings=[[*SHELF_B, SHELF_B[0]]]),  # written closed
     ]
     return {"images": images, "anns": anns}
 
