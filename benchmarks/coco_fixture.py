@@ -22,7 +22,7 @@ import orjson
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_coco  # noqa: E402
+import gen_coco
 
 
 def consistent(doc: dict, defects: dict) -> None:

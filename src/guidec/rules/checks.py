@@ -16,7 +16,7 @@ import numpy as np
 
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, build_rings, distinct, is_none
+from guidec.rules.frame import Frame, _py, build_rings, distinct, is_none
 from guidec.rules.keypoints import class_schemas, outside_box
 from guidec.table import Shape
 
@@ -203,38 +203,59 @@ def inside(f: Frame):
                         severity=sev, rule=r.id)
 
 
+def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
+    """(i, j, IoU) of every pair of boxes of one class in one image that overlap.
+
+    A sorted sweep, vectorized over all rows: sort by (image, class, x0), then compare each
+    box with the k-th next one for k = 1, 2, ... while the next box still starts before this
+    one ends. Boxes of other images or classes are never compared.
+    """
+    n = len(img)
+    order = np.lexsort((boxes[:, 0], cls, img))
+    g = img[order].astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls[order] + 1
+    b = boxes[order]
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    out_i, out_j, out_iou = [], [], []
+    active = np.arange(n - 1) if n > 1 else np.zeros(0, np.intp)
+    k = 1
+    while active.size:
+        j = active + k
+        keep = j < n
+        active, j = active[keep], j[keep]
+        keep = (g[active] == g[j]) & (b[j, 0] < b[active, 2])
+        active, j = active[keep], j[keep]
+        iw = np.minimum(b[active, 2], b[j, 2]) - b[j, 0]
+        ih = np.minimum(b[active, 3], b[j, 3]) - np.maximum(b[active, 1], b[j, 1])
+        inter = np.clip(iw, 0, None) * np.clip(ih, 0, None)
+        hit = inter > 0
+        if hit.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                iou = inter[hit] / (area[active[hit]] + area[j[hit]] - inter[hit])
+            out_i.append(order[active[hit]])
+            out_j.append(order[j[hit]])
+            out_iou.append(iou)
+        k += 1
+    if not out_i:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_iou)
+
+
 @rule(V405, group=G)
 def overlap(f: Frame):
-    import shapely
-
     boxes = _boxes(f)
     usable = np.isfinite(boxes).all(axis=1) & f.has_image
     for r, ck, sel, sev in _rules_with(f, "max_iou_same_class"):
         rows = np.flatnonzero(sel & usable)
         if len(rows) < 2:
             continue
-        shift = _stripe(f, boxes, 0.0)[rows]
-        b = boxes[rows]
-        geoms = shapely.box(b[:, 0] + shift, b[:, 1], b[:, 2] + shift, b[:, 3])
-        tree = shapely.STRtree(geoms)
-        a_idx, b_idx = tree.query(geoms, predicate="intersects")
-        keep = (a_idx < b_idx) & (f.cls[rows[a_idx]] == f.cls[rows[b_idx]])
-        a_idx, b_idx = a_idx[keep], b_idx[keep]
-        ba, bb = b[a_idx], b[b_idx]
-        iw = np.clip(np.minimum(ba[:, 2], bb[:, 2]) - np.maximum(ba[:, 0], bb[:, 0]), 0, None)
-        ih = np.clip(np.minimum(ba[:, 3], bb[:, 3]) - np.maximum(ba[:, 1], bb[:, 1]), 0, None)
-        inter = iw * ih
-        area_a = (ba[:, 2] - ba[:, 0]) * (ba[:, 3] - ba[:, 1])
-        area_b = (bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            iou = inter / (area_a + area_b - inter)
+        i, j, iou = same_class_pairs(f.t.image_index[rows], f.cls[rows], boxes[rows])
         for k in np.flatnonzero(iou > ck.max_iou_same_class):
-            first, later = sorted((int(rows[a_idx[k]]), int(rows[b_idx[k]])))
+            first, later = sorted((int(rows[i[k]]), int(rows[j[k]])))
             yield f.ann(V405, later, f"rule {r.id!r}: {f.ann_label(later)} overlaps "
                                      f"{f.ann_label(first)} of the same class "
                                      f"{f.class_name(later)!r} with IoU {iou[k]:.3f} > "
                                      f"{_g(ck.max_iou_same_class)}",
-                        severity=sev, rule=r.id, other=f.t.ann_id[first])
+                        severity=sev, rule=r.id, other=_py(f.t.ann_id[first]))
 
 
 @rule(V406, group=G)

@@ -256,22 +256,23 @@ class Frame:
         ro = self.t.ring_offsets
         return 0.5 * np.abs(csum[ro[1:]] - csum[ro[:-1]])
 
-    @cached_property
-    def ring_spread(self) -> np.ndarray:
-        """Sum of |fan triangle areas| of each ring: 0 only when all its points are collinear.
-
-        (A symmetric bow-tie has zero signed area but a positive spread.)
+    def ring_spread(self, rings: np.ndarray) -> np.ndarray:
+        """Sum of |fan triangle areas| of the given rings: 0 only when all points are
+        collinear. (A symmetric bow-tie has zero signed area but a positive spread.)
         """
         v = self.t.vertices
-        if len(v) == 0:
-            return np.zeros(len(self.ring_len))
         ro = self.t.ring_offsets
-        first = v[np.repeat(ro[:-1], self.ring_len)]
-        a = v - first
-        b = v[self._ring_next] - first
+        lens = self.ring_len[rings]
+        if len(rings) == 0 or lens.sum() == 0:
+            return np.zeros(len(rings))
+        idx = np.repeat(ro[rings], lens) + (np.arange(lens.sum())
+                                           - np.repeat(np.cumsum(lens) - lens, lens))
+        first = v[np.repeat(ro[rings], lens)]
+        a = v[idx] - first
+        b = v[self._ring_next[idx]] - first
         tri = np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])
-        csum = np.concatenate(([0.0], np.cumsum(tri)))
-        return 0.5 * (csum[ro[1:]] - csum[ro[:-1]])
+        owner = np.repeat(np.arange(len(rings)), lens)
+        return 0.5 * np.bincount(owner, weights=tri, minlength=len(rings))
 
     @cached_property
     def ring_perimeter(self) -> np.ndarray:
@@ -310,7 +311,8 @@ class Frame:
         rings = np.flatnonzero(ok)
         if len(rings) == 0:
             return rings, np.empty(0, dtype=object)
-        return rings, build_rings(t.vertices, t.ring_offsets, rings, threads=self.threads)
+        # from_ragged_array holds the GIL: threads would only add overhead here
+        return rings, build_rings(t.vertices, t.ring_offsets, rings)
 
     @cached_property
     def ring_validity(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -322,7 +324,9 @@ class Frame:
         import shapely
 
         rings, geoms = self._ring_shapes
-        flat = self.ring_spread[rings] <= 1e-9
+        flat = self.ring_area[rings] <= 1e-9
+        if flat.any():  # zero signed area: collinear, or a symmetric bow-tie
+            flat[flat] = self.ring_spread(rings[flat]) <= 1e-9
         valid = np.ones(len(rings), dtype=bool)
         check = ~flat
         if check.any():
