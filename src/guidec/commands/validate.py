@@ -107,7 +107,10 @@ def run(args, out, err) -> int:
     progress(f"checking {len(table):,} annotations on {len(table.images):,} images")
     allowed = select_codes(args.select, args.ignore)
     found = run_rules(table, project, allowed)
-    diags = [d for d in regrade(result.diagnostics, project) if allowed(d.code)] + found
+    ident = {"image": None, "annotation": None, "class": None}
+    readers = [replace(d, extra={**ident, **d.extra})
+               for d in regrade(result.diagnostics, project) if allowed(d.code)]
+    diags = readers + found
     progress("writing the report")
     files = sorted(result.formats) or list(args.files)
     ctx = Context("validate", files=files, extra={

@@ -204,8 +204,10 @@ def attribute_values(f: Frame):
     classes = p.classes
 
     def has_attr(name):
-        return f.per_class([name in c.attributes for c in classes], dtype=bool,
-                           fill=False)[f.cls] | (f.cls < 0)
+        # a deprecated class is reported once (V101); its attributes belong to the
+        # replacement it migrates to, so they are not judged against the old class
+        return f.per_class([name in c.attributes or c.deprecated for c in classes],
+                           dtype=bool, fill=True)[f.cls]
 
     def make_ann(code, r, msg, extra):
         return f.ann(code, r, f"{f.ann_label(r)}: {msg}", **extra)
