@@ -186,8 +186,8 @@ def test_sahi_area_is_the_whole_image(cli, corpus, write):
     r = cli("validate", "--spec", spec, path, "--format", "json")
     found = json.loads(r.out)["findings"]
     assert [(f["code"], f["annotation"]) for f in found] == [("V206", i) for i in range(1, 6)]
-    assert "declared area 698368 of annotation 1 differs from its polygon's area 35742" \
-        == found[0]["message"]
+    assert found[0]["message"] == (
+        "declared area 698368 of annotation 1 differs from its polygon's area 35742")
 
 
 VOC_CLASSES = ["aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair",
