@@ -382,3 +382,38 @@ def test_geometry_area_matches_shapely(project):
     want = shapely.Polygon(SHELF_A).area + shapely.Polygon(ring).area
     assert math.isclose(f.poly_area[2], want)
     assert f.vert_bounds[2].tolist() == [0, 0, 600, 300]
+
+
+def test_star_fast_path_never_accepts_an_invalid_ring(project):
+    """Rings accepted without GEOS (winding once around their centroid) are GEOS-valid."""
+    import shapely
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from guidec.rules.frame import Frame
+
+    coords = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=3,
+                      max_size=9)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(coords, min_size=1, max_size=6))
+    def check(rings):
+        b = TableBuilder()
+        b.add_file("d.json", "coco")
+        b.add_image(1, "a.jpg", 100, 100)
+        for ring in rings:
+            b.add_annotation(image_index=0, label="shelf", shape=Shape.POLYGON, rings=[ring])
+        f = Frame(b.build(), project)
+        star = f.ring_star_simple
+        for k, ring in enumerate(rings):
+            if star[k]:
+                assert shapely.is_valid(shapely.Polygon(ring)), ring
+
+    check()
+    b = TableBuilder()
+    b.add_file("d.json", "coco")
+    b.add_image(1, "a.jpg", 100, 100)
+    for ring in ([(0, 0), (10, 0), (10, 10), (0, 10)], [(0, 0), (10, 10), (10, 0), (0, 10)],
+                 [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]):
+        b.add_annotation(image_index=0, label="shelf", shape=Shape.POLYGON, rings=[ring])
+    assert Frame(b.build(), project).ring_star_simple.tolist() == [True, False, True]

@@ -13,7 +13,7 @@ import numpy as np
 
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, distinct, is_none
+from guidec.rules.frame import Frame, is_none
 from guidec.spec.model import Attribute
 
 G = "attributes"
@@ -141,7 +141,7 @@ def when_holds(f: Frame, attr: Attribute, columns: dict[str, np.ndarray], size: 
             hold = _matches(default, wanted_s)
             ok &= hold
             continue
-        vals, inv = distinct(col)
+        vals, inv = f.factor(col)
         verdict = np.array([_matches(default if x is None else x, wanted_s) for x in vals]
                            + [False], dtype=bool)[:-1]
         ok &= verdict[inv] if len(vals) else False
@@ -184,8 +184,9 @@ def _check_columns(f: Frame, columns: dict[str, np.ndarray], size: int, scope: s
         rows = set_rows[belongs[set_rows]] if belongs is not None else set_rows
         if len(rows) == 0:
             continue
-        vals, inv = distinct(col[rows])
-        verdicts = [judge(attr, v) for v in vals]
+        vals, inv_all = f.factor(col)
+        inv = inv_all[rows]
+        verdicts = [None if v is None else judge(attr, v) for v in vals]
         bad_vals = np.array([v is not None for v in verdicts] + [False], dtype=bool)[:-1]
         for j in np.flatnonzero(bad_vals[inv]):
             code, msg = verdicts[inv[j]]

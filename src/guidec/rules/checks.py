@@ -16,7 +16,7 @@ import numpy as np
 
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, _py, build_rings, distinct, is_none
+from guidec.rules.frame import Frame, _py, build_rings, is_none
 from guidec.rules.keypoints import class_schemas, outside_box
 from guidec.table import Shape
 
@@ -322,7 +322,8 @@ def attribute_value(f: Frame):
             continue
         allowed = set(_items(ck.in_)) if ck.in_ is not None else None
         banned = set(_items(ck.not_in)) if ck.not_in is not None else set()
-        vals, inv = distinct(col[rows])
+        vals, inv_all = f.factor(col)
+        inv = inv_all[rows]
         verdict = []
         for v in vals:
             items = _items(v)
@@ -348,9 +349,11 @@ def text_pattern(f: Frame):
         if len(rows) == 0:
             continue
         pat = re.compile(ck.text_pattern)
-        vals, inv = distinct(text[rows])
+        vals, inv_all = f.factor(text)
+        inv = inv_all[rows]
         # blank transcriptions are V350's
-        bad = np.array([bool(str(v).strip()) and pat.search(str(v)) is None for v in vals]
+        bad = np.array([v is not None and bool(str(v).strip()) and pat.search(str(v)) is None
+                        for v in vals]
                        + [False])[:-1]
         for j in np.flatnonzero(bad[inv]):
             i = rows[j]

@@ -51,11 +51,25 @@ def pointer_path(pointer: str | None) -> tuple:
 def distinct(col: np.ndarray) -> tuple[list, np.ndarray]:
     """Factorize an object column: (distinct values, inverse index per row).
 
-    Values are grouped by ``type name + str(value)`` in numpy (C loops), so ``1`` and ``"1"``
-    stay apart; the list holds one original value per group.
+    Values are keyed by (type, value), so ``1``, ``True`` and ``"1"`` stay apart; the list
+    holds one original value per group. Hashable cells go through a dict with C-level
+    iteration (``map``/``zip`` over builtins, no Python code per cell); a column holding
+    lists (multi-valued attributes) is keyed by ``type name + str(value)`` in numpy.
     """
     if len(col) == 0:
         return [], np.zeros(0, dtype=np.intp)
+    try:
+        keys = list(zip(map(type, col), col, strict=True))
+        index = dict.fromkeys(keys)
+    except TypeError:  # unhashable cells
+        return _distinct_by_text(col)
+    for i, k in enumerate(index):  # over distinct values only
+        index[k] = i
+    inv = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    return [k[1] for k in index], inv
+
+
+def _distinct_by_text(col: np.ndarray) -> tuple[list, np.ndarray]:
     try:
         keys = col.astype(str)
     except ValueError:  # lists (multi-valued attributes) do not cast; their str() does
@@ -186,6 +200,14 @@ class Frame:
         arr[-1] = fill
         return arr
 
+    def factor(self, col: np.ndarray) -> tuple[list, np.ndarray]:
+        """:func:`distinct` of a whole table column, computed once per column."""
+        cache = self.__dict__.setdefault("_factors", {})
+        key = id(col)
+        if key not in cache:
+            cache[key] = (col, distinct(col))  # keep col alive so its id stays unique
+        return cache[key][1]
+
     # ----------------------------------------------------------------- images
     @cached_property
     def has_image(self) -> np.ndarray:
@@ -298,8 +320,8 @@ class Frame:
         return self.t.shape == Shape.POLYGON
 
     @cached_property
-    def _ring_shapes(self):
-        """(ring ids, shapely polygons) for polygon rings of >= 3 finite vertices."""
+    def _candidate_rings(self) -> np.ndarray:
+        """Polygon rings of >= 3 finite vertices: the ones whose validity is judged."""
         t = self.t
         ok = (self.ring_len >= 3) & self.is_poly[self.ring_ann]
         if not np.all(np.isfinite(t.vertices)):
@@ -308,29 +330,63 @@ class Frame:
             bad_rings = np.zeros(len(self.ring_len), dtype=bool)
             bad_rings[ring_of_v[vbad]] = True
             ok &= ~bad_rings
-        rings = np.flatnonzero(ok)
-        if len(rings) == 0:
-            return rings, np.empty(0, dtype=object)
-        # from_ragged_array holds the GIL: threads would only add overhead here
-        return rings, build_rings(t.vertices, t.ring_offsets, rings)
+        return np.flatnonzero(ok)
+
+    @cached_property
+    def ring_star_simple(self) -> np.ndarray:
+        """Per ring: provably simple because it winds once around its vertex centroid.
+
+        When every step from one vertex to the next turns the same way about the centroid
+        by less than 180 degrees and the turns add up to exactly one full turn, each edge
+        lies in its own angular wedge, so no two edges can cross: the ring is simple (hence
+        valid) without asking GEOS. Convex and most star-like outlines pass; the rest go to
+        ``shapely.is_valid``. Repeated consecutive points are allowed, as GEOS allows them.
+        """
+        v = self.t.vertices
+        r = len(self.ring_len)
+        if len(v) == 0:
+            return np.zeros(r, dtype=bool)
+        lens = self.ring_len
+        owner = np.repeat(np.arange(r), lens)
+        cnt = np.maximum(lens, 1)
+        cx = np.bincount(owner, weights=v[:, 0], minlength=r) / cnt
+        cy = np.bincount(owner, weights=v[:, 1], minlength=r) / cnt
+        nxt = self._ring_next
+        ax, ay = v[:, 0] - cx[owner], v[:, 1] - cy[owner]
+        bx, by = v[nxt, 0] - cx[owner], v[nxt, 1] - cy[owner]
+        cross = ax * by - ay * bx
+        same = (ax == bx) & (ay == by)
+        step = np.arctan2(cross, ax * bx + ay * by)
+        turn = np.bincount(owner, weights=step, minlength=r)
+        not_ccw = np.bincount(owner, weights=(cross <= 0) & ~same, minlength=r)
+        not_cw = np.bincount(owner, weights=(cross >= 0) & ~same, minlength=r)
+        full = 2 * np.pi
+        return (lens >= 3) & (((not_ccw == 0) & (np.abs(turn - full) < 1e-6))
+                              | ((not_cw == 0) & (np.abs(turn + full) < 1e-6)))
 
     @cached_property
     def ring_validity(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(ring ids checked, valid per checked ring, short-or-flat per ring id).
+        """(ring ids judged, valid per judged ring, flat per judged ring).
 
-        Rings of fewer than 3 points and rings whose points are all collinear are not given
-        to GEOS (they are reported as such); every other polygon ring is, over threads.
+        Flat rings (all points collinear) are reported as such; rings that wind once around
+        their centroid are simple; every other ring is built with ``from_ragged_array`` and
+        judged by ``shapely.is_valid`` over threads (GEOS releases the GIL).
         """
-        import shapely
-
-        rings, geoms = self._ring_shapes
+        rings = self._candidate_rings
         flat = self.ring_area[rings] <= 1e-9
         if flat.any():  # zero signed area: collinear, or a symmetric bow-tie
             flat[flat] = self.ring_spread(rings[flat]) <= 1e-9
         valid = np.ones(len(rings), dtype=bool)
-        check = ~flat
-        if check.any():
-            valid[check] = parallel_map(shapely.is_valid, geoms[check], self.threads)
+        todo = np.flatnonzero(~flat & ~self.ring_star_simple[rings])
+        geoms = np.full(len(rings), None, dtype=object)
+        if len(todo):
+            import shapely
+
+            # from_ragged_array holds the GIL: it runs in one thread
+            built = build_rings(self.t.vertices, self.t.ring_offsets, rings[todo])
+            geoms[todo] = built
+            valid[todo] = parallel_map(shapely.is_valid, built, self.threads)
+        self.ring_geoms = geoms  # aligned with ``rings``; None where GEOS was not needed
         return rings, valid, flat
 
     @cached_property

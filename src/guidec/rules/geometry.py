@@ -137,8 +137,7 @@ def polygon_validity(f: Frame):
     bad = np.flatnonzero(~valid)
     if len(bad) == 0:
         return
-    _, geoms = f._ring_shapes
-    reasons = shapely.is_valid_reason(geoms[bad])
+    reasons = shapely.is_valid_reason(f.ring_geoms[bad])
     for j, why in zip(bad, reasons, strict=True):
         r = f.ring_ann[rings[j]]
         yield f.ann(V204, r, f"polygon of {f.ann_label(r)} is invalid: {why}",

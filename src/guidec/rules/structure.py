@@ -43,7 +43,10 @@ def _repeats(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """(positions that repeat an earlier (group, key), position of that first occurrence)."""
     if len(key) == 0:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
-    order = np.lexsort((np.arange(len(key)), key, group))
+    if group[0] == group[-1] and (group == group[0]).all():
+        order = np.argsort(key, kind="stable")  # one file: one sort key
+    else:
+        order = np.lexsort((np.arange(len(key)), key, group))
     g, k = group[order], key[order]
     same = np.concatenate(([False], (g[1:] == g[:-1]) & (k[1:] == k[:-1])))
     run_start = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))

@@ -67,8 +67,10 @@ def transcriptions(f: Frame):
         rows = np.flatnonzero(in_class & ~missing)
         if len(rows) == 0:
             continue
-        vals, inv = distinct(text[rows])
-        verdicts = [judge(region, str(v)) if str(v).strip() else None for v in vals]
+        vals, inv_all = f.factor(text)
+        inv = inv_all[rows]
+        verdicts = [judge(region, str(v)) if v is not None and str(v).strip() else None
+                    for v in vals]
         bad = np.array([v is not None for v in verdicts] + [False])[:-1]
         for j in np.flatnonzero(bad[inv]):
             code, msg = verdicts[inv[j]]
