@@ -1,18 +1,20 @@
-"""Time and peak memory of reading/validating a COCO file, against the parse and the peers.
+"""``guidec validate`` on a train2017-scale COCO file, against orjson's parse and the peers.
 
-    python benchmarks/gen_coco.py /tmp/bench/train.json          # once (~300 MB, never commit)
-    python benchmarks/bench_validate.py /tmp/bench/train.json [--repeat 3] [--spec SPEC]
+    python benchmarks/coco_fixture.py /tmp/train.json      # once: ~330 MB, never commit it
+    python benchmarks/bench_validate.py /tmp/train.json [--repeat 3]
 
-Every step runs in a fresh subprocess (so peak RSS is that step's own), ``--repeat`` times;
-the median time and the largest peak are reported as a Markdown table:
+Each step runs in its own fresh process, so its peak memory (``ru_maxrss`` from ``wait4``)
+is its own; the median of ``--repeat`` runs is reported:
 
-* ``orjson.loads`` of the file's bytes with the garbage collector off (the reference),
-* ``guidec.readers.read_delivery`` (parse + columns: the reader's whole cost),
-* ``guidec validate --spec SPEC FILE`` when the command exists (the rules branch),
-* pycocotools ``COCO(file)`` and ``panlabel validate --format coco`` when installed.
-
-Machine, CPU count, load average before and after, file size and Python version are printed
-with the table, because the numbers mean nothing without them.
+* ``orjson.loads`` of the file with the garbage collector off (the yardstick: the time of
+  the call alone, and the process's peak memory);
+* ``guidec.readers.read_delivery(FILE)``: the readers' share (parse + table), time of the
+  call and the process's peak memory;
+* ``guidec validate --spec SPEC FILE --format json`` as a user runs it: wall time of the
+  whole process (interpreter start, imports, read, parse, columns, every rule, report);
+  the report is checked to contain the 25 injected defects at their annotation ids;
+* pycocotools ``COCO(file)`` and ``panlabel validate --format coco`` when installed
+  (``pip install pycocotools panlabel``): the tools a user would pick instead.
 """
 
 from __future__ import annotations
@@ -20,138 +22,130 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 
-PY = sys.executable
-_CHILD = r"""
-import gc, json, resource, sys, time
-what, path = sys.argv[1], sys.argv[2]
+ORJSON = """
+import gc, sys, time, orjson
 gc.disable()
-if what == "orjson":
-    import orjson
-    t0 = time.perf_counter()
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    t1 = time.perf_counter()
-    doc = orjson.loads(raw)
-    t2 = time.perf_counter()
-    out = {"seconds": t2 - t0, "parse_only": t2 - t1}
-elif what == "read":
-    from guidec.readers import read_delivery
-    t0 = time.perf_counter()
-    r = read_delivery([path])
-    t2 = time.perf_counter()
-    out = {"seconds": t2 - t0, "rows": len(r.table), "findings": len(r.diagnostics)}
-elif what == "pycocotools":
-    import contextlib, io
-    gc.enable()  # as a user runs it
-    from pycocotools.coco import COCO
-    t0 = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        COCO(path)
-    out = {"seconds": time.perf_counter() - t0}
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-sys.stdout.write(json.dumps(out))
-sys.stdout.flush()
+data = open(sys.argv[1], 'rb').read()
+t = time.perf_counter()
+doc = orjson.loads(data)
+print(time.perf_counter() - t)
+"""
+
+READ = """
+import gc, sys, time
+gc.disable()
+from guidec.readers import read_delivery
+t = time.perf_counter()
+r = read_delivery([sys.argv[1]])
+print(time.perf_counter() - t)
 import os
-os._exit(0)  # teardown of the parsed document is not part of any step
+sys.stdout.flush()
+os._exit(0)
 """
 
-_EXTERNAL = r"""
-import json, resource, subprocess, sys, time
-t0 = time.perf_counter()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-t = time.perf_counter() - t0
-print(json.dumps({"seconds": t, "rc": p.returncode,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "stderr": p.stderr.decode(errors="replace")[-300:]}))
+COCO = """
+import sys, time, io, contextlib
+from pycocotools.coco import COCO
+t = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    COCO(sys.argv[1])
+print(time.perf_counter() - t)
 """
 
 
-def _run(args: list[str]) -> dict:
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode != 0 or not p.stdout.strip():
-        return {"error": (p.stderr or p.stdout)[-400:]}
-    return json.loads(p.stdout.strip().splitlines()[-1])
+def run(cmd: list[str], stdout=None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, stdout) of one process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read().decode() if stdout is None else ""
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{cmd[:3]} failed with exit {code}: {err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out
 
 
-def measure(name: str, args: list[str], repeat: int) -> dict:
-    runs = [_run(args) for _ in range(repeat)]
-    ok = [r for r in runs if "error" not in r]
-    if not ok:
-        return {"name": name, "error": runs[0]["error"]}
-    out = {"name": name, "seconds": statistics.median(r["seconds"] for r in ok),
-           "peak_mb": max(r["peak_mb"] for r in ok), "runs": ok}
-    if "parse_only" in ok[0]:
-        out["parse_only"] = statistics.median(r["parse_only"] for r in ok)
-    return out
+def median_of(n: int, cmd: list[str], **kw):
+    runs = [run(cmd, **kw) for _ in range(n)]
+    walls = [r[0] for r in runs]
+    i = walls.index(statistics.median_low(walls))
+    return runs[i], runs
 
 
-def _has_validate() -> bool:
-    try:
-        import guidec.commands.validate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("file")
+    p.add_argument("--spec", help="default: FILE without .json + .spec.yaml")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--skip-peers", action="store_true")
+    a = p.parse_args(argv)
+    base = os.path.splitext(a.file)[0]
+    spec = a.spec or base + ".spec.yaml"
+    py = sys.executable
+    print(f"file: {a.file} ({os.path.getsize(a.file) / 1e6:.0f} MB); python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
 
+    (w, rss, out), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
+    parse = statistics.median(float(r[2]) for r in runs)
+    print(f"orjson.loads (gc off):     {parse:6.2f} s  (process {w:.2f} s)  peak {rss:,.0f} MiB")
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("file")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--spec", help="spec for `guidec validate` (default: spec.yaml beside FILE)")
-    ap.add_argument("--json", help="also write the raw results here")
-    a = ap.parse_args(argv)
-    size = os.path.getsize(a.file)
-    load_before = os.getloadavg()
-    steps = [
-        ("orjson.loads (GC off)", [PY, "-c", _CHILD, "orjson", a.file]),
-        ("guidec read_delivery (parse + table)", [PY, "-c", _CHILD, "read", a.file]),
-    ]
-    spec = a.spec or os.path.join(os.path.dirname(os.path.abspath(a.file)), "spec.yaml")
-    guidec = shutil.which("guidec", path=os.path.dirname(PY)) or shutil.which("guidec")
-    if _has_validate() and guidec and os.path.exists(spec):
-        steps.append(("guidec validate (all rules)",
-                      [PY, "-c", _EXTERNAL, guidec, "validate", "--spec", spec, a.file,
-                       "--fail-on", "never"]))
-    try:
-        import pycocotools  # noqa: F401
+    (w, rss, _), runs = median_of(a.repeat, [py, "-c", READ, a.file])
+    read = statistics.median(float(r[2]) for r in runs)
+    print(f"guidec read_delivery:      {read:6.2f} s  = {read / parse:.2f}x the parse "
+          f"(table beyond the parse: {(read - parse) / parse:.2f}x)  peak {rss:,.0f} MiB")
 
-        steps.append(("pycocotools COCO(file) (no checks)",
-                      [PY, "-c", _CHILD, "pycocotools", a.file]))
-    except ImportError:
-        pass
-    panlabel = shutil.which("panlabel", path=os.path.dirname(PY)) or shutil.which("panlabel")
-    if panlabel:
-        steps.append(("panlabel 0.7 validate --format coco",
-                      [PY, "-c", _EXTERNAL, panlabel, "validate", "--format", "coco",
-                       a.file]))
-    results = [measure(n, args, a.repeat) for n, args in steps]
-    load_after = os.getloadavg()
-    ref = results[0]
-    parse = ref.get("parse_only", ref.get("seconds"))
-    print(f"File: {a.file} ({size / 1e6:.1f} MB); {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; median of {a.repeat}.")
-    print()
-    print("| step | seconds | x orjson parse | peak RSS MB | x orjson peak |")
-    print("|---|---|---|---|---|")
-    for r in results:
-        if "error" in r:
-            print(f"| {r['name']} | failed: {r['error'].strip().splitlines()[-1][:80]} | | | |")
-            continue
-        secs = r.get("parse_only", r["seconds"]) if r is ref else r["seconds"]
-        print(f"| {r['name']} | {secs:.2f} | {secs / parse:.2f} | {r['peak_mb']:.0f} | "
-              f"{r['peak_mb'] / ref['peak_mb']:.2f} |")
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as fh:
-            json.dump({"file": a.file, "bytes": size, "load": [load_before, load_after],
-                       "results": results}, fh, indent=2, sort_keys=True)
-            fh.write("\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "report.json")
+        cmd = [py, "-m", "guidec.cli", "validate", "--spec", spec, a.file,
+               "--format", "json", "-o", report]
+        (w, rss, _), runs = median_of(a.repeat, cmd)
+        with open(report, "rb") as fh:
+            found = json.load(fh)["findings"]
+    print(f"guidec validate (process): {w:6.2f} s  = {w / parse:.2f}x the parse  "
+          f"peak {rss:,.0f} MiB  (runs: {', '.join(f'{r[0]:.2f}' for r in runs)})")
+    codes: dict[str, int] = {}
+    for f in found:
+        codes[f["code"]] = codes.get(f["code"], 0) + 1
+    print(f"  findings: {len(found)} {dict(sorted(codes.items()))}")
+    defects_path = base + ".defects.json"
+    if os.path.exists(defects_path):
+        with open(defects_path, "rb") as fh:
+            defects = json.load(fh)
+        want = {"box-outside-image": "V200", "negative-width": "V201",
+                "unknown-category": "V100", "bow-tie": "V204", "duplicate-id": "V050"}
+        got = {(f["code"], f["annotation"]) for f in found}
+        hit = sum((want[k], d["id"]) in got for k, ds in defects.items() for d in ds)
+        total = sum(len(ds) for ds in defects.values())
+        print(f"  injected defects found at their annotation ids: {hit}/{total}")
+
+    if not a.skip_peers:
+        try:
+            import pycocotools  # noqa: F401
+
+            (w, rss, _), runs = median_of(1, [py, "-c", COCO, a.file])
+            print(f"pycocotools COCO(file):    {float(runs[0][2]):6.2f} s  (process {w:.2f} s)  "
+                  f"peak {rss:,.0f} MiB  (validates nothing)")
+        except ImportError:
+            print("pycocotools: not installed")
+        exe = shutil.which("panlabel") or os.path.join(os.path.dirname(py), "panlabel")
+        if os.path.exists(exe):
+            with open(os.devnull, "wb") as null:
+                (w, rss, _), _ = median_of(1, [exe, "validate", "--format", "coco", a.file],
+                                           stdout=null)
+            print(f"panlabel validate (Rust):  {w:6.2f} s  (process)  peak {rss:,.0f} MiB  "
+                  "(no spec, no polygon validity)")
+        else:
+            print("panlabel: not installed")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
 
