@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # The registry: one module per format, in detection order (most specific first).
-_MODULES = ("coco",)
+_MODULES = ("coco", "label_studio", "cvat", "voc", "yolo", "mask")
 
 
 @dataclass

@@ -1,0 +1,286 @@
+"""CVAT for images 1.1 XML (``<annotations><version>1.1</version><meta>...<image>...``).
+
+Shapes: ``box`` (xtl ytl xbr ybr, optional ``rotation`` in degrees clockwise about the centre
+-> ROTATED_BOX), ``polygon``, ``polyline``, ``points`` (``points="x,y;x,y"``), ``ellipse``
+(cx cy rx ry [rotation]; the table box is the unrotated bounding box), ``mask`` (``rle``
+row-major over its box ``left top width height`` -> COCO RLE of the whole image),
+``skeleton`` (child ``points`` in the order of the skeleton's sublabels in ``meta``;
+``outside="1"`` -> visibility 0, ``occluded="1"`` -> 1, else 2), ``tag`` (TAG row).
+``<attribute name="n">v</attribute>`` children become attribute columns, typed by the meta
+``input_type`` (number -> float, checkbox -> bool). CVAT's built-in ``occluded`` flag fills
+an attribute ``occluded`` only when the spec defines one. Meta labels become
+``declared_categories`` (keyed by name). Locations are lines in the XML.
+"""
+
+from __future__ import annotations
+
+from guidec.readers import Reader
+from guidec.readers import rle as rlemod
+from guidec.readers._codes import V006, V007, V008, V009, V012, V013, V015
+from guidec.readers._common import HUGE, read_bytes
+from guidec.readers._xml import Element, parse_xml
+from guidec.table import AnnotationTable, Shape, TableBuilder
+
+NAME = "cvat"
+
+
+def _detect(path: str, head: bytes, is_dir: bool) -> bool:
+    if is_dir:
+        return False
+    h = head.lstrip()
+    return h.startswith(b"<") and b"<annotations" in head and b"<annotation>" not in head
+
+
+def read(paths: list[str], ctx) -> AnnotationTable:
+    b = TableBuilder()
+    for p in paths:
+        read_file(p, ctx, b)
+    return b.build()
+
+
+def _project_has(ctx, attr: str) -> bool:
+    proj = ctx.project
+    return proj is not None and attr in getattr(proj, "attributes", {})
+
+
+def read_file(path: str, ctx, b: TableBuilder) -> None:
+    data = read_bytes(path, ctx)
+    fi = b.add_file(path, NAME)
+    if data is None:
+        return
+    root = parse_xml(data, path, ctx)
+    if root is None:
+        return
+    if root.tag != "annotations":
+        ctx.report(V006(f"a CVAT XML file has root <annotations>, not <{root.tag}>", file=path)
+                   .with_position(root.line, root.col))
+        return
+    meta = _meta(root, path, ctx, b)
+    fill_occluded = _project_has(ctx, "occluded")
+    for im in root.findall("image"):
+        _image(im, path, fi, ctx, b, meta, fill_occluded)
+    if root.findall("track"):
+        t = root.findall("track")[0]
+        ctx.report(V015("tracks (CVAT for video) are not read; export as CVAT for images",
+                        file=path).with_position(t.line, t.col))
+
+
+def _meta(root: Element, path, ctx, b: TableBuilder) -> dict:
+    """label name -> {"type", "attributes": {name: input_type}, "parent", "sublabels"}."""
+    out: dict = {}
+    meta = root.find("meta")
+    if meta is None:
+        return out
+    labels_parents = []
+    for holder in (meta.find("task"), meta.find("project"), meta.find("job")):
+        if holder is None:
+            continue
+        lab = holder.find("labels")
+        if lab is not None:
+            labels_parents.append(lab)
+    for labels in labels_parents:
+        for lab in labels.findall("label"):
+            name = lab.findtext("name")
+            if name is None:
+                ctx.report(V007("label has no <name>", file=path).with_position(lab.line,
+                                                                                 lab.col))
+                continue
+            if name in out:
+                ctx.report(V012(f"label {name!r} is declared twice", file=path)
+                           .with_position(lab.line, lab.col))
+                continue
+            attrs = {}
+            holder = lab.find("attributes")
+            for a in holder.findall("attribute") if holder is not None else []:
+                an = a.findtext("name")
+                if an:
+                    attrs[an] = {
+                        "input_type": a.findtext("input_type") or "text",
+                        "values": [v for v in (a.findtext("values") or "").replace(
+                            "\n", " ").split(" ") if v],
+                        "default_value": a.findtext("default_value"),
+                        "mutable": a.findtext("mutable"),
+                    }
+            parent = lab.findtext("parent")
+            out[name] = {"name": name, "type": lab.findtext("type"),
+                         "color": lab.findtext("color"), "attributes": attrs,
+                         "parent": parent, "sublabels": []}
+            b.declared_categories[name] = out[name]
+    for name, entry in out.items():
+        if entry["parent"] in out:
+            out[entry["parent"]]["sublabels"].append(name)
+    return out
+
+
+def _num(el: Element, key: str, path, ctx, required: bool = True) -> float | None:
+    v = el.get(key)
+    if v is None:
+        if required:
+            ctx.report(V007(f"<{el.tag}> has no '{key}'", file=path).with_position(el.line,
+                                                                                  el.col))
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        ctx.report(V008(f"'{key}' of <{el.tag}> is not a number: {v!r:.40}", file=path)
+                   .with_position(el.line, el.col))
+        return None
+    if x != x or abs(x) > HUGE:
+        ctx.report(V009(f"'{key}' of <{el.tag}> is {v!r:.40}", file=path)
+                   .with_position(el.line, el.col))
+        return None
+    return x
+
+
+def _points(el: Element, path, ctx) -> list[tuple[float, float]] | None:
+    text = el.get("points")
+    if text is None:
+        ctx.report(V007(f"<{el.tag}> has no 'points'", file=path).with_position(el.line,
+                                                                               el.col))
+        return None
+    out = []
+    for pair in text.split(";"):
+        pair = pair.strip()
+        if not pair:
+            continue
+        xy = pair.split(",")
+        try:
+            x, y = float(xy[0]), float(xy[1])
+            if len(xy) != 2:
+                raise ValueError
+        except (ValueError, IndexError):
+            ctx.report(V008(f"points of <{el.tag}> must be 'x,y;x,y;...', found {pair!r:.40}",
+                            file=path).with_position(el.line, el.col))
+            return None
+        if x != x or y != y or abs(x) > HUGE or abs(y) > HUGE:
+            ctx.report(V009(f"points of <{el.tag}> hold {pair!r:.40}", file=path)
+                       .with_position(el.line, el.col))
+            return None
+        out.append((x, y))
+    return out
+
+
+def _typed(value: str, input_type: str | None):
+    if input_type == "number":
+        try:
+            f = float(value)
+            return int(f) if f.is_integer() and "." not in value else f
+        except ValueError:
+            return value
+    if input_type == "checkbox":
+        low = value.strip().lower()
+        if low in ("true", "false"):
+            return low == "true"
+    return value
+
+
+def _attributes(el: Element, label_meta: dict | None) -> dict:
+    types = (label_meta or {}).get("attributes", {})
+    out = {}
+    for a in el.findall("attribute"):
+        name = a.get("name")
+        if name is None:
+            continue
+        out[name] = _typed(a.text, (types.get(name) or {}).get("input_type"))
+    return out
+
+
+def _image(im: Element, path, fi, ctx, b: TableBuilder, meta: dict, fill_occluded) -> None:
+    name = im.get("name")
+    w = _num(im, "width", path, ctx, required=False)
+    h = _num(im, "height", path, ctx, required=False)
+    key = im.get("id", name)
+    img = b.add_image(key, name, w, h, src_file=fi, src_line=im.line)
+    for el in im.children:
+        tag = el.tag
+        label = el.get("label")
+        if tag in ("attribute",):
+            continue
+        common = dict(image_index=img, label=label or None, src_file=fi, src_line=el.line)
+        lm = meta.get(label) if label else None
+        attrs = _attributes(el, lm)
+        if fill_occluded and "occluded" not in attrs and el.get("occluded") is not None:
+            attrs["occluded"] = el.get("occluded") == "1"
+        if tag == "box":
+            xtl, ytl = _num(el, "xtl", path, ctx), _num(el, "ytl", path, ctx)
+            xbr, ybr = _num(el, "xbr", path, ctx), _num(el, "ybr", path, ctx)
+            rot = _num(el, "rotation", path, ctx, required=False) or 0.0
+            if None in (xtl, ytl, xbr, ybr):
+                continue
+            b.add_annotation(shape=Shape.ROTATED_BOX if rot else Shape.BOX,
+                             bbox=(xtl, ytl, xbr - xtl, ybr - ytl), rotation=rot,
+                             attributes=attrs, **common)
+        elif tag in ("polygon", "polyline", "points"):
+            pts = _points(el, path, ctx)
+            if pts is None:
+                continue
+            shape = {"polygon": Shape.POLYGON, "polyline": Shape.POLYLINE,
+                     "points": Shape.POINTS}[tag]
+            b.add_annotation(shape=shape, rings=[pts], attributes=attrs, **common)
+        elif tag == "ellipse":
+            cx, cy = _num(el, "cx", path, ctx), _num(el, "cy", path, ctx)
+            rx, ry = _num(el, "rx", path, ctx), _num(el, "ry", path, ctx)
+            rot = _num(el, "rotation", path, ctx, required=False) or 0.0
+            if None in (cx, cy, rx, ry):
+                continue
+            b.add_annotation(shape=Shape.ELLIPSE, bbox=(cx - rx, cy - ry, 2 * rx, 2 * ry),
+                             rotation=rot, attributes=attrs, **common)
+        elif tag == "mask":
+            _mask(el, path, ctx, b, w, h, attrs, common)
+        elif tag == "skeleton":
+            order = (lm or {}).get("sublabels") or []
+            pts = {}
+            for p in el.findall("points"):
+                xy = _points(p, path, ctx)
+                if not xy:
+                    continue
+                v = 0 if p.get("outside") == "1" else (1 if p.get("occluded") == "1" else 2)
+                pts[p.get("label")] = (xy[0][0], xy[0][1], v)
+            names = order or list(pts)
+            kps = [pts.get(n, (0.0, 0.0, 0)) for n in names]
+            extra = [n for n in pts if n not in names]
+            if extra:
+                ctx.report(V008(f"skeleton points {extra} are not sublabels of "
+                                f"{label!r} in the meta", file=path)
+                           .with_position(el.line, el.col))
+            b.add_annotation(shape=Shape.KEYPOINTS, keypoints=kps, attributes=attrs, **common)
+        elif tag == "tag":
+            b.add_annotation(shape=Shape.TAG, attributes=attrs, **common)
+        else:
+            ctx.report(V015(f"<{tag}> is not read", file=path).with_position(el.line, el.col))
+            continue
+        if label is None:
+            ctx.report(V007(f"<{tag}> has no 'label'", file=path).with_position(el.line, el.col))
+
+
+def _mask(el: Element, path, ctx, b, w, h, attrs, common) -> None:
+    nums = [_num(el, k, path, ctx) for k in ("left", "top", "width", "height")]
+    text = el.get("rle")
+    if None in nums or text is None:
+        if text is None:
+            ctx.report(V007("<mask> has no 'rle'", file=path).with_position(el.line, el.col))
+        return
+    left, top, mw, mh = (int(v) for v in nums)
+    try:
+        values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
+        if w is None or h is None:
+            raise rlemod.RleError("the image has no width/height")
+        if mw * mh > 1 << 28 or w * h > 1 << 28:
+            raise rlemod.RleError("mask larger than 2^28 pixels")
+        rle = rlemod.from_cvat(values, left, top, mw, mh, int(w), int(h))
+    except (ValueError, rlemod.RleError) as exc:
+        ctx.report(V013(f"mask rle cannot be decoded: {exc}", file=path)
+                   .with_position(el.line, el.col))
+        return
+    b.add_annotation(shape=Shape.MASK, bbox=(left, top, mw, mh), rle=rle, attributes=attrs,
+                     **common)
+
+
+READER = Reader(
+    name=NAME,
+    description="CVAT for images 1.1 XML: box (rotation), polygon, polyline, points, "
+                "ellipse, mask, skeleton, tag, attributes; meta labels",
+    detect=_detect,
+    read=read,
+    extensions=(".xml",),
+)

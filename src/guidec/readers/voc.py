@@ -1,0 +1,146 @@
+"""Pascal VOC XML: one ``<annotation>`` file per image.
+
+``filename``, ``size/{width,height}``, and per ``object``: ``name``, ``bndbox`` (1-based,
+inclusive pixel indexes -> COCO convention ``x = xmin - 1``, ``w = xmax - xmin + 1``),
+``pose``, ``truncated``, ``difficult``, ``occluded`` (attributes when given; empty elements
+as labelme writes them are absent), Datumaro's ``<attributes><attribute><name/><value/>``
+and ``<part>`` boxes (rows of their own with attribute ``part_of`` = the object's index).
+Float coordinates (labelme) are read as they are and reported once per file (V020): VOC's
+boxes are integer pixel indexes, so 254.38 says the file was converted from another format.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from guidec.codes import register
+from guidec.diagnostics import Severity
+from guidec.readers import Reader
+from guidec.readers._codes import V006, V007, V008, V009
+from guidec.readers._common import read_bytes
+from guidec.readers._xml import Element, parse_xml
+from guidec.table import AnnotationTable, Shape, TableBuilder
+
+NAME = "voc"
+
+V020 = register(
+    "V020", "voc-float-coordinates", Severity.WARNING,
+    "A Pascal VOC box has non-integer coordinates. VOC boxes are 1-based inclusive pixel "
+    "indexes; fractions mean the file was converted (labelme writes them) and tools that "
+    "parse with int() fail or truncate.",
+    example="<xmin>254.38461538461536</xmin>")
+
+_ROOT = re.compile(rb"<annotation[\s>]")
+
+
+def _detect(path: str, head: bytes, is_dir: bool) -> bool:
+    return not is_dir and bool(_ROOT.search(head))
+
+
+def read(paths: list[str], ctx) -> AnnotationTable:
+    b = TableBuilder()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.lower().endswith(".xml"):
+                        read_file(os.path.join(root, f), ctx, b)
+        else:
+            read_file(p, ctx, b)
+    return b.build()
+
+
+def _float(el: Element | None, tag: str, path, ctx, where: Element) -> float | None:
+    text = el.findtext(tag) if el is not None else None
+    if text is None or text == "":
+        ctx.report(V007(f"<{where.tag}> has no <{tag}>", file=path)
+                   .with_position(where.line, where.col))
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        ctx.report(V008(f"<{tag}> is not a number: {text!r:.40}", file=path)
+                   .with_position(el.find(tag).line, el.find(tag).col))
+        return None
+    if v != v or abs(v) > 1e9:
+        ctx.report(V009(f"<{tag}> is {text!r:.40}", file=path)
+                   .with_position(el.find(tag).line, el.find(tag).col))
+        return None
+    return v
+
+
+def read_file(path: str, ctx, b: TableBuilder) -> None:
+    data = read_bytes(path, ctx)
+    fi = b.add_file(path, NAME)
+    if data is None:
+        return
+    root = parse_xml(data, path, ctx)
+    if root is None:
+        return
+    if root.tag != "annotation":
+        ctx.report(V006(f"a VOC file has root <annotation>, not <{root.tag}>", file=path)
+                   .with_position(root.line, root.col))
+        return
+    name = root.findtext("filename") or os.path.splitext(os.path.basename(path))[0] + ".jpg"
+    size = root.find("size")
+    w = h = None
+    if size is not None:
+        w = _float(size, "width", path, ctx, size)
+        h = _float(size, "height", path, ctx, size)
+    img = b.add_image(name, name, w, h, src_file=fi, src_line=root.line)
+    floats = []
+    for obj_index, obj in enumerate(root.findall("object")):
+        row = _box(obj, path, ctx, b, img, fi, floats, {})
+        for part in obj.findall("part"):
+            _box(part, path, ctx, b, img, fi, floats, {"part_of": obj_index}, parent=row)
+    if floats:
+        el = floats[0]
+        ctx.report(V020(f"{len(floats)} box coordinate(s) are not integers, e.g. "
+                        f"{el.text.strip()!r:.30}", file=path).with_position(el.line, el.col))
+
+
+_FLAGS = ("pose", "truncated", "difficult", "occluded")
+
+
+def _box(obj: Element, path, ctx, b, img, fi, floats, extra: dict, parent=None):
+    label = obj.findtext("name")
+    if not label:
+        ctx.report(V007("<object> has no <name>", file=path).with_position(obj.line, obj.col))
+    attrs = dict(extra)
+    for flag in _FLAGS:
+        t = obj.findtext(flag)
+        if t:
+            attrs[flag] = int(t) if t in ("0", "1") else t
+    holder = obj.find("attributes")
+    for a in holder.findall("attribute") if holder is not None else []:
+        an, av = a.findtext("name"), a.findtext("value")
+        if an:
+            attrs[an] = av
+    bb = obj.find("bndbox")
+    if bb is None:
+        ctx.report(V007(f"<{obj.tag}> has no <bndbox>", file=path)
+                   .with_position(obj.line, obj.col))
+        return None
+    vals = [_float(bb, t, path, ctx, bb) for t in ("xmin", "ymin", "xmax", "ymax")]
+    if None in vals:
+        return None
+    for t in ("xmin", "ymin", "xmax", "ymax"):
+        el = bb.find(t)
+        if not float(el.text).is_integer() or ("." in el.text and not el.text.strip().endswith(
+                ".0")):
+            floats.append(el)
+    xmin, ymin, xmax, ymax = vals
+    return b.add_annotation(image_index=img, shape=Shape.BOX, label=label or None,
+                            bbox=(xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1),
+                            attributes=attrs, src_file=fi, src_line=obj.line)
+
+
+READER = Reader(
+    name=NAME,
+    description="Pascal VOC XML (one file per image; 1-based inclusive boxes, parts, flags)",
+    detect=_detect,
+    read=read,
+    extensions=(".xml",),
+)
