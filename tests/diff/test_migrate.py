@@ -206,3 +206,74 @@ def test_diff_command_markdown_and_fail_on(cli, specs):
     assert cli("diff", old, new, "--fail-on", "minor").code == 1
     assert cli("diff", old, new, "--fail-on", "breaking").code == 0
     assert cli("diff", old, new, "--consumer", "labels,bogus").code == 2
+
+
+# ------------------------------------------------------------------------- every format
+def _png(path, w: int, h: int) -> None:
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(
+            ">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\0" + b"\0" * w for _ in range(h))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0,
+                                                                          0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _boxes_table():
+    b = TableBuilder()
+    f = b.add_file("d.json", "coco", "/annotations/{}")
+    b.add_image(1, "a.png", 64, 48, src_file=f)
+    b.add_image(2, "b.png", 64, 48, src_file=f)
+    rows = [("car", 1, (1, 2, 10, 12), {"occlusion": "none"}), ("van", 2, (5, 5, 20, 8), None),
+            ("sign", 5, (30, 10, 8, 8), None), ("car", 1, (40, 30, 12, 10), None)]
+    for i, (label, lid, bbox, attrs) in enumerate(rows):
+        b.add_annotation(image_index=i % 2, shape=Shape.BOX, label=label, label_id=lid,
+                         ann_id=i + 1, bbox=bbox, attributes=attrs, src_file=f)
+    return b.build()
+
+
+@pytest.mark.parametrize("fmt", ["coco", "cvat", "voc", "label_studio", "yolo"])
+def test_migrate_every_format_through_a_rename_and_back(cli, specs, tmp_path, fmt):
+    from guidec.writer import write_tree
+    from guidec.writers import load_writers
+
+    old, new = specs
+    writer = load_writers()[fmt]
+    files = writer.write(_boxes_table(), project(base()))
+    src = tmp_path / "in"
+    write_tree(str(src), files)
+    path = src / next(iter(files)) if writer.SINGLE_FILE else src
+    if fmt == "yolo":
+        (src / "images").mkdir()
+        for name in ("a.png", "b.png"):
+            _png(src / "images" / name, 64, 48)
+    before = read_delivery([str(path)], fmt, project=project(base()))
+    fwd = tmp_path / "v2"
+    back = tmp_path / "v1"
+    out2 = fwd / path.name if writer.SINGLE_FILE else fwd
+    out1 = back / path.name if writer.SINGLE_FILE else back
+    r = cli("migrate", "--from", old, "--to", new, path, "--out", out2, "--input-format", fmt)
+    assert r.code == 0, r
+    mid_path = out2
+    if fmt == "yolo":
+        (fwd / "images").mkdir()
+        for name in ("a.png", "b.png"):
+            _png(fwd / "images" / name, 64, 48)
+    mid = read_delivery([str(mid_path)], fmt, project=project(renamed()))
+    assert "automobile" in mid.table.label.tolist() and "car" not in mid.table.label.tolist()
+    r = cli("migrate", "--from", new, "--to", old, mid_path, "--out", out1, "--input-format",
+            fmt)
+    assert r.code == 0, r
+    if fmt == "yolo":
+        (back / "images").mkdir()
+        for name in ("a.png", "b.png"):
+            _png(back / "images" / name, 64, 48)
+    after = read_delivery([str(out1)], fmt, project=project(base()))
+    assert after.table.label.tolist() == before.table.label.tolist()
+    np.testing.assert_allclose(after.table.bbox, before.table.bbox, atol=1e-3)
+    assert {k: v.tolist() for k, v in after.table.attributes.items()} == {
+        k: v.tolist() for k, v in before.table.attributes.items()}

@@ -126,7 +126,7 @@ def test_label_studio_percent_units():
     rect = next(r for r in first if r["type"] == "rectanglelabels")
     assert rect["value"]["x"] == pytest.approx(10 / 640 * 100)
     assert rect["value"]["rectanglelabels"] == ["car"]
-    choice = next(r for r in first if r["from_name"] == "occlusion")
+    choice = next(r for r in first if r["from_name"] == "car__occlusion")
     assert choice["id"] == rect["id"] and choice["value"] == {"choices": ["partial"]}
     kps = [r for r in tasks[1]["annotations"][0]["result"] if r["type"] == "keypointlabels"]
     assert [k["value"]["keypointlabels"] for k in kps] == [["l_eye"], ["r_eye"]]

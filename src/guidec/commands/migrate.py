@@ -27,18 +27,22 @@ def add_arguments(p) -> None:
     p.add_argument("--input-format", metavar="FMT", help="delivery format when it cannot be "
                    "detected (coco, yolo, voc, cvat, label_studio)")
     p.add_argument("--output-format", metavar="FMT", help="write another format than the input's")
+    p.add_argument("--image-root", metavar="DIR", help="where the images are, for formats that "
+                   "need their sizes (YOLO); default: beside the labels")
     p.add_argument("--map-out", metavar="FILE", help="also write the migration map used")
     add_report_options(p, formats=["human", "json", "github", "sarif", "junit"])
 
 
-def read(paths: list[str], input_format: str | None):
-    """The delivery as a table, through the shared readers."""
+def read(paths: list[str], input_format: str | None, project=None, image_root=None):
+    """The delivery as a table, through the shared readers (``project``: the spec it was
+    labeled under, so class indexes and colours resolve to names)."""
     try:
         from guidec.readers import read_delivery
     except ModuleNotFoundError as exc:  # pragma: no cover - until the readers are merged
         raise GuidecError("reading deliveries needs guidec.readers, which is not "
                           "installed") from exc
-    return read_delivery(paths, input_format=input_format)
+    return read_delivery(paths, input_format=input_format, project=project,
+                         image_root=image_root)
 
 
 def default_out(delivery: str, version: str, single: bool) -> str:
@@ -58,7 +62,7 @@ def run(args, out, err) -> int:
 
     old, new = load_two(args.old, args.new, err)
     mapping = migration_map(old, new, diff_projects(old, new))
-    result = read(args.delivery, args.input_format)
+    result = read(args.delivery, args.input_format, old, args.image_root)
     table = result.table
     diags = list(result.diagnostics)
     fmt = args.output_format or (table.files[0].format if table.files else args.input_format)

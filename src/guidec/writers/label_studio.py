@@ -4,12 +4,15 @@ Regions: ``rectanglelabels`` (percent units, ``rotation``), ``polygonlabels``,
 ``keypointlabels`` (one result per labeled point, label = point name, ``parentID`` = the
 instance's box), attributes as ``choices`` / ``number`` / ``textarea`` results sharing the
 region id, transcriptions as ``textarea`` named ``transcription``. ``from_name`` is ``label``
-for class labels and the attribute name for attributes; ``to_name`` is ``image``.
+for class labels and ``<class>__<attribute>`` for attributes (the per-class controls of
+guidec's Label Studio target); ``to_name`` is ``image``. Rotated boxes: Label Studio rotates
+about the top-left corner, the table about the centre; converted.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 
@@ -53,6 +56,12 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
                     "closed": True, "polygonlabels": [label]}})
             elif not np.isnan(bb[row]).any():
                 x, y, bw, bh = bb[row]
+                rot = float(t.rotation[row])
+                if rot:  # the table rotates about the centre, Label Studio about (x, y)
+                    th = math.radians(rot)
+                    cx, cy = x + bw / 2, y + bh / 2
+                    x = cx - (bw / 2 * math.cos(th) - bh / 2 * math.sin(th))
+                    y = cy - (bw / 2 * math.sin(th) + bh / 2 * math.cos(th))
                 results.append({**base, "type": "rectanglelabels", "value": {
                     "x": _pct(x, w), "y": _pct(y, h), "width": _pct(bw, w),
                     "height": _pct(bh, h), "rotation": num(t.rotation[row]),
@@ -80,7 +89,7 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
                     res = {"type": "choices", "value": {
                         "choices": [("true" if x else "false") if isinstance(x, bool) else str(x)
                                     for x in vals]}}
-                results.append({**base, "from_name": k, **res})
+                results.append({**base, "from_name": f"{label}__{k}", **res})
             if t.text[row] is not None:
                 results.append({**base, "from_name": "transcription", "type": "textarea",
                                 "value": {"text": [t.text[row]]}})
