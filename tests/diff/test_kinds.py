@@ -222,3 +222,13 @@ def test_zero_major_minor_step_may_break():
     new["classes"].remove(cls(new, "sign"))
     o, n = project(old), project(new)
     assert verdict(o, n, diff_projects(o, n)) == []
+
+
+def test_experimental_classes_are_exempt():
+    old = base()
+    cls(old, "van")["experimental"] = True
+    new = base()
+    new["classes"].remove(cls(new, "van"))
+    (c,) = diff_projects(project(old), project(new))
+    assert c.code == "D102" and c.bump() == Bump.PATCH
+    assert c.impacts() == {"labels": "info", "models": "info", "tools": "info"}
