@@ -75,22 +75,28 @@ def take_rows(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
         src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows])
 
 
-def _old_class_of_rows(t: AnnotationTable, old: Project) -> np.ndarray:
-    """Old class name per row (object array; None where unknown)."""
-    out = np.full(len(t), None, dtype=object)
+def _old_class_index(t: AnnotationTable, old: Project) -> np.ndarray:
+    """Index into ``old.classes`` per row (-1 where the old spec does not know the label).
+
+    Labels are resolved by name or alias once per distinct value; rows with only an id
+    (COCO without categories, YOLO without names) by ``old.by_id``.
+    """
+    pos: dict[str, int] = {}
+    for i, c in enumerate(old.classes):
+        pos.setdefault(c.name, i)
+    out = np.full(len(t), -1, dtype=np.int64)
     has_label = ~np.equal(t.label, None)
     if has_label.any():
-        keys = t.label[has_label].astype(str)
-        uniq, inv = np.unique(keys, return_inverse=True)
-        resolved = np.array([(c.name if (c := old.lookup(u)) else None) for u in uniq] + [None],
-                            dtype=object)[:len(uniq)]
-        out[has_label] = resolved[inv]
-    by_id = np.equal(out, None) & (t.label_id >= 0)
+        uniq, inv = np.unique(t.label[has_label].astype(str), return_inverse=True)
+        res = np.array([pos[c.name] if (c := old.lookup(u)) else -1 for u in uniq],
+                       dtype=np.int64)
+        out[has_label] = res[inv]
+    by_id = (out < 0) & (t.label_id >= 0)
     if by_id.any():
         uniq, inv = np.unique(t.label_id[by_id], return_inverse=True)
-        resolved = np.empty(len(uniq), dtype=object)
-        resolved[:] = [(c.name if (c := old.by_id.get(int(u))) else None) for u in uniq]
-        out[by_id] = resolved[inv]
+        res = np.array([pos[c.name] if (c := old.by_id.get(int(u))) else -1 for u in uniq],
+                       dtype=np.int64)
+        out[by_id] = res[inv]
     return out
 
 
@@ -100,9 +106,12 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
     counts: dict[str, int] = {}
     n = len(t)
     file = t.files[0].path if t.files else None
-    old_cls = _old_class_of_rows(t, old)
+    oidx = _old_class_index(t, old)
 
-    # -- classes: one decision per old class
+    # -- classes: one decision per old class, applied by index
+    new_pos: dict[str, int] = {}
+    for j, c in enumerate(new.classes):
+        new_pos.setdefault(c.name, j)
     decision: dict[str, tuple[str | None, str]] = {}  # old name -> (new name | None, status)
     for entry in mapping["classes"]:
         name = entry["from"]["name"]
@@ -110,49 +119,45 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
         if kind == "retire":
             decision[name] = (None, "drop")
         elif kind == "split":
-            keep = name if name in new.by_name else None
-            decision[name] = (keep, "review" if keep else "drop")
+            kept = name if name in new.by_name else None
+            decision[name] = (kept, "review" if kept else "drop")
         else:
             decision[name] = (entry["to"][0]["name"], "ok")
     carved = mapping.get("coverage", {}).get("carved_out", {})
+    m_old = len(old.classes)
+    target = np.full(m_old + 1, -1, dtype=np.int64)  # last slot: unknown rows
+    status = ["ok"] * m_old
+    for i, c in enumerate(old.classes):
+        to, st = decision.get(c.name, (c.name if c.name in new.by_name else None, "ok"))
+        target[i] = new_pos.get(to, -1) if to is not None else -1
+        status[i] = st
+    new_names = np.empty(len(new.classes) + 1, dtype=object)
+    new_names[:-1] = [c.name for c in new.classes]
+    new_ids = np.array([c.id for c in new.classes] + [-1], dtype=np.int64)
 
+    known = oidx >= 0
+    nidx = target[oidx]  # -1 -> target[-1] == -1 for unknown rows
     new_label = t.label.copy()
     new_id = t.label_id.copy()
-    keep = np.ones(n, dtype=bool)
-    known = ~np.equal(old_cls, None)
-    if known.any():
-        uniq, inv = np.unique(old_cls[known].astype(str), return_inverse=True)
-        names = np.empty(len(uniq), dtype=object)
-        ids = np.empty(len(uniq), dtype=np.int64)
-        status = np.empty(len(uniq), dtype=object)
-        for i, u in enumerate(uniq):
-            target, st = decision.get(u, (u if u in new.by_name else None, "ok"))
-            names[i] = target
-            ids[i] = new.by_name[target].id if target in new.by_name else -1
-            status[i] = st
-        rows = np.flatnonzero(known)
-        new_label[rows] = names[inv]
-        new_id[rows] = ids[inv]
-        st_rows = status[inv]
-        drop = rows[st_rows == "drop"]
-        keep[drop] = False
-        per_class = np.bincount(inv, minlength=len(uniq))
-        for i, u in enumerate(uniq):
-            if status[i] == "ok" and u not in carved:
-                continue
-            k = int(per_class[i])
-            if status[i] == "drop":
-                diags.append(D602(f"{k} annotation(s) of class {u!r} dropped: no class in "
-                                  f"{new.spec.project.version} takes them", file=file,
-                                  count=k, label=u))
-            elif status[i] == "review":
-                diags.append(D601(f"{k} annotation(s) of class {u!r} kept as {u!r}: the class "
-                                  "was split; choose the new class by hand", file=file,
-                                  count=k, label=u))
-            if u in carved and status[i] == "ok":
-                diags.append(D601(f"{k} annotation(s) of class {u!r} may hold "
-                                  f"{', '.join(map(repr, carved[u]))} (carved out): review",
-                                  file=file, count=k, label=u))
+    new_label[known] = new_names[nidx[known]]
+    new_id[known] = new_ids[nidx[known]]
+    drop_cls = np.array([st == "drop" for st in status] + [False])
+    keep = ~drop_cls[oidx]
+    per_class = np.bincount(oidx[known], minlength=m_old)
+    for i in np.flatnonzero(per_class):
+        u, st, k = old.classes[i].name, status[i], int(per_class[i])
+        if st == "drop":
+            diags.append(D602(f"{k} annotation(s) of class {u!r} dropped: no class in "
+                              f"{new.spec.project.version} takes them", file=file,
+                              count=k, label=u))
+        elif st == "review":
+            diags.append(D601(f"{k} annotation(s) of class {u!r} kept as {u!r}: the class "
+                              "was split; choose the new class by hand", file=file,
+                              count=k, label=u))
+        elif u in carved:
+            diags.append(D601(f"{k} annotation(s) of class {u!r} may hold "
+                              f"{', '.join(map(repr, carved[u]))} (carved out): review",
+                              file=file, count=k, label=u))
     unknown = ~known & (~np.equal(t.label, None) | (t.label_id >= 0))
     if unknown.any():
         k = int(unknown.sum())
@@ -169,11 +174,11 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
     for c in new.classes:
         for a in c.attributes:
             carriers_of.setdefault(a, []).append(c.name)
-    lab_uniq, lab_inv = np.unique(new_label.astype(str), return_inverse=True)
-
     def rows_of_classes(names: list[str]) -> np.ndarray:
-        """Boolean mask of rows whose (new) class is one of ``names``: one small isin."""
-        return np.isin(lab_uniq, names)[lab_inv]
+        """Boolean mask of rows whose new class is one of ``names``: a table lookup."""
+        table = np.zeros(len(new.classes) + 1, dtype=bool)
+        table[[new_pos[x] for x in names if x in new_pos]] = True
+        return table[nidx]
 
     for name, entry in mapping["attributes"].items():
         col = attrs.get(name)
