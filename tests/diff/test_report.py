@@ -136,3 +136,12 @@ def test_docs_list_every_d_code_with_its_registered_impacts():
         if k is not None:
             row = f"| {k.code.code} | `{k.name}` | {k.impact[0].label} | {k.impact[1].label} |"
             assert row in text, f"the docs row of {code.code} is out of date"
+
+
+def test_changes_since_for_the_site():
+    from guidec.diff import changes_since
+
+    got = [(c.kind, c.subject) for c in changes_since(project(base()), project(evolved()))]
+    assert got[:2] == [("removed", "class:sign"), ("changed", "attribute:parked")]
+    assert ("renamed", "class:minivan") in got and ("added", "class:bus") in got
+    assert changes_since(project(base()), project(base())) == []

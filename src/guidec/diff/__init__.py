@@ -2,8 +2,9 @@
 
 Public API (the playbook site and the commands use exactly this)::
 
-    from guidec.diff import diff_projects, changes_since_markdown
+    from guidec.diff import diff_projects, changes_since, changes_since_markdown
     changes = diff_projects(old, new)          # list[Change], [] when equivalent
+    changes = changes_since(old, new)          # the same, breaking first (the site's order)
     text = changes_since_markdown(old, new)    # a Markdown changelog section
 
 Every change carries a D-code registered in :mod:`guidec.codes`, its impact on three
@@ -19,8 +20,19 @@ from guidec.diff.semver import declared_bump, required_bump, verdict
 from guidec.view import Project
 
 __all__ = ["CONSUMERS", "KINDS", "Bump", "Change", "ClassMatching", "Match",
-           "changes_since_markdown", "declared_bump", "diff_projects", "match_classes",
-           "required_bump", "verdict"]
+           "changes_since", "changes_since_markdown", "declared_bump", "diff_projects",
+           "match_classes", "required_bump", "verdict"]
+
+
+def changes_since(old: Project, new: Project) -> list[Change]:
+    """The playbook site's entry point: every change from ``old`` to ``new``, breaking first.
+
+    Each :class:`Change` has ``kind`` (added | removed | renamed | deprecated | changed),
+    ``subject`` (``class:<name>``, ``attribute:<name>``, ``rule:<id>``, ...), ``message`` (one
+    sentence), ``code``, ``impacts()`` and ``bump()``.
+    """
+    changes = diff_projects(old, new)
+    return sorted(changes, key=lambda c: (-c.bump(), c.code, c.subject))
 
 
 def changes_since_markdown(old: Project, new: Project, *, heading_level: int = 2) -> str:

@@ -59,6 +59,10 @@ class Kind:
 
 KINDS: dict[str, Kind] = {}
 
+CATEGORY = {"D101": "added", "D110": "added", "D102": "removed", "D103": "removed",
+            "D105": "removed", "D104": "renamed", "D106": "renamed", "D109": "renamed",
+            "D108": "deprecated", "D112": "deprecated"}
+
 
 def kind(code: str, name: str, impact: str, summary: str, *, floor: str = "patch",
          why: str = "", example: str = "") -> Kind:
@@ -90,12 +94,19 @@ class Change:
     details: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def kind(self) -> Kind:
+    def entry(self) -> Kind:
+        """The registered kind (code, name, default impacts)."""
         return KINDS[self.code]
 
     @property
     def name(self) -> str:
         return KINDS[self.code].name
+
+    @property
+    def kind(self) -> str:
+        """A plain category for readers of a changelog: added | removed | renamed |
+        deprecated | changed."""
+        return CATEGORY.get(self.code, "changed")
 
     def impact_on(self, consumer: str) -> Severity:
         return self.impact[CONSUMERS.index(consumer)]
