@@ -54,7 +54,7 @@ def test_mapillary_v12_to_v20(corpus):
     assert by_old["Bird"] == {"from": {"id": 0, "name": "Bird"}, "kind": "identity",
                               "to": [{"id": 0, "name": "Bird"}], "lossless": True,
                               "fallback": None}
-    assert by_old["Curb"]["kind"] == "rename" and by_old["Curb"]["to"] == [
+    assert by_old["Curb"]["kind"] == "renumber" and by_old["Curb"]["to"] == [
         {"id": 4, "name": "Curb"}]  # id 2 -> 4
     assert m["ids"][2] == 4
     assert by_old["Traffic Light"]["kind"] == "split"

@@ -8,7 +8,7 @@ Layout (``<from>__<to>.yaml``, after the design note)::
     from: {project, version, sha256}
     to:   {project, version, sha256}
     classes:                       # one entry per old class, in old spec order
-      - {from: {id, name}, kind: identity|rename|move|merge|split|retire,
+      - {from: {id, name}, kind: identity|rename|renumber|move|merge|split|retire,
          to: [{id, name}], lossless: bool, fallback: null|parent|review|drop}
     ids: {old id: new id}          # for id-keyed formats (COCO, YOLO); lossless entries only
     names: {old name: new name}    # for name-keyed formats (VOC, CVAT, Label Studio)
@@ -97,8 +97,10 @@ def migration_map(old: Project, new: Project, changes: list[Change] | None = Non
             n = new.by_name[dest[0]]
             if incoming.get(n.name, 0) > 1 and n.name != o.name:
                 kind = "merge"
-            elif n.name != o.name or n.id != o.id:
+            elif n.name != o.name:
                 kind = "rename"
+            elif n.id != o.id:
+                kind = "renumber"
             elif (cm.new_name(o.parent) if o.parent else None) != n.parent:
                 kind = "move"
             else:
