@@ -277,3 +277,40 @@ def test_migrate_every_format_through_a_rename_and_back(cli, specs, tmp_path, fm
     np.testing.assert_allclose(after.table.bbox, before.table.bbox, atol=1e-3)
     assert {k: v.tolist() for k, v in after.table.attributes.items()} == {
         k: v.tolist() for k, v in before.table.attributes.items()}
+
+
+@pytest.mark.parametrize("rgb", [False, True])
+def test_migrate_label_maps_recodes_ids_and_colours(cli, write, tmp_path, rgb):
+    from guidec.writers.mask import encode_png
+
+    old = base()
+    new = base()
+    new["project"]["version"] = "2.0.0"
+    cls(new, "van").update(id=7, color="#0000ff")  # renumbered and recoloured
+    old_p = write("a/spec.yaml", spec_text(old))
+    new_p = write("b/spec.yaml", spec_text(new))
+    pix = np.zeros((6, 8, 3) if rgb else (6, 8), dtype=np.uint8)
+    if rgb:
+        pix[1:3, 1:4] = (255, 0, 0)  # car
+        pix[4:6, 5:8] = (0, 255, 0)  # van
+    else:
+        pix[1:3, 1:4] = 1
+        pix[4:6, 5:8] = 2
+    (tmp_path / "masks").mkdir()
+    src = tmp_path / "masks" / "frame.png"
+    src.write_bytes(encode_png(pix))
+    out = tmp_path / "v2"
+    r = cli("migrate", "--from", old_p, "--to", new_p, src, "--out", out, "--input-format",
+            "mask")
+    assert r.code == 0, r
+    got = read_delivery([str(out / "frame.png")], "mask", project=project(new))
+    labels = sorted(x for x in got.table.label.tolist() if x)
+    assert labels == ["car", "van"]
+    from guidec.readers import png as pngmod
+
+    px = pngmod.decode((out / "frame.png").read_bytes()).pixels
+    if rgb:
+        assert tuple(px[4, 5][:3]) == (0, 0, 255) and tuple(px[1, 1][:3]) == (255, 0, 0)
+    else:
+        assert px[4, 5] == 7 and px[1, 1] == 1 and px[0, 0] == 0
+    assert src.read_bytes() == encode_png(pix)  # input untouched

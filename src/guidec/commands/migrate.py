@@ -23,7 +23,7 @@ def add_arguments(p) -> None:
     p.add_argument("--to", dest="new", required=True, metavar="NEW", help="spec to migrate to")
     p.add_argument("delivery", nargs="+", metavar="DELIVERY", help="delivery file(s) or folder")
     p.add_argument("--out", metavar="PATH", help="output file (folder for yolo and voc); "
-                   "default: <delivery>.<new version><ext> beside the working folder")
+                   "default: <delivery>.<new version><ext> in the working folder")
     p.add_argument("--input-format", metavar="FMT", help="delivery format when it cannot be "
                    "detected (coco, yolo, voc, cvat, label_studio)")
     p.add_argument("--output-format", metavar="FMT", help="write another format than the input's")
