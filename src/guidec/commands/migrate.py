@@ -22,10 +22,10 @@ def add_arguments(p) -> None:
                    "was labeled under")
     p.add_argument("--to", dest="new", required=True, metavar="NEW", help="spec to migrate to")
     p.add_argument("delivery", nargs="+", metavar="DELIVERY", help="delivery file(s) or folder")
-    p.add_argument("--out", metavar="PATH", help="output file (folder for yolo and voc); "
+    p.add_argument("--out", metavar="PATH", help="output file (folder for yolo, voc and mask); "
                    "default: <delivery>.<new version><ext> in the working folder")
     p.add_argument("--input-format", metavar="FMT", help="delivery format when it cannot be "
-                   "detected (coco, yolo, voc, cvat, label_studio)")
+                   "detected (coco, yolo, voc, cvat, label_studio, mask)")
     p.add_argument("--output-format", metavar="FMT", help="write another format than the input's")
     p.add_argument("--image-root", metavar="DIR", help="where the images are, for formats that "
                    "need their sizes (YOLO); default: beside the labels")
