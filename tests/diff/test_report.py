@@ -145,3 +145,11 @@ def test_changes_since_for_the_site():
     assert got[:2] == [("removed", "class:sign"), ("changed", "attribute:parked")]
     assert ("renamed", "class:minivan") in got and ("added", "class:bus") in got
     assert changes_since(project(base()), project(base())) == []
+
+
+def test_migration_map_golden():
+    from guidec.diff.migration import dump_map, migration_map
+
+    text = dump_map(migration_map(project(base()), project(evolved())))
+    # the sha256 of a spec depends only on its data, so the golden file is stable
+    _golden("p__1.0.0__2.0.0.yaml", text)
