@@ -314,3 +314,24 @@ def test_migrate_label_maps_recodes_ids_and_colours(cli, write, tmp_path, rgb):
     else:
         assert px[4, 5] == 7 and px[1, 1] == 1 and px[0, 0] == 0
     assert src.read_bytes() == encode_png(pix)  # input untouched
+
+
+def test_migrated_delivery_validates_under_the_new_spec(cli, write, tmp_path):
+    old = base()
+    new = base()
+    new["project"]["version"] = "2.0.0"
+    cls(new, "van").update(id=7)
+    new["attributes"]["occlusion"]["values"] = ["none", "partial"]
+    old_p, new_p = write("a/spec.yaml", spec_text(old)), write("b/spec.yaml", spec_text(new))
+    t = delivery([("car", 1, (1, 1, 20, 20), {"occlusion": "heavy"}, None),
+                  ("van", 2, (30, 30, 20, 20), None, None)])
+    src = tmp_path / "in.json"
+    src.write_bytes(next(iter(write_coco(t, project(old)).values())))
+    before = cli("validate", "--spec", new_p, src)
+    assert before.code == 1 and "'heavy' is not one of" in before.out
+    r = cli("migrate", "--from", old_p, "--to", new_p, src, "--out", tmp_path / "out.json")
+    assert r.code == 0 and "D604" in r.out
+    after = cli("validate", "--spec", new_p, tmp_path / "out.json")
+    assert after.code == 0, after
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert [a["category_id"] for a in doc["annotations"]] == [1, 7]
