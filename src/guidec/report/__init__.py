@@ -90,7 +90,8 @@ def as_dict(d: Diagnostic) -> dict:
         "hint": d.hint,
     }
     for k in sorted(d.extra):
-        out.setdefault(k, d.extra[k])
+        if not k.startswith("_"):  # "_"-keys are internal (row numbers for the HTML report)
+            out.setdefault(k, d.extra[k])
     return out
 
 
@@ -209,3 +210,33 @@ def junit(diags: Sequence[Diagnostic], ctx: Context) -> str:
             out.text = "\n".join(f"{d.location()}: {d.code} {d.message}" for d in by_file[f])
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+@reporter("summary")
+def summary(diags: Sequence[Diagnostic], ctx: Context) -> str:
+    """Counts per code, then per class (the ``class`` a finding names, if any)."""
+    lines = []
+    by_code = Counter(d.code for d in diags)
+    worst: dict[str, Severity] = {}
+    for d in diags:
+        worst[d.code] = max(worst.get(d.code, d.severity), d.severity)
+    if by_code:
+        lines.append(f"{'code':<6} {'name':<32} {'severity':<8} {'count':>9}")
+        for code in sorted(by_code):
+            name = REGISTRY[code].name if code in REGISTRY else ""
+            lines.append(f"{code:<6} {name:<32} {worst[code].label:<8} {by_code[code]:>9}")
+        by_class: dict[str, Counter] = {}
+        for d in diags:
+            cls = d.extra.get("class")
+            if cls is not None:
+                by_class.setdefault(str(cls), Counter())[d.code] += 1
+        if by_class:
+            lines.append("")
+            lines.append(f"{'class':<32} {'count':>9}  codes")
+            for cls in sorted(by_class, key=lambda c: (-sum(by_class[c].values()), c)):
+                cnt = by_class[cls]
+                codes = ", ".join(f"{c} x{n}" for c, n in sorted(cnt.items()))
+                lines.append(f"{cls:<32} {sum(cnt.values()):>9}  {codes}")
+        lines.append("")
+    lines.append(summary_line(diags))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""guidec validate: check delivered labels against the spec they were made for."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import replace
+
+from guidec.codes import REGISTRY, select_codes
+from guidec.commands._common import add_report_options, load_project_or_findings, report
+from guidec.diagnostics import Diagnostic, Severity
+from guidec.report import Context, render
+
+NAME = "validate"
+ORDER = 30
+HELP = "validate delivered labels (COCO, YOLO, Pascal VOC, CVAT XML, Label Studio JSON, " \
+       "masks) against a spec"
+DESCRIPTION = HELP + ". Exit 0 clean, 1 findings at or above --fail-on, 2 could not run."
+
+FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
+BIG = 200_000  # annotations: exit without freeing every object one by one
+BIG_BYTES = 32 * 1024 * 1024  # input size from which a progress line is shown on a terminal
+CANNOT_READ = ("V001", "V003")  # a file that could not be read or recognized: exit 2
+
+
+def add_arguments(p) -> None:
+    from guidec.readers import _load
+
+    p.add_argument("files", nargs="+", metavar="FILE", help="delivery files or folders")
+    p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
+    p.add_argument("--input-format", choices=sorted(_load()), metavar="F",
+                   help="delivery format (default: detected per file): "
+                        + ", ".join(sorted(_load())))
+    p.add_argument("--images", metavar="DIR",
+                   help="folder of the images (sizes for formats that do not state them, "
+                        "thumbnails for --html)")
+    p.add_argument("--html", metavar="REPORT.html",
+                   help="also write an HTML page with thumbnails of offending annotations")
+    add_report_options(p, formats=FORMATS)
+
+
+class Progress:
+    """One updating status line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, err):
+        try:
+            self.on = err.isatty()
+        except (AttributeError, ValueError):
+            self.on = False
+        self.err = err
+        self.t0 = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        if self.on:
+            self.err.write(f"\r\033[K{text} ({time.perf_counter() - self.t0:.1f} s)")
+            self.err.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.err.write("\r\033[K")
+            self.err.flush()
+
+
+def regrade(diags: list[Diagnostic], project) -> list[Diagnostic]:
+    """Apply the spec's ``severity_overrides`` to the readers' findings (V001-V049)."""
+    overrides = project.spec.severity_overrides
+    if not overrides:
+        return diags
+    out = []
+    for d in diags:
+        entry = REGISTRY.get(d.code)
+        grade = overrides.get(d.code) or (overrides.get(entry.name) if entry else None)
+        if grade == "off":
+            continue
+        out.append(replace(d, severity=Severity.parse(grade)) if grade else d)
+    return out
+
+
+def _input_bytes(paths) -> int:
+    total = 0
+    for p in paths:
+        if os.path.isfile(p):
+            total += os.path.getsize(p)
+    return total
+
+
+def run(args, out, err) -> int:
+    from guidec.readers import read_delivery
+    from guidec.rules import run_rules
+
+    project, spec_diags = load_project_or_findings(args.spec)
+    if project is None:
+        err.write(render(spec_diags, "human", Context("validate")))
+        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
+                  f"{args.spec}\n")
+        return 2
+    progress = Progress(err)
+    progress.on = progress.on and _input_bytes(args.files) >= BIG_BYTES
+    progress(f"reading {len(args.files)} path(s)")
+    result = read_delivery(list(args.files), args.input_format, image_root=args.images,
+                           project=project)
+    table = result.table
+    big = len(table) >= BIG
+    progress(f"checking {len(table):,} annotations on {len(table.images):,} images")
+    allowed = select_codes(args.select, args.ignore)
+    found = run_rules(table, project, allowed)
+    ident = {"image": None, "annotation": None, "class": None}
+    readers = [replace(d, extra={**ident, **d.extra})
+               for d in regrade(result.diagnostics, project) if allowed(d.code)]
+    diags = readers + found
+    progress("writing the report")
+    files = sorted(result.formats) or list(args.files)
+    ctx = Context("validate", files=files, extra={
+        "spec": {"file": args.spec, "id": project.spec.project.id,
+                 "version": project.spec.project.version},
+        "delivery": {"files": files, "formats": dict(sorted(result.formats.items())),
+                     "images": len(table.images), "annotations": len(table)},
+    })
+    if args.html:
+        from guidec.report.html import validation_page
+        from guidec.writer import write_atomic
+
+        page = validation_page(sorted(diags, key=Diagnostic.sort_key), table, project,
+                               args.html, image_root=args.images)
+        write_atomic(args.html, page.encode("utf-8"))
+    code = report(diags, args, out, ctx)
+    progress.done()
+    if any(d.code in CANNOT_READ for d in result.diagnostics):
+        code = 2
+    if big and out is sys.stdout and err is sys.stderr and not os.environ.get(
+            "GUIDEC_NO_FAST_EXIT"):
+        # Freeing millions of Python objects takes about a second; the OS does it at once.
+        out.flush()
+        err.flush()
+        os._exit(code)
+    return code

@@ -1,0 +1,148 @@
+"""Validation rules over the columnar annotation table (``guidec validate``).
+
+A rule is a function ``fn(frame) -> Iterable[Diagnostic]`` registered with :func:`rule`, which
+names every code it may report. Codes are entered once in the shared code table
+(:mod:`guidec.codes`), so ``guidec rules`` and the docs list them with their documentation.
+Rules are array expressions over the table (numpy, shapely 2 array functions); they loop only
+over the rows that have a finding. Derived columns several rules need (class of each row,
+image size per row, polygon rings as shapely geometries, areas) are computed once, lazily, by
+:class:`guidec.rules.frame.Frame`.
+
+Code groups (V001-V049 belong to the readers):
+
+========== ==============================================================
+V050-V099  structure: ids, references between annotations and images
+V100-V149  taxonomy: unknown, deprecated classes, shapes a class allows
+V150-V199  attributes
+V200-V249  geometry: boxes, polygons, masks, rotated boxes, declared area
+V250-V299  keypoints
+V300-V349  resolution: image sizes, proxy or normalized coordinates
+V350-V399  OCR transcriptions
+V400-V449  the machine ``check`` of the spec's rules
+========== ==============================================================
+
+Severity of a finding: the code's default, replaced by the spec rule's ``severity`` for
+findings of a spec ``check``, then by the spec's ``severity_overrides`` (by code or name;
+``off`` drops the code).
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from guidec.codes import Code, register
+from guidec.diagnostics import Diagnostic, Severity
+
+GROUPS = {
+    "structure": (50, 99),
+    "taxonomy": (100, 149),
+    "attributes": (150, 199),
+    "geometry": (200, 249),
+    "keypoints": (250, 299),
+    "resolution": (300, 349),
+    "text": (350, 399),
+    "checks": (400, 449),
+}
+
+RuleFn = Callable[["Frame"], Iterable[Diagnostic]]  # noqa: F821 - Frame is imported lazily
+
+
+@dataclass(frozen=True, slots=True)
+class RuleEntry:
+    name: str  # function name, for errors and profiling
+    group: str
+    codes: tuple[Code, ...]
+    fn: RuleFn
+
+
+RULES: list[RuleEntry] = []
+
+
+def vcode(code: str, name: str, severity: Severity, summary: str, why: str = "",
+          example: str = "", *, group: str) -> Code:
+    """Register a validation code, checking it lies in its group's range."""
+    lo, hi = GROUPS[group]
+    num = int(code[1:])
+    if code[0] != "V" or not lo <= num <= hi:
+        raise ValueError(f"{code} is outside the {group} range V{lo:03d}-V{hi:03d}")
+    return register(code, name, severity, summary, why=why, example=example)
+
+
+def rule(*codes: Code, group: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule function that may report ``codes``."""
+
+    def deco(fn: RuleFn) -> RuleFn:
+        RULES.append(RuleEntry(fn.__name__, group, tuple(codes), fn))
+        return fn
+
+    return deco
+
+
+def _load_rules() -> None:
+    for info in pkgutil.iter_modules(__path__, __name__ + "."):
+        if not info.name.rsplit(".", 1)[1].startswith("_"):
+            importlib.import_module(info.name)
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: it triples the time of building many objects."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
+              *, threads: int | None = None, timings: dict | None = None) -> list[Diagnostic]:
+    """Every finding of every rule on ``table``, graded and sorted.
+
+    ``allowed`` is a code predicate (``--select``/``--ignore``); a rule runs only when one of
+    its codes is allowed and not switched ``off`` by the spec. ``timings``, when given,
+    receives seconds per rule function.
+    """
+    import time
+
+    from guidec.rules.frame import Frame
+
+    _load_rules()
+    overrides = {k: v for k, v in project.spec.severity_overrides.items()}
+
+    def grade_of(code: Code) -> str | None:
+        return overrides.get(code.code) or overrides.get(code.name)
+
+    def wanted(code: Code) -> bool:
+        if allowed is not None and not allowed(code.code):
+            return False
+        return grade_of(code) != "off"
+
+    frame = Frame(table, project, threads=threads)
+    out: list[Diagnostic] = []
+    with gc_paused():
+        for entry in sorted(RULES, key=lambda e: (e.codes[0].code, e.name)):
+            if not any(wanted(c) for c in entry.codes):
+                continue
+            t0 = time.perf_counter()
+            for d in entry.fn(frame):
+                code = next(c for c in entry.codes if c.code == d.code)
+                if not wanted(code):
+                    continue
+                grade = grade_of(code)
+                if grade:
+                    d = replace(d, severity=Severity.parse(grade))
+                out.append(d)
+            if timings is not None:
+                timings[entry.name] = timings.get(entry.name, 0.0) + time.perf_counter() - t0
+        out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+_load_rules()

@@ -1,0 +1,362 @@
+"""The machine ``check`` of the spec's rules: every key of :class:`guidec.spec.model.Check`.
+
+A finding names the spec rule (``rule 'min-size': ...`` and ``"rule"`` in JSON) and takes the
+rule's ``severity``. Each key of a check is tested on its own over the rule's classes
+(descendants included); ``attribute`` goes with ``in``/``not_in`` and ``tolerance_px`` with
+``inside``. Pairwise checks (``inside``, ``max_iou_same_class``) use a shapely STRtree over all
+images at once: each image is moved to its own stripe of the x axis, so the index never
+pairs shapes of two images.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from guidec.diagnostics import Severity
+from guidec.rules import rule, vcode
+from guidec.rules.frame import Frame, _py, build_rings, is_none
+from guidec.rules.keypoints import class_schemas, outside_box
+from guidec.table import Shape
+
+G = "checks"
+
+V400 = vcode("V400", "check-box-side", Severity.ERROR,
+             "A box side is below the rule's `min_box_side` or above its `max_box_side` "
+             "(a polygon's bounds count as its box).",
+             example="rules:\n  - {id: min-size, title: ..., check: {min_box_side: 8}}", group=G)
+V401 = vcode("V401", "check-area", Severity.ERROR,
+             "A shape's area (mask pixels, polygon area or box area) is below `min_area` or "
+             "above `max_area`.",
+             example="check: {min_area: 100}", group=G)
+V402 = vcode("V402", "check-aspect-ratio", Severity.ERROR,
+             "A box's width / height is outside `min_aspect_ratio` .. `max_aspect_ratio`.",
+             example="check: {min_aspect_ratio: 0.2, max_aspect_ratio: 5}", group=G)
+V403 = vcode("V403", "check-vertices", Severity.ERROR,
+             "A polygon or polyline has fewer than `min_vertices` or more than `max_vertices` "
+             "points.",
+             example="check: {max_vertices: 64}", group=G)
+V404 = vcode("V404", "check-inside", Severity.ERROR,
+             "An annotation's box does not lie inside any instance of the `inside` class (its "
+             "polygon or box, grown by `tolerance_px`) in the same image.",
+             example="check: {inside: shelf, tolerance_px: 6}", group=G)
+V405 = vcode("V405", "check-overlap", Severity.ERROR,
+             "Two annotations of the same class in one image overlap with a box IoU above "
+             "`max_iou_same_class` (reported on the later one).",
+             why="Near-identical boxes are duplicates: the same object labeled twice.",
+             example="check: {max_iou_same_class: 0.9}", group=G)
+V406 = vcode("V406", "check-per-image", Severity.ERROR,
+             "An image has more than `max_per_image` or fewer than `min_per_image` annotations "
+             "of the rule's classes.",
+             example="check: {max_per_image: 1}", group=G)
+V407 = vcode("V407", "check-keypoints-inside-box", Severity.ERROR,
+             "With `keypoints_inside_box: true`, a labeled keypoint lies outside its box.",
+             example="check: {keypoints_inside_box: true}", group=G)
+V408 = vcode("V408", "check-visible-keypoints", Severity.ERROR,
+             "Fewer keypoints are visible than `min_visible_keypoints`.",
+             example="check: {min_visible_keypoints: 4}", group=G)
+V409 = vcode("V409", "check-attribute-value", Severity.ERROR,
+             "An attribute has a value the rule forbids (`not_in`) or does not list (`in`).",
+             example="check: {attribute: occlusion, not_in: [heavy]}", group=G)
+V410 = vcode("V410", "check-text-pattern", Severity.ERROR,
+             "A transcription does not match the rule's `text_pattern`.",
+             example="check: {text_pattern: '^[0-9]+$'}", group=G)
+
+
+def _rules_with(f: Frame, *keys):
+    for r in f.project.rules:
+        ck = r.model.check
+        if ck is None:
+            continue
+        if any(getattr(ck, k) is not None for k in keys):
+            yield r, ck, f.class_mask(r.classes), Severity.parse(r.severity)
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}"
+
+
+@rule(V400, V402, group=G)
+def box_shape(f: Frame):
+    w, h = f.extent_wh
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sized = np.isfinite(w) & np.isfinite(h) & (w > 0) & (h > 0)
+        ratio = w / h
+    for r, ck, sel, sev in _rules_with(f, "min_box_side", "max_box_side", "min_aspect_ratio",
+                                       "max_aspect_ratio"):
+        rows = sel & sized
+        if ck.min_box_side is not None:
+            for i in np.flatnonzero(rows & (np.minimum(w, h) < ck.min_box_side)):
+                yield f.ann(V400, i, f"rule {r.id!r}: {f.ann_label(i)} is {_g(w[i])}x{_g(h[i])}"
+                                     f", a side below {_g(ck.min_box_side)} px",
+                            severity=sev, rule=r.id)
+        if ck.max_box_side is not None:
+            for i in np.flatnonzero(rows & (np.maximum(w, h) > ck.max_box_side)):
+                yield f.ann(V400, i, f"rule {r.id!r}: {f.ann_label(i)} is {_g(w[i])}x{_g(h[i])}"
+                                     f", a side above {_g(ck.max_box_side)} px",
+                            severity=sev, rule=r.id)
+        lo, hi = ck.min_aspect_ratio, ck.max_aspect_ratio
+        if lo is not None or hi is not None:
+            bad = rows & (((ratio < lo) if lo is not None else False)
+                          | ((ratio > hi) if hi is not None else False))
+            for i in np.flatnonzero(bad):
+                yield f.ann(V402, i, f"rule {r.id!r}: {f.ann_label(i)} has aspect ratio "
+                                     f"{_g(ratio[i])} (width/height), allowed "
+                                     f"{_g(lo) if lo else '0'}..{_g(hi) if hi else 'any'}",
+                            severity=sev, rule=r.id)
+
+
+@rule(V401, group=G)
+def area(f: Frame):
+    a = f.shape_area
+    for r, ck, sel, sev in _rules_with(f, "min_area", "max_area"):
+        rows = sel & np.isfinite(a) & (a > 0)  # empty shapes are V201/V203
+        if ck.min_area is not None:
+            for i in np.flatnonzero(rows & (a < ck.min_area)):
+                yield f.ann(V401, i, f"rule {r.id!r}: {f.ann_label(i)} has area {_g(a[i])}, "
+                                     f"below {_g(ck.min_area)} px²", severity=sev, rule=r.id)
+        if ck.max_area is not None:
+            for i in np.flatnonzero(rows & (a > ck.max_area)):
+                yield f.ann(V401, i, f"rule {r.id!r}: {f.ann_label(i)} has area {_g(a[i])}, "
+                                     f"above {_g(ck.max_area)} px²", severity=sev, rule=r.id)
+
+
+@rule(V403, group=G)
+def vertices(f: Frame):
+    shaped = np.isin(f.t.shape, (Shape.POLYGON, Shape.POLYLINE)) & (f.nverts > 0)
+    for r, ck, sel, sev in _rules_with(f, "min_vertices", "max_vertices"):
+        rows = sel & shaped
+        if ck.min_vertices is not None:
+            for i in np.flatnonzero(rows & (f.nverts < ck.min_vertices)):
+                yield f.ann(V403, i, f"rule {r.id!r}: {f.ann_label(i)} has {int(f.nverts[i])} "
+                                     f"points, fewer than {ck.min_vertices}",
+                            severity=sev, rule=r.id)
+        if ck.max_vertices is not None:
+            for i in np.flatnonzero(rows & (f.nverts > ck.max_vertices)):
+                yield f.ann(V403, i, f"rule {r.id!r}: {f.ann_label(i)} has {int(f.nverts[i])} "
+                                     f"points, more than {ck.max_vertices}",
+                            severity=sev, rule=r.id)
+
+
+def _boxes(f: Frame) -> np.ndarray:
+    """(N, 4) x0, y0, x1, y1: each annotation's box, else its vertices' bounds."""
+    b = f.t.bbox
+    vb = f.vert_bounds
+    box = np.stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
+    return np.where(f.box_ok[:, None], box, vb)
+
+
+def _stripe(f: Frame, boxes: np.ndarray, pad: float) -> np.ndarray:
+    """x offset per annotation that puts each image in its own stripe."""
+    finite = boxes[np.isfinite(boxes).all(axis=1)]
+    span = float(np.abs(finite).max()) if len(finite) else 1.0
+    W, _ = f.img_wh
+    if np.isfinite(W).any():
+        span = max(span, float(np.nanmax(W)))
+    stride = 2 * span + 2 * pad + 16.0
+    return f.t.image_index.astype(np.float64) * stride
+
+
+@rule(V404, group=G)
+def inside(f: Frame):
+    import shapely
+
+    p = f.project
+    boxes = _boxes(f)
+    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    for r, ck, sel, sev in _rules_with(f, "inside"):
+        tol = ck.tolerance_px or 0.0
+        names = [ck.inside] + [c.name for c in p.descendants(ck.inside)]
+        cont = f.class_mask(names) & usable
+        subj = np.flatnonzero(sel & usable & ~cont)
+        if len(subj) == 0:
+            continue
+        shift = _stripe(f, boxes, tol)
+        # containers: each polygon part, or the box when there is no polygon
+        crow = np.flatnonzero(cont)
+        has_poly = f.is_poly[crow] & (f.nverts[crow] >= 3)
+        prow = crow[has_poly]
+        ring_sel = np.flatnonzero(np.isin(f.ring_ann, prow) & (f.ring_len >= 3))
+        polys = build_rings(f.t.vertices, f.t.ring_offsets, ring_sel,
+                            xshift=shift[f.ring_ann[ring_sel]])
+        brow = crow[~has_poly]
+        bx = boxes[brow]
+        sb = shift[brow]
+        cboxes = shapely.box(bx[:, 0] + sb, bx[:, 1], bx[:, 2] + sb, bx[:, 3])
+        containers = np.concatenate([polys, cboxes])
+        if tol:
+            containers = shapely.buffer(containers, tol, join_style="mitre")
+        sx = boxes[subj]
+        ss = shift[subj]
+        subjects = shapely.box(sx[:, 0] + ss, sx[:, 1], sx[:, 2] + ss, sx[:, 3])
+        inside_any = np.zeros(len(subj), dtype=bool)
+        if len(containers):
+            tree = shapely.STRtree(containers)
+            pairs = tree.query(subjects, predicate="within")
+            inside_any[pairs[0]] = True
+        for j in np.flatnonzero(~inside_any):
+            i = subj[j]
+            yield f.ann(V404, i, f"rule {r.id!r}: {f.ann_label(i)} ({f.class_name(i)}) is not "
+                                 f"inside any {ck.inside!r}"
+                                 + (f" (tolerance {_g(tol)} px)" if tol else ""),
+                        severity=sev, rule=r.id)
+
+
+def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
+    """(i, j, IoU) of every pair of boxes of one class in one image that overlap.
+
+    A sorted sweep, vectorized over all rows: sort by (image, class, x0), then compare each
+    box with the k-th next one for k = 1, 2, ... while the next box still starts before this
+    one ends. Boxes of other images or classes are never compared.
+    """
+    n = len(img)
+    order = np.lexsort((boxes[:, 0], cls, img))
+    g = img[order].astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls[order] + 1
+    b = boxes[order]
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    out_i, out_j, out_iou = [], [], []
+    active = np.arange(n - 1) if n > 1 else np.zeros(0, np.intp)
+    k = 1
+    while active.size:
+        j = active + k
+        keep = j < n
+        active, j = active[keep], j[keep]
+        keep = (g[active] == g[j]) & (b[j, 0] < b[active, 2])
+        active, j = active[keep], j[keep]
+        iw = np.minimum(b[active, 2], b[j, 2]) - b[j, 0]
+        ih = np.minimum(b[active, 3], b[j, 3]) - np.maximum(b[active, 1], b[j, 1])
+        inter = np.clip(iw, 0, None) * np.clip(ih, 0, None)
+        hit = inter > 0
+        if hit.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                iou = inter[hit] / (area[active[hit]] + area[j[hit]] - inter[hit])
+            out_i.append(order[active[hit]])
+            out_j.append(order[j[hit]])
+            out_iou.append(iou)
+        k += 1
+    if not out_i:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_iou)
+
+
+@rule(V405, group=G)
+def overlap(f: Frame):
+    boxes = _boxes(f)
+    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    for r, ck, sel, sev in _rules_with(f, "max_iou_same_class"):
+        rows = np.flatnonzero(sel & usable)
+        if len(rows) < 2:
+            continue
+        i, j, iou = same_class_pairs(f.t.image_index[rows], f.cls[rows], boxes[rows])
+        for k in np.flatnonzero(iou > ck.max_iou_same_class):
+            first, later = sorted((int(rows[i[k]]), int(rows[j[k]])))
+            yield f.ann(V405, later, f"rule {r.id!r}: {f.ann_label(later)} overlaps "
+                                     f"{f.ann_label(first)} of the same class "
+                                     f"{f.class_name(later)!r} with IoU {iou[k]:.3f} > "
+                                     f"{_g(ck.max_iou_same_class)}",
+                        severity=sev, rule=r.id, other=_py(f.t.ann_id[first]))
+
+
+@rule(V406, group=G)
+def per_image(f: Frame):
+    m = len(f.t.images)
+    if m == 0:
+        return
+    for r, ck, sel, sev in _rules_with(f, "max_per_image", "min_per_image"):
+        counts = np.bincount(f.t.image_index[sel & f.has_image], minlength=m)
+        what = ", ".join(r.classes[:3]) + (", ..." if len(r.classes) > 3 else "")
+        if ck.max_per_image is not None:
+            for i in np.flatnonzero(counts > ck.max_per_image):
+                yield f.img(V406, i, f"rule {r.id!r}: image {f.image_name(i)!r} has "
+                                     f"{int(counts[i])} annotations of {what}, more than "
+                                     f"{ck.max_per_image}", severity=sev, rule=r.id)
+        if ck.min_per_image is not None:
+            for i in np.flatnonzero(counts < ck.min_per_image):
+                yield f.img(V406, i, f"rule {r.id!r}: image {f.image_name(i)!r} has "
+                                     f"{int(counts[i])} annotations of {what}, fewer than "
+                                     f"{ck.min_per_image}", severity=sev, rule=r.id)
+
+
+@rule(V407, V408, group=G)
+def keypoint_checks(f: Frame):
+    t = f.t
+    if len(t.kp) == 0:
+        return
+    k, vis, _ = class_schemas(f)
+    for r, ck, sel, sev in _rules_with(f, "keypoints_inside_box", "min_visible_keypoints"):
+        if ck.keypoints_inside_box:
+            bad = outside_box(f) & sel[f.kp_ann]
+            counts = np.bincount(f.kp_ann[bad], minlength=f.n)
+            for i in np.flatnonzero(counts):
+                yield f.ann(V407, i, f"rule {r.id!r}: {int(counts[i])} labeled keypoint(s) of "
+                                     f"{f.ann_label(i)} lie outside its box",
+                            severity=sev, rule=r.id)
+        if ck.min_visible_keypoints is not None:
+            conv = vis[f.cls[f.kp_ann]]
+            flags = t.kp[:, 2]
+            visible = np.where(conv == "coco", flags == 2,
+                               np.where(conv == "binary", flags == 1, True))
+            nvis = np.bincount(f.kp_ann[visible], minlength=f.n)
+            carries = (f.kp_n > 0) | (t.shape == Shape.KEYPOINTS)
+            for i in np.flatnonzero(sel & carries & (k[f.cls] >= 0)
+                                    & (nvis < ck.min_visible_keypoints)):
+                yield f.ann(V408, i, f"rule {r.id!r}: {f.ann_label(i)} has {int(nvis[i])} "
+                                     f"visible keypoints, fewer than "
+                                     f"{ck.min_visible_keypoints}", severity=sev, rule=r.id)
+
+
+def _items(v) -> list[str]:
+    items = v if isinstance(v, list | tuple) else [v]
+    return [str(x).lower() if isinstance(x, bool) else str(x) for x in items]
+
+
+@rule(V409, group=G)
+def attribute_value(f: Frame):
+    for r, ck, sel, sev in _rules_with(f, "attribute"):
+        col = f.t.attributes.get(ck.attribute)
+        if col is None:
+            continue
+        rows = np.flatnonzero(sel & ~is_none(col))
+        if len(rows) == 0:
+            continue
+        allowed = set(_items(ck.in_)) if ck.in_ is not None else None
+        banned = set(_items(ck.not_in)) if ck.not_in is not None else set()
+        vals, inv_all = f.factor(col)
+        inv = inv_all[rows]
+        verdict = []
+        for v in vals:
+            items = _items(v)
+            if allowed is not None and any(x not in allowed for x in items):
+                verdict.append(f"the rule does not allow (in: {', '.join(map(str, ck.in_))})")
+            elif any(x in banned for x in items):
+                verdict.append(f"the rule forbids (not_in: {', '.join(map(str, ck.not_in))})")
+            else:
+                verdict.append(None)
+        bad = np.array([v is not None for v in verdict] + [False])[:-1]
+        for j in np.flatnonzero(bad[inv]):
+            i = rows[j]
+            yield f.ann(V409, i, f"rule {r.id!r}: {f.ann_label(i)} has {ck.attribute}="
+                                 f"{col[i]!r}, which {verdict[inv[j]]}", severity=sev,
+                        rule=r.id, attribute=ck.attribute)
+
+
+@rule(V410, group=G)
+def text_pattern(f: Frame):
+    text = f.t.text
+    for r, ck, sel, sev in _rules_with(f, "text_pattern"):
+        rows = np.flatnonzero(sel & ~is_none(text))
+        if len(rows) == 0:
+            continue
+        pat = re.compile(ck.text_pattern)
+        vals, inv_all = f.factor(text)
+        inv = inv_all[rows]
+        # blank transcriptions are V350's
+        bad = np.array([v is not None and bool(str(v).strip()) and pat.search(str(v)) is None
+                        for v in vals]
+                       + [False])[:-1]
+        for j in np.flatnonzero(bad[inv]):
+            i = rows[j]
+            yield f.ann(V410, i, f"rule {r.id!r}: transcription {text[i]!r} of "
+                                 f"{f.ann_label(i)} does not match {ck.text_pattern!r}",
+                        severity=sev, rule=r.id)

@@ -1,0 +1,128 @@
+"""Resolution: image sizes the spec expects, and coordinates in the wrong space."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guidec.diagnostics import Severity
+from guidec.rules import rule, vcode
+from guidec.rules.frame import Frame
+
+G = "resolution"
+
+V300 = vcode("V300", "image-too-small", Severity.ERROR,
+             "An image is smaller than the spec's `media.min_image_size` [width, height].",
+             why="Labels drawn on thumbnails are too coarse for the program's accuracy.",
+             example="media: {min_image_size: [1280, 720]}\n# delivered: a 640x480 image",
+             group=G)
+V301 = vcode("V301", "image-too-large", Severity.ERROR,
+             "An image is larger than the spec's `media.max_image_size` [width, height].",
+             example="media: {max_image_size: [4096, 4096]}", group=G)
+V302 = vcode("V302", "image-size-unexpected", Severity.ERROR,
+             "An image's size is not one of the spec's `media.image_sizes`.",
+             example="media: {image_sizes: [[1920, 1080]]}\n# delivered: 1280x720", group=G)
+V303 = vcode("V303", "proxy-resolution-coordinates", Severity.WARNING,
+             "Every annotation of an image lies inside the proxy-sized corner of a larger "
+             "image: the labels look drawn on a proxy (`media.proxy_max_side`) and never "
+             "scaled back.",
+             why="Proxy-resolution labels on full-resolution images cover the wrong pixels; "
+                 "nothing else catches it because every coordinate is inside the image. "
+                 "Flagged when an image has at least 3 annotations, is more than 5 % larger "
+                 "than the proxy, all annotations end inside the scaled-down frame and they "
+                 "reach past half of it.",
+             example="media: {proxy_max_side: 2048}\n# 4096x3072 image, all boxes within "
+                     "2048x1536", group=G)
+V304 = vcode("V304", "normalized-coordinates", Severity.ERROR,
+             "Every coordinate of an image's annotations is within [0, 1] on an image larger "
+             "than a few pixels: they look normalized where pixels are expected.",
+             example='image 640x480, "bbox": [0.1, 0.2, 0.3, 0.1]', group=G)
+
+MIN_PROXY_ANNOTATIONS = 3
+
+
+def _size(w, h) -> str:
+    return f"{w:g}x{h:g}"
+
+
+@rule(V300, V301, V302, group=G)
+def image_sizes(f: Frame):
+    media = f.project.spec.media
+    im = f.t.images
+    w, h = im.width, im.height
+    known = np.isfinite(w) & np.isfinite(h)
+    if media.min_image_size:
+        mw, mh = media.min_image_size
+        for i in np.flatnonzero(known & ((w < mw) | (h < mh))):
+            yield f.img(V300, i, f"image {f.image_name(i)!r} is {_size(w[i], h[i])}, smaller "
+                                 f"than the minimum {mw}x{mh}")
+    if media.max_image_size:
+        mw, mh = media.max_image_size
+        for i in np.flatnonzero(known & ((w > mw) | (h > mh))):
+            yield f.img(V301, i, f"image {f.image_name(i)!r} is {_size(w[i], h[i])}, larger "
+                                 f"than the maximum {mw}x{mh}")
+    if media.image_sizes:
+        sizes = np.array(media.image_sizes, dtype=np.float64)
+        match = ((w[:, None] == sizes[None, :, 0]) & (h[:, None] == sizes[None, :, 1])).any(1)
+        allowed = ", ".join(f"{a}x{b}" for a, b in media.image_sizes)
+        for i in np.flatnonzero(known & ~match):
+            yield f.img(V302, i, f"image {f.image_name(i)!r} is {_size(w[i], h[i])}, not one "
+                                 f"of the expected sizes {allowed}")
+
+
+def image_extents(f: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per image: (largest x, largest y reached by any annotation, annotation count)."""
+    t = f.t
+    m = len(t.images)
+    b = t.bbox
+    vb = f.vert_bounds
+    with np.errstate(invalid="ignore"):
+        x1 = np.fmax(b[:, 0] + b[:, 2], vb[:, 2])
+        y1 = np.fmax(b[:, 1] + b[:, 3], vb[:, 3])
+        if len(t.kp):
+            kx = np.full(f.n, np.nan)
+            ky = np.full(f.n, np.nan)
+            lab = t.kp[:, 2] > 0
+            np.fmax.at(kx, f.kp_ann[lab], t.kp[lab, 0])
+            np.fmax.at(ky, f.kp_ann[lab], t.kp[lab, 1])
+            x1, y1 = np.fmax(x1, kx), np.fmax(y1, ky)
+    ok = f.has_image & np.isfinite(x1) & np.isfinite(y1)
+    idx = t.image_index[ok]
+    ix = np.full(m, -np.inf)
+    iy = np.full(m, -np.inf)
+    np.maximum.at(ix, idx, x1[ok])
+    np.maximum.at(iy, idx, y1[ok])
+    count = np.bincount(idx, minlength=m)
+    return ix, iy, count
+
+
+@rule(V303, V304, group=G)
+def coordinate_space(f: Frame):
+    media = f.project.spec.media
+    im = f.t.images
+    if len(im) == 0 or f.n == 0:
+        return
+    w, h = im.width, im.height
+    ix, iy, count = image_extents(f)
+    known = np.isfinite(w) & np.isfinite(h) & (count > 0)
+    normalized = known & (np.maximum(w, h) > 4) & (ix <= 1.0 + 1e-9) & (iy <= 1.0 + 1e-9)
+    for i in np.flatnonzero(normalized):
+        yield f.img(V304, i, f"all {int(count[i])} annotation(s) of image "
+                             f"{f.image_name(i)!r} ({_size(w[i], h[i])}) lie within [0, 1]: "
+                             "the coordinates look normalized, not pixels")
+    proxy = media.proxy_max_side
+    if not proxy:
+        return
+    longest = np.maximum(w, h)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = proxy / longest
+        pw, ph = w * s, h * s
+        looks = (known & ~normalized & (count >= MIN_PROXY_ANNOTATIONS)
+                 & (longest > proxy * 1.05)
+                 & (ix <= pw + 1.0) & (iy <= ph + 1.0)
+                 & ((ix > 0.5 * pw) | (iy > 0.5 * ph)))
+    for i in np.flatnonzero(looks):
+        yield f.img(V303, i, f"all {int(count[i])} annotations of image {f.image_name(i)!r} "
+                             f"({_size(w[i], h[i])}) lie within {_size(round(pw[i]), round(ph[i]))},"
+                             f" the size of its {proxy} px proxy: labels look drawn on the proxy "
+                             "and not scaled to the full image",
+                    hint=f"scale the coordinates by {1 / s[i]:.4g}")

@@ -1,0 +1,89 @@
+"""Structure: identifiers and references between annotations and images."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guidec.diagnostics import Severity
+from guidec.rules import rule, vcode
+from guidec.rules.frame import Frame, distinct, is_none
+
+G = "structure"
+
+V050 = vcode("V050", "duplicate-annotation-id", Severity.ERROR,
+             "Two annotations in one file share an id.",
+             why="pycocotools indexes annotations by id in a dict: the second one silently "
+                 "replaces the first, so an object vanishes from training and evaluation.",
+             example='"annotations": [{"id": 7, ...}, {"id": 7, ...}]', group=G)
+V051 = vcode("V051", "annotation-image-missing", Severity.ERROR,
+             "An annotation refers to an image the delivery does not list.",
+             why="Loaders drop or crash on labels without their image; the object is lost.",
+             example='"images": [{"id": 1, ...}], "annotations": [{"image_id": 2, ...}]',
+             group=G)
+V053 = vcode("V053", "duplicate-image-file", Severity.WARNING,
+             "Two image entries name the same image file.",
+             why="The same picture labeled twice is counted twice and may cross splits.",
+             example='"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]',
+             group=G)
+
+def _id_codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes of an id column (ints directly, anything else factorized)."""
+    try:
+        if not is_none(values).any():
+            as_int = values.astype(np.int64)
+            if np.array_equal(as_int, values.astype(np.float64)):
+                return as_int
+    except (TypeError, ValueError, OverflowError):
+        pass
+    _, inv = distinct(values)
+    return inv.astype(np.int64)
+
+
+def _repeats(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions that repeat an earlier (group, key), position of that first occurrence)."""
+    if len(key) == 0:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    if group[0] == group[-1] and (group == group[0]).all():
+        order = np.argsort(key, kind="stable")  # one file: one sort key
+    else:
+        order = np.lexsort((np.arange(len(key)), key, group))
+    g, k = group[order], key[order]
+    same = np.concatenate(([False], (g[1:] == g[:-1]) & (k[1:] == k[:-1])))
+    run_start = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))
+    dup = np.flatnonzero(same)
+    return order[dup], order[run_start[dup]]
+
+
+@rule(V050, group=G)
+def duplicate_annotation_ids(f: Frame):
+    t = f.t
+    rows = np.flatnonzero(~is_none(t.ann_id))
+    if len(rows) < 2:
+        return
+    dup, first = _repeats(t.src_file[rows].astype(np.int64), _id_codes(t.ann_id[rows]))
+    for r, r0 in zip(rows[dup], rows[first], strict=True):
+        path, line, pointer = t.location(int(r0))
+        where = f"line {line}" if line is not None else (pointer or path)
+        yield f.ann(V050, r, f"annotation id {t.ann_id[r]!r} is already used at {where}")
+
+
+@rule(V051, group=G)
+def annotation_image_missing(f: Frame):
+    for r in np.flatnonzero(~f.has_image):
+        yield f.ann(V051, r, f"{f.ann_label(r)} refers to an image the delivery does not list")
+
+
+@rule(V053, group=G)
+def duplicate_image_files(f: Frame):
+    """Duplicate image *ids* are the readers' V011; here: one file under two ids."""
+    im = f.t.images
+    if len(im) < 2:
+        return
+    rows = np.flatnonzero(~is_none(im.file_name))
+    key = _id_codes(im.key[rows]) if len(rows) else np.zeros(0, np.int64)
+    dup, first = _repeats(np.zeros(len(rows), np.int64), _id_codes(im.file_name[rows]))
+    for i, i0, k, k0 in zip(rows[dup], rows[first], key[dup], key[first], strict=True):
+        if k == k0:
+            continue  # the same id twice: V011
+        yield f.img(V053, i, f"image file {im.file_name[i]!r} is also listed as image id "
+                             f"{im.key[i0]!r}")

@@ -1,0 +1,80 @@
+"""Taxonomy: every label is a class of the spec, current, drawn with a shape it allows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guidec.diagnostics import Severity
+from guidec.rules import rule, vcode
+from guidec.rules.frame import ACCEPTS, SHAPE_NAMES, Frame
+from guidec.table import Shape
+
+G = "taxonomy"
+
+V100 = vcode("V100", "label-unknown-class", Severity.ERROR,
+             "A label is not a class of the spec, by name, alias or id.",
+             why="An unknown label is either a typo or a class the program never defined; "
+                 "training would learn a class nobody specified.",
+             example="classes: [{id: 1, name: product}]\n# delivered: category 'prodcut'",
+             group=G)
+V101 = vcode("V101", "label-deprecated-class", Severity.WARNING,
+             "A label uses a deprecated class; the message names its replacement.",
+             why="Deprecated classes are mapped to their replacements by `guidec migrate`; "
+                 "new deliveries should use the replacement directly.",
+             example="classes:\n  - {id: 5, name: sku, deprecated: true, replaced_by: product}",
+             group=G)
+V102 = vcode("V102", "shape-not-allowed", Severity.ERROR,
+             "An annotation is drawn with a shape its class does not allow.",
+             why="A polygon where the spec asks for a box (or the reverse) changes what the "
+                 "model is trained to predict. Crowd masks (`iscrowd: 1`) are accepted for "
+                 "classes that allow polygons, as COCO does; a `text_region` class accepts "
+                 "boxes, rotated boxes and polygons.",
+             example="classes: [{id: 1, name: product, shapes: [box]}]\n"
+                     "# delivered: a polygon of class product", group=G)
+
+
+@rule(V100, group=G)
+def unknown_class(f: Frame):
+    t = f.t
+    has = ~np.equal(t.label, None) | (t.label_id >= 0)
+    for r in np.flatnonzero((f.cls < 0) & has):
+        shown = f.shown_label[r]
+        name = str(shown) if shown is not None else f"#{int(t.label_id[r])}"
+        hint = f.suggest(name) if not name.startswith("#") else None
+        yield f.ann(V100, r, f"{f.ann_label(r)} has class {name!r}, which the spec does not "
+                             "define" + (f" (did you mean {hint!r}?)" if hint else ""),
+                    hint=f"did you mean {hint!r}?" if hint else None)
+
+
+@rule(V101, group=G)
+def deprecated_class(f: Frame):
+    p = f.project
+    dep = f.per_class([c.deprecated for c in p.classes], dtype=bool, fill=False)
+    for r in np.flatnonzero(dep[f.cls]):
+        c = p.classes[f.cls[r]]
+        repl = p.final_replacement(c.name)
+        use = (" or ".join(repr(x) for x in repl)) if repl else None
+        yield f.ann(V101, r, f"{f.ann_label(r)} uses deprecated class {c.name!r}"
+                    + (f"; use {use}" if use else ""),
+                    hint=f"`guidec migrate` maps it to {use}" if use else None)
+
+
+@rule(V102, group=G)
+def shape_not_allowed(f: Frame):
+    p = f.project
+    width = max(int(s) for s in Shape) + 1
+    allowed = np.ones((len(p.classes) + 1, width), dtype=bool)  # last row: unknown class
+    for c in p.classes:
+        allowed[c.index] = False
+        allowed[c.index, int(Shape.TAG)] = True  # image-level tags carry no geometry
+        for s in c.shapes:
+            for shape in ACCEPTS.get(s, ()):
+                allowed[c.index, int(shape)] = True
+    t = f.t
+    shape = t.shape.astype(np.intp)
+    ok = allowed[f.cls, shape]
+    crowd_ok = t.iscrowd & (shape == int(Shape.MASK)) & allowed[f.cls, int(Shape.POLYGON)]
+    for r in np.flatnonzero(~ok & ~crowd_ok):
+        c = p.classes[f.cls[r]]
+        yield f.ann(V102, r, f"{f.ann_label(r)} is a {SHAPE_NAMES[int(shape[r])]}, but class "
+                             f"{c.name!r} allows only {', '.join(c.shapes)}")
