@@ -1,0 +1,129 @@
+"""A real Label Studio server (own venv, SQLite, 127.0.0.1) judges every generated config."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from guidec.targets.label_studio import config_xml
+from guidec.view import load_project
+from tests._targets import big_taxonomy, kitchen_sink, need_ls_venv, project_from
+from tests.conftest import spec_files
+
+TOKEN = "guidec-ci-token-5f3a"
+STARTUP_TIMEOUT = 240
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, base: str):
+        self.base = base
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Authorization": f"Token {TOKEN}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                return e.code, json.loads(raw)
+            except ValueError:
+                return e.code, raw[:500]
+
+
+@pytest.fixture(scope="module")
+def server():
+    venv = need_ls_venv()
+    data_dir = tempfile.mkdtemp(prefix="guidec-ls-")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN")}
+    env.update(LATEST_VERSION_CHECK="false", COLLECT_ANALYTICS="false", SENTRY_DSN="",
+               FRONTEND_SENTRY_DSN="", LABEL_STUDIO_BASE_DATA_DIR=data_dir)
+    log = open(os.path.join(data_dir, "server.log"), "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(venv / "bin" / "label-studio"), "start", "--no-browser",
+         "--internal-host", "127.0.0.1", "--port", str(port),
+         "--username", "ci@example.com", "--password", "ci-pass-1234",
+         "--user-token", TOKEN, "--enable-legacy-api-token"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    srv = Server(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                log.flush()
+                with open(log.name, "rb") as fh:
+                    tail = fh.read()[-2000:].decode(errors="replace")
+                pytest.fail(f"label-studio exited with {proc.returncode}:\n{tail}")
+            try:
+                with urllib.request.urlopen(srv.base + "/health", timeout=2) as r:
+                    if json.loads(r.read()).get("status") == "UP":
+                        break
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("label-studio did not come up")
+            time.sleep(1)
+        yield srv
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _configs() -> list[tuple[str, str]]:
+    out = [(p.parent.name, config_xml(load_project(str(p)))) for p in spec_files()]
+    out.append(("kitchen-sink", config_xml(project_from(kitchen_sink()))))
+    out.append(("taxonomy-1000", config_xml(project_from(big_taxonomy(1000)))))
+    return out
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_server_accepts_and_creates_every_config(server):
+    for name, cfg in _configs():
+        status, body = server.call("POST", "/api/projects/validate/", {"label_config": cfg})
+        assert status == 204, (name, body)
+        status, body = server.call("POST", "/api/projects",
+                                   {"title": f"guidec {name}", "label_config": cfg})
+        assert status == 201, (name, body)
+        assert body["label_config"].strip() == cfg.strip()
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_server_rejects_a_broken_config(server):
+    cfg = _configs()[0][1]
+    broken = cfg.replace('toName="image"', 'toName="nowhere"', 1)
+    status, body = server.call("POST", "/api/projects/validate/", {"label_config": broken})
+    assert status == 400
+    assert "nowhere" in json.dumps(body)
+    duplicate = cfg.replace('name="polygon"', 'name="box"', 1) if 'name="polygon"' in cfg \
+        else cfg.replace("</View>\n", '<Choices name="box" toName="image"><Choice value="a"/>'
+                                      "</Choices></View>\n")
+    status, _ = server.call("POST", "/api/projects/validate/", {"label_config": duplicate})
+    assert status == 400
