@@ -18,6 +18,8 @@ Decisions:
   ``checkbox`` per value named ``<attribute>:<value>``; bool -> ``checkbox``; integer/number ->
   ``number`` with ``[min, max, step]``; text -> ``text`` with ``[default]``. Text regions get a
   text attribute ``transcription``.
+- Image attributes: CVAT has no image-level attributes, only tags; each becomes a ``tag`` label
+  ``image:<attribute>`` carrying that attribute (annotators add the tag once per image).
 - Skeletons: sublabels are the schema's points (type ``points``), the SVG puts them on a circle
   in CVAT's 0-100 box with ``data-label-name`` and one ``line`` per skeleton edge.
 """
@@ -41,11 +43,12 @@ from guidec.targets._common import (
     divides,
     enum_default,
     fmt_num,
+    image_attributes,
     json_text,
     number_range,
     transcription_mode,
 )
-from guidec.view import Project, ResolvedClass
+from guidec.view import Project, ResolvedClass, assigned_color
 
 LABEL_TYPES = ("any", "rectangle", "polygon", "polyline", "points", "ellipse", "cuboid", "mask",
                "skeleton", "tag")
@@ -100,6 +103,12 @@ T208 = register("T208", "cvat-shapes-merged", Severity.WARNING,
                 why="A CVAT label has exactly one type; a skeleton label draws only skeletons.",
                 example="classes:\n  - {id: 3, name: shelf, shapes: [polygon, keypoints], "
                         "keypoints: corners}")
+T210 = register("T210", "cvat-image-tag-name-taken", Severity.ERROR,
+                "A class is named like the CVAT tag label guidec makes for an image attribute "
+                "('image:<attribute>').",
+                example="attributes:\n  weather: {type: enum, scope: image, values: [sun]}\n"
+                        "classes:\n  - {id: 1, name: 'image:weather'}")
+IMAGE_TAG = "image:"
 T209 = register("T209", "cvat-number-range-assumed", Severity.INFO,
                 "An integer/number attribute has no min or max; CVAT number attributes need "
                 "both, so guidec assumed a range.",
@@ -198,6 +207,9 @@ def labels_json(project: Project) -> list[dict]:
                                   for p in ks.points]
             label["svg"] = skeleton_svg(ks.points, ks.skeleton)
         out.append(label)
+    for name, a in image_attributes(project):
+        out.append({"name": IMAGE_TAG + name, "color": assigned_color(IMAGE_TAG + name),
+                    "type": "tag", "attributes": attribute_json(name, a)})
     return out
 
 
@@ -485,6 +497,12 @@ class Cvat(Target):
                     f"attribute {name!r} has no min/max; CVAT gets the range "
                     f"{fmt_num(r.min)}..{fmt_num(r.max)}", path=("attributes", name),
                     hint="give min and max")))
+        for n, _ in image_attributes(project):
+            c = project.by_name.get(IMAGE_TAG + n)
+            if c is not None and not c.deprecated:
+                out.append(place(T210(
+                    f"class {c.name!r} has the name of the CVAT tag for image attribute {n!r}",
+                    path=(*c.spec_path, "name"))))
         labels = labels_json(project)
         for d in check_labels(labels):
             out.append(_to_spec(project, labels, d))
@@ -500,9 +518,12 @@ def _to_spec(project: Project, labels: list[dict], d: Diagnostic) -> Diagnostic:
 
     if not d.path or not isinstance(d.path[0], int):
         return replace(d, file=project.loaded.path)
-    c = project.by_name.get(labels[d.path[0]].get("name", ""))
+    label_name = labels[d.path[0]].get("name", "")
+    c = project.by_name.get(label_name)
     path: Path = c.spec_path if c else ()
-    if len(d.path) > 2 and d.path[1] == "attributes" and c is not None:
+    if c is None and label_name.startswith(IMAGE_TAG):
+        path = ("attributes", label_name[len(IMAGE_TAG):])
+    elif len(d.path) > 2 and d.path[1] == "attributes" and c is not None:
         a = labels[d.path[0]]["attributes"][d.path[2]]["name"].split(":")[0]
         if a in project.attributes:
             path = ("attributes", a)
