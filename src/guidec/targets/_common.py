@@ -6,16 +6,44 @@ Everything here reads only :class:`guidec.view.Project`; nothing re-parses the s
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+import orjson
 
 from guidec.spec.model import Attribute, TextRegion
 from guidec.view import Project, ResolvedClass
 
+T = TypeVar("T")
+
 # The name every target gives a text region's transcription (LS control, CVAT attribute,
 # COCO ``attributes`` key). A spec attribute of type text with this name is the same field.
 TRANSCRIPTION = "transcription"
+
+
+def per_project(fn: Callable[[Project], T]) -> Callable[[Project], T]:
+    """Memoize ``fn(project)`` for as long as the project lives (a target's check, its emit and
+    other targets reading the same derived data compute it once)."""
+    cache: dict[int, tuple[weakref.ref, T]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(project: Project) -> T:
+        hit = cache.get(id(project))
+        if hit is not None and hit[0]() is project:
+            return hit[1]
+        value = fn(project)
+        for key in [k for k, (ref, _) in cache.items() if ref() is None]:
+            del cache[key]
+        cache[id(project)] = (weakref.ref(project), value)
+        return value
+
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 def fmt_num(x: float | int) -> str:
@@ -30,8 +58,17 @@ def fmt_num(x: float | int) -> str:
 
 
 def json_text(data: object) -> str:
-    """Deterministic JSON: sorted keys, two-space indent, UTF-8 text, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Deterministic JSON: sorted keys, two-space indent, UTF-8 text, trailing newline.
+
+    orjson writes the same bytes as ``json.dumps(indent=2, sort_keys=True,
+    ensure_ascii=False)`` for the data targets build (str keys, finite numbers) about 20x
+    faster; the stdlib is the fallback for anything orjson refuses.
+    """
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode(
+            "utf-8") + "\n"
+    except TypeError:
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def text_region_of(c: ResolvedClass) -> TextRegion | None:

@@ -30,6 +30,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import replace
 
 from guidec.codes import register
 from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity
@@ -46,6 +47,7 @@ from guidec.targets._common import (
     image_attributes,
     json_text,
     number_range,
+    per_project,
     transcription_mode,
 )
 from guidec.view import Project, ResolvedClass, assigned_color
@@ -189,12 +191,17 @@ def skeleton_svg(points: tuple[str, ...], edges: Iterable[tuple[int, int]]) -> s
     return "".join(parts)
 
 
+@per_project
 def labels_json(project: Project) -> list[dict]:
+    """The CVAT label list (attribute dicts are shared between labels: treat as read-only)."""
     out = []
+    made: dict[str, list[dict]] = {}
     for c in project.active_classes:
         attrs: list[dict] = []
         for name, a in class_attributes(project, c):
-            attrs.extend(attribute_json(name, a))
+            if name not in made:
+                made[name] = attribute_json(name, a)
+            attrs.extend(made[name])
         mode = transcription_mode(project, c)
         if mode:
             ta = project.attributes.get(TRANSCRIPTION)
@@ -319,8 +326,18 @@ def _check_attribute(attr: object, where: Path, file: str | None) -> Iterable[Di
                        file=file, path=(*where, "default_value"))
 
 
+def _check_attribute_memo(attr: object, where: Path, file: str | None,
+                          memo: dict[int, tuple[object, list[Diagnostic]]]) -> list[Diagnostic]:
+    """``_check_attribute``, once per attribute object (generated labels share them)."""
+    hit = memo.get(id(attr))
+    if hit is None or hit[0] is not attr:
+        hit = (attr, list(_check_attribute(attr, (), file)))
+        memo[id(attr)] = hit
+    return [replace(d, path=(*where, *d.path)) for d in hit[1]]
+
+
 def _check_label(label: object, where: Path, file: str | None,
-                 sub: bool = False) -> Iterable[Diagnostic]:
+                 sub: bool = False, memo: dict | None = None) -> Iterable[Diagnostic]:
     if not isinstance(label, dict):
         yield T201("a label must be a JSON object", file=file, path=where)
         return
@@ -349,7 +366,8 @@ def _check_label(label: object, where: Path, file: str | None,
         attrs = []
     seen: set[str] = set()
     for i, a in enumerate(attrs):
-        yield from _check_attribute(a, (*where, "attributes", i), file)
+        yield from _check_attribute_memo(a, (*where, "attributes", i), file,
+                                         memo if memo is not None else {})
         n = a.get("name") if isinstance(a, dict) else None
         if isinstance(n, str):
             key = n.strip()
@@ -366,7 +384,7 @@ def _check_label(label: object, where: Path, file: str | None,
         names: set[str] = set()
         ids: set[int] = set()
         for j, s in enumerate(subs):
-            yield from _check_label(s, (*where, "sublabels", j), file, sub=True)
+            yield from _check_label(s, (*where, "sublabels", j), file, sub=True, memo=memo)
             if isinstance(s, dict) and isinstance(s.get("name"), str):
                 key = s["name"].strip()
                 if key in names:
@@ -404,8 +422,9 @@ def check_labels(labels: object, file: str | None = None) -> list[Diagnostic]:
         return [T201("CVAT labels must be a JSON list", file=file)]
     out: list[Diagnostic] = []
     seen: set[str] = set()
+    memo: dict[int, tuple[object, list[Diagnostic]]] = {}
     for i, label in enumerate(labels):
-        out.extend(_check_label(label, (i,), file))
+        out.extend(_check_label(label, (i,), file, memo=memo))
         if isinstance(label, dict) and isinstance(label.get("name"), str):
             key = label["name"].strip()
             if key in seen:
@@ -514,8 +533,6 @@ class Cvat(Target):
 
 def _to_spec(project: Project, labels: list[dict], d: Diagnostic) -> Diagnostic:
     """Point a finding on generated labels back at the class (or attribute) in the spec."""
-    from dataclasses import replace
-
     if not d.path or not isinstance(d.path[0], int):
         return replace(d, file=project.loaded.path)
     label_name = labels[d.path[0]].get("name", "")

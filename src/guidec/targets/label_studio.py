@@ -46,6 +46,7 @@ from guidec.targets._common import (
     fmt_num,
     image_attributes,
     number_range,
+    per_project,
     transcription_mode,
 )
 from guidec.view import Project, assigned_color
@@ -187,8 +188,12 @@ def _attribute_control(name: str, a: Attribute, control_name: str, classes: tupl
                    per_region=per_region, required=required, title=title)
 
 
+@per_project
 def layout(project: Project) -> Layout:
-    """Which Label Studio controls the project needs, with their labels and conditions."""
+    """Which Label Studio controls the project needs, with their labels and conditions.
+
+    Computed once per project (the check, the config and the export schema all read it).
+    """
     active = project.active_classes
     by_shape: dict[str, Control] = {}
     hotkey_used: set[str] = set()

@@ -113,8 +113,16 @@ def _keypoints_schema(project: Project, schema: str | None) -> dict:
             "num_keypoints": {"type": "integer", "minimum": 0, "maximum": k}}
 
 
-def _class_branch(project: Project, c: ResolvedClass) -> tuple[str, dict]:
-    """(grouping key, then-schema) for a class's annotations."""
+def _branch_key(project: Project, c: ResolvedClass) -> tuple:
+    """What the then-schema of a class depends on: classes with equal keys share a branch."""
+    return (tuple(n for n, _ in class_attributes(project, c)),
+            transcription_mode(project, c), text_region_of(c) if transcription_mode(
+                project, c) else None,
+            c.keypoints if "keypoints" in c.shapes else None)
+
+
+def _class_branch(project: Project, c: ResolvedClass) -> dict:
+    """The then-schema for a class's annotations."""
     props: dict = {}
     required: list[str] = []
     for name, a in class_attributes(project, c):
@@ -134,7 +142,7 @@ def _class_branch(project: Project, c: ResolvedClass) -> tuple[str, dict]:
                                                      c.shapes else None)}}
     if required:
         then["required"] = ["attributes"]
-    return json_text(then), then
+    return then
 
 
 def coco_schema(project: Project) -> dict:
@@ -153,13 +161,12 @@ def coco_schema(project: Project) -> dict:
     if len(classes) <= PAIR_LIMIT:
         category["anyOf"] = [{"properties": {"id": {"const": c.id}, "name": {"const": c.name}}}
                              for c in classes]
-    groups: dict[str, tuple[dict, list[int]]] = {}
+    groups: dict[tuple, list] = {}
     for c in classes:
-        key, then = _class_branch(project, c)
-        groups.setdefault(key, (then, []))[1].append(c.id)
-    branches = [{"if": {"properties": {"category_id": {"enum": cids}},
+        groups.setdefault(_branch_key(project, c), []).append(c)
+    branches = [{"if": {"properties": {"category_id": {"enum": [c.id for c in members]}},
                         "required": ["category_id"]},
-                 "then": then} for then, cids in groups.values()]
+                 "then": _class_branch(project, members[0])} for members in groups.values()]
     polygon = {"type": "array", "minItems": 6, "items": NUMBER}
     annotation = {
         "type": "object", "required": ["id", "image_id", "category_id"],
