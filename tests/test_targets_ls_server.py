@@ -127,3 +127,64 @@ def test_server_rejects_a_broken_config(server):
                                       "</Choices></View>\n")
     status, _ = server.call("POST", "/api/projects/validate/", {"label_config": duplicate})
     assert status == 400
+
+
+# --------------------------------------------------------------------------- guidec push
+def _spec(write, classes: list[dict], version: str = "1.0.0"):
+    import yaml
+
+    from tests._targets import minimal
+
+    data = minimal(classes)
+    data["project"].update(title="Push test", version=version)
+    return write("push/spec.yaml", yaml.safe_dump(data))
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_push_creates_validates_and_updates(server, cli, write):
+    spec = _spec(write, [{"id": 1, "name": "car"}, {"id": 2, "name": "bus"}])
+    url = server.base
+    res = cli("push", "labelstudio", spec, "--url", url, "--token", TOKEN, "--title", "Push A")
+    assert res.code == 0, res.err
+    pid = int(res.out.split()[2])
+    status, body = server.call("GET", f"/api/projects/{pid}/")
+    assert status == 200 and 'value="bus"' in body["label_config"]
+    # annotate a car box, then try to push a spec that drops the box control
+    # (annotations made through the API count; imported ones do not enter the project summary
+    # that Label Studio's strict check reads)
+    status, _ = server.call("POST", f"/api/projects/{pid}/import",
+                            [{"data": {"image": "/static/samples/sample.jpg"}}])
+    assert status == 201
+    status, tasks = server.call("GET", f"/api/tasks?project={pid}")
+    task = (tasks["tasks"] if isinstance(tasks, dict) else tasks)[0]["id"]
+    status, _ = server.call("POST", f"/api/tasks/{task}/annotations/", {"result": [{
+        "id": "r1", "from_name": "box", "to_name": "image", "type": "rectanglelabels",
+        "original_width": 100, "original_height": 100,
+        "value": {"x": 1, "y": 1, "width": 5, "height": 5, "rotation": 0,
+                  "rectanglelabels": ["car"]}}]})
+    assert status == 201
+    spec = _spec(write, [{"id": 1, "name": "car", "shapes": ["polygon"]}], "2.0.0")
+    res = cli("push", "labelstudio", spec, "--url", url, "--token", TOKEN, "--project", pid)
+    assert res.code == 1 and "existing annotations" in res.err
+    assert "from_name=box" in res.err
+    status, body = server.call("GET", f"/api/projects/{pid}/")
+    assert 'name="box"' in body["label_config"]  # nothing changed
+    # a compatible change (a new class) updates the project found by its title
+    spec = _spec(write, [{"id": 1, "name": "car"}, {"id": 2, "name": "bus"},
+                         {"id": 3, "name": "tram"}], "1.1.0")
+    res = cli("push", "labelstudio", spec, "--url", url, "--token", TOKEN, "--title", "Push A",
+              "--dry-run")
+    assert res.code == 0 and f"project {pid}" in res.out and "nothing changed" in res.out
+    res = cli("push", "labelstudio", spec, "--url", url, "--token", TOKEN, "--title", "Push A")
+    assert res.code == 0 and res.out.startswith(f"updated project {pid}"), res.err
+    status, body = server.call("GET", f"/api/projects/{pid}/")
+    assert 'value="tram"' in body["label_config"]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_push_with_a_wrong_token_changes_nothing(server, cli, write):
+    spec = _spec(write, [{"id": 1, "name": "car"}])
+    res = cli("push", "labelstudio", spec, "--url", server.base, "--token", "wrong-token-123")
+    assert res.code == 2 and "refused the token" in res.err
