@@ -224,3 +224,18 @@ def test_real_cvat_xml_labels_read_back(corpus):
                                           "values": ["jk", "hgkf"]}
     assert [lab["name"] for lab in labels] == ["klhg", "z U k", "II", "skeleton"]
     json.dumps(labels)  # plain JSON data
+
+
+def test_image_attributes_become_tag_labels(sink_labels):
+    tags = [lab for lab in sink_labels if lab["type"] == "tag"]
+    assert [t["name"] for t in tags] == ["image:weather", "image:box"]
+    assert tags[0]["attributes"][0]["values"] == ["__undefined__", "sun", "rain"]
+    assert check_labels(sink_labels) == []
+
+
+def test_class_named_like_an_image_tag_is_T210():
+    data = minimal([{"id": 1, "name": "image:weather"}],
+                   attributes={"weather": {"type": "enum", "scope": "image",
+                                           "values": ["sun"]}})
+    found = [d.code for d in Cvat().check(project_from(data))]
+    assert "T210" in found

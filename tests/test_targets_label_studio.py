@@ -187,3 +187,27 @@ def test_label_interface_validates_every_config():
     verdicts = json.loads(res.stdout)
     assert verdicts[:-1] == [None] * len(configs)
     assert verdicts[-1] is not None  # the parser is not a rubber stamp
+
+
+@pytest.mark.corpus
+def test_idioms_match_label_studios_own_templates(corpus):
+    """Label Studio's shipped computer-vision templates are the reference for idiomatic
+    configs: same object tag and data key, the OCR template's per-region TextArea attributes,
+    and every control tag we emit for a shape is one the templates or LS's SDK use."""
+    import yaml
+
+    folder = next(corpus.glob("pypi/label_studio-*/label_studio/annotation_templates/"
+                              "computer-vision"))
+    templates = {p.parent.name: ET.fromstring(yaml.safe_load(p.read_text())["config"])
+                 for p in folder.glob("*/config.yml")}
+    ocr = templates["optical-character-recognition"].find("TextArea")
+    ours = controls(parse(project_from(kitchen_sink())))["transcription"]
+    for key in ("perRegion", "required", "maxSubmissions", "displayMode", "editable"):
+        assert ours.get(key) == ocr.get(key), key
+    det = templates["object-detection-with-bounding-boxes"]
+    ours_root = parse(project_from(kitchen_sink()))
+    assert ours_root.find("Image").get("value") == det.find("Image").get("value") == "$image"
+    template_tags = {el.tag for t in templates.values() for el in t.iter()}
+    emitted = {el.tag for el in ours_root.iter() if el.get("toName")}
+    # VectorLabels (polylines) and Filter are newer than the templates; the SDK knows them
+    assert emitted - template_tags <= {"VectorLabels", "Filter", "Number"}
