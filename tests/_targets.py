@@ -93,8 +93,9 @@ def sample_coco(project: Project) -> dict:
                "area": 2000.0, "iscrowd": 0, "segmentation": [[10, 10, 60, 10, 60, 50]],
                "attributes": sample_attributes(project, c)}
         if c.keypoints and "keypoints" in c.shapes:
-            k = len(project.keypoint_schemas[c.keypoints].points)
-            ann["keypoints"] = [20, 20, 2] * k
+            ks = project.keypoint_schemas[c.keypoints]
+            k = len(ks.points)
+            ann["keypoints"] = [20, 20, 1 if ks.visibility == "binary" else 2] * k
             ann["num_keypoints"] = k
         anns.append(ann)
     from guidec.targets.coco import categories

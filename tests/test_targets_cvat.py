@@ -38,12 +38,15 @@ def sink_labels():
 def test_retail_shelf_labels():
     labels = labels_json(load_project(str(SPECS / "retail-shelf" / "spec.yaml")))
     by = {lab["name"]: lab for lab in labels}
-    assert list(by) == ["product", "product.private_label", "price_tag", "shelf", "empty_slot"]
+    assert list(by) == ["product", "product.private_label", "price_tag", "shelf", "empty_slot",
+                        "image:store_format"]
+    assert by["image:store_format"]["type"] == "tag"
     assert by["product"]["type"] == "rectangle" and by["product"]["color"] == "#1f77b4"
     occ = by["product"]["attributes"][0]
     assert occ == {"name": "occlusion", "input_type": "select", "mutable": False,
                    "default_value": "__undefined__",
                    "values": ["__undefined__", "none", "partial", "heavy"]}
+    assert by["price_tag"]["type"] == "polygon"
     assert by["price_tag"]["attributes"][-1] == {
         "name": "transcription", "input_type": "text", "mutable": False,
         "default_value": "", "values": [""]}

@@ -38,19 +38,28 @@ def test_retail_shelf_controls():
     p = load_project(str(SPECS / "retail-shelf" / "spec.yaml"))
     ctrls = controls(parse(p))
     assert ctrls["box"].tag == "RectangleLabels" and ctrls["box"].get("canRotate") == "false"
-    assert ctrls["rotated_box"].get("canRotate") == "true"
-    assert [lab.get("value") for lab in ctrls["rotated_box"]] == ["price_tag"]
     box_labels = {lab.get("value"): lab for lab in ctrls["box"]}
     assert "sku" not in box_labels  # deprecated: never offered to annotators
     assert box_labels["product"].get("background") == "#1f77b4"
     assert box_labels["product"].get("hotkey") == "1"
     assert box_labels["product"].get("category") == "1"
-    # a class in two controls carries its hotkey once
-    assert ctrls["rotated_box"][0].get("hotkey") is None
-    assert box_labels["price_tag"].get("hotkey") == "3"
+    assert [lab.get("value") for lab in ctrls["text_region"]] == ["price_tag"]
+    tr = ctrls["transcription"]
+    assert (tr.get("whenLabelValue"), tr.get("required")) == ("price_tag", "true")
     kp = ctrls["keypoints.shelf-corners"]
     assert [lab.get("value") for lab in kp] == ["top_left", "top_right", "bottom_right",
                                                 "bottom_left"]
+    assert ctrls["store_format"].get("perRegion") is None
+
+
+def test_rotation_and_hotkey_once(sink):
+    ctrls = controls(parse(sink))
+    assert ctrls["rotated_box"].get("canRotate") == "true"
+    name = 'Truck "w/Box" & <trailer>'
+    assert [lab.get("value") for lab in ctrls["rotated_box"]] == [name, "truck.small"]
+    # a class in two controls carries its hotkey once
+    assert ctrls["box"][0].get("hotkey") == "t"
+    assert ctrls["rotated_box"][0].get("hotkey") is None
 
 
 def test_per_region_condition_is_on_the_control(sink):

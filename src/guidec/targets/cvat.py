@@ -12,7 +12,7 @@ Decisions:
 - ``type`` from the allowed shapes: box/rotated_box -> rectangle (CVAT rectangles rotate),
   polygon and text_region -> polygon, mask -> mask, polyline -> polyline, points -> points,
   keypoints -> skeleton; several kinds -> ``any``. A keypoint class is a skeleton even when it
-  also allows other shapes (T208 says so).
+  also allows other shapes (its box is the skeleton's own box; T208 warns about the others).
 - Attributes: enum -> ``select`` (``values`` the enum; a required enum without default starts at
   CVAT's ``__undefined__`` value so annotators must choose); multi-valued enum -> one
   ``checkbox`` per value named ``<attribute>:<value>``; bool -> ``checkbox``; integer/number ->
@@ -502,8 +502,10 @@ class Cvat(Target):
         out: list[Diagnostic] = []
         place = project.loaded.source.place
         for c in project.active_classes:
-            if label_type(c) == "skeleton" and set(c.shapes) - {"keypoints"}:
-                others = ", ".join(s for s in c.shapes if s != "keypoints")
+            # a skeleton has a bounding box of its own: box + keypoints is the COCO pattern
+            lost = set(c.shapes) - {"keypoints", "box"}
+            if label_type(c) == "skeleton" and lost:
+                others = ", ".join(s for s in c.shapes if s in lost)
                 out.append(place(T208(
                     f"class {c.name!r} allows {others} and keypoints; its CVAT label is a "
                     f"skeleton, so {others} cannot be drawn with it in CVAT",
