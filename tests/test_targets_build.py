@@ -152,3 +152,19 @@ def test_pascal_voc_labelmap():
     assert not any(line.startswith("sku:") for line in lines)
     bad = project_from(minimal([{"id": 1, "name": "a:b"}]))
     assert [d.code for d in PascalVoc().check(bad)] == ["T302"]
+
+
+@pytest.mark.corpus
+def test_yolo_pose_matches_ultralytics_coco_pose(corpus):
+    """The human-pose spec (COCO-17) gives the kpt_shape, flip_idx and keypoint names of
+    Ultralytics' own coco8-pose.yaml (read from the corpus, never copied: AGPL)."""
+    spec = SPECS / "human-pose" / "spec.yaml"
+    if not spec.exists():
+        pytest.skip("no human-pose spec")
+    theirs = yaml.safe_load(next(corpus.glob(
+        "pypi/ultralytics-*/ultralytics/cfg/datasets/coco8-pose.yaml")).read_text())
+    ours = yaml.safe_load(emit_all(load_project(str(spec)), ["yolo"])[0]["yolo/data.yaml"])
+    assert ours["kpt_shape"] == theirs["kpt_shape"]
+    assert ours["flip_idx"] == theirs["flip_idx"]
+    person = next(i for i, n in ours["names"].items() if n == "person")
+    assert ours["kpt_names"][person] == theirs["kpt_names"][0]
