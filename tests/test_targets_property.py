@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from guidec.commands.build import emit_all
 from guidec.lint import run_lint
 from guidec.targets.cvat import UNDEFINED
+from guidec.targets.schemas import CVAT_ATTRIBUTES
 from tests._targets import minimal, project_from
 
 ALL = ["coco", "cvat", "label_studio", "pascal_voc", "schemas", "yolo"]
@@ -144,6 +145,8 @@ def read_schemas(coco_text: str, ls_text: str):
     for branch in coco["$defs"]["annotation"]["allOf"]:
         then = branch["then"]["properties"]
         for attr, s in then["attributes"]["properties"].items():
+            if attr in CVAT_ATTRIBUTES and s == CVAT_ATTRIBUTES[attr]:
+                continue
             item = s.get("items", s)
             if "enum" in item:
                 values |= {(attr, v) for v in item["enum"]}

@@ -85,6 +85,17 @@ def test_coco_disallowed_attribute_value_fails(retail):
     assert errors(schema, doc)
 
 
+def test_coco_from_cvat_keeps_its_own_attribute_keys(retail):
+    """CVAT's COCO export adds occluded/rotation (and track_id/keyframe) to every annotation."""
+    schema = coco_schema(retail)
+    doc = sample_coco(retail)
+    for ann in doc["annotations"]:
+        ann["attributes"].update(occluded=False, rotation=0.0)
+    assert errors(schema, doc) == []
+    first_ann(doc, 1)["attributes"]["occluded"] = "no"
+    assert errors(schema, doc)
+
+
 def test_coco_required_attribute_and_transcription(retail):
     schema = coco_schema(retail)
     doc = sample_coco(retail)

@@ -33,6 +33,11 @@ from guidec.targets.label_studio import Control, layout
 from guidec.view import Project, ResolvedClass
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# Keys CVAT's (Datumaro's) COCO export writes into every annotation's attributes; allowed unless
+# the spec defines an attribute of that name.
+CVAT_ATTRIBUTES = {"occluded": {"type": "boolean"}, "rotation": {"type": "number"},
+                   "track_id": {"type": "integer"}, "keyframe": {"type": "boolean"},
+                   "z_order": {"type": "integer"}}
 PAIR_LIMIT = 2000  # above this many classes, category id/name pairing is left to `validate`
 NUMBER = {"type": "number"}
 INTEGER = {"type": "integer"}
@@ -134,6 +139,8 @@ def _class_branch(project: Project, c: ResolvedClass) -> dict:
         props[TRANSCRIPTION] = transcription_schema(project, c)
         if mode == "required":
             required.append(TRANSCRIPTION)
+    for key, schema in CVAT_ATTRIBUTES.items():
+        props.setdefault(key, schema)
     attrs: dict = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
         attrs["required"] = required
