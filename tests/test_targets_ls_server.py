@@ -18,7 +18,7 @@ import pytest
 from guidec.targets.label_studio import config_xml
 from guidec.view import load_project
 from tests._targets import big_taxonomy, kitchen_sink, need_ls_venv, project_from
-from tests.conftest import spec_files
+from tests.conftest import SPECS, spec_files
 
 TOKEN = "guidec-ci-token-5f3a"
 STARTUP_TIMEOUT = 240
@@ -188,3 +188,40 @@ def test_push_with_a_wrong_token_changes_nothing(server, cli, write):
     spec = _spec(write, [{"id": 1, "name": "car"}])
     res = cli("push", "labelstudio", spec, "--url", server.base, "--token", "wrong-token-123")
     assert res.code == 2 and "refused the token" in res.err
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_export_passes_the_export_schema(server):
+    """Annotations stored by the real server come back in its JSON export, which the generated
+    Label Studio export schema accepts; the export of another spec's project is refused."""
+    import jsonschema
+
+    from guidec.targets.schemas import label_studio_schema
+    from tests._targets import sample_ls_export
+
+    def export_of(project, title: str) -> list:
+        status, body = server.call("POST", "/api/projects", {
+            "title": title, "label_config": config_xml(project)})
+        assert status == 201, body
+        pid = body["id"]
+        status, _ = server.call("POST", f"/api/projects/{pid}/import",
+                                [{"data": {"image": "/static/samples/sample.jpg"}}])
+        assert status == 201
+        status, tasks = server.call("GET", f"/api/tasks?project={pid}")
+        task = (tasks["tasks"] if isinstance(tasks, dict) else tasks)[0]["id"]
+        results = sample_ls_export(project)[0]["annotations"][0]["result"]
+        status, body = server.call("POST", f"/api/tasks/{task}/annotations/",
+                                   {"result": results})
+        assert status == 201, body
+        status, body = server.call("GET", f"/api/projects/{pid}/export?exportType=JSON")
+        assert status == 200, body
+        return body
+
+    retail = load_project(str(SPECS / "retail-shelf" / "spec.yaml"))
+    validator = jsonschema.Draft202012Validator(label_studio_schema(retail))
+    exported = export_of(retail, "export check")
+    assert exported[0]["annotations"][0]["result"]
+    assert [e.message for e in validator.iter_errors(exported)] == []
+    other = export_of(project_from(kitchen_sink()), "export other")
+    assert list(validator.iter_errors(other))
