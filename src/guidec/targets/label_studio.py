@@ -14,8 +14,8 @@ Decisions (documented in site/docs/targets.md):
   ``keypoints.<schema>``, whose labels are the schema's points. A class whose only instance
   shape is keypoints also gets a label in ``box``: the instance box (COCO keypoint annotations
   carry one).
-- Label ``value`` is the class name, ``background`` its colour, ``category`` its id (Label
-  Studio's COCO/YOLO exporters use it), ``hint`` its title. A class's hotkey goes on its first
+- Label ``value`` is the class name, ``background`` its colour, ``category`` its spec id (Label
+  Studio's converter uses it as category id), ``hint`` its title. A class's hotkey goes on its first
   label only (two labels with one key would fight).
 - Hierarchy: every active class (parents and children) is a label, in the spec's pre-order, so
   children follow their parent; the hint shows the path. Deprecated classes are left out.
