@@ -168,3 +168,20 @@ def test_yolo_pose_matches_ultralytics_coco_pose(corpus):
     assert ours["flip_idx"] == theirs["flip_idx"]
     person = next(i for i, n in ours["names"].items() if n == "person")
     assert ours["kpt_names"][person] == theirs["kpt_names"][0]
+
+
+def test_output_does_not_depend_on_hash_seed(tmp_path):
+    """Set or dict order that leaked into a file would differ between interpreter runs."""
+    import subprocess
+    import sys
+
+    spec = str(SPECS / "retail-shelf" / "spec.yaml")
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run([sys.executable, "-m", "guidec.cli", "build", spec, "--out",
+                              str(out)], env=env, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0, res.stderr
+        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outs[0] == outs[1] and len(outs[0]) == 7
