@@ -242,3 +242,28 @@ def test_class_named_like_an_image_tag_is_T210():
                                            "values": ["sun"]}})
     found = [d.code for d in Cvat().check(project_from(data))]
     assert "T210" in found
+
+
+def test_generated_specs_build_cvat_sdk_models():
+    """cvat-sdk's models and the editor rules on labels of hypothesis-generated specs."""
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.test_targets_property import specs
+
+    api = cvat_sdk()
+    from cvat_sdk.models import LabelType
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(specs())
+    def check(data):
+        labels = labels_json(project_from(data))
+        assert check_labels(labels) == []
+        typed = api.model_utils.validate_and_convert_types(
+            labels, ([api.models.PatchedLabelRequest],), ["labels"], True, True,
+            api.Configuration())
+        assert api.ApiClient().sanitize_for_serialization(typed) == labels
+        for lab in labels:
+            LabelType(lab["type"])
+
+    check()

@@ -220,3 +220,27 @@ def test_idioms_match_label_studios_own_templates(corpus):
     emitted = {el.tag for el in ours_root.iter() if el.get("toName")}
     # VectorLabels (polylines) and Filter are newer than the templates; the SDK knows them
     assert emitted - template_tags <= {"VectorLabels", "Filter", "Number"}
+
+
+@pytest.mark.integration
+def test_label_interface_validates_generated_specs():
+    """Label Studio's own parser on configs of hypothesis-generated specs (awkward names with
+    quotes, ampersands, angle brackets and accents; every shape kind and attribute type)."""
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.test_targets_property import specs
+
+    venv = need_ls_venv()
+    configs: list[str] = []
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(specs())
+    def collect(data):
+        configs.append(config_xml(project_from(data)))
+
+    collect()
+    res = run_in_ls(venv, VALIDATE, json.dumps(configs))
+    assert res.returncode == 0, res.stderr
+    bad = [(c, v) for c, v in zip(configs, json.loads(res.stdout), strict=True) if v]
+    assert not bad, bad[0]
