@@ -113,7 +113,10 @@ def _escape_html(text: str) -> str:
 
 def _defuse_links(text: str) -> str:
     def inline(m: re.Match) -> str:
-        if safe_url(m.group(3)):
+        url, rest = m.group(3), m.group(4) or ""
+        if not rest.strip().startswith(('"', "'", "(")):
+            url += rest  # no quoted title: browsers drop the whitespace, so judge it all
+        if safe_url(url):
             return m.group(0)
         return f"{m.group(2)} (link removed: unsafe address)"
 
