@@ -152,7 +152,7 @@ def figure_html(example: Example, project: Project, size: tuple[int, int], img_s
     else:
         ET.SubElement(frame, "div", {"class": "guidec-nophoto",
                                      "style": f"aspect-ratio: {size[0]} / {size[1]}"}
-                      ).text = "image not found"
+                      ).text = "image not available"
     svg = _svg(size, **{"class": "guidec-overlay", "preserveAspectRatio": "none",
                         "aria-hidden": "true"})
     svg.append(shapes_group(example, project, size))
