@@ -105,7 +105,8 @@ classes:
     assert all(p.suffix == ".svg" for p in copied)  # nothing outside the spec was copied
 
 
-XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+XSS = '</title><script>alert("x")</script><img src=x onerror=alert(1)>'
+EVIL_NAME = "x" + XSS.replace('alert("x")', "alert(0)")  # class names are <= 64 characters
 
 
 def xss_spec_text() -> str:
@@ -115,7 +116,7 @@ attributes:
   occ: {{type: enum, values: {{a: 'A {XSS}'}}, description: 'D {XSS}'}}
 classes:
   - id: 1
-    name: 'evil{XSS}'
+    name: '{EVIL_NAME}'
     title: 'Evil {XSS}'
     definition: 'Def {XSS} [x](javascript:alert(3))'
     include: ['Inc {XSS}']
@@ -123,7 +124,7 @@ classes:
 rules:
   - id: r1
     title: 'Rule {XSS}'
-    applies_to: ['evil{XSS}']
+    applies_to: ['{EVIL_NAME}']
     guideline: 'Guide {XSS}'
 """
 

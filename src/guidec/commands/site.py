@@ -53,13 +53,15 @@ def mkdocs_missing() -> str | None:
 
 def run_mkdocs(project_dir: str, html_dir: str, strict: bool) -> tuple[int, str]:
     """``mkdocs build`` of ``project_dir/mkdocs.yml`` into ``html_dir``: (exit code, output)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
+    # Not --quiet: it silences the warnings that --strict counts.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean",
            "-f", os.path.join(project_dir, "mkdocs.yml"), "-d", os.path.abspath(html_dir)]
     if strict:
         cmd.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    return proc.returncode, (proc.stdout + proc.stderr).strip()
+    lines = (proc.stdout + proc.stderr).splitlines()
+    return proc.returncode, "\n".join(x for x in lines if not x.startswith("INFO")).strip()
 
 
 def remove_stale(root: str, files, under: str = "docs") -> list[str]:

@@ -247,10 +247,15 @@ class _Builder:
         return link(r.title, f"{prefix}{self.rule_slug[rid]}.md")
 
     # -- render --------------------------------------------------------------
-    def render(self, template: str, rel: str, **ctx: Any) -> None:
+    def render(self, template: str, rel: str, page_title: str, **ctx: Any) -> None:
         text = self.env.get_template(template).render(**ctx)
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
-        self.files[f"docs/{rel}"] = text
+        # mkdocs-material prints the page title into <title> through `striptags`, which
+        # *unescapes* it: a heading with '&lt;/title&gt;&lt;script&gt;' would become live
+        # markup. A front-matter title is printed as given, so give it, HTML-escaped.
+        meta = yaml.safe_dump({"title": html.escape(" ".join(page_title.split()), quote=False)},
+                              allow_unicode=True, width=10_000)
+        self.files[f"docs/{rel}"] = f"---\n{meta}---\n\n{text}"
 
     def build(self) -> dict[str, str | bytes]:
         p = self.p
@@ -294,7 +299,7 @@ class _Builder:
                 line += literal(f" and {_plural(n, 'subclass', 'subclasses')}")
             roots_.append({"line": line})
         self.render(
-            "home.md.j2", "index.md",
+            "home.md.j2", "index.md", proj.title,
             title=proj.title, byline=byline,
             summary=prose(proj.summary), description=prose(proj.description),
             counts=literal(f"This program has {counts}. The top-level classes:"),
@@ -361,7 +366,7 @@ class _Builder:
                 "status": self._status(c, "classes"),
             })
         groups = self.groups
-        self.render("catalogue.md.j2", "classes/index.md", title=p.spec.project.title,
+        self.render("catalogue.md.j2", "classes/index.md", "Class catalogue", title=p.spec.project.title,
                     classes=rows, groups=[{"link": link(t, f"groups/{s}.md"), "count": len(m)}
                                           for s, t, m in groups])
         for slug, gtitle, members in groups:
@@ -374,7 +379,7 @@ class _Builder:
                 if status:
                     line += Markup(" — ") + status
                 items.append({"line": line})
-            self.render("group.md.j2", f"classes/groups/{slug}.md",
+            self.render("group.md.j2", f"classes/groups/{slug}.md", gtitle,
                         group={"title": gtitle, "count": len(members)}, classes=items)
         return groups
 
@@ -440,7 +445,7 @@ class _Builder:
             "examples": [self.figure(ref, "classes", c.name, c.title) for ref in
                          self.examples_by_class.get(c.name, [])],
         }
-        self.render("class.md.j2", f"classes/{self.class_slug[c.name]}.md", c=ctx)
+        self.render("class.md.j2", f"classes/{self.class_slug[c.name]}.md", c.title, c=ctx)
 
     def rule_line(self, rid: str) -> Markup:
         """A rule as a line of a class page (cached: '*' rules repeat on every page)."""
@@ -517,11 +522,11 @@ class _Builder:
                 "examples": [self.figure(ref, "rules", r.id, r.title) for ref in p.examples
                              if ref.owner_kind == "rule" and ref.owner == r.id],
             }
-            self.render("rule.md.j2", f"rules/{self.rule_slug[r.id]}.md", r=ctx)
+            self.render("rule.md.j2", f"rules/{self.rule_slug[r.id]}.md", r.title, r=ctx)
             rows.append({"link": self.rule_link(r.id, "rules"), "applies": applies,
                          "severity": r.severity,
                          "check_short": "yes" if checks else "no"})
-        self.render("rules.md.j2", "rules/index.md", title=p.spec.project.title, rules=rows)
+        self.render("rules.md.j2", "rules/index.md", "Rules", title=p.spec.project.title, rules=rows)
 
     def _applies(self, r: ResolvedRule, where: str) -> Markup:
         if r.applies_to_all:
@@ -548,7 +553,7 @@ class _Builder:
                 row["classes"] = Markup(", ".join(
                     link(n, f"classes/{self.class_slug[n]}.md") for n in names)) or "none"
             rows.append(row)
-        self.render("attributes.md.j2", "attributes.md", title=p.spec.project.title,
+        self.render("attributes.md.j2", "attributes.md", "Attributes", title=p.spec.project.title,
                     attributes=rows)
 
     def keypoint_pages(self) -> None:
@@ -565,7 +570,7 @@ class _Builder:
                            "(COCO).",
                    "binary": "Visibility: 0 = hidden, 1 = visible.",
                    "none": "No visibility flag."}[ks.visibility]
-            self.render("schema.md.j2", f"keypoints/{slug}.md", s={
+            self.render("schema.md.j2", f"keypoints/{slug}.md", f"Keypoint schema {name}", s={
                 "name": name, "description": prose(ks.model.description),
                 "svg": f"{slug}.svg", "classes": classes, "visibility": vis,
                 "points": [{"index": i, "name": code(pt),
@@ -580,7 +585,7 @@ class _Builder:
             })
             rows.append({"link": link(name, f"{slug}.md"), "n_points": len(ks.points),
                          "n_edges": len(ks.skeleton), "classes": classes})
-        self.render("keypoints.md.j2", "keypoints/index.md", schemas=rows)
+        self.render("keypoints.md.j2", "keypoints/index.md", "Keypoint schemas", schemas=rows)
 
     def qa_page(self) -> None:
         p = self.p
@@ -628,7 +633,7 @@ class _Builder:
                 items.append({"line": line})
             if items:
                 checklist.append({"title": rtitle, "items": items})
-        self.render("qa.md.j2", "qa.md", title=p.spec.project.title, thresholds=thresholds,
+        self.render("qa.md.j2", "qa.md", "Quality", title=p.spec.project.title, thresholds=thresholds,
                     qa_words=words, errors=errors, checklist=checklist)
 
     def checks_page(self) -> None:
@@ -653,7 +658,7 @@ class _Builder:
                 "summary": prose_inline(entry.summary) if entry else "",
                 "rules": Markup(", ".join(self.rule_link(rid, "root") for rid in used[key])),
             })
-        self.render("checks.md.j2", "checks.md", title=self.p.spec.project.title, checks=rows)
+        self.render("checks.md.j2", "checks.md", "Validator checks", title=self.p.spec.project.title, checks=rows)
 
     # -- mkdocs.yml -----------------------------------------------------------
     def mkdocs_yml(self, title: str, groups: list) -> str:
