@@ -75,7 +75,8 @@ def test_unclosed_fence_is_closed():
     assert out.endswith("```")
 
 
-@pytest.mark.parametrize("value", ["a|b", "*x*", "[a](javascript:b)", "<b>", "`x`", "# h"])
+@pytest.mark.parametrize("value", ["a|b", "*x*", "[a](javascript:b)", "<b>", "`x`", "# h",
+                                   "0 = a ~b^ c", "1. x", "- y", "a\\b"])
 def test_literal_shows_exactly_the_characters(value):
     html = markdown.markdown(f"| c |\n|---|\n| {literal(value)} |", extensions=["tables"])
     assert_inert(render(f"| c |\n|---|\n| {literal(value)} |"))

@@ -16,7 +16,7 @@ import re
 from markupsafe import Markup
 
 # Backslash-escapable Markdown punctuation (Python-Markdown's list plus '|' for tables).
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^])")
+_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^\s<>\"']+)>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)

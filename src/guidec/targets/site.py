@@ -247,14 +247,17 @@ class _Builder:
         return link(r.title, f"{prefix}{self.rule_slug[rid]}.md")
 
     # -- render --------------------------------------------------------------
-    def render(self, template: str, rel: str, page_title: str, **ctx: Any) -> None:
+    def render(self, template: str, rel: str, page_title: str, boost: float | None = None,
+               **ctx: Any) -> None:
         text = self.env.get_template(template).render(**ctx)
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
         # mkdocs-material prints the page title into <title> through `striptags`, which
         # *unescapes* it: a heading with '&lt;/title&gt;&lt;script&gt;' would become live
         # markup. A front-matter title is printed as given, so give it, HTML-escaped.
-        meta = yaml.safe_dump({"title": html.escape(" ".join(page_title.split()), quote=False)},
-                              allow_unicode=True, width=10_000)
+        front: dict[str, Any] = {"title": html.escape(" ".join(page_title.split()), quote=False)}
+        if boost is not None:  # mkdocs-material ranks boosted pages first in search
+            front["search"] = {"boost": boost}
+        meta = yaml.safe_dump(front, allow_unicode=True, width=10_000, sort_keys=True)
         self.files[f"docs/{rel}"] = f"---\n{meta}---\n\n{text}"
 
     def build(self) -> dict[str, str | bytes]:
@@ -445,7 +448,8 @@ class _Builder:
             "examples": [self.figure(ref, "classes", c.name, c.title) for ref in
                          self.examples_by_class.get(c.name, [])],
         }
-        self.render("class.md.j2", f"classes/{self.class_slug[c.name]}.md", c.title, c=ctx)
+        self.render("class.md.j2", f"classes/{self.class_slug[c.name]}.md", c.title,
+                    boost=2, c=ctx)
 
     def rule_line(self, rid: str) -> Markup:
         """A rule as a line of a class page (cached: '*' rules repeat on every page)."""
@@ -692,7 +696,8 @@ class _Builder:
             "site_description": esc(" ".join(p.spec.project.summary.split())),
             "docs_dir": "docs",
             "use_directory_urls": False,
-            "theme": {"name": "material",
+            # font: false, so pages load no web fonts from the internet (privacy, offline use).
+            "theme": {"name": "material", "font": False,
                       "features": ["navigation.tabs", "navigation.top", "search.suggest",
                                    "search.highlight", "toc.follow"]},
             "plugins": ["search"],
