@@ -273,4 +273,4 @@ classes:
                    ("removed", "bike")]
     assert changes_since(new, new) == []
     page = SiteTarget(since=old).emit(new)["docs/index.md"]
-    assert "## What changed since 1\\.0\\.0" in page and "`bike` was removed" in page
+    assert "## What changed since 1\\.0.0" in page and "`bike` was removed" in page

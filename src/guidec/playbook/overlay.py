@@ -63,55 +63,58 @@ def _label_anchor(s: ExampleShape) -> tuple[float, float] | None:
 
 
 def shapes_group(example: Example, project: Project, size: tuple[int, int]) -> ET.Element:
-    """``<g>`` with every shape of ``example`` in its class colour."""
+    """``<g>`` with every shape of ``example`` in its class colour.
+
+    Colour, fill and stroke width are set once per shape group and inherited; strokes keep
+    their on-screen width at any zoom through ``vector-effect`` (a CSS rule in the site's
+    stylesheet and in :data:`STANDALONE_STYLE`), which keeps pages small for big taxonomies.
+    """
     w, h = size
     unit = max(w, h) / 400.0  # label and point sizes relative to the image
-    g = ET.Element("g", {"class": "guidec-shapes", "fill": "none"})
+    g = ET.Element("g", {"class": "guidec-shapes"})
     for s in example.shapes:
         cls = project.lookup(s.class_)
         color = cls.color if cls else UNKNOWN
-        sg = ET.SubElement(g, "g", {"stroke": color, "data-class": s.class_})
+        attrs = {"stroke": color, "fill": color, "stroke-width": "2.5"}
+        if s.text is not None:
+            attrs["stroke-dasharray"] = "6 3"
+        sg = ET.SubElement(g, "g", attrs)
         title = cls.title if cls else s.class_
         ET.SubElement(sg, "title").text = title + (f": “{s.text}”" if s.text else "")
-        common = {"stroke-width": "2.5", "vector-effect": "non-scaling-stroke"}
-        if s.text is not None:
-            common["stroke-dasharray"] = "6 3"
         if s.box:
             x, y, bw, bh = s.box
             ET.SubElement(sg, "rect", {"x": _fmt(x), "y": _fmt(y), "width": _fmt(bw),
-                                       "height": _fmt(bh), "fill": color,
-                                       "fill-opacity": "0.12", **common})
+                                       "height": _fmt(bh), "fill-opacity": "0.12"})
         if s.rotated_box:
             cx, cy, bw, bh, angle = s.rotated_box
             ET.SubElement(sg, "rect", {
                 "x": _fmt(cx - bw / 2), "y": _fmt(cy - bh / 2), "width": _fmt(bw),
-                "height": _fmt(bh), "fill": color, "fill-opacity": "0.12",
-                "transform": f"rotate({_fmt(angle)} {_fmt(cx)} {_fmt(cy)})", **common})
+                "height": _fmt(bh), "fill-opacity": "0.12",
+                "transform": f"rotate({_fmt(angle)} {_fmt(cx)} {_fmt(cy)})"})
         if s.polygon:
-            ET.SubElement(sg, "polygon", {"points": _pts(s.polygon), "fill": color,
-                                          "fill-opacity": "0.2", **common})
+            ET.SubElement(sg, "polygon", {"points": _pts(s.polygon), "fill-opacity": "0.2"})
         if s.polyline:
-            ET.SubElement(sg, "polyline", {"points": _pts(s.polyline), **common})
+            ET.SubElement(sg, "polyline", {"points": _pts(s.polyline), "fill": "none"})
         if s.points:
             for p in s.points:
                 ET.SubElement(sg, "circle", {"cx": _fmt(p[0]), "cy": _fmt(p[1]),
-                                             "r": _fmt(3 * unit), "fill": color})
+                                             "r": _fmt(3 * unit)})
         if s.keypoints is not None:
-            _keypoints(sg, s, project, cls.keypoints if cls else None, color, unit)
+            _keypoints(sg, s, project, cls.keypoints if cls else None, unit)
         anchor = _label_anchor(s)
         if anchor is not None:
             label = title if s.text is None else f"{title}: “{s.text}”"
             ty = anchor[1] - 3 * unit if anchor[1] > 12 * unit else anchor[1] + 10 * unit
             t = ET.SubElement(sg, "text", {
-                "x": _fmt(anchor[0]), "y": _fmt(ty), "fill": color, "stroke": "#000",
-                "stroke-width": _fmt(2 * unit), "paint-order": "stroke",
-                "font-size": _fmt(9 * unit), "font-family": "sans-serif"})
+                "x": _fmt(anchor[0]), "y": _fmt(ty), "stroke": "#000", "stroke-width": "3",
+                "stroke-dasharray": "none", "paint-order": "stroke",
+                "font-size": _fmt(9 * unit)})
             t.text = label
     return g
 
 
 def _keypoints(parent: ET.Element, s: ExampleShape, project: Project, schema: str | None,
-               color: str, unit: float) -> None:
+               unit: float) -> None:
     kps = s.keypoints or []
     ks = project.keypoint_schemas.get(schema) if schema else None
     if ks is not None:
@@ -120,18 +123,21 @@ def _keypoints(parent: ET.Element, s: ExampleShape, project: Project, schema: st
                     and kps[a][2] > 0 and kps[b][2] > 0:
                 ET.SubElement(parent, "line", {
                     "x1": _fmt(kps[a][0]), "y1": _fmt(kps[a][1]), "x2": _fmt(kps[b][0]),
-                    "y2": _fmt(kps[b][1]), "stroke-width": "2",
-                    "vector-effect": "non-scaling-stroke"})
+                    "y2": _fmt(kps[b][1])})
     for i, k in enumerate(kps):
         if k is None or k[2] <= 0:
             continue  # not labeled
         name = ks.points[i] if ks is not None and i < len(ks.points) else f"point {i}"
         hidden = ks is not None and ks.visibility == "coco" and k[2] == 1
-        c = ET.SubElement(parent, "circle", {
-            "cx": _fmt(k[0]), "cy": _fmt(k[1]), "r": _fmt(3.5 * unit),
-            "fill": "#fff" if hidden else color, "stroke-width": "1.5",
-            "vector-effect": "non-scaling-stroke"})
+        attrs = {"cx": _fmt(k[0]), "cy": _fmt(k[1]), "r": _fmt(3.5 * unit)}
+        if hidden:
+            attrs["fill"] = "#fff"
+        c = ET.SubElement(parent, "circle", attrs)
         ET.SubElement(c, "title").text = name + (" (hidden)" if hidden else "")
+
+
+STANDALONE_STYLE = ("* { vector-effect: non-scaling-stroke; } "
+                    "text { font-family: sans-serif; }")
 
 
 def _svg(size: tuple[int, int], **attrs: str) -> ET.Element:
@@ -172,6 +178,7 @@ def standalone_svg(example: Example, project: Project, size: tuple[int, int],
     """The example as one SVG document: the photo as ``<image>``, shapes, a verdict frame."""
     w, h = size
     svg = _svg(size, width=str(w), height=str(h))
+    ET.SubElement(svg, "style").text = STANDALONE_STYLE
     ET.SubElement(svg, "title").text = (("Good" if example.verdict == "good" else "Bad")
                                         + " example" + (f": {example.caption}"
                                                         if example.caption else ""))

@@ -15,8 +15,11 @@ import re
 
 from markupsafe import Markup
 
-# Backslash-escapable Markdown punctuation (Python-Markdown's list plus '|' for tables).
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Markdown punctuation that means something anywhere in a line (emphasis, code, links, table
+# cells); '#', '-', '+', '.' and '!' only matter at the start of a line (headings, lists) or
+# before '[' (escaped anyway), so :func:`literal` escapes them only there.
+_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()|])")
+_LINE_START = re.compile(r"^(\d+)(\.)|^([#+\-])")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^\s<>\"']+)>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -42,7 +45,9 @@ def literal(value: object) -> Markup:
         return value
     text = re.sub(r"\s+", " ", str(value))
     text = html.escape(text, quote=False)
-    return Markup(_MD_PUNCT.sub(r"\\\1", text))
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    return Markup(_LINE_START.sub(lambda m: (f"{m.group(1)}\\{m.group(2)}" if m.group(1)
+                                             else f"\\{m.group(3)}"), text, count=1))
 
 
 def code(value: object) -> Markup:

@@ -417,7 +417,12 @@ class _Builder:
             if tr.illegible:
                 text_words.append(Markup(f"Write {code(tr.illegible)} when the text is "
                                          "illegible."))
-        rules = [{"line": self.rule_line(rid)} for rid in c.rules]
+        # Rules that name this class (or an ancestor) in full; rules for every class in one
+        # line, since they repeat on every page.
+        rules = [{"line": self.rule_line(rid)} for rid in c.rules
+                 if not p.rules_by_id[rid].applies_to_all]
+        general = Markup(", ").join(self.rule_link(rid, "classes") for rid in c.rules
+                                    if p.rules_by_id[rid].applies_to_all)
         crumbs = [self.class_link(n, "classes") for n in c.path[:-1]]
         header = swatch(c.color) + Markup(" **Name** ") + code(c.name) + \
             Markup(" · **Id** ") + literal(c.id)
@@ -444,7 +449,7 @@ class _Builder:
             if c.keypoints else None,
             "text_region": text_words,
             "children": [self.class_link(ch, "classes") for ch in c.children],
-            "rules": rules,
+            "rules": rules, "general_rules": general,
             "examples": [self.figure(ref, "classes", c.name, c.title) for ref in
                          self.examples_by_class.get(c.name, [])],
         }
