@@ -10,7 +10,9 @@ from guidec.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared/corpus from the checkout; a worktree one level deeper (wt/<name>) finds it too.
+CORPUS = next((p / "shared" / "corpus" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()),
+              ROOT.parent / "shared" / "corpus")
 
 
 def spec_files() -> list[Path]:

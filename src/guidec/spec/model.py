@@ -156,7 +156,7 @@ class Attribute(Strict):
     def value_names(self) -> list[str]:
         if self.values is None:
             return []
-        return list(self.values) if isinstance(self.values, dict) else list(self.values)
+        return list(self.values)
 
 
 # --------------------------------------------------------------------------- keypoints
