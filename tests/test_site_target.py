@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from guidec.spec.loader import load_spec_text
 from guidec.targets.site import NAV_LIMIT, SiteTarget, slugify
 from guidec.view import load_project, resolve
 from tests.conftest import SPECS
-from tests.site_specs import generated_spec
+from tests.site_specs import generated_spec, png_bytes
 
 ROOT = Path(__file__).resolve().parent
 GOLDEN = ROOT / "golden" / "site"
@@ -43,6 +44,7 @@ def test_golden_markdown(name, spec):
     files = text_files(emit(spec))
     folder = GOLDEN / name
     if UPDATE:
+        shutil.rmtree(folder, ignore_errors=True)
         for rel, text in files.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_text(text, encoding="utf-8")
@@ -81,28 +83,42 @@ def test_example_images_are_copied_once_and_drawn():
         assert root.find(f"{ns}image") is not None
 
 
-def test_image_problems_are_diagnostics_with_positions(write, tmp_path, cli):
+def test_unreadable_image_is_a_diagnostic_with_position(write, tmp_path, cli):
     (tmp_path / "bad.jpg").write_bytes(b"not an image")
     spec = write("spec.yaml", """guidec: 1
 project: {id: p, title: P, version: 1.0.0}
 classes:
   - id: 1
     name: a
+    definition: A.
     examples:
-      - {image: missing.png, verdict: good}
-      - {image: ../outside.png, verdict: good}
       - {image: bad.jpg, verdict: bad, shapes: [{class: a, box: [1, 2, 30, 40]}]}
 """)
-    (tmp_path.parent / "outside.png").write_bytes(b"")
     res = cli("build", spec, "--out", tmp_path / "out", "--target", "site")
     assert res.code == 0, res
-    assert "spec.yaml:7:17: T401" in res.err
-    assert "spec.yaml:8:17: T402" in res.err
-    assert "spec.yaml:9:17: T403" in res.err
+    assert "spec.yaml:8:17: T401" in res.err
     page = (tmp_path / "out" / "site" / "docs" / "classes" / "a.md").read_text()
     assert "image not available" in page and 'viewBox="0 0 33 45"' in page  # canvas from shapes
     copied = list((tmp_path / "out" / "site" / "docs" / "assets" / "examples").iterdir())
-    assert all(p.suffix == ".svg" for p in copied)  # nothing outside the spec was copied
+    assert all(p.suffix == ".svg" for p in copied)
+
+
+def test_target_never_reads_outside_the_spec_folder(write, tmp_path):
+    secret = tmp_path.parent / "secret.png"
+    secret.write_bytes(png_bytes(4, 4))
+    spec = write("spec.yaml", f"""guidec: 1
+project: {{id: p, title: P, version: 1.0.0}}
+classes:
+  - id: 1
+    name: a
+    examples:
+      - {{image: ../secret.png, verdict: good}}
+      - {{image: {secret}, verdict: good}}
+      - {{image: missing.png, verdict: good}}
+""")
+    files = emit(spec)  # lint (L703, L704) would stop the CLI; the target stays safe alone
+    assert not [k for k in files if k.endswith(".png")]
+    assert files["docs/classes/a.md"].count("image not available") == 3
 
 
 XSS = '</title><script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -249,7 +265,7 @@ def test_skeleton_layout_mirrors_flip_pairs():
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text for t in svg.iter(f"{ns}text")]
     assert {"0: nose", "1: left_fin", "2: right_fin", "3: base"} <= set(texts)
-    assert len([e for e in svg.iter(f"{ns}line") if e.get("class") == "flip"]) == 1
+    assert len([e for e in svg.iter(f"{ns}path") if e.get("class") == "flip"]) == 1
     assert len([e for e in svg.iter(f"{ns}line") if e.get("class") == "edge"]) == 4
 
 

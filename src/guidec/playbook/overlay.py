@@ -104,11 +104,11 @@ def shapes_group(example: Example, project: Project, size: tuple[int, int]) -> E
         anchor = _label_anchor(s)
         if anchor is not None:
             label = title if s.text is None else f"{title}: “{s.text}”"
-            ty = anchor[1] - 3 * unit if anchor[1] > 12 * unit else anchor[1] + 10 * unit
+            ty = anchor[1] - 3 * unit if anchor[1] > 16 * unit else anchor[1] + 14 * unit
             t = ET.SubElement(sg, "text", {
-                "x": _fmt(anchor[0]), "y": _fmt(ty), "stroke": "#000", "stroke-width": "3",
+                "x": _fmt(anchor[0]), "y": _fmt(ty), "stroke": "#000", "stroke-width": "2",
                 "stroke-dasharray": "none", "paint-order": "stroke",
-                "font-size": _fmt(9 * unit)})
+                "font-size": _fmt(13 * unit), "font-weight": "bold"})
             t.text = label
     return g
 

@@ -17,9 +17,16 @@ ROW, COL, MARGIN_X, MARGIN_Y = 70.0, 120.0, 110.0, 40.0
 EDGE, FLIP, POINT = "#1565c0", "#ef6c00", "#263238"
 
 
+def _col(ks: ResolvedKeypoints) -> float:
+    """Column width: room for the longest label ('12: right_shoulder') centred under a point."""
+    longest = max(len(f"{i}: {p}") for i, p in enumerate(ks.points))
+    return max(COL, 7.5 * longest + 16)
+
+
 def layout(ks: ResolvedKeypoints) -> list[tuple[float, float]]:
     """``(x, y)`` per point; x relative to the centre line (negative = left)."""
     n = len(ks.points)
+    col = _col(ks)
     adj: list[list[int]] = [[] for _ in range(n)]
     for a, b in ks.skeleton:
         adj[a].append(b)
@@ -54,18 +61,19 @@ def layout(ks: ResolvedKeypoints) -> list[tuple[float, float]]:
         members = by_row[r]
         pairs = [(i, partner[i]) for i in members if partner[i] > i]
         singles = [i for i in members if partner[i] == i]
+        centre = (len(singles) - 1) / 2 * col + col / 2 if singles else 0.0
         for k, (a, b) in enumerate(pairs, start=1):
-            xs[a], xs[b] = -k * COL / 2 - (COL / 2 if singles else 0), \
-                k * COL / 2 + (COL / 2 if singles else 0)
+            xs[a], xs[b] = -(k - 0.5) * col - centre, (k - 0.5) * col + centre
         for k, i in enumerate(singles):
-            xs[i] = (k - (len(singles) - 1) / 2) * COL * 0.9
+            xs[i] = (k - (len(singles) - 1) / 2) * col
     return [(xs[i], row[i] * ROW) for i in range(n)]
 
 
 def diagram_svg(ks: ResolvedKeypoints) -> str:
     pos = layout(ks)
-    left = min(p[0] for p in pos) - MARGIN_X
-    right = max(p[0] for p in pos) + MARGIN_X
+    margin = max(MARGIN_X, _col(ks) / 2 + 10)
+    left = min(p[0] for p in pos) - margin
+    right = max(p[0] for p in pos) + margin
     right = max(right, left + 340)  # room for the legend
     bottom = max(p[1] for p in pos) + MARGIN_Y + 30
     width, height = right - left, bottom + MARGIN_Y
@@ -83,9 +91,12 @@ def diagram_svg(ks: ResolvedKeypoints) -> str:
         if j != i and (j, i) not in done:
             done.add((i, j))
             (x1, y1), (x2, y2) = at(i), at(j)
-            ET.SubElement(svg, "line", {"x1": x1, "y1": y1, "x2": x2, "y2": y2,
-                                        "stroke": FLIP, "stroke-width": "1.5",
-                                        "stroke-dasharray": "5 4", "class": "flip"})
+            # An arc bowing down, deeper for wider pairs: pairs on one row stay apart.
+            mx, bow = (float(x1) + float(x2)) / 2, abs(float(x2) - float(x1)) * 0.12
+            ET.SubElement(svg, "path", {
+                "d": f"M {x1} {y1} Q {mx:.1f} {float(y1) + bow:.1f} {x2} {y2}", "fill": "none",
+                "stroke": FLIP, "stroke-width": "1.5", "stroke-dasharray": "5 4",
+                "class": "flip"})
     for a, b in ks.skeleton:
         (x1, y1), (x2, y2) = at(a), at(b)
         ET.SubElement(svg, "line", {"x1": x1, "y1": y1, "x2": x2, "y2": y2,
@@ -94,7 +105,9 @@ def diagram_svg(ks: ResolvedKeypoints) -> str:
         x, y = at(i)
         ET.SubElement(svg, "circle", {"cx": x, "cy": y, "r": "6", "fill": POINT})
         t = ET.SubElement(svg, "text", {"x": x, "y": f"{float(y) + 22:.1f}",
-                                        "text-anchor": "middle", "fill": POINT})
+                                        "text-anchor": "middle", "fill": POINT,
+                                        "stroke": "#ffffff", "stroke-width": "4",
+                                        "paint-order": "stroke"})
         t.text = f"{i}: {name}"
     legend_y = f"{height - 12:.0f}"
     ET.SubElement(svg, "line", {"x1": "10", "y1": f"{height - 16:.0f}", "x2": "40",

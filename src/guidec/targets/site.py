@@ -53,24 +53,14 @@ NAV_LIMIT = 60  # more pages than this in a section: group them
 GROUP_BY_ROOT = 30  # up to this many top-level classes: one group each
 GROUP_SIZE = 50  # otherwise alphabetical buckets of about this many classes
 
+# Missing images and paths leaving the spec's folder are lint errors (L703, L704) that stop
+# `guidec build` and `guidec site` before this target runs; called directly, the target still
+# never reads outside the spec's folder and draws the shapes on a blank canvas instead.
 T401 = register_code(
-    "T401", "example-image-missing", Severity.WARNING,
-    "An example image named in the spec does not exist.",
-    why="The playbook shows the example's shapes on a blank canvas instead of the photo, so "
-        "annotators cannot see what the example is about.",
-    example="examples:\n  - image: img/missing.jpg   # no such file next to the spec\n"
-            "    verdict: good")
-T402 = register_code(
-    "T402", "example-image-outside-spec", Severity.WARNING,
-    "An example image path leaves the spec's folder (absolute, or through '..').",
-    why="The site copies example images into the published site; a path outside the spec's "
-        "folder could publish an unrelated file. The image is left out.",
-    example="examples:\n  - image: ../../secrets/photo.jpg\n    verdict: bad")
-T403 = register_code(
-    "T403", "example-image-unreadable", Severity.WARNING,
+    "T401", "example-image-unreadable", Severity.WARNING,
     "An example image is not a PNG, JPEG, GIF, WebP or BMP file whose size can be read.",
-    why="The playbook needs the image's width and height to draw shapes in the right place; "
-        "browsers also need a web format to show it.",
+    why="The playbook needs the image's width and height to draw shapes in the right place, "
+        "and browsers need a web format to show it. The example is drawn on a blank canvas.",
     example="examples:\n  - image: img/scan.tiff\n    verdict: good")
 
 
@@ -134,18 +124,16 @@ class SiteTarget(Target):
         norm = rel.replace("\\", "/")
         full = os.path.realpath(os.path.join(folder, norm))
         if os.path.isabs(norm) or os.path.commonpath([folder, full]) != folder:
-            return ImageInfo(None, None), T402(
-                f"example image {rel!r} is outside the spec's folder; it is left out"), True
+            return ImageInfo(None, None), None, True  # L704 reports it
         try:
             with open(full, "rb") as fh:
                 data = fh.read()
         except OSError:
-            return ImageInfo(None, None), T401(
-                f"example image {rel!r} not found", hint=f"looked for {full}"), True
+            return ImageInfo(None, None), None, True  # L703 reports it
         size = size_of_bytes(data)
         kind = image_format(data)
         if size is None or kind is None:
-            return ImageInfo(None, None), T403(
+            return ImageInfo(None, None), T401(
                 f"example image {rel!r} is not a PNG, JPEG, GIF, WebP or BMP image "
                 "whose size can be read"), True
         digest = hashlib.sha256(data).hexdigest()[:16]
