@@ -113,27 +113,29 @@ def check_in_words(check: Check) -> list[tuple[str, str]]:
     return out
 
 
-def check_code(key: str) -> Code | None:
-    """The validation rule code that enforces one check key, once the validators exist.
+# Which validation rule enforces each check key, by the rule's stable kebab-case name
+# (guidec.rules.checks registers them as V4xx codes).
+CHECK_RULE_NAMES: dict[str, str] = {
+    "min_box_side": "check-box-side", "max_box_side": "check-box-side",
+    "min_area": "check-area", "max_area": "check-area",
+    "min_aspect_ratio": "check-aspect-ratio", "max_aspect_ratio": "check-aspect-ratio",
+    "min_vertices": "check-vertices", "max_vertices": "check-vertices",
+    "inside": "check-inside", "max_iou_same_class": "check-overlap",
+    "max_per_image": "check-per-image", "min_per_image": "check-per-image",
+    "keypoints_inside_box": "check-keypoints-inside-box",
+    "min_visible_keypoints": "check-visible-keypoints",
+    "attribute": "check-attribute-value", "text_pattern": "check-text-pattern",
+}
 
-    Asks ``guidec.rules`` for a ``CHECK_CODES`` mapping (check key -> code); otherwise looks for a
-    registered rule whose name is the key in kebab-case (``min_box_side`` -> ``min-box-side``).
-    """
+
+def check_code(key: str) -> Code | None:
+    """The validation rule code that enforces one check key, or ``None`` if none is registered."""
     from guidec import codes
 
-    codes.all_codes()
-    try:
-        import guidec.rules as rules_pkg  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        rules_pkg = None
-    mapping = getattr(rules_pkg, "CHECK_CODES", None) if rules_pkg else None
-    if isinstance(mapping, dict) and key in mapping:
-        entry = mapping[key]
-        return entry if isinstance(entry, Code) else codes.lookup(str(entry))
-    entry = codes.lookup(key.replace("_", "-"))
-    if entry is not None and entry.code.startswith("V"):
-        return entry
-    return None
+    codes.all_codes()  # import every module that registers codes
+    name = CHECK_RULE_NAMES.get(key)
+    entry = codes.lookup(name) if name else None
+    return entry if entry is not None and entry.code.startswith("V") else None
 
 
 def percent(v: float) -> str:
