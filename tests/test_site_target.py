@@ -290,3 +290,25 @@ classes:
     assert changes_since(new, new) == []
     page = SiteTarget(since=old).emit(new)["docs/index.md"]
     assert "## What changed since 1\\.0.0" in page and "`bike` was removed" in page
+
+
+def test_checks_link_to_the_validation_rule_code(monkeypatch):
+    from guidec import codes
+    from guidec.codes import Code
+    from guidec.diagnostics import Severity
+    from guidec.playbook import words
+
+    fake = Code("V400", "check-box-side", Severity.ERROR, "A box side is below min_box_side.")
+    real = codes.lookup
+    monkeypatch.setattr(codes, "lookup",
+                        lambda key: fake if key == "check-box-side" else real(key))
+    assert words.check_code("min_box_side") is fake
+    assert words.check_code("max_box_side") is fake
+    files = emit(SPECS / "retail-shelf" / "spec.yaml")
+    rule = next(v for k, v in files.items() if k.startswith("docs/rules/")
+                and "min_box_side" in v)
+    assert "**V400** `check-box-side` ([reference](../checks.md#min_box_side))" in rule
+    assert "Reported as **V400**" in files["docs/checks.md"]
+    assert set(words.CHECK_RULE_NAMES) == {
+        k for k in __import__("guidec.spec.model", fromlist=["Check"]).Check.model_fields
+        if k not in ("tolerance_px", "in_", "not_in")}
