@@ -314,3 +314,23 @@ def test_checks_link_to_the_validation_rule_code(monkeypatch):
     assert set(words.CHECK_RULE_NAMES) == {
         k for k in __import__("guidec.spec.model", fromlist=["Check"]).Check.model_fields
         if k not in ("tolerance_px", "in_", "not_in")}
+
+
+def test_home_page_uses_the_diff_module_when_installed(monkeypatch):
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class FakeChange:
+        kind: str
+        subject: str
+        message: str
+
+    fake = types.ModuleType("guidec.diff")
+    fake.changes_since = lambda old, new: [FakeChange("changed", "rule:min-size",
+                                                      "Rule min-size now needs 10 px.")]
+    monkeypatch.setitem(sys.modules, "guidec.diff", fake)
+    project = load_project(str(SPECS / "retail-shelf" / "spec.yaml"))
+    page = SiteTarget(since=project).emit(project)["docs/index.md"]
+    assert "- **changed**: Rule min-size now needs 10 px." in page

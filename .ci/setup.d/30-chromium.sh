@@ -7,5 +7,5 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
-.venv/bin/pip install -q playwright
+.venv/bin/pip install -q -e '.[browser]'
 /usr/bin/chromium --version
