@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -43,8 +44,11 @@ def main() -> None:
             t2 = time.perf_counter()
             write_tree(str(out), files)
             t3 = time.perf_counter()
+            child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             code, log = run_mkdocs(str(out), str(out / "html"), strict=True)
             t4 = time.perf_counter()
+            child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            mk_cpu = (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime)
             if code != 0:
                 sys.exit(f"mkdocs build failed:\n{log}")
             pages = sum(1 for k in files if k.endswith(".md"))
@@ -55,7 +59,7 @@ def main() -> None:
             print(f"load+resolve {t1 - t0:6.2f} s")
             print(f"site emit    {t2 - t1:6.2f} s")
             print(f"write        {t3 - t2:6.2f} s")
-            print(f"mkdocs build {t4 - t3:6.2f} s  (--strict)")
+            print(f"mkdocs build {t4 - t3:6.2f} s  (--strict; {mk_cpu:.2f} s CPU)")
             print(f"target+mkdocs {t4 - t1:5.2f} s   total {t4 - t0:6.2f} s   "
                   f"load average {os.getloadavg()[0]:.1f}")
 
