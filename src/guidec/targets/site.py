@@ -20,7 +20,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -44,7 +44,7 @@ from guidec.playbook.words import (
     splits_in_words,
 )
 from guidec.resources import template_path
-from guidec.spec.model import Attribute, Example
+from guidec.spec.model import Attribute
 from guidec.targets import Target, register
 from guidec.view import ExampleRef, Project, ResolvedClass, ResolvedRule
 
@@ -71,14 +71,6 @@ class ImageInfo:
     data: bytes | None = None
 
 
-@dataclass
-class _Ctx:
-    project: Project
-    since: Project | None
-    images: dict[str, ImageInfo] = field(default_factory=dict)
-    files: dict[str, str | bytes] = field(default_factory=dict)
-
-
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "x"
@@ -94,13 +86,19 @@ def link(text: Any, href: str) -> Markup:
     return Markup(f"[{literal(text)}]({href})")
 
 
+def _finalize(value: Any) -> Markup:
+    """Every ``{{ value }}`` a template prints: Markup as made, anything else as literal text."""
+    if value is None:
+        return Markup("")
+    return value if isinstance(value, Markup) else literal(value)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_path("site")),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML: finalize escapes every value instead
-        finalize=lambda v: literal(v) if not isinstance(v, Markup) and v is not None else
-        (v if v is not None else Markup("")),
+        finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -118,27 +116,27 @@ class SiteTarget(Target):
         self.since = since
 
     # ------------------------------------------------------------------ images
-    def _image(self, project: Project, rel: str) -> tuple[ImageInfo, Diagnostic | None, bool]:
-        """The example image ``rel`` (relative to the spec folder) read, hashed and sized."""
+    def _image(self, project: Project, rel: str) -> tuple[ImageInfo, str | None]:
+        """The example image ``rel`` (relative to the spec folder) read, hashed and sized,
+        or an empty :class:`ImageInfo` and (for an unreadable image) what is wrong."""
         folder = os.path.realpath(project.loaded.folder)
         norm = rel.replace("\\", "/")
         full = os.path.realpath(os.path.join(folder, norm))
         if os.path.isabs(norm) or os.path.commonpath([folder, full]) != folder:
-            return ImageInfo(None, None), None, True  # L704 reports it
+            return ImageInfo(None, None), None  # L704 reports it
         try:
             with open(full, "rb") as fh:
                 data = fh.read()
         except OSError:
-            return ImageInfo(None, None), None, True  # L703 reports it
+            return ImageInfo(None, None), None  # L703 reports it
         size = size_of_bytes(data)
         kind = image_format(data)
         if size is None or kind is None:
-            return ImageInfo(None, None), T401(
-                f"example image {rel!r} is not a PNG, JPEG, GIF, WebP or BMP image "
-                "whose size can be read"), True
+            return ImageInfo(None, None), (f"example image {rel!r} is not a PNG, JPEG, GIF, "
+                                           "WebP or BMP image whose size can be read")
         digest = hashlib.sha256(data).hexdigest()[:16]
         ext = "jpg" if kind == "jpeg" else kind
-        return ImageInfo(f"assets/examples/{digest}.{ext}", size, data), None, False
+        return ImageInfo(f"assets/examples/{digest}.{ext}", size, data), None
 
     def _images(self, project: Project) -> tuple[dict[str, ImageInfo], list[Diagnostic]]:
         cache = getattr(self, "_image_cache", None)
@@ -150,12 +148,10 @@ class SiteTarget(Target):
         for ref in project.examples:
             rel = ref.example.image
             if rel not in infos:
-                info, diag, _ = self._image(project, rel)
+                info, problem = self._image(project, rel)
                 infos[rel] = info
-                if diag is not None:
-                    diags.append(source.place(
-                        Diagnostic(diag.code, diag.severity, diag.message,
-                                   path=(*ref.spec_path, "image"), hint=diag.hint)))
+                if problem is not None:
+                    diags.append(source.place(T401(problem, path=(*ref.spec_path, "image"))))
         self._image_cache = (project, infos, diags)
         return infos, diags
 
@@ -804,5 +800,3 @@ def _read_asset(rel: str) -> str:
         return fh.read()
 
 
-__all__ = ["NAV_LIMIT", "SiteTarget", "changes_since", "slugify"]
-_ = Example  # re-exported type for tests
