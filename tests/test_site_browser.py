@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from guidec.commands.site import make_server, mkdocs_missing
-from tests.test_site_target import FIXTURE, xss_spec_text
+from tests.test_site_target import FIXTURE, write_xss_spec
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
@@ -101,7 +101,7 @@ def test_search_a_class_open_its_page_and_see_the_example(cli, tmp_path, browser
 
 
 def test_hostile_spec_runs_no_script_in_the_browser(cli, write, tmp_path, browser, serve):
-    spec = write("spec.yaml", xss_spec_text())
+    spec = write_xss_spec(write)
     assert cli("site", spec, "--out", tmp_path / "site", "--strict").code == 0
     html = tmp_path / "site" / "html"
     base = serve(html)

@@ -11,7 +11,7 @@ import pytest
 
 from guidec.commands import site as site_cmd
 from tests.conftest import spec_files
-from tests.test_site_target import FIXTURE, XSS, xss_spec_text
+from tests.test_site_target import FIXTURE, XSS, write_xss_spec
 
 pytestmark = pytest.mark.skipif(site_cmd.mkdocs_missing() is not None,
                                 reason="mkdocs-material is not installed")
@@ -48,7 +48,7 @@ class Scan(HTMLParser):
 
 
 def test_hostile_spec_text_renders_as_text_in_built_html(cli, write, tmp_path):
-    spec = write("spec.yaml", xss_spec_text())
+    spec = write_xss_spec(write)
     res = cli("site", spec, "--out", tmp_path / "out", "--strict")
     assert res.code == 0, res
     pages = list((tmp_path / "out" / "html").rglob("*.html"))
@@ -64,6 +64,9 @@ def test_hostile_spec_text_renders_as_text_in_built_html(cli, write, tmp_path):
     shown = " ".join(" ".join(scan.text).split())
     assert f"Def {XSS}" in shown  # the definition is shown, as text
     assert f"Evil {XSS}" in shown
+    assert f"Cap {XSS}" in shown  # the example caption, below its figure
+    svg_titles = class_page.read_text(encoding="utf-8").count("&lt;/title&gt;&lt;script&gt;")
+    assert svg_titles >= 2  # shape tooltip and label inside the overlay, escaped
 
 
 def test_strict_fails_on_a_broken_link_in_spec_prose(cli, write, tmp_path):

@@ -170,7 +170,9 @@ def figure_html(example: Example, project: Project, size: tuple[int, int], img_s
         badge.tail = " "
         link = ET.SubElement(cap, "a", {"href": full_href, "class": "guidec-full"})
         link.text = "open full size"
-    return ET.tostring(fig, encoding="unicode", method="html", short_empty_elements=False)
+    # XML serialization: it escapes '<' inside attribute values too (the HTML one does not),
+    # and every empty element here is void (img) or SVG, where '<x/>' is valid in HTML.
+    return ET.tostring(fig, encoding="unicode", method="xml", short_empty_elements=True)
 
 
 def standalone_svg(example: Example, project: Project, size: tuple[int, int],
