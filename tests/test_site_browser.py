@@ -95,6 +95,8 @@ def test_search_a_class_open_its_page_and_see_the_example(cli, tmp_path, browser
     overlay = page.locator("svg.guidec-overlay").first.bounding_box()
     assert overlay is not None and abs(overlay["width"] - box["width"]) < 2  # shapes on the photo
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header belongs at the top
+    page.wait_for_timeout(200)
     page.screenshot(path=str(ARTIFACTS / "site-class-rocket.png"), full_page=True)
     assert errors == []
     page.close()
