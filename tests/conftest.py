@@ -10,8 +10,11 @@ from guidec.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
-# ../shared/corpus beside the checkout (CI); GUIDEC_CORPUS points elsewhere (e.g. worktrees).
-CORPUS = Path(os.environ.get("GUIDEC_CORPUS") or ROOT.parent / "shared" / "corpus")
+# ../shared/corpus beside the checkout (CI); GUIDEC_CORPUS points elsewhere; a worktree
+# one level deeper (wt/<name>) finds it too.
+CORPUS = Path(os.environ.get("GUIDEC_CORPUS") or next(
+    (p / "shared" / "corpus" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()),
+    ROOT.parent / "shared" / "corpus"))
 
 
 def spec_files() -> list[Path]:

@@ -98,6 +98,13 @@ CASES = [
     ("L308", "keypoint_schemas:\n  k:\n    points: [a, b]\n    skeleton: [[a, b], [b, a]]\n",
      (6, 24), "keypoint_schemas:\n  k:\n    points: [a, b]\n    skeleton: [[a, b]]\n"),
     # --- colours
+    ("L309", "keypoint_schemas:\n  h:\n    points: [wrist, thumb_ip, thumb_tip]\n"
+     "    flip: [[thumb_ip, thumb_tip]]\n", (6, 12),
+     "keypoint_schemas:\n  h:\n    points: [wrist, thumb_ip, thumb_tip]\n    flip: []\n"),
+    ("L309", "keypoint_schemas:\n  b:\n    points: [left_knee, right_knee, right_ankle]\n"
+     "    flip: [[left_knee, right_ankle]]\n", (6, 12),
+     "keypoint_schemas:\n  b:\n    points: [left_knee, right_knee, right_ankle]\n"
+     "    flip: [[left_knee, right_knee]]\n"),
     ("L401", "classes:\n  - {id: 1, name: a, color: '#00008e'}\n"
      "  - {id: 2, name: b, color: '#00008E'}\n", (5, 29),
      "classes:\n  - {id: 1, name: a, color: '#00008e'}\n  - {id: 2, name: b, color: '#ff7f0e'}\n"),
@@ -270,6 +277,11 @@ def test_mirror_names():
     assert mirror_name("hand_l") == "hand_r"
     assert mirror_name("nose") is None
     assert mirror_name("leftover") is None
+    assert mirror_name("eyeL") == "eyeR"
+    assert mirror_name("forelegR1") == "forelegL1"
+    assert mirror_name("LeftHand") == "RightHand"
+    assert mirror_name("wristRight") == "wristLeft"
+    assert mirror_name("HL") is None  # no lower-case stem: not a side suffix
 
 
 def test_severity_override_regrades_and_silences(write):

@@ -13,20 +13,34 @@ _SIDES = {"left": "right", "right": "left", "l": "r", "r": "l"}
 _TOKEN = re.compile(r"([_\-. ]+)")
 
 
+_SUFFIX = re.compile(r"^(.*[a-z])([LR])(\d*)$")  # eyeL, forelegR1
+_CAMEL = re.compile(r"(?:(?<=^)|(?<=[a-z0-9]))(Left|Right)(?=[A-Z0-9]|$)")  # LeftEye, handRight
+
+
 def mirror_name(name: str) -> str | None:
-    """The name of the mirror point by its tokens (``left_eye`` -> ``right_eye``,
-    ``hand_l`` -> ``hand_r``), or None when the name has no side."""
+    """The name of the mirror point (``left_eye`` -> ``right_eye``, ``hand_l`` -> ``hand_r``,
+    ``eyeL`` -> ``eyeR``, ``LeftHand`` -> ``RightHand``), or None when the name has no side."""
     parts = _TOKEN.split(name)
     changed = False
     for i in range(0, len(parts), 2):
-        low = parts[i].lower()
+        tok = parts[i]
+        low = tok.lower()
         if low in _SIDES:
             other = _SIDES[low]
-            if parts[i].isupper():
+            if tok.isupper():
                 other = other.upper()
-            elif parts[i][:1].isupper():
+            elif tok[:1].isupper():
                 other = other.capitalize()
             parts[i] = other
+            changed = True
+            continue
+        new = _CAMEL.sub(lambda m: "Right" if m[1] == "Left" else "Left", tok)
+        if new == tok:
+            m = _SUFFIX.match(tok)
+            if m:
+                new = m[1] + ("R" if m[2] == "L" else "L") + m[3]
+        if new != tok:
+            parts[i] = new
             changed = True
     return "".join(parts) if changed else None
 
@@ -188,3 +202,34 @@ def skeleton_edges(project: Project):
             if seen[key] == 2:
                 yield skeleton_edges.code(f"skeleton edge [{a}, {b}] of {name!r} is listed "
                                           "twice", path=(*at, "skeleton", i))
+
+
+def _descriptive(name: str) -> bool:
+    return not any(ch.isdigit() for ch in name)
+
+
+@lint_rule("L309", "flip-pair-not-mirrored", Severity.WARNING,
+           "A flip pair joins two points whose names are not each other's mirror: "
+           "`left_knee` with `right_ankle`, or two points that name no side at all "
+           "(`thumb_ip` with `thumb_tip`).",
+           why="A horizontal flip only swaps a point with its mirror image; any other pair moves "
+               "a joint onto a different joint in every flipped training image. Numbered points "
+               "(`face-3`, `kpt12`) are exempt: their names cannot say.",
+           example="keypoint_schemas:\n  hand:\n    points: [wrist, thumb_ip, thumb_tip]\n"
+                   "    flip: [[thumb_ip, thumb_tip]]")
+def flip_not_mirrored(project: Project):
+    for name, ks, at in _schemas(project):
+        for i, (a, b) in enumerate(ks.flip):
+            if a == b:
+                continue  # L303
+            ma, mb = mirror_name(a), mirror_name(b)
+            if ma is None and mb is None:
+                if _descriptive(a) and _descriptive(b):
+                    yield flip_not_mirrored.code(
+                        f"flip pair [{a}, {b}] of {name!r} names no side; a flip does not move "
+                        "points on the body's axis", path=(*at, "flip", i))
+            elif ma != b:
+                yield flip_not_mirrored.code(
+                    f"flip pair [{a}, {b}] of {name!r} is not a mirror pair"
+                    + (f" (the mirror of {a!r} is {ma!r})" if ma else ""),
+                    path=(*at, "flip", i))

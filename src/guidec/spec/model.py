@@ -49,12 +49,13 @@ class Strict(BaseModel):
 # --------------------------------------------------------------------------- project
 class Project(Strict):
     id: Identifier = Field(description="Stable machine id of the labeling program.")
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, description="Display name of the program.")
     version: str = Field(description="Semantic version of this taxonomy, e.g. 2.1.0.")
     summary: str = Field("", description="One paragraph: what is labeled and why (Markdown).")
     description: str = Field("", description="Longer introduction for the playbook (Markdown).")
-    owners: list[str] = Field(default_factory=list)
-    license: str | None = None
+    owners: list[str] = Field(default_factory=list,
+                              description="Who decides on changes (e-mail addresses or teams).")
+    license: str | None = Field(None, description="Licence of the labels produced.")
 
 
 # --------------------------------------------------------------------------- media
@@ -70,9 +71,11 @@ class Tiling(Strict):
 
 class Media(Strict):
     formats: list[Literal["jpeg", "png", "tiff", "webp", "bmp", "dicom"]] = Field(
-        default_factory=lambda: ["jpeg", "png"]
+        default_factory=lambda: ["jpeg", "png"], description="Image file formats of the program."
     )
-    labeling_resolution: Literal["original", "proxy"] = "original"
+    labeling_resolution: Literal["original", "proxy"] = Field(
+        "original", description="Whether annotators label the original images or smaller proxies."
+    )
     proxy_max_side: int | None = Field(
         None, gt=0, description="Longest side of the proxies labeling happens on."
     )
@@ -84,8 +87,9 @@ class Media(Strict):
     image_sizes: list[tuple[int, int]] = Field(
         default_factory=list, description="Expected [width, height] sizes; empty = any."
     )
-    tiling: Tiling | None = None
-    color: Literal["rgb", "grayscale", "multispectral"] = "rgb"
+    tiling: Tiling | None = Field(None, description="Large images labeled as tiles.")
+    color: Literal["rgb", "grayscale", "multispectral"] = Field(
+        "rgb", description="Colour model of the images.")
 
 
 # --------------------------------------------------------------------------- attributes
@@ -93,20 +97,21 @@ AttrType = Literal["enum", "bool", "integer", "number", "text"]
 
 
 class Attribute(Strict):
-    type: AttrType
-    title: str | None = None
-    description: str = ""
-    required: bool = False
-    default: Any = None
+    type: AttrType = Field(description="enum, bool, integer, number or text.")
+    title: str | None = Field(None, description="Display name (default: the key).")
+    description: str = Field("", description="Help text shown to annotators.")
+    required: bool = Field(False, description="Annotators must set a value.")
+    default: Any = Field(None, description="Value tools pre-fill; must be valid for the "
+                         "attribute (enum value, range, step, pattern).")
     # enum
     values: dict[str, str] | list[str] | None = Field(
         None, description="enum: allowed values, as a list or as {value: description}."
     )
     multiple: bool = Field(False, description="enum: several values may be chosen.")
     # integer / number
-    min: float | None = None
-    max: float | None = None
-    step: float | None = Field(None, gt=0)
+    min: float | None = Field(None, description="integer / number: smallest value.")
+    max: float | None = Field(None, description="integer / number: largest value.")
+    step: float | None = Field(None, gt=0, description="integer / number: values are min + k * step.")
     # text
     pattern: str | None = Field(None, description="text: regular expression the value matches.")
     min_length: int | None = Field(None, ge=0)
@@ -161,8 +166,9 @@ class Attribute(Strict):
 
 # --------------------------------------------------------------------------- keypoints
 class KeypointSchema(Strict):
-    points: list[Identifier] = Field(min_length=1)
-    skeleton: list[tuple[str, str]] = Field(default_factory=list)
+    points: list[Identifier] = Field(min_length=1, description="Point names, in delivery order.")
+    skeleton: list[tuple[str, str]] = Field(
+        default_factory=list, description="Edges drawn between points, as [point, point].")
     flip: list[tuple[str, str]] = Field(
         default_factory=list, description="Left/right pairs swapped by a horizontal flip."
     )
@@ -172,13 +178,15 @@ class KeypointSchema(Strict):
         "binary: 0 hidden, 1 visible; none: no flag.",
     )
     sigmas: list[float] | None = Field(None, description="Per-point OKS sigmas (COCO).")
-    description: str = ""
+    description: str = Field("", description="What the points mark (Markdown).")
 
 
 # --------------------------------------------------------------------------- OCR
 class TextRegion(Strict):
-    transcription: Literal["required", "optional", "none"] = "required"
-    pattern: str | None = None
+    transcription: Literal["required", "optional", "none"] = Field(
+        "required", description="Whether each region is transcribed.")
+    pattern: str | None = Field(None, description="Regular expression every transcription "
+                                "matches in full.")
     alphabet: str | None = Field(None, description="Every character a transcription may use.")
     language: str | None = Field(None, description="BCP 47 tag, e.g. en, de-CH.")
     max_length: int | None = Field(None, ge=1)
@@ -206,14 +214,15 @@ class ExampleShape(Strict):
     rotated_box: tuple[float, float, float, float, float] | None = Field(
         None, description="[cx, cy, w, h, angle_degrees]"
     )
-    polygon: list[tuple[float, float]] | None = None
-    polyline: list[tuple[float, float]] | None = None
-    points: list[tuple[float, float]] | None = None
+    polygon: list[tuple[float, float]] | None = Field(None, description="[[x, y], ...]")
+    polyline: list[tuple[float, float]] | None = Field(None, description="[[x, y], ...]")
+    points: list[tuple[float, float]] | None = Field(None, description="[[x, y], ...]")
     keypoints: list[tuple[float, float, int] | None] | None = Field(
         None, description="[x, y, visibility] per point of the class's schema, or null."
     )
-    text: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    text: str | None = Field(None, description="Transcription, for text-region classes.")
+    attributes: dict[str, Any] = Field(default_factory=dict,
+                                       description="Attribute values of this shape.")
 
     @model_validator(mode="after")
     def _one_geometry(self) -> ExampleShape:
@@ -236,18 +245,22 @@ class ExampleShape(Strict):
 
 class Example(Strict):
     image: str = Field(description="Path relative to the spec's folder.")
-    verdict: Literal["good", "bad"]
-    caption: str = ""
-    shapes: list[ExampleShape] = Field(default_factory=list)
+    verdict: Literal["good", "bad"] = Field(description="Whether the example shows what to do "
+                                            "(good) or what not to do (bad).")
+    caption: str = Field("", description="One sentence under the image.")
+    shapes: list[ExampleShape] = Field(default_factory=list,
+                                       description="Shapes drawn over the image.")
 
 
 # --------------------------------------------------------------------------- classes
 class Class(Strict):
     id: int = Field(ge=0, description="Stable numeric id; never reused once retired.")
-    name: ClassName
-    title: str | None = None
-    color: Color | None = None
-    hotkey: str | None = Field(None, min_length=1, max_length=16)
+    name: ClassName = Field(description="Label name used in tools and deliveries.")
+    title: str | None = Field(None, description="Display name (default: the name).")
+    color: Color | None = Field(None, description="Display and mask colour; guidec derives "
+                                "a stable one from the name when absent.")
+    hotkey: str | None = Field(None, min_length=1, max_length=16,
+                               description="Key that selects the class in tools.")
     shapes: list[ShapeKind] | None = Field(
         None, description="Allowed shapes; inherited from the parent when absent."
     )
@@ -256,16 +269,21 @@ class Class(Strict):
         "in addition to its parent's."
     )
     keypoints: str | None = Field(None, description="Name of a keypoint schema.")
-    text_region: TextRegion | None = None
-    definition: str = ""
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    examples: list[Example] = Field(default_factory=list)
+    text_region: TextRegion | None = Field(None, description="OCR settings; needs the "
+                                           "text_region shape.")
+    definition: str = Field("", description="What the class is, in one or two sentences "
+                            "annotators can apply (Markdown).")
+    include: list[str] = Field(default_factory=list,
+                               description="Borderline cases that ARE this class.")
+    exclude: list[str] = Field(default_factory=list,
+                               description="Look-alikes that are NOT this class.")
+    examples: list[Example] = Field(default_factory=list, description="Example images.")
     aliases: list[str] = Field(
         default_factory=list, description="Former or alternative names (declared renames)."
     )
     instances: bool = Field(True, description="false for 'stuff' (sky, road) in semantic labels.")
-    ignore_in_eval: bool = False
+    ignore_in_eval: bool = Field(False, description="Pixels or objects of this class do not "
+                                 "count in evaluation (Cityscapes ignoreInEval).")
     train_id: int | None = Field(None, ge=0, le=255, description="255 = ignore (Cityscapes).")
     category: str | None = Field(None, description="A grouping label (supercategory).")
     deprecated: bool = False
@@ -274,13 +292,16 @@ class Class(Strict):
         "(rename or merge) or several (split)."
     )
     since: str | None = Field(None, description="Spec version that introduced or deprecated it.")
-    experimental: bool = False
+    experimental: bool = Field(False, description="On trial: may change or go without a "
+                               "major version.")
     carved_from: str | list[str] | None = Field(
         None, description="Classes whose earlier labels may contain instances of this new class "
         "(a carve-out: 'person group' carved from 'person'); old labels of those classes "
         "need review."
     )
-    children: list[Class] = Field(default_factory=list)
+    children: list[Class] = Field(default_factory=list,
+                                  description="Sub-classes; they inherit shapes, attributes, "
+                                  "keypoints and text region.")
 
     @property
     def replacements(self) -> list[str]:
@@ -338,16 +359,17 @@ class Check(Strict):
 
 
 class Rule(Strict):
-    id: Identifier
-    title: str = Field(min_length=1)
+    id: Identifier = Field(description="Stable id of the rule (cited by reviewers).")
+    title: str = Field(min_length=1, description="The rule in one line.")
     applies_to: list[str] = Field(
         default_factory=lambda: ["*"],
         description="Class names ('*' = every class); a parent covers its children.",
     )
     guideline: str = Field("", description="Markdown prose for annotators.")
-    examples: list[Example] = Field(default_factory=list)
-    check: Check | None = None
-    severity: Literal["error", "warning", "info"] = "error"
+    examples: list[Example] = Field(default_factory=list, description="Good and bad examples.")
+    check: Check | None = Field(None, description="Machine check, when the rule can be checked.")
+    severity: Literal["error", "warning", "info"] = Field(
+        "error", description="Severity of findings of the check.")
     review: Literal["annotator", "reviewer", "specialist"] = Field(
         "annotator", description="Who applies the rule; 'specialist' needs domain review."
     )
@@ -365,19 +387,21 @@ class Agreement(Strict):
 
 
 class GoldenSet(Strict):
-    min_accuracy: float = Field(ge=0, le=1)
-    size: int | None = Field(None, ge=1)
+    min_accuracy: float = Field(ge=0, le=1, description="Share of golden items an annotator "
+                                "must get right.")
+    size: int | None = Field(None, ge=1, description="Items in the golden set.")
 
 
 class Audit(Strict):
-    sample_rate: float = Field(ge=0, le=1)
-    min_sample: int | None = Field(None, ge=0)
+    sample_rate: float = Field(ge=0, le=1, description="Share of items re-checked by reviewers.")
+    min_sample: int | None = Field(None, ge=0, description="At least this many per batch.")
 
 
 class QA(Strict):
-    agreement: Agreement = Field(default_factory=Agreement)
-    golden_set: GoldenSet | None = None
-    audit: Audit | None = None
+    agreement: Agreement = Field(default_factory=Agreement,
+                                 description="Minimum agreement between annotators.")
+    golden_set: GoldenSet | None = Field(None, description="Accuracy on items with known answers.")
+    audit: Audit | None = Field(None, description="Review sampling.")
     max_error_rates: dict[str, float] = Field(
         default_factory=dict, description="Error type -> maximum rate (0-1)."
     )
@@ -394,22 +418,22 @@ ExportFormat = Literal[
 
 
 class Export(Strict):
-    format: ExportFormat
+    format: ExportFormat = Field(description="Delivery format.")
     variant: str | None = Field(None, description="yolo: detect | segment | pose | obb; "
                                 "coco: instances | keypoints | panoptic.")
 
 
 class Splits(Strict):
-    names: list[Identifier] = Field(min_length=1)
+    names: list[Identifier] = Field(min_length=1, description="Split names, e.g. [train, val, test].")
     group_by: str | None = Field(None, description="Metadata key that must not cross splits.")
-    ratios: dict[str, float] | None = None
+    ratios: dict[str, float] | None = Field(None, description="Split -> share of images; sums to 1.")
 
 
 class Retired(Strict):
     """Ids and names that must never be used again (removed in an earlier version)."""
 
-    ids: list[int] = Field(default_factory=list)
-    names: list[str] = Field(default_factory=list)
+    ids: list[int] = Field(default_factory=list, description="Class ids no class may use.")
+    names: list[str] = Field(default_factory=list, description="Class names no class may use.")
 
 
 # --------------------------------------------------------------------------- spec
