@@ -21,10 +21,10 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
-import guidec.source  # noqa: E402
-from guidec.lint import run_lint  # noqa: E402
-from guidec.spec import load_spec  # noqa: E402
-from guidec.view import resolve  # noqa: E402
+import guidec.source
+from guidec.lint import run_lint
+from guidec.spec import load_spec
+from guidec.view import resolve
 
 
 def generate(n_classes: int, all_colors: bool = False) -> dict:

@@ -182,8 +182,19 @@ class _Stop(Exception):
 
 
 class _Frame:
-    __slots__ = ("data", "path", "depth", "size", "mark", "key", "key_mark", "merges",
-                 "anchor", "kind", "skip")
+    __slots__ = (
+        "anchor",
+        "data",
+        "depth",
+        "key",
+        "key_mark",
+        "kind",
+        "mark",
+        "merges",
+        "path",
+        "size",
+        "skip",
+    )
 
     def __init__(self, kind, data, path, depth, mark, anchor):
         self.kind, self.data, self.path, self.depth = kind, data, path, depth
