@@ -12,7 +12,7 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 import yaml.constructor
@@ -72,26 +72,79 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
 class Positions:
-    """Data path -> (line, col) of the value, and of the key for mapping entries."""
+    """Data path -> (line, col) of the value, and of the key for mapping entries.
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    Stored per container (one dict or list of libyaml marks per mapping or sequence, filled
+    while reading), so a 10,000-class spec does not build a path tuple per value; ``find``
+    turns a mark into 1-based ``(line, col)`` only when a finding is reported.
+    """
+
+    __slots__ = ("_keys", "_root", "_vals")
+
+    def __init__(self) -> None:
+        self._vals: dict[Path, dict | list] = {}  # container path -> {key: mark} / [mark]
+        self._keys: dict[Path, dict] = {}  # mapping path -> {key: mark of the key}
+        self._root = None
+
+    @staticmethod
+    def _pos(mark) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1)
+
+    def value_at(self, path: Path) -> tuple[int, int] | None:
+        if not path:
+            return self._pos(self._root) if self._root is not None else None
+        marks = self._vals.get(tuple(path[:-1]))
+        if marks is None:
+            return None
+        last = path[-1]
+        if isinstance(marks, list):
+            ok = isinstance(last, int) and not isinstance(last, bool) and 0 <= last < len(marks)
+            return self._pos(marks[last]) if ok else None
+        mark = marks.get(last)
+        return self._pos(mark) if mark is not None else None
+
+    def key_at(self, path: Path) -> tuple[int, int] | None:
+        if not path:
+            return None
+        marks = self._keys.get(tuple(path[:-1]))
+        mark = marks.get(path[-1]) if marks is not None else None
+        return self._pos(mark) if mark is not None else None
 
     def find(self, path: Path, prefer_key: bool = False) -> tuple[int, int] | None:
         """Position of ``path``, or of its nearest ancestor that has one."""
         p = tuple(path)
         while True:
-            if prefer_key and p in self.keys:
-                return self.keys[p]
-            if p in self.values:
-                return self.values[p]
-            if p in self.keys:
-                return self.keys[p]
+            if prefer_key:
+                k = self.key_at(p)
+                if k is not None:
+                    return k
+            v = self.value_at(p)
+            if v is not None:
+                return v
+            k = self.key_at(p)
+            if k is not None:
+                return k
             if not p:
                 return None
             p = p[:-1]
+
+    # Flat views, for callers that want every position (built on demand).
+    @property
+    def values(self) -> dict[Path, tuple[int, int]]:
+        out: dict[Path, tuple[int, int]] = {}
+        if self._root is not None:
+            out[()] = self._pos(self._root)
+        for path, marks in self._vals.items():
+            items = enumerate(marks) if isinstance(marks, list) else marks.items()
+            for k, mark in items:
+                out[(*path, k)] = self._pos(mark)
+        return out
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        return {(*path, k): self._pos(mark) for path, marks in self._keys.items()
+                for k, mark in marks.items()}
 
 
 @dataclass
@@ -182,19 +235,8 @@ class _Stop(Exception):
 
 
 class _Frame:
-    __slots__ = (
-        "anchor",
-        "data",
-        "depth",
-        "key",
-        "key_mark",
-        "kind",
-        "mark",
-        "merges",
-        "path",
-        "size",
-        "skip",
-    )
+    __slots__ = ("anchor", "data", "depth", "key", "key_mark", "kind", "kpos", "mark", "merges",
+                 "path", "size", "skip", "vpos")
 
     def __init__(self, kind, data, path, depth, mark, anchor):
         self.kind, self.data, self.path, self.depth = kind, data, path, depth
@@ -204,6 +246,8 @@ class _Frame:
         self.key_mark = None
         self.merges: list = []
         self.skip = 0  # > 0: inside a complex key being discarded
+        self.vpos: dict | list = {} if kind == "map" else []  # marks of the values
+        self.kpos: dict = {}  # marks of the keys (mappings)
 
 
 class _EventBuilder:
@@ -245,8 +289,8 @@ class _EventBuilder:
         DocStart, StreamEnd = E.DocumentStartEvent, E.StreamEndEvent
         # first characters that may start a non-string plain scalar (null, bool, int, ...)
         special = {k for k in self.resolvers if k is not None}
-        values = self.positions.values
-        keys = self.positions.keys
+        vals = self.positions._vals
+        keys = self.positions._keys
         stack = self.stack
         get_event = loader.get_event
         while True:
@@ -283,8 +327,7 @@ class _EventBuilder:
                     key = top.key
                     if key is None:  # this scalar is a key
                         if value.__class__ is str and value not in top.data and value != "<<":
-                            path = (*top.path, value)
-                            keys[path] = (m.line + 1, m.column + 1)
+                            top.kpos[value] = m
                             top.key = value
                             top.key_mark = m
                         else:
@@ -300,14 +343,14 @@ class _EventBuilder:
                     if key is _MERGE:
                         top.merges.append((value, m))
                         continue
-                    values[(*top.path, key)] = (m.line + 1, m.column + 1)
+                    top.vpos[key] = m
                     top.data[key] = value
                 else:
                     self.total += 1
                     if self.total > MAX_NODES or top.depth >= MAX_DEPTH:
                         self._count(0, top.depth + 1, m)
                     top.size += 1
-                    values[(*top.path, len(top.data))] = (m.line + 1, m.column + 1)
+                    top.vpos.append(m)
                     top.data.append(value)
             elif cls is MapStart or cls is SeqStart:
                 if top is not None and top.kind == "map" and top.key is None:
@@ -317,12 +360,16 @@ class _EventBuilder:
                 path = self._child_path(top)
                 depth = (top.depth + 1) if top else 0
                 self._count(1, depth, ev.start_mark)
-                if path is not None:
-                    values[path] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+                self._mark_child(top, ev.start_mark)
                 kind = "map" if cls is MapStart else "seq"
-                stack.append(_Frame(kind, {} if kind == "map" else [],
-                                    path if path is not None else (), depth,
-                                    ev.start_mark, ev.anchor))
+                frame = _Frame(kind, {} if kind == "map" else [],
+                               path if path is not None else (), depth, ev.start_mark,
+                               ev.anchor)
+                if path is not None:
+                    vals[path] = frame.vpos
+                    if kind == "map":
+                        keys[path] = frame.kpos
+                stack.append(frame)
             elif cls is MapEnd or cls is SeqEnd:
                 frame = stack.pop()
                 if frame.kind == "map" and frame.merges:
@@ -365,6 +412,16 @@ class _EventBuilder:
                 stack.extend((x, d + 1) for x in v if isinstance(x, dict | list))
         return best
 
+    def _mark_child(self, top: _Frame | None, mark) -> None:
+        """Record where the next value of ``top`` starts."""
+        if top is None:
+            if self.positions._root is None:
+                self.positions._root = mark
+        elif top.kind == "seq":
+            top.vpos.append(mark)
+        elif top.key is not None and top.key is not _SKIP and top.key is not _MERGE:
+            top.vpos.setdefault(top.key, mark)
+
     def _child_path(self, top: _Frame | None):
         if top is None:
             return ()
@@ -382,10 +439,7 @@ class _EventBuilder:
         if top.kind == "map" and top.key is None:  # this scalar is a key
             self._key(top, value, ev)
             return
-        path = self._child_path(top)
-        if path is not None:
-            self.positions.values.setdefault(path, (ev.start_mark.line + 1,
-                                                    ev.start_mark.column + 1))
+        self._mark_child(top, ev.start_mark)
         if isinstance(ev, yaml.events.ScalarEvent):
             self._count(1, top.depth + 1, ev.start_mark)
         self._attach(value, size, ev, already_counted=True, path_done=True)
@@ -405,13 +459,12 @@ class _EventBuilder:
                 return
             key = ev.value if isinstance(ev, yaml.events.ScalarEvent) else str(key)
         if key in frame.data:
-            first = self.positions.keys.get((*frame.path, key))
-            where = f" (first at line {first[0]})" if first else ""
+            first = frame.kpos.get(key)
+            where = f" (first at line {first.line + 1})" if first is not None else ""
             self._fail(Y004, f"duplicate key {key!r}{where}", ev.start_mark)
             frame.key = _SKIP
             return
-        self.positions.keys[(*frame.path, key)] = (ev.start_mark.line + 1,
-                                                    ev.start_mark.column + 1)
+        frame.kpos[key] = ev.start_mark
         frame.key = key
         frame.key_mark = ev.start_mark
 
@@ -422,9 +475,8 @@ class _EventBuilder:
             self.root = value
             self._had_root = True
             self.has_document = True
-            if not path_done:
-                self.positions.values.setdefault((), (ev.start_mark.line + 1,
-                                                      ev.start_mark.column + 1))
+            if self.positions._root is None:
+                self.positions._root = ev.start_mark
             return
         top.size += size
         if top.kind == "seq":
