@@ -89,6 +89,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a real, short-lived process: keep large specs out of the cyclic GC
+        import guidec.source
+
+        guidec.source.FREEZE_AFTER_BUILD = True
     code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
     if argv is None:
         sys.exit(code)

@@ -8,8 +8,11 @@ diagnostics with the file and place; nothing here ever lets a traceback out.
 
 from __future__ import annotations
 
+import gc
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import yaml
 import yaml.constructor
@@ -47,26 +50,101 @@ Y007 = register("Y007", "not-a-document", Severity.ERROR,
                 example="- just\n- a list")
 
 
-@dataclass
-class Positions:
-    """Data path -> (line, col) of the value, and of the key for mapping entries."""
+#: Set by the command-line entry point (a short-lived process): after building, move the new
+#: objects out of the cyclic collector's reach (``gc.freeze``). Library users keep the default.
+FREEZE_AFTER_BUILD = False
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large acyclic object graph.
+
+    Loading a 10,000-class spec allocates about a million tuples, dicts and models; the
+    collector would walk them all several times over for nothing (none form cycles)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if FREEZE_AFTER_BUILD:
+            gc.freeze()
+        if was:
+            gc.enable()
+
+
+class Positions:
+    """Data path -> (line, col) of the value, and of the key for mapping entries.
+
+    Stored per container (one dict or list of libyaml marks per mapping or sequence, filled
+    while reading), so a 10,000-class spec does not build a path tuple per value; ``find``
+    turns a mark into 1-based ``(line, col)`` only when a finding is reported.
+    """
+
+    __slots__ = ("_keys", "_root", "_vals")
+
+    def __init__(self) -> None:
+        self._vals: dict[Path, dict | list] = {}  # container path -> {key: mark} / [mark]
+        self._keys: dict[Path, dict] = {}  # mapping path -> {key: mark of the key}
+        self._root = None
+
+    @staticmethod
+    def _pos(mark) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1)
+
+    def value_at(self, path: Path) -> tuple[int, int] | None:
+        if not path:
+            return self._pos(self._root) if self._root is not None else None
+        marks = self._vals.get(tuple(path[:-1]))
+        if marks is None:
+            return None
+        last = path[-1]
+        if isinstance(marks, list):
+            ok = isinstance(last, int) and not isinstance(last, bool) and 0 <= last < len(marks)
+            return self._pos(marks[last]) if ok else None
+        mark = marks.get(last)
+        return self._pos(mark) if mark is not None else None
+
+    def key_at(self, path: Path) -> tuple[int, int] | None:
+        if not path:
+            return None
+        marks = self._keys.get(tuple(path[:-1]))
+        mark = marks.get(path[-1]) if marks is not None else None
+        return self._pos(mark) if mark is not None else None
 
     def find(self, path: Path, prefer_key: bool = False) -> tuple[int, int] | None:
         """Position of ``path``, or of its nearest ancestor that has one."""
         p = tuple(path)
         while True:
-            if prefer_key and p in self.keys:
-                return self.keys[p]
-            if p in self.values:
-                return self.values[p]
-            if p in self.keys:
-                return self.keys[p]
+            if prefer_key:
+                k = self.key_at(p)
+                if k is not None:
+                    return k
+            v = self.value_at(p)
+            if v is not None:
+                return v
+            k = self.key_at(p)
+            if k is not None:
+                return k
             if not p:
                 return None
             p = p[:-1]
+
+    # Flat views, for callers that want every position (built on demand).
+    @property
+    def values(self) -> dict[Path, tuple[int, int]]:
+        out: dict[Path, tuple[int, int]] = {}
+        if self._root is not None:
+            out[()] = self._pos(self._root)
+        for path, marks in self._vals.items():
+            items = enumerate(marks) if isinstance(marks, list) else marks.items()
+            for k, mark in items:
+                out[(*path, k)] = self._pos(mark)
+        return out
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        return {(*path, k): self._pos(mark) for path, marks in self._keys.items()
+                for k, mark in marks.items()}
 
 
 @dataclass
@@ -106,24 +184,23 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | No
 
 
 def load_yaml(path: str, *, display: str | None = None, text: str | None = None) -> YamlDoc:
-    """Load one YAML file into plain data with positions."""
+    """Load one YAML file into plain data with positions.
+
+    Built straight from libyaml's event stream (``CParser``): composing PyYAML nodes runs the
+    implicit-tag resolver in Python for every value and is six times slower on large specs.
+    """
     shown = display or path
     if text is None:
         text = read_text(path, code_file=shown)
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _EventBuilder(shown)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        loader = loader_cls(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        with gc_paused():
+            builder.run(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        if "but found another document" in msg:
-            d = Y007("the file holds several YAML documents; a spec is one document", file=shown)
-        else:
-            d = Y003(msg, file=shown)
+        d = Y003(msg, file=shown)
         if mark is not None:
             d = d.with_position(mark.line + 1, mark.column + 1)
         raise GuidecError(f"{shown}: {d.message}", [d]) from None
@@ -133,134 +210,326 @@ def load_yaml(path: str, *, display: str | None = None, text: str | None = None)
         if mark is not None:
             d = d.with_position(mark.line + 1, mark.column + 1)
         raise GuidecError(f"{shown}: {d.message}", [d]) from None
-    except RecursionError:
-        d = Y005(f"nesting deeper than the parser can follow (limit {MAX_DEPTH})", file=shown)
-        raise GuidecError(f"{shown}: {d.message}", [d]) from None
-    if node is None:
-        d = Y007("the file is empty; a spec is a YAML mapping", file=shown)
-        raise GuidecError(f"{shown}: {d.message}", [d.with_position(1, 1)])
-    builder = _Builder(shown)
-    size = _expanded_size(node, {}, 0)
-    if size > MAX_NODES:
-        d = Y005(f"the document expands to more than {MAX_NODES:,} values (aliases included)"
-                 if size != _TOO_DEEP else f"values nest deeper than {MAX_DEPTH} levels",
-                 file=shown).with_position(node.start_mark.line + 1, node.start_mark.column + 1)
-        raise GuidecError(f"{shown}: {d.message}", [d])
-    data = builder.build(node, (), 0)
+    except _Stop:
+        pass
+    finally:
+        loader.dispose()
     if builder.errors:
         raise GuidecError(f"{shown}: {builder.errors[0].message}", builder.errors)
-    return YamlDoc(shown, data, builder.positions)
+    if not builder.has_document:
+        d = Y007("the file is empty; a spec is a YAML mapping", file=shown)
+        raise GuidecError(f"{shown}: {d.message}", [d.with_position(1, 1)])
+    return YamlDoc(shown, builder.root, builder.positions)
 
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_SKIP = object()  # the value of a key that could not be used (already reported)
+_TAGS = {"!!" + t: "tag:yaml.org,2002:" + t for t in
+         ("str", "int", "float", "bool", "null", "timestamp", "binary", "map", "seq")}
 
 
-_TOO_DEEP = MAX_NODES + 2
+class _Stop(Exception):
+    """Stop reading: the first fatal problem is recorded in ``errors``."""
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
-    """Number of values ``node`` expands to, aliases counted at every use (memoized, so a
-    billion-laughs document is measured in time linear in its text)."""
-    if depth > MAX_DEPTH:
-        return _TOO_DEEP
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            total += _expanded_size(child, memo, depth + 1)
-            if total > MAX_NODES:
-                break
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            total += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
-            if total > MAX_NODES:
-                break
-    if total > MAX_NODES:
-        total = _TOO_DEEP if total >= _TOO_DEEP else MAX_NODES + 1
-    memo[key] = total
-    return total
+class _Frame:
+    __slots__ = ("anchor", "data", "depth", "key", "key_mark", "kind", "kpos", "mark", "merges",
+                 "path", "size", "skip", "vpos")
+
+    def __init__(self, kind, data, path, depth, mark, anchor):
+        self.kind, self.data, self.path, self.depth = kind, data, path, depth
+        self.mark, self.anchor = mark, anchor
+        self.size = 1
+        self.key = None  # mapping: the pending key (None: a key is expected next)
+        self.key_mark = None
+        self.merges: list = []
+        self.skip = 0  # > 0: inside a complex key being discarded
+        self.vpos: dict | list = {} if kind == "map" else []  # marks of the values
+        self.kpos: dict = {}  # marks of the keys (mappings)
 
 
-class _Builder:
+class _EventBuilder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions = Positions()
         self.errors: list[Diagnostic] = []
-        self.count = 0
+        self.root = None
+        self.has_document = False
+        self.documents = 0
+        self.total = 0  # values built, aliases counted at each use
+        self.anchors: dict[str, tuple[object, int, int]] = {}  # value, size, depth below
+        self.stack: list[_Frame] = []
+        self.resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def _fail(self, code, msg: str, node: yaml.Node) -> None:
-        self.errors.append(
-            code(msg, file=self.file).with_position(node.start_mark.line + 1,
-                                                    node.start_mark.column + 1))
+    # -- errors ------------------------------------------------------------------------------
+    def _fail(self, code, msg: str, mark, fatal: bool = False) -> None:
+        d = code(msg, file=self.file)
+        if mark is not None:
+            d = d.with_position(mark.line + 1, mark.column + 1)
+        self.errors.append(d)
+        if fatal:
+            raise _Stop
 
-    def build(self, node: yaml.Node, path: Path, depth: int):
-        self.count += 1
-        if self.count > MAX_NODES:
-            if not any(e.code == "Y005" for e in self.errors):
-                self._fail(Y005, f"the document expands to more than {MAX_NODES:,} values "
-                           "(aliases included)", node)
-            return None
+    def _count(self, n: int, depth: int, mark) -> None:
+        self.total += n
+        if self.total > MAX_NODES:
+            self._fail(Y005, f"the document expands to more than {MAX_NODES:,} values "
+                       "(aliases included)", mark, fatal=True)
         if depth > MAX_DEPTH:
-            if not any(e.code == "Y005" for e in self.errors):
-                self._fail(Y005, f"values nest deeper than {MAX_DEPTH} levels", node)
-            return None
-        self.positions.values.setdefault(path, (node.start_mark.line + 1,
-                                                node.start_mark.column + 1))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*path, i), depth + 1)
-                    for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        self._fail(Y003, f"unsupported YAML node {type(node).__name__}", node)
-        return None
+            self._fail(Y005, f"values nest deeper than {MAX_DEPTH} levels", mark, fatal=True)
 
-    def _scalar(self, node: yaml.ScalarNode):
-        if node.tag in (_STR, _TIMESTAMP):
-            return node.value  # dates stay text: `since: 2024-05-01` is a label, not a date
+    # -- the event loop ----------------------------------------------------------------------
+    def run(self, loader) -> None:
+        E = yaml.events
+        Scalar, MapStart, SeqStart = E.ScalarEvent, E.MappingStartEvent, E.SequenceStartEvent
+        MapEnd, SeqEnd, Alias = E.MappingEndEvent, E.SequenceEndEvent, E.AliasEvent
+        DocStart, StreamEnd = E.DocumentStartEvent, E.StreamEndEvent
+        # first characters that may start a non-string plain scalar (null, bool, int, ...)
+        special = {k for k in self.resolvers if k is not None}
+        vals = self.positions._vals
+        keys = self.positions._keys
+        stack = self.stack
+        get_event = loader.get_event
+        while True:
+            ev = get_event()
+            cls = ev.__class__
+            top = stack[-1] if stack else None
+            if top is not None and top.skip:
+                if cls is MapStart or cls is SeqStart:
+                    top.skip += 1
+                elif cls is MapEnd or cls is SeqEnd:
+                    top.skip -= 1
+                    if not top.skip:
+                        top.key = _SKIP
+                continue
+            if cls is Scalar and ev.anchor is not None:
+                value = self._scalar(ev)
+                self.anchors[ev.anchor] = (value, 1, 0)
+                self._value(value, 1, 0, ev)
+            elif cls is Scalar:
+                v = ev.value
+                if ev.implicit[0] and ev.tag is None and (not v or v[0] not in special):
+                    value = v  # the common case: plain text
+                    if not v:
+                        value = self._scalar(ev)
+                elif ev.tag is None and not ev.implicit[0]:
+                    value = v  # quoted
+                else:
+                    value = self._scalar(ev)
+                if top is None:
+                    self._attach(value, 1, ev)
+                    continue
+                m = ev.start_mark
+                if top.kind == "map":
+                    key = top.key
+                    if key is None:  # this scalar is a key
+                        if value.__class__ is str and value not in top.data and value != "<<":
+                            top.kpos[value] = m
+                            top.key = value
+                            top.key_mark = m
+                        else:
+                            self._key(top, value, ev)
+                        continue
+                    top.key = None
+                    self.total += 1
+                    if self.total > MAX_NODES or top.depth >= MAX_DEPTH:
+                        self._count(0, top.depth + 1, m)
+                    top.size += 1
+                    if key is _SKIP:
+                        continue
+                    if key is _MERGE:
+                        top.merges.append((value, m))
+                        continue
+                    top.vpos[key] = m
+                    top.data[key] = value
+                else:
+                    self.total += 1
+                    if self.total > MAX_NODES or top.depth >= MAX_DEPTH:
+                        self._count(0, top.depth + 1, m)
+                    top.size += 1
+                    top.vpos.append(m)
+                    top.data.append(value)
+            elif cls is MapStart or cls is SeqStart:
+                if top is not None and top.kind == "map" and top.key is None:
+                    self._fail(Y006, "mapping keys must be plain scalars", ev.start_mark)
+                    top.skip = 1
+                    continue
+                path = self._child_path(top)
+                depth = (top.depth + 1) if top else 0
+                self._count(1, depth, ev.start_mark)
+                self._mark_child(top, ev.start_mark)
+                kind = "map" if cls is MapStart else "seq"
+                frame = _Frame(kind, {} if kind == "map" else [],
+                               path if path is not None else (), depth, ev.start_mark,
+                               ev.anchor)
+                if path is not None:
+                    vals[path] = frame.vpos
+                    if kind == "map":
+                        keys[path] = frame.kpos
+                stack.append(frame)
+            elif cls is MapEnd or cls is SeqEnd:
+                frame = stack.pop()
+                if frame.kind == "map" and frame.merges:
+                    self._merge(frame)
+                if frame.anchor is not None:
+                    below = self._depth_below(frame.data)
+                    self.anchors[frame.anchor] = (frame.data, frame.size, below)
+                self._attach(frame.data, frame.size, ev, already_counted=True,
+                             path_done=True)
+            elif cls is Alias:
+                if ev.anchor not in self.anchors:
+                    self._fail(Y003, f"found undefined alias {ev.anchor!r}", ev.start_mark,
+                               fatal=True)
+                value, size, below = self.anchors[ev.anchor]
+                depth = (top.depth + 1) if top else 0
+                self._count(size, depth + below, ev.start_mark)
+                self._value(value, size, below, ev)
+            elif cls is DocStart:
+                self.documents += 1
+                if self.documents > 1:
+                    self._fail(Y007, "the file holds several YAML documents; a spec is one "
+                               "document", ev.start_mark, fatal=True)
+            elif cls is StreamEnd:
+                return
+
+    _had_root = False
+
+    def _depth_below(self, value, limit: int = MAX_DEPTH + 1) -> int:
+        """Nesting depth of ``value`` (bounded), for aliases used deep in the tree."""
+        best, stack = 0, [(value, 0)]
+        while stack:
+            v, d = stack.pop()
+            if d > best:
+                best = d
+                if best >= limit:
+                    return best
+            if isinstance(v, dict):
+                stack.extend((x, d + 1) for x in v.values() if isinstance(x, dict | list))
+            elif isinstance(v, list):
+                stack.extend((x, d + 1) for x in v if isinstance(x, dict | list))
+        return best
+
+    def _mark_child(self, top: _Frame | None, mark) -> None:
+        """Record where the next value of ``top`` starts."""
+        if top is None:
+            if self.positions._root is None:
+                self.positions._root = mark
+        elif top.kind == "seq":
+            top.vpos.append(mark)
+        elif top.key is not None and top.key is not _SKIP and top.key is not _MERGE:
+            top.vpos.setdefault(top.key, mark)
+
+    def _child_path(self, top: _Frame | None):
+        if top is None:
+            return ()
+        if top.kind == "seq":
+            return (*top.path, len(top.data))
+        if top.key is None or top.key is _SKIP or top.key is _MERGE:
+            return None
+        return (*top.path, top.key)
+
+    def _value(self, value, size: int, below: int, ev) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is None:
+            self._attach(value, size, ev)
+            return
+        if top.kind == "map" and top.key is None:  # this scalar is a key
+            self._key(top, value, ev)
+            return
+        self._mark_child(top, ev.start_mark)
+        if isinstance(ev, yaml.events.ScalarEvent):
+            self._count(1, top.depth + 1, ev.start_mark)
+        self._attach(value, size, ev, already_counted=True, path_done=True)
+
+    def _key(self, frame: _Frame, key, ev) -> None:
+        if isinstance(ev, yaml.events.AliasEvent) and not isinstance(key, str | int | float):
+            self._fail(Y006, "mapping keys must be plain scalars", ev.start_mark)
+            frame.key = _SKIP
+            return
+        if key is _MERGE:
+            frame.key = _MERGE
+            return
+        if key is None or isinstance(key, float | bool):
+            if key is None:
+                self._fail(Y006, "a mapping key is empty (null)", ev.start_mark)
+                frame.key = _SKIP
+                return
+            key = ev.value if isinstance(ev, yaml.events.ScalarEvent) else str(key)
+        if key in frame.data:
+            first = frame.kpos.get(key)
+            where = f" (first at line {first.line + 1})" if first is not None else ""
+            self._fail(Y004, f"duplicate key {key!r}{where}", ev.start_mark)
+            frame.key = _SKIP
+            return
+        frame.kpos[key] = ev.start_mark
+        frame.key = key
+        frame.key_mark = ev.start_mark
+
+    def _attach(self, value, size: int, ev, already_counted: bool = False,
+                path_done: bool = False) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is None:
+            self.root = value
+            self._had_root = True
+            self.has_document = True
+            if self.positions._root is None:
+                self.positions._root = ev.start_mark
+            return
+        top.size += size
+        if top.kind == "seq":
+            top.data.append(value)
+            return
+        if top.key is None:  # a collection used as a key was skipped before; not reached
+            return
+        key, top.key = top.key, None
+        if key is _SKIP:
+            return
+        if key is _MERGE:
+            top.merges.append((value, ev.start_mark))
+            return
+        top.data[key] = value
+
+    def _merge(self, frame: _Frame) -> None:
+        for value, mark in frame.merges:  # `<<: *defaults` fills keys not given
+            sources = value if isinstance(value, list) else [value]
+            for src in sources:
+                if not isinstance(src, dict):
+                    self._fail(Y003, "a merge key (<<) takes a mapping or a list of mappings",
+                               mark)
+                    continue
+                for k, v in src.items():
+                    frame.data.setdefault(k, v)
+
+    def _scalar(self, ev):
+        value = ev.value
+        tag = ev.tag
+        if tag is not None and tag != "!":
+            tag = _TAGS.get(tag, tag)
+            if tag in (_STR, _TIMESTAMP):
+                return value
+        elif ev.implicit[0]:  # plain scalar: YAML 1.1 implicit types, as PyYAML resolves them
+            tag = None
+            for t, regexp in self.resolvers.get(value[:1] if value else "", ()):
+                if regexp.match(value):
+                    tag = t
+                    break
+            if tag is None:
+                for t, regexp in self.resolvers.get(None, ()):
+                    if regexp.match(value):
+                        tag = t
+                        break
+            if tag is None or tag in (_STR, _TIMESTAMP):
+                return value  # dates stay text: `since: 2024-05-01` is a label, not a date
+            if tag == _MERGE:
+                return _MERGE
+        else:
+            return value  # quoted
+        node = yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style)
         try:
             return self._constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            self._fail(Y003, f"cannot read scalar {node.value!r}: {exc}", node)
+            self._fail(Y003, f"cannot read scalar {value!r}: {exc}", ev.start_mark)
             return None
-
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
-        out: dict = {}
-        merges: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merges.append(value_node)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._fail(Y006, "mapping keys must be plain scalars", key_node)
-                continue
-            key = self._scalar(key_node)
-            if key is None or isinstance(key, float | bool):
-                if key is None:
-                    self._fail(Y006, "a mapping key is empty (null)", key_node)
-                    continue
-                key = key_node.value
-            if key in out:
-                first = self.positions.keys.get((*path, key))
-                where = f" (first at line {first[0]})" if first else ""
-                self._fail(Y004, f"duplicate key {key!r}{where}", key_node)
-                continue
-            self.positions.keys[(*path, key)] = (key_node.start_mark.line + 1,
-                                                 key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, (*path, key), depth + 1)
-        for merge in merges:  # YAML merge keys: `<<: *defaults` fills keys not given
-            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
-            for src in sources:
-                if not isinstance(src, yaml.MappingNode):
-                    self._fail(Y003, "a merge key (<<) takes a mapping or a list of mappings", src)
-                    continue
-                merged = self._mapping(src, path, depth + 1)
-                for k, v in merged.items():
-                    out.setdefault(k, v)
-        return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from guidec.diagnostics import Severity
 from guidec.lint import lint_rule
 from guidec.lint._values import value_problem
-from guidec.view import Project, ResolvedClass
+from guidec.view import Project
 
 _AREA = {"box", "rotated_box", "polygon", "mask", "text_region"}
 #: Which shapes each check key can be evaluated on (any one of them suffices).
@@ -23,13 +23,6 @@ _PAIRS = [("min_box_side", "max_box_side"), ("min_area", "max_area"),
           ("min_per_image", "max_per_image")]
 
 
-def _fits(c: ResolvedClass, key: str) -> bool:
-    if key == "text_pattern":
-        return c.text_region is not None or "text_region" in c.shapes
-    need = CHECK_SHAPES.get(key)
-    return need is None or bool(need.intersection(c.shapes))
-
-
 def _why(key: str) -> str:
     if key == "text_pattern":
         return "a text region"
@@ -44,28 +37,45 @@ def _why(key: str) -> str:
            example="classes:\n  - {id: 1, name: car, shapes: [box]}\nrules:\n"
                    "  - {id: r, title: T, applies_to: [car], check: {min_vertices: 4}}")
 def not_applicable(project: Project):
-    by_name = project.by_name
+    # Shapes of each class and everything below it, in one pass from the leaves up (pre-order
+    # list read backwards); a text region counts as the pseudo-shape "@text".
+    subtree: dict[str, set[str]] = {}
+    for c in reversed(project.classes):
+        own = subtree.setdefault(c.name, set())
+        own.update(c.shapes)
+        if c.text_region is not None or "text_region" in c.shapes:
+            own.add("@text")
+        if c.parent is not None:
+            subtree.setdefault(c.parent, set()).update(own)
+    active: set[str] = set()  # shapes of the classes a "*" rule covers
+    for c in project.active_classes:
+        active.update(c.shapes)
+        if c.text_region is not None:
+            active.add("@text")
+    if "text_region" in active:
+        active.add("@text")
+
+    def fits(shapes: set[str], key: str) -> bool:
+        if key == "text_pattern":
+            return "@text" in shapes
+        need = CHECK_SHAPES.get(key)
+        return need is None or bool(need & shapes)
+
     for r in project.rules:
         ch = r.model.check
         if ch is None:
             continue
         keys = [k for k in (*CHECK_SHAPES, "text_pattern") if getattr(ch, k) is not None]
-        if not keys:
-            continue
-        covered = [by_name[n] for n in r.classes if n in by_name]
         for key in keys:
             if r.applies_to_all:
-                if covered and not any(_fits(c, key) for c in covered):
+                if r.classes and not fits(active, key):
                     yield not_applicable.code(
                         f"rule {r.id!r} checks {key}, which needs {_why(key)}; no class has "
                         "them", path=(*r.spec_path, "check", key), at_key=True)
                 continue
             for i, target in enumerate(r.model.applies_to):
-                c = by_name.get(target)
-                if c is None:
-                    continue
-                group = [c, *project.descendants(target)]
-                if not any(_fits(g, key) for g in group):
+                if target in subtree and not fits(subtree[target], key):
+                    c = project.by_name[target]
                     yield not_applicable.code(
                         f"rule {r.id!r} checks {key} on {target!r}, whose shapes "
                         f"({', '.join(c.shapes)}) it cannot apply to (needs {_why(key)})",

@@ -111,26 +111,40 @@ def similar_pairs(colors: list[str], threshold: float = SIMILAR_DELTA_E):
         return []
     rgb = np.array([[int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16)] for h in colors])
     lab = srgb_to_lab(rgb)
-    keys = np.floor(_search_space(lab) / (_MARGIN * threshold)).astype(np.int64)
-    grid: dict[tuple[int, int, int], list[int]] = {}
-    for i, k in enumerate(map(tuple, keys.tolist())):
-        grid.setdefault(k, []).append(i)
-    offsets = [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)]
-    ii: list[int] = []
-    jj: list[int] = []
-    for (x, y, z), members in grid.items():
-        for dx, dy, dz in offsets:
-            other = grid.get((x + dx, y + dy, z + dz))
-            if not other:
-                continue
-            for i in members:
-                for j in other:
-                    if i < j:
-                        ii.append(i)
-                        jj.append(j)
-    if not ii:
+    space = _search_space(lab)
+    radius = _MARGIN * threshold
+    cells = np.floor(space / radius).astype(np.int64)
+    cells -= cells.min(axis=0)
+    dims = cells.max(axis=0) + 3
+    flat = ((cells[:, 0] + 1) * dims[1] + cells[:, 1] + 1) * dims[2] + cells[:, 2] + 1
+    order = np.argsort(flat, kind="stable")
+    sorted_keys = flat[order]
+    ii_parts, jj_parts = [], []
+    for dx in (-1, 0, 1):  # every neighbouring cell: one vectorised join per offset
+        for dy in (-1, 0, 1):
+            for dz in (-1, 0, 1):
+                target = flat + (dx * dims[1] + dy) * dims[2] + dz
+                lo = np.searchsorted(sorted_keys, target, side="left")
+                hi = np.searchsorted(sorted_keys, target, side="right")
+                counts = hi - lo
+                if not counts.any():
+                    continue
+                src = np.repeat(np.arange(len(flat)), counts)
+                starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+                dst = order[starts + np.arange(counts.sum())]
+                keep = src < dst
+                src, dst = src[keep], dst[keep]
+                near = np.einsum("ij,ij->i", space[src] - space[dst],
+                                 space[src] - space[dst]) < radius * radius
+                ii_parts.append(src[near])
+                jj_parts.append(dst[near])
+    if not ii_parts:
         return []
-    a, b = np.array(ii), np.array(jj)
+    ii = np.concatenate(ii_parts)
+    jj = np.concatenate(jj_parts)
+    if not len(ii):
+        return []
+    a, b = ii, jj
     d = ciede2000(lab[a], lab[b])
     keep = (d < threshold) & np.any(rgb[a] != rgb[b], axis=1)
     return sorted(zip(a[keep].tolist(), b[keep].tolist(), d[keep].tolist(), strict=True))
