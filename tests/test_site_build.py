@@ -105,7 +105,7 @@ def test_since_adds_the_changes_to_the_home_page(cli, write, tmp_path):
                 "classes:\n  - {id: 1, name: automobile, aliases: [car]}\n  - {id: 2, name: bus}\n")
     assert cli("site", new, "--out", tmp_path / "o", "--since", old, "--strict").code == 0
     home = (tmp_path / "o" / "html" / "index.html").read_text()
-    assert "What changed since 1.0.0" in home and "New class" in home and "now called" in home
+    assert "What changed since 1.0.0" in home and "was added" in home and "renamed to" in home
 
 
 def test_clear_error_when_mkdocs_is_missing(cli, monkeypatch):

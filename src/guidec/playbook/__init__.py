@@ -4,5 +4,4 @@
 - :mod:`~guidec.playbook.words`: the spec said in plain words (media, checks, QA errors);
 - :mod:`~guidec.playbook.overlay`: example images with their shapes drawn over them (SVG);
 - :mod:`~guidec.playbook.skeleton`: keypoint schema diagrams (SVG);
-- :mod:`~guidec.playbook.changes`: what changed between two spec versions (stand-in for the diff).
 """

@@ -32,7 +32,7 @@ from guidec.codes import register as register_code
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.imagesize import image_format, size_of_bytes
 from guidec.playbook import overlay, skeleton
-from guidec.playbook.changes import Change, changes_since
+from guidec.diff import Change, changes_since
 from guidec.playbook.text import code, literal, prose, prose_inline
 from guidec.playbook.words import (
     CORE_ERRORS,
@@ -264,7 +264,7 @@ class _Builder:
     def home(self) -> None:
         p, proj = self.p, self.p.spec.project
         roots = [c for c in p.classes if c.parent is None]
-        changes: list[Change] = _changes(self.since, p) if self.since else []
+        changes: list[Change] = changes_since(self.since, p) if self.since else []
         image_attrs = [{"name": code(n), "summary": _attr_summary(p.attributes[n])}
                        for n in p.image_attributes]
         exports = ", ".join(e.format + (f" ({e.variant})" if e.variant else "")
@@ -716,19 +716,6 @@ class _Builder:
             else:
                 out.append(page)
         return out
-
-
-def _changes(old: Project, new: Project) -> list[Any]:
-    """The classified diff (``guidec.diff.changes_since``) where it is installed, else the
-    minimal class-level list of :mod:`guidec.playbook.changes`. Both give ``kind``, ``subject``
-    and a one-sentence ``message`` per change."""
-    try:
-        from guidec.diff import changes_since as diff_changes_since
-    except ModuleNotFoundError as exc:
-        if exc.name != "guidec.diff":
-            raise
-        return changes_since(old, new)
-    return diff_changes_since(old, new)
 
 
 def _short(title: str, n: int = 24) -> str:
