@@ -30,9 +30,9 @@ from markupsafe import Markup
 
 from guidec.codes import register as register_code
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.diff import Change, changes_since
 from guidec.imagesize import image_format, size_of_bytes
 from guidec.playbook import overlay, skeleton
-from guidec.diff import Change, changes_since
 from guidec.playbook.text import code, literal, prose, prose_inline
 from guidec.playbook.words import (
     CORE_ERRORS,
