@@ -1,0 +1,86 @@
+"""guidec.source: YAML built from libyaml events, with positions; same data as PyYAML."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from guidec.diagnostics import GuidecError
+from guidec.source import MAX_DEPTH, load_yaml
+from tests.conftest import spec_files
+
+
+def doc(text: str):
+    return load_yaml("t.yaml", text=text)
+
+
+def codes(text: str) -> list[tuple[str, int | None, int | None]]:
+    with pytest.raises(GuidecError) as e:
+        doc(text)
+    return [(d.code, d.line, d.col) for d in e.value.diagnostics]
+
+
+@pytest.mark.parametrize("path", spec_files(), ids=lambda p: p.parent.name)
+def test_same_data_as_pyyaml_on_shipped_specs(path):
+    text = path.read_text(encoding="utf-8")
+    assert doc(text).data == yaml.safe_load(text)
+
+
+def test_same_data_as_pyyaml_on_corpus_yaml(corpus):
+    files = sorted((corpus / "pypi/ultralytics-8.4.190/ultralytics/cfg/datasets").glob("*.yaml"))
+    assert files
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert doc(text).data == yaml.safe_load(text), f.name
+
+
+def test_scalars_resolve_as_yaml_1_1_but_dates_stay_text():
+    d = doc("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: 2024-05-01\ng: 0x10\nh: .inf\ni: yes\n"
+            "j: !!str 3\nk: ''\nl:\n")
+    assert d.data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": "1", "f": "2024-05-01",
+                      "g": 16, "h": float("inf"), "i": True, "j": "3", "k": "", "l": None}
+
+
+def test_anchors_aliases_and_merge_keys():
+    d = doc("base: &b {x: 1, y: 2}\nname: &n hello\nuse: {<<: *b, y: 3}\nagain: *n\n"
+            "many: {<<: [*b], z: 0}\n")
+    assert d.data["use"] == {"x": 1, "y": 3}
+    assert d.data["again"] == "hello"
+    assert d.data["many"] == {"x": 1, "y": 2, "z": 0}
+
+
+def test_positions_of_values_and_keys():
+    d = doc("top:\n  - {id: 1, name: a}\n  - id: 2\n    name: b\n")
+    p = d.positions
+    assert p.find(("top", 0, "name")) == (2, 19)
+    assert p.find(("top", 1, "id")) == (3, 9)
+    assert p.find(("top", 1, "name"), prefer_key=True) == (4, 5)
+    assert p.find(("top", 1, "missing")) == (3, 5)  # nearest ancestor
+    assert p.find(()) == (1, 1)
+    assert p.values[("top", 1, "name")] == (4, 11)  # flat views for other callers
+    assert p.keys[("top",)] == (1, 1)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: 1\na: 2\n", [("Y004", 2, 1)]),
+    ("a: *nope\n", [("Y003", 1, 4)]),
+    ("a: 1\n---\nb: 2\n", [("Y007", 2, 1)]),
+    ("? [a, b]\n: 1\n", [("Y006", 1, 3)]),
+    ("? \n: 1\n", [("Y006", 1, 2)]),
+    ("a: [1, 2\n", [("Y003", 2, 1)]),
+    ("a: !!python/object:os.system x\n", [("Y003", 1, 4)]),
+    ("x: " + "[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2) + "\n", [("Y005", 1, MAX_DEPTH + 4)]),
+])
+def test_problems_are_diagnostics_with_positions(text, expected):
+    assert codes(text) == expected
+
+
+def test_empty_file_is_refused():
+    assert codes("") == [("Y007", 1, 1)]
+    assert codes("# only a comment\n") == [("Y007", 1, 1)]
+
+
+def test_deep_alias_expansion_is_refused():
+    deep = "[" * 40 + "]" * 40
+    text = f"a: &a {deep}\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n"
+    assert [c for c, _, _ in codes(text)] == ["Y005"]
