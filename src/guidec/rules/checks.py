@@ -211,8 +211,9 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     one ends. Boxes of other images or classes are never compared.
     """
     n = len(img)
-    order = np.lexsort((boxes[:, 0], cls, img))
-    g = img[order].astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls[order] + 1
+    gkey = img.astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls + 1
+    order = np.lexsort((boxes[:, 0], gkey))
+    g = gkey[order]
     b = boxes[order]
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     out_i, out_j, out_iou = [], [], []

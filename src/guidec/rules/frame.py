@@ -296,24 +296,24 @@ class Frame:
         owner = np.repeat(np.arange(len(rings)), lens)
         return 0.5 * np.bincount(owner, weights=tri, minlength=len(rings))
 
-    @cached_property
-    def ring_perimeter(self) -> np.ndarray:
-        v = self.t.vertices
-        if len(v) == 0:
-            return np.zeros(len(self.ring_len))
-        seg = np.hypot(*(v[self._ring_next] - v).T)
-        csum = np.concatenate(([0.0], np.cumsum(seg)))
-        ro = self.t.ring_offsets
-        return csum[ro[1:]] - csum[ro[:-1]]
+    def perimeter_of(self, rows: np.ndarray) -> np.ndarray:
+        """Outline length (all parts) of the given annotation rows."""
+        t = self.t
+        v = t.vertices
+        starts, ends = self.ann_vstart[rows], self.ann_vstart[rows + 1]
+        lens = ends - starts
+        if lens.sum() == 0:
+            return np.zeros(len(rows))
+        idx = np.repeat(starts, lens) + (np.arange(lens.sum())
+                                         - np.repeat(np.cumsum(lens) - lens, lens))
+        seg = np.hypot(*(v[self._ring_next[idx]] - v[idx]).T)
+        return np.bincount(np.repeat(np.arange(len(rows)), lens), weights=seg,
+                           minlength=len(rows))
 
     @cached_property
     def poly_area(self) -> np.ndarray:
         """Sum of ring areas per annotation (COCO parts of one object do not overlap)."""
         return np.bincount(self.ring_ann, weights=self.ring_area, minlength=self.n)
-
-    @cached_property
-    def poly_perimeter(self) -> np.ndarray:
-        return np.bincount(self.ring_ann, weights=self.ring_perimeter, minlength=self.n)
 
     @cached_property
     def is_poly(self) -> np.ndarray:
@@ -334,35 +334,57 @@ class Frame:
 
     @cached_property
     def ring_star_simple(self) -> np.ndarray:
-        """Per ring: provably simple because it winds once around its vertex centroid.
+        """Per ring: provably simple because it winds once around a point.
 
-        When every step from one vertex to the next turns the same way about the centroid
-        by less than 180 degrees and the turns add up to exactly one full turn, each edge
-        lies in its own angular wedge, so no two edges can cross: the ring is simple (hence
-        valid) without asking GEOS. Convex and most star-like outlines pass; the rest go to
+        When every step from one vertex to the next turns the same way about a point, by
+        less than 180 degrees, and the turns add up to exactly one full turn, each edge lies
+        in its own angular wedge, so no two edges can cross: the ring is simple (hence
+        valid) without asking GEOS. The vertex centroid is tried first, then the centre of
+        the ring's bounds. Convex and most blob-like outlines pass; the rest go to
         ``shapely.is_valid``. Repeated consecutive points are allowed, as GEOS allows them.
         """
-        v = self.t.vertices
         r = len(self.ring_len)
-        if len(v) == 0:
-            return np.zeros(r, dtype=bool)
-        lens = self.ring_len
-        owner = np.repeat(np.arange(r), lens)
-        cnt = np.maximum(lens, 1)
-        cx = np.bincount(owner, weights=v[:, 0], minlength=r) / cnt
-        cy = np.bincount(owner, weights=v[:, 1], minlength=r) / cnt
-        nxt = self._ring_next
-        ax, ay = v[:, 0] - cx[owner], v[:, 1] - cy[owner]
+        out = np.zeros(r, dtype=bool)
+        if len(self.t.vertices) == 0:
+            return out
+        rings = np.flatnonzero(self.ring_len >= 3)
+        for center in ("centroid", "bounds"):
+            if len(rings) == 0:
+                break
+            ok = self._winds_once(rings, center)
+            out[rings[ok]] = True
+            rings = rings[~ok]
+        return out
+
+    def _winds_once(self, rings: np.ndarray, center: str) -> np.ndarray:
+        v = self.t.vertices
+        ro = self.t.ring_offsets
+        lens = self.ring_len[rings]
+        starts = ro[rings]
+        total = int(lens.sum())
+        owner = np.repeat(np.arange(len(rings)), lens)
+        idx = np.arange(total) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
+        x, y = v[idx, 0], v[idx, 1]
+        seg = np.cumsum(lens) - lens
+        if center == "centroid":
+            cx = np.add.reduceat(x, seg) / lens
+            cy = np.add.reduceat(y, seg) / lens
+        else:
+            cx = (np.minimum.reduceat(x, seg) + np.maximum.reduceat(x, seg)) / 2
+            cy = (np.minimum.reduceat(y, seg) + np.maximum.reduceat(y, seg)) / 2
+        nxt = self._ring_next[idx]
+        ax, ay = x - cx[owner], y - cy[owner]
         bx, by = v[nxt, 0] - cx[owner], v[nxt, 1] - cy[owner]
         cross = ax * by - ay * bx
         same = (ax == bx) & (ay == by)
         step = np.arctan2(cross, ax * bx + ay * by)
-        turn = np.bincount(owner, weights=step, minlength=r)
-        not_ccw = np.bincount(owner, weights=(cross <= 0) & ~same, minlength=r)
-        not_cw = np.bincount(owner, weights=(cross >= 0) & ~same, minlength=r)
+        k = len(rings)
+        turn = np.bincount(owner, weights=step, minlength=k)
+        not_ccw = np.bincount(owner, weights=(cross <= 0) & ~same, minlength=k)
+        not_cw = np.bincount(owner, weights=(cross >= 0) & ~same, minlength=k)
         full = 2 * np.pi
-        return (lens >= 3) & (((not_ccw == 0) & (np.abs(turn - full) < 1e-6))
-                              | ((not_cw == 0) & (np.abs(turn + full) < 1e-6)))
+        return (((not_ccw == 0) & (np.abs(turn - full) < 1e-6))
+                | ((not_cw == 0) & (np.abs(turn + full) < 1e-6)))
 
     @cached_property
     def ring_validity(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
