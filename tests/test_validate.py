@@ -220,3 +220,14 @@ def test_labelme_coco_polygons(cli, corpus, voc_spec):
     found = json.loads(r.out)["findings"]
     # two of labelme's hand-drawn outlines really cross themselves (checked with shapely)
     assert [(f["code"], f["annotation"]) for f in found] == [("V204", 6), ("V204", 7)]
+
+
+def test_docs_list_every_validation_code():
+    from pathlib import Path
+
+    from guidec.codes import all_codes
+
+    doc = (Path(__file__).parent.parent / "site/docs/validate.md").read_text(encoding="utf-8")
+    for c in all_codes():
+        if c.code.startswith("V") and int(c.code[1:]) >= 50:
+            assert f"| {c.code} | `{c.name}` | {c.severity.label} |" in doc, c.code
