@@ -417,3 +417,23 @@ def test_star_fast_path_never_accepts_an_invalid_ring(project):
                  [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]):
         b.add_annotation(image_index=0, label="shelf", shape=Shape.POLYGON, rings=[ring])
     assert Frame(b.build(), project).ring_star_simple.tolist() == [True, False, True]
+
+
+def test_classes_sharing_a_keypoint_schema(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("guidec: 1\nproject: {id: k, title: K, version: 1.0.0}\n"
+                 "keypoint_schemas: {body: {points: [a, b]}}\n"
+                 "classes:\n  - {id: 1, name: cat, shapes: [keypoints], keypoints: body}\n"
+                 "  - {id: 2, name: dog, shapes: [keypoints], keypoints: body}\n",
+                 encoding="utf-8")
+    proj = load_project(str(p))
+    b = TableBuilder()
+    b.add_file("d.json", "coco", "/annotations/{}")
+    b.add_image(1, "a.jpg", 100, 100)
+    b.add_annotation(image_index=0, label="cat", shape=Shape.KEYPOINTS, bbox=(0, 0, 50, 50),
+                     keypoints=[(1, 1, 2), (2, 2, 2)])
+    b.add_annotation(image_index=0, label="dog", shape=Shape.KEYPOINTS, bbox=(0, 0, 50, 50),
+                     keypoints=[(1, 1, 2), (80, 80, 2)])
+    (f,) = run_rules(b.build(), proj)
+    assert (f.code, f.extra["_row"]) == ("V252", 1)
+    assert "first 'b' at (80, 80)" in f.message

@@ -195,8 +195,10 @@ class Frame:
 
     def per_class(self, values, dtype=object, fill=None) -> np.ndarray:
         """An array indexed by class index (+ a last slot for unknown, value ``fill``)."""
-        arr = np.empty(len(self.project.classes) + 1, dtype=dtype)
-        arr[:-1] = values
+        values = list(values)
+        arr = np.empty(len(values) + 1, dtype=dtype)
+        for i, v in enumerate(values):  # per class; tuples stay cells of an object array
+            arr[i] = v
         arr[-1] = fill
         return arr
 
