@@ -202,6 +202,7 @@ CASES = {
     "V153": (set_attr(0, occlusion="total"), {("V153", "a0")}),
     "V153-multi": (set_attr(0, promo=["discount", "gift"]), {("V153", "a0")}),
     "V154": (set_attr(0, count="many"), {("V154", "a0")}),
+    "V154-bool": (set_attr(1, count=True), {("V154", "a1")}),  # True == 1, but not an int
     "V155": (set_attr(0, score=0.3), {("V155", "a0")}),
     "V155-max": (set_attr(0, count=11), {("V155", "a0")}),
     "V156": (set_attr(0, code="12a4"), {("V156", "a0")}),

@@ -59,15 +59,19 @@ def distinct(col: np.ndarray) -> tuple[list, np.ndarray]:
     """
     if len(col) == 0:
         return [], np.zeros(0, dtype=np.intp)
+    cells = col.tolist()
+    # Only bool, int and float values compare equal across types (True == 1 == 1.0); a
+    # column without such a mix is keyed by value alone, with no tuple per cell.
+    mixed = len(set(map(type, cells)) & {bool, int, float}) > 1
     try:
-        keys = list(zip(map(type, col), col, strict=True))
+        keys = list(zip(map(type, cells), cells, strict=True)) if mixed else cells
         index = dict.fromkeys(keys)
     except TypeError:  # unhashable cells
         return _distinct_by_text(col)
     for i, k in enumerate(index):  # over distinct values only
         index[k] = i
     inv = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
-    return [k[1] for k in index], inv
+    return ([k[1] for k in index] if mixed else list(index)), inv
 
 
 def _distinct_by_text(col: np.ndarray) -> tuple[list, np.ndarray]:
