@@ -163,9 +163,11 @@ def inside(f: Frame):
     import shapely
 
     p = f.project
-    boxes = _boxes(f)
-    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    boxes = usable = None
     for r, ck, sel, sev in _rules_with(f, "inside"):
+        if boxes is None:
+            boxes = _boxes(f)
+            usable = np.isfinite(boxes).all(axis=1) & f.has_image
         tol = ck.tolerance_px or 0.0
         names = [ck.inside] + [c.name for c in p.descendants(ck.inside)]
         cont = f.class_mask(names) & usable
@@ -243,9 +245,11 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
 
 @rule(V405, group=G)
 def overlap(f: Frame):
-    boxes = _boxes(f)
-    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    boxes = usable = None
     for r, ck, sel, sev in _rules_with(f, "max_iou_same_class"):
+        if boxes is None:
+            boxes = _boxes(f)
+            usable = np.isfinite(boxes).all(axis=1) & f.has_image
         rows = np.flatnonzero(sel & usable)
         if len(rows) < 2:
             continue
