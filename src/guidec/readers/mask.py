@@ -2,8 +2,8 @@
 
 Each PNG is one image's label map. Grey and palette PNGs hold a class value per pixel
 (``label_id`` = the value; with a spec, ``label`` = the class whose ``id`` is that value);
-RGB(A) PNGs hold a colour per pixel (``attributes["color"]`` = ``#rrggbb``; with a spec,
-``label`` = the class of that colour). Every distinct value becomes one MASK row with its
+RGB(A) PNGs hold a colour per pixel (``label`` = the class of that colour in the spec, or
+the colour itself, ``#rrggbb``, when no class has it, so the rules report it as unknown). Every distinct value becomes one MASK row with its
 COCO RLE, box and pixel area, so the rules check classes, sizes and instances like any other
 mask. The image of a mask is found by stem in ``image_root``, or in the sibling folder
 (``SegmentationClass``/``SegmentationObject`` -> ``JPEGImages``, ``masks``/``labels`` ->
@@ -118,19 +118,13 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         ys, xs = np.nonzero(m)
         bbox = (float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
                 float(ys.max() - ys.min() + 1))
-        attrs = {}
-        if pix.ndim == 3:
+        if pix.ndim == 3:  # the colour is the class: unknown colours stay visible as labels
             color = f"#{v:06x}"
-            attrs["color"] = color
-            label, label_id = by_color.get(color), -1
+            label, label_id = by_color.get(color, color), -1
         else:
             label, label_id = by_value.get(v), v
-            if png.palette is not None and v < len(png.palette):
-                r, g, bl = (int(x) for x in png.palette[v])
-                attrs["color"] = f"#{r:02x}{g:02x}{bl:02x}"
         b.add_annotation(image_index=img, shape=Shape.MASK, label=label, label_id=label_id,
-                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m),
-                         attributes=attrs, src_file=fi)
+                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m), src_file=fi)
 
 
 READER = Reader(
