@@ -97,7 +97,7 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
     img_path = _image_for(path, ctx)
     size = size_of_file(img_path) if img_path else None
     if img_path is None:
-        ctx.report(V019("no image with the same name for this label map (give --image-root); "
+        ctx.report(V019("no image with the same name for this label map (give --images); "
                         "its own size is used", file=path))
         size = (png.width, png.height)
     elif size is None:
