@@ -230,12 +230,25 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     ok = np.ones(n, dtype=bool)  # rows that are objects
     all_dicts = set(map(type, anns)) <= {dict}
     keys = set().union(*anns) if all_dicts else None
+    # One C-level pass pulls every column out when each annotation has every key the file
+    # uses (the usual export); otherwise one list comprehension per key.
+    present = [k for k in _COLUMNS if keys is not None and k in keys]
+    cols: dict | None = None
+    if n and all_dicts and set(_REQUIRED) <= set(present):
+        try:
+            cols = dict(zip(present, zip(*map(itemgetter(*present), anns), strict=True),
+                            strict=True))
+        except KeyError:
+            cols = None
     try:
         if not all_dicts:
             raise TypeError
-        ids = [a["id"] for a in anns]
-        img_ids = [a["image_id"] for a in anns]
-        cat_ids = [a["category_id"] for a in anns]
+        if cols is not None:
+            ids, img_ids, cat_ids = (list(cols[k]) for k in _REQUIRED)
+        else:
+            ids = [a["id"] for a in anns]
+            img_ids = [a["image_id"] for a in anns]
+            cat_ids = [a["category_id"] for a in anns]
     except (KeyError, TypeError):
         ids, img_ids, cat_ids = _required_slow(anns, ok, path, report)
 
@@ -246,7 +259,7 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     label = _labels(label_id, declared)
 
     # --- boxes -------------------------------------------------------------------------
-    get = _getter(anns, ok, keys)
+    get = _getter(anns, ok, keys, cols)
     bbox = _float_rows(get("bbox"), 4, "bbox", path, report)
     area = _float_column(get("area"), "area", path, report)
     iscrowd = _crowd(get("iscrowd"), path, report)
@@ -295,12 +308,19 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     )
 
 
-def _getter(anns: list, ok: np.ndarray, keys: set | None):
+_REQUIRED = ("id", "image_id", "category_id")
+_COLUMNS = (*_REQUIRED, "bbox", "area", "iscrowd", "segmentation", "keypoints", "attributes",
+            "caption")
+
+
+def _getter(anns: list, ok: np.ndarray, keys: set | None, cols: dict | None):
     nothing = [None] * len(anns)
     if ok.all():
         def get(key: str) -> list:
             if keys is not None and key not in keys:
                 return nothing
+            if cols is not None and key in cols:
+                return cols[key]
             return [a.get(key) for a in anns]
     else:
         def get(key: str) -> list:
@@ -529,7 +549,7 @@ def _segmentation(segs: list, path, report):
         lists = segs
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     rings = list(chain.from_iterable(lists))
-    if rings and set(map(type, rings)) != {list}:
+    if rings and not _all_lists(rings):
         # a flat coordinate list instead of a list of rings, or junk inside: row by row
         good = []
         for j, s in enumerate(lists):
@@ -598,6 +618,11 @@ def _segmentation(segs: list, path, report):
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(nrings, out=ann_ring_offsets[1:])
     return vertices, ring_offsets, ann_ring_offsets, rle, has_rle
+
+
+def _all_lists(rings: list) -> bool:
+    # ``min(map(type))`` is not defined for types; count instead, at C speed
+    return sum(map(list.__instancecheck__, rings)) == len(rings)
 
 
 def _ring_values_slow(segs, nrings, lens, path, report) -> np.ndarray:
