@@ -565,12 +565,7 @@ def _segmentation(segs: list, path, report):
     else:
         nrings[poly_rows] = counts
     lens = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
-    flat: list = []
-    extend = flat.extend
-    for r in rings:
-        extend(r)
-    values = _doubles(flat) if flat else np.zeros(0)  # array('d', list): strict, one pass
-    del flat
+    values = _unbox_rings(rings, int(lens.sum()))
     if values is None:
         values = _ring_values_slow(segs, nrings, lens, path, report)
     del rings
@@ -618,6 +613,30 @@ def _segmentation(segs: list, path, report):
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(nrings, out=ann_ring_offsets[1:])
     return vertices, ring_offsets, ann_ring_offsets, rle, has_rle
+
+
+_CHUNK = 65_536  # rings per conversion step: the temporary list stays a few MB
+
+
+def _unbox_rings(rings: list, total: int) -> np.ndarray | None:
+    """All ring values as one float64 array, or None if one is not a number.
+
+    Chunked, so no list of all 20 M values ever exists next to the array (peak memory stays
+    under the parse's); ``array('d', list)`` unboxes strictly (no str, no None) in C.
+    """
+    out = np.empty(total, dtype=np.float64)
+    pos = 0
+    for start in range(0, len(rings), _CHUNK):
+        flat: list = []
+        extend = flat.extend
+        for r in rings[start:start + _CHUNK]:
+            extend(r)
+        part = _doubles(flat)
+        if part is None or pos + len(part) > total:
+            return None
+        out[pos:pos + len(part)] = part
+        pos += len(part)
+    return out if pos == total else None
 
 
 def _all_lists(rings: list) -> bool:
