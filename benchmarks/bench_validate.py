@@ -8,6 +8,8 @@ is its own; the median of ``--repeat`` runs is reported:
 
 * ``orjson.loads`` of the file with the garbage collector off (the yardstick: the time of
   the call alone, and the process's peak memory);
+* ``guidec.readers.read_delivery(FILE)``: the readers' share (parse + table), time of the
+  call and the process's peak memory;
 * ``guidec validate --spec SPEC FILE --format json`` as a user runs it: wall time of the
   whole process (interpreter start, imports, read, parse, columns, every rule, report);
   the report is checked to contain the 25 injected defects at their annotation ids;
@@ -34,6 +36,18 @@ data = open(sys.argv[1], 'rb').read()
 t = time.perf_counter()
 doc = orjson.loads(data)
 print(time.perf_counter() - t)
+"""
+
+READ = """
+import gc, sys, time
+gc.disable()
+from guidec.readers import read_delivery
+t = time.perf_counter()
+r = read_delivery([sys.argv[1]])
+print(time.perf_counter() - t)
+import os
+sys.stdout.flush()
+os._exit(0)
 """
 
 COCO = """
@@ -75,7 +89,9 @@ def main(argv=None) -> int:
     p.add_argument("--skip-peers", action="store_true")
     a = p.parse_args(argv)
     base = os.path.splitext(a.file)[0]
-    spec = a.spec or base + ".spec.yaml"
+    spec = a.spec or base + ".spec.yaml"  # written by coco_fixture.py
+    if not os.path.exists(spec):  # gen_coco.py writes spec.yaml beside the file
+        spec = os.path.join(os.path.dirname(os.path.abspath(a.file)), "spec.yaml")
     py = sys.executable
     print(f"file: {a.file} ({os.path.getsize(a.file) / 1e6:.0f} MB); python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
@@ -83,6 +99,11 @@ def main(argv=None) -> int:
     (w, rss, out), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
     parse = statistics.median(float(r[2]) for r in runs)
     print(f"orjson.loads (gc off):     {parse:6.2f} s  (process {w:.2f} s)  peak {rss:,.0f} MiB")
+
+    (w, rss, _), runs = median_of(a.repeat, [py, "-c", READ, a.file])
+    read = statistics.median(float(r[2]) for r in runs)
+    print(f"guidec read_delivery:      {read:6.2f} s  = {read / parse:.2f}x the parse "
+          f"(table beyond the parse: {(read - parse) / parse:.2f}x)  peak {rss:,.0f} MiB")
 
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "report.json")

@@ -112,6 +112,19 @@ def _rle(rng, total: int) -> list[int]:
     return runs.tolist()
 
 
+def spec_yaml() -> str:
+    """A guidec spec matching the generated file (for `guidec validate --spec`)."""
+    lines = ["guidec: 1", "project:", "  id: bench-train2017", "  title: Benchmark",
+             "  version: 1.0.0", "attributes:",
+             "  occluded: {type: bool}", "  truncated: {type: bool}",
+             "  color:", "    type: enum", "    values: [" + ", ".join(COLORS) + "]",
+             "classes:"]
+    for c in CAT_IDS:
+        lines += [f"  - id: {c}", f"    name: class_{c}", "    shapes: [box, polygon, mask]",
+                  "    attributes: [occluded, truncated, color]"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out")
@@ -127,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     os.replace(tmp, a.out)
     with open(os.path.splitext(a.out)[0] + ".defects.json", "wb") as fh:
         fh.write(orjson.dumps(defects, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    spec_path = os.path.join(os.path.dirname(os.path.abspath(a.out)), "spec.yaml")
+    with open(spec_path, "w", encoding="utf-8") as fh:
+        fh.write(spec_yaml())
     print(f"{a.out}: {len(data):,} bytes, {len(doc['images']):,} images, "
           f"{len(doc['annotations']):,} annotations", file=sys.stderr)
     return 0

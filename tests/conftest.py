@@ -10,7 +10,8 @@ from guidec.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout (CI); GUIDEC_CORPUS points elsewhere (e.g. worktrees).
+CORPUS = Path(os.environ.get("GUIDEC_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def spec_files() -> list[Path]:

@@ -52,8 +52,11 @@ class SourceFile:
     format: str  # coco | yolo | voc | cvat | label_studio | mask
     # e.g. "/annotations/{}" for COCO; None for line-addressed formats
     pointer_format: str | None = None
-    # the same for image rows, e.g. "/images/{}" for COCO ("/{}" for a Label Studio task)
+    # the same for image rows, e.g. "/images/{}" for COCO
     image_pointer_format: str | None = None
+    # explicit JSON pointers, indexed by src_index, for files whose rows are not one flat
+    # list (Label Studio: /3/annotations/0/result/2); used instead of the formats when set
+    pointers: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -132,7 +135,10 @@ def _location(files, f, line, index, image: bool = False) -> tuple[str, int | No
     line = int(line)
     index = int(index)
     fmt = sf.image_pointer_format if image else sf.pointer_format
-    pointer = fmt.format(index) if fmt and index >= 0 else None
+    if sf.pointers is not None:
+        pointer = sf.pointers[index] if 0 <= index < len(sf.pointers) else None
+    else:
+        pointer = fmt.format(index) if fmt and index >= 0 else None
     return sf.path, (line if line >= 0 else None), pointer
 
 
@@ -166,8 +172,10 @@ class TableBuilder:
 
     def add_image(self, key, file_name: str, width: float | None, height: float | None, *,
                   src_file: int = 0, src_line: int = -1, src_index: int = -1,
-                  attributes: dict[str, Any] | None = None) -> int:
+                  attributes: dict[str, Any] | None = None, pointer: str | None = None) -> int:
         idx = len(self._img["key"])
+        if pointer is not None:
+            src_index = self._add_pointer(src_file, pointer)
         i = self._img
         i["key"].append(key)
         i["file_name"].append(file_name)
@@ -180,6 +188,16 @@ class TableBuilder:
             self._img_attrs.setdefault(name, {})[idx] = value
         self._img_index.setdefault(key, idx)
         return idx
+
+    def _add_pointer(self, src_file: int, pointer: str) -> int:
+        sf = self.files[src_file]
+        if sf.pointers is None:
+            sf.pointers = []
+        sf.pointers.append(pointer)
+        return len(sf.pointers) - 1
+
+    def set_image_attribute(self, image: int, name: str, value: Any) -> None:
+        self._img_attrs.setdefault(name, {})[image] = value
 
     def image_index(self, key) -> int:
         return self._img_index.get(key, -1)
@@ -204,8 +222,11 @@ class TableBuilder:
         src_file: int = 0,
         src_line: int = -1,
         src_index: int = -1,
+        pointer: str | None = None,
     ) -> int:
         row = len(self._a["ann_id"])
+        if pointer is not None:
+            src_index = self._add_pointer(src_file, pointer)
         a = self._a
         a["ann_id"].append(ann_id)
         a["image_index"].append(image_index)

@@ -25,6 +25,8 @@ from operator import itemgetter
 
 import numpy as np
 
+from guidec.codes import register
+from guidec.diagnostics import Severity
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V010, V011, V012, V015
 from guidec.readers._common import (
@@ -38,6 +40,12 @@ from guidec.readers._common import (
 from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile, concat_tables
 
 NAME = "coco"
+
+V021 = register(
+    "V021", "panoptic-segment-mismatch", Severity.ERROR,
+    "A COCO panoptic PNG and its ``segments_info`` disagree: a listed segment has no pixels, "
+    "or pixels carry a segment id that is not listed.",
+    example='"segments_info": [{"id": 5, "category_id": 1}]  # but the PNG has id 7')
 
 
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:
@@ -93,6 +101,8 @@ def read_doc(doc, path: str, ctx) -> AnnotationTable:
     declared = _categories(section("categories"), path, report)
     images, key_to_row = _images(section("images"), path, report)
     anns = section("annotations")
+    if anns and isinstance(anns[0], dict) and "segments_info" in anns[0]:
+        return _panoptic(anns, images, key_to_row, declared, path, ctx)
     cols = _annotations(anns, path, report, key_to_row, declared)
     return AnnotationTable(
         files=[SourceFile(path, NAME, "/annotations/{}", "/images/{}")],
@@ -220,12 +230,25 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     ok = np.ones(n, dtype=bool)  # rows that are objects
     all_dicts = set(map(type, anns)) <= {dict}
     keys = set().union(*anns) if all_dicts else None
+    # One C-level pass pulls every column out when each annotation has every key the file
+    # uses (the usual export); otherwise one list comprehension per key.
+    present = [k for k in _COLUMNS if keys is not None and k in keys]
+    cols: dict | None = None
+    if n and all_dicts and set(_REQUIRED) <= set(present):
+        try:
+            cols = dict(zip(present, zip(*map(itemgetter(*present), anns), strict=True),
+                            strict=True))
+        except KeyError:
+            cols = None
     try:
         if not all_dicts:
             raise TypeError
-        ids = [a["id"] for a in anns]
-        img_ids = [a["image_id"] for a in anns]
-        cat_ids = [a["category_id"] for a in anns]
+        if cols is not None:
+            ids, img_ids, cat_ids = (list(cols[k]) for k in _REQUIRED)
+        else:
+            ids = [a["id"] for a in anns]
+            img_ids = [a["image_id"] for a in anns]
+            cat_ids = [a["category_id"] for a in anns]
     except (KeyError, TypeError):
         ids, img_ids, cat_ids = _required_slow(anns, ok, path, report)
 
@@ -236,7 +259,7 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     label = _labels(label_id, declared)
 
     # --- boxes -------------------------------------------------------------------------
-    get = _getter(anns, ok, keys)
+    get = _getter(anns, ok, keys, cols)
     bbox = _float_rows(get("bbox"), 4, "bbox", path, report)
     area = _float_column(get("area"), "area", path, report)
     iscrowd = _crowd(get("iscrowd"), path, report)
@@ -257,6 +280,10 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     # box rules report it
 
     attributes = _attributes(get("attributes"), path, report)
+    text = _text(get("caption"), n)
+    if "caption" in (keys or ()):  # caption files: image-level text, no geometry
+        captions = np.fromiter((t is not None for t in text), dtype=bool, count=n)
+        shape[captions & np.isnan(bbox).all(axis=1) & (nrings == 0)] = Shape.TAG
     return dict(
         ann_id=ann_id,
         image_index=image_index,
@@ -273,7 +300,7 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
         kp=kp,
         kp_offsets=kp_offsets,
         rle=rle,
-        text=_text(get("caption"), n),
+        text=text,
         attributes=attributes,
         src_file=np.zeros(n, dtype=np.int32),
         src_line=np.full(n, -1, dtype=np.int32),
@@ -281,12 +308,19 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     )
 
 
-def _getter(anns: list, ok: np.ndarray, keys: set | None):
+_REQUIRED = ("id", "image_id", "category_id")
+_COLUMNS = (*_REQUIRED, "bbox", "area", "iscrowd", "segmentation", "keypoints", "attributes",
+            "caption")
+
+
+def _getter(anns: list, ok: np.ndarray, keys: set | None, cols: dict | None):
     nothing = [None] * len(anns)
     if ok.all():
         def get(key: str) -> list:
             if keys is not None and key not in keys:
                 return nothing
+            if cols is not None and key in cols:
+                return cols[key]
             return [a.get(key) for a in anns]
     else:
         def get(key: str) -> list:
@@ -515,7 +549,7 @@ def _segmentation(segs: list, path, report):
         lists = segs
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     rings = list(chain.from_iterable(lists))
-    if rings and set(map(type, rings)) != {list}:
+    if rings and not _all_lists(rings):
         # a flat coordinate list instead of a list of rings, or junk inside: row by row
         good = []
         for j, s in enumerate(lists):
@@ -531,12 +565,7 @@ def _segmentation(segs: list, path, report):
     else:
         nrings[poly_rows] = counts
     lens = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
-    flat: list = []
-    extend = flat.extend
-    for r in rings:
-        extend(r)
-    values = _doubles(flat) if flat else np.zeros(0)  # array('d', list): strict, one pass
-    del flat
+    values = _unbox_rings(rings, int(lens.sum()))
     if values is None:
         values = _ring_values_slow(segs, nrings, lens, path, report)
     del rings
@@ -584,6 +613,35 @@ def _segmentation(segs: list, path, report):
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(nrings, out=ann_ring_offsets[1:])
     return vertices, ring_offsets, ann_ring_offsets, rle, has_rle
+
+
+_CHUNK = 65_536  # rings per conversion step: the temporary list stays a few MB
+
+
+def _unbox_rings(rings: list, total: int) -> np.ndarray | None:
+    """All ring values as one float64 array, or None if one is not a number.
+
+    Chunked, so no list of all 20 M values ever exists next to the array (peak memory stays
+    under the parse's); ``array('d', list)`` unboxes strictly (no str, no None) in C.
+    """
+    out = np.empty(total, dtype=np.float64)
+    pos = 0
+    for start in range(0, len(rings), _CHUNK):
+        flat: list = []
+        extend = flat.extend
+        for r in rings[start:start + _CHUNK]:
+            extend(r)
+        part = _doubles(flat)
+        if part is None or pos + len(part) > total:
+            return None
+        out[pos:pos + len(part)] = part
+        pos += len(part)
+    return out if pos == total else None
+
+
+def _all_lists(rings: list) -> bool:
+    # ``min(map(type))`` is not defined for types; count instead, at C speed
+    return sum(map(list.__instancecheck__, rings)) == len(rings)
 
 
 def _ring_values_slow(segs, nrings, lens, path, report) -> np.ndarray:
@@ -684,6 +742,86 @@ def _text(values: list, n: int) -> np.ndarray:
     if set(map(type, values)) <= {type(None)}:
         return np.full(n, None, dtype=object)
     return obj_array([v if isinstance(v, str) else None for v in values])
+
+
+def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
+    """COCO panoptic: each annotation names a PNG (``<json stem>/<file_name>``) whose pixels
+    encode segment ids as R + 256 G + 256^2 B; ``segments_info`` gives each id's category.
+    One MASK row per segment."""
+    import os
+
+    from guidec.readers import png as pngmod
+    from guidec.readers import rle as rlemod
+    from guidec.readers._codes import V018
+    from guidec.readers._common import read_bytes
+    from guidec.table import TableBuilder
+
+    b = TableBuilder()
+    fi = b.add_file(path, NAME, "/annotations/{}", "/images/{}")
+    for i in range(len(images)):
+        b.add_image(images.key[i], images.file_name[i],
+                    None if np.isnan(images.width[i]) else images.width[i],
+                    None if np.isnan(images.height[i]) else images.height[i],
+                    src_file=fi, src_index=i)
+    b.declared_categories.update(declared)
+    folder = os.path.splitext(path)[0]
+    for ai, a in enumerate(anns):
+        where = ("annotations", ai)
+        if not isinstance(a, dict) or not isinstance(a.get("segments_info"), list):
+            ctx.report(V008("a panoptic annotation needs a 'segments_info' list", file=path,
+                            path=where))
+            continue
+        img = key_to_row.get(a.get("image_id"), -1)
+        ids = None
+        fn = a.get("file_name")
+        if isinstance(fn, str):
+            png_path = os.path.join(folder, fn)
+            raw = read_bytes(png_path, ctx)
+            if raw is not None:
+                try:
+                    p = pngmod.decode(raw)
+                    if p.pixels.ndim == 3:
+                        px = p.pixels[:, :, :3].astype(np.uint32)
+                        ids = px[:, :, 0] + (px[:, :, 1] << 8) + (px[:, :, 2] << 16)
+                    else:
+                        ids = p.pixels.astype(np.uint32)
+                except pngmod.PngError as exc:
+                    ctx.report(V018(str(exc), file=png_path))
+        else:
+            ctx.report(V007("panoptic annotation has no 'file_name'", file=path, path=where))
+        seen = set()
+        for si, seg in enumerate(a["segments_info"]):
+            swhere = (*where, "segments_info", si)
+            if not isinstance(seg, dict) or "id" not in seg or "category_id" not in seg:
+                ctx.report(V007("segment needs 'id' and 'category_id'", file=path,
+                                path=swhere))
+                continue
+            sid, cid = seg["id"], seg["category_id"]
+            rle = bbox = None
+            if ids is not None and type(sid) is int:
+                m = ids == sid
+                seen.add(sid)
+                if m.any():
+                    rle = rlemod.encode(m)
+                else:
+                    ctx.report(V021(f"segment {sid} has no pixels in {fn}", file=path,
+                                    path=swhere))
+            bb = seg.get("bbox")
+            if isinstance(bb, list) and len(bb) == 4 and all(type(v) in (int, float)
+                                                             for v in bb):
+                bbox = bb
+            area = seg.get("area") if type(seg.get("area")) in (int, float) else None
+            b.add_annotation(image_index=img, shape=Shape.MASK, ann_id=sid,
+                             label=declared.get(cid, {}).get("name") if type(cid) is int
+                             else None, label_id=cid if type(cid) is int else -1,
+                             bbox=bbox, area=area, iscrowd=seg.get("iscrowd") == 1, rle=rle,
+                             src_file=fi, pointer="/" + "/".join(str(x) for x in swhere))
+        if ids is not None:
+            extra = sorted(set(np.unique(ids).tolist()) - seen - {0})
+            if extra:
+                ctx.report(V021(f"{fn} has pixels of segment ids {extra[:10]} that "
+                                "segments_info does not list", file=path, path=where))
+    return b.build()
 
 
 READER = Reader(

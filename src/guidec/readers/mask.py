@@ -1,0 +1,136 @@
+"""Semantic / panoptic label maps delivered as PNG (as Cityscapes and Pascal VOC ship them).
+
+Each PNG is one image's label map. Grey and palette PNGs hold a class value per pixel
+(``label_id`` = the value; with a spec, ``label`` = the class whose ``id`` is that value);
+RGB(A) PNGs hold a colour per pixel (``label`` = the class of that colour in the spec, or
+the colour itself, ``#rrggbb``, when no class has it, so the rules report it as unknown). Every distinct value becomes one MASK row with its
+COCO RLE, box and pixel area, so the rules check classes, sizes and instances like any other
+mask. The image of a mask is found by stem in ``image_root``, or in the sibling folder
+(``SegmentationClass``/``SegmentationObject`` -> ``JPEGImages``, ``masks``/``labels`` ->
+``images``); its size comes from its header and the image row carries it, so a label map of
+another size is visible as an RLE size mismatch. COCO panoptic PNGs are read by the COCO
+reader through their JSON (``segments_info``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from guidec.imagesize import size_of_file
+from guidec.readers import Reader
+from guidec.readers import png as pngmod
+from guidec.readers import rle as rlemod
+from guidec.readers._codes import V018, V019
+from guidec.readers._common import read_bytes
+from guidec.table import AnnotationTable, Shape, TableBuilder
+
+NAME = "mask"
+IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
+_SIBLINGS = {"SegmentationClass": "JPEGImages", "SegmentationObject": "JPEGImages",
+             "SegmentationClassAug": "JPEGImages", "masks": "images", "labels": "images",
+             "annotations": "images", "gtFine": "leftImg8bit", "gtCoarse": "leftImg8bit"}
+
+
+def _detect(path: str, head: bytes, is_dir: bool) -> bool:
+    return not is_dir and head.startswith(pngmod.SIGNATURE)
+
+
+def read(paths: list[str], ctx) -> AnnotationTable:
+    b = TableBuilder()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.lower().endswith(".png"):
+                        read_file(os.path.join(root, f), ctx, b)
+        else:
+            read_file(p, ctx, b)
+    return b.build()
+
+
+def _image_for(mask_path: str, ctx) -> str | None:
+    stem = os.path.splitext(os.path.basename(mask_path))[0]
+    stems = [stem]
+    for suffix in ("_gtFine_labelIds", "_gtFine_color", "_gtFine_instanceIds", "_mask"):
+        if stem.endswith(suffix):
+            stems.append(stem[: -len(suffix)] + ("_leftImg8bit" if "gtFine" in suffix else ""))
+    dirs = []
+    if ctx.image_root:
+        dirs.append(ctx.image_root)
+    d = os.path.dirname(mask_path)
+    parts = d.split(os.sep)
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] in _SIBLINGS:
+            dirs.append(os.sep.join([*parts[:i], _SIBLINGS[parts[i]], *parts[i + 1:]]))
+            break
+    for dd in dirs:
+        for s in stems:
+            for ext in IMAGE_EXT:
+                cand = os.path.join(dd, s + ext)
+                if os.path.isfile(cand) and os.path.abspath(cand) != os.path.abspath(mask_path):
+                    return cand
+    return None
+
+
+def _class_maps(project):
+    by_value, by_color = {}, {}
+    if project is not None:
+        for c in project.classes:
+            by_value.setdefault(c.id, c.name)
+            by_color.setdefault(c.color.lower(), c.name)
+    return by_value, by_color
+
+
+def read_file(path: str, ctx, b: TableBuilder) -> None:
+    fi = b.add_file(path, NAME)
+    data = read_bytes(path, ctx)
+    if data is None:
+        return
+    try:
+        png = pngmod.decode(data)
+    except pngmod.PngError as exc:
+        ctx.report(V018(str(exc), file=path))
+        return
+    img_path = _image_for(path, ctx)
+    size = size_of_file(img_path) if img_path else None
+    if img_path is None:
+        ctx.report(V019("no image with the same name for this label map (give --images); "
+                        "its own size is used", file=path))
+        size = (png.width, png.height)
+    elif size is None:
+        size = (png.width, png.height)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    img = b.add_image(stem, img_path or path, size[0], size[1], src_file=fi)
+    by_value, by_color = _class_maps(ctx.project)
+    pix = png.pixels
+    if pix.ndim == 3:  # colour label map
+        rgb = pix[:, :, :3].astype(np.uint32)
+        keys = (rgb[:, :, 0] << 16) | (rgb[:, :, 1] << 8) | rgb[:, :, 2]
+    else:
+        keys = pix.astype(np.uint32)
+    values, inverse = np.unique(keys.ravel(), return_inverse=True)
+    inverse = inverse.reshape(keys.shape)
+    for k, v in enumerate(values.tolist()):
+        m = inverse == k
+        ys, xs = np.nonzero(m)
+        bbox = (float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
+                float(ys.max() - ys.min() + 1))
+        if pix.ndim == 3:  # the colour is the class: unknown colours stay visible as labels
+            color = f"#{v:06x}"
+            label, label_id = by_color.get(color, color), -1
+        else:
+            label, label_id = by_value.get(v), v
+        b.add_annotation(image_index=img, shape=Shape.MASK, label=label, label_id=label_id,
+                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m), src_file=fi)
+
+
+READER = Reader(
+    name=NAME,
+    description="PNG label maps (grey/palette class ids or RGB colours per pixel)",
+    detect=_detect,
+    read=read,
+    extensions=(".png",),
+)

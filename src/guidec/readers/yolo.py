@@ -1,0 +1,305 @@
+"""YOLO (Ultralytics) text labels: detect, segment, pose and oriented boxes.
+
+Takes a dataset folder (with ``data.yaml`` and/or ``labels/``), a ``data.yaml`` file, or label
+``.txt`` files. One ``.txt`` per image, same stem, ``images/`` <-> ``labels/``; one object per
+row, class index first, coordinates normalized to [0, 1] and converted to pixels with the
+image size read from the image file's header (``image_root`` or the sibling ``images/``
+folder). Row kinds by length: 5 = box ``cls xc yc w h``; ``5 + K*ndim`` = pose when
+``data.yaml`` has ``kpt_shape: [K, ndim]`` (ndim 2: visibility 2 unless the point is 0,0);
+9 = oriented box ``cls x1 y1 ... x4 y4`` (ROTATED_BOX with the corners as its ring) unless
+the dataset also has longer polygon rows, then a 4-point polygon; other odd lengths >= 7 =
+polygon. ``names`` (list or mapping) give class names and ``declared_categories``.
+Images in ``images/`` without a label file are images with no objects.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import yaml
+
+from guidec.imagesize import size_of_file
+from guidec.readers import Reader
+from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
+from guidec.table import AnnotationTable, Shape, TableBuilder
+
+NAME = "yolo"
+IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+MAX_YAML = 4 * 1024 * 1024
+
+
+def _is_data_yaml(path: str, head: bytes) -> bool:
+    return path.lower().endswith((".yaml", ".yml")) and b"names" in head
+
+
+def _numeric_first_line(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(256).split()
+    except OSError:
+        return False
+    return not first or first[0].isdigit()
+
+
+def _detect(path: str, head: bytes, is_dir: bool) -> bool:
+    if is_dir:
+        try:
+            names = os.listdir(path)
+        except OSError:
+            return False
+        if "data.yaml" in names or "labels" in names:
+            return True
+        txts = sorted(n for n in names if n.endswith(".txt") and n != "classes.txt")[:5]
+        return bool(txts) and all(_numeric_first_line(os.path.join(path, n)) for n in txts)
+    if _is_data_yaml(path, head):
+        return True
+    if path.lower().endswith(".txt"):
+        first = head.split(b"\n", 1)[0].split()
+        return not first or first[0].isdigit()
+    return False
+
+
+def read(paths: list[str], ctx) -> AnnotationTable:
+    b = TableBuilder()
+    for p in paths:
+        _read_one(p, ctx, b)
+    return b.build()
+
+
+def _load_yaml(path: str, ctx, b: TableBuilder) -> dict | None:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_YAML + 1)
+    except OSError as exc:
+        ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
+        return None
+    if len(raw) > MAX_YAML:
+        ctx.report(V016("data.yaml is larger than 4 MiB", file=path))
+        return None
+    try:
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        d = V002(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=path)
+        if mark is not None:
+            d = d.with_position(mark.line + 1, mark.column + 1)
+        ctx.report(d)
+        return None
+    except RecursionError:
+        ctx.report(V002("YAML nests too deep", file=path))
+        return None
+    if not isinstance(data, dict):
+        ctx.report(V016("data.yaml must be a mapping", file=path))
+        return None
+    return data
+
+
+def _names(data: dict, path: str, ctx) -> list[str] | None:
+    names = data.get("names")
+    out: list[str] | None = None
+    if isinstance(names, list):
+        out = [str(n) for n in names]
+    elif isinstance(names, dict):
+        try:
+            keys = sorted(int(k) for k in names)
+        except (TypeError, ValueError):
+            ctx.report(V016("names keys must be class indexes 0..nc-1", file=path,
+                            path=("names",)))
+            return None
+        if keys != list(range(len(keys))):
+            ctx.report(V016("names keys must be 0..nc-1 without gaps", file=path,
+                            path=("names",)))
+        out = [str(names.get(k, names.get(str(k)))) for k in keys]
+    elif names is not None:
+        ctx.report(V016("names must be a list or a mapping", file=path, path=("names",)))
+    nc = data.get("nc")
+    if out is not None and nc is not None and nc != len(out):
+        ctx.report(V016(f"nc is {nc} but {len(out)} names are given", file=path,
+                        path=("nc",)))
+    return out
+
+
+def _kpt_shape(data: dict, path, ctx) -> tuple[int, int] | None:
+    ks = data.get("kpt_shape")
+    if ks is None:
+        return None
+    if (not isinstance(ks, list) or len(ks) != 2 or not all(type(v) is int for v in ks)
+            or ks[1] not in (2, 3) or ks[0] < 1):
+        ctx.report(V016(f"kpt_shape must be [K, 2|3], not {ks!r:.40}", file=path,
+                        path=("kpt_shape",)))
+        return None
+    flip = data.get("flip_idx")
+    if flip is not None and (not isinstance(flip, list) or len(flip) != ks[0]):
+        ctx.report(V016(f"flip_idx must list {ks[0]} indexes", file=path, path=("flip_idx",)))
+    return ks[0], ks[1]
+
+
+def _read_one(p: str, ctx, b: TableBuilder) -> None:
+    yaml_path = None
+    if os.path.isdir(p):
+        root = p
+        for cand in ("data.yaml", "dataset.yaml"):
+            if os.path.isfile(os.path.join(p, cand)):
+                yaml_path = os.path.join(p, cand)
+                break
+    elif p.lower().endswith((".yaml", ".yml")):
+        yaml_path, root = p, os.path.dirname(p) or "."
+    else:
+        _read_labels([p], None, None, ctx, b)
+        return
+    names = kpt = None
+    if yaml_path:
+        data = _load_yaml(yaml_path, ctx, b)
+        if data is not None:
+            names = _names(data, yaml_path, ctx)
+            kpt = _kpt_shape(data, yaml_path, ctx)
+            base = data.get("path")
+            if isinstance(base, str) and os.path.isdir(os.path.join(root, base)):
+                root = os.path.join(root, base)
+            if names:
+                for i, n in enumerate(names):
+                    b.declared_categories.setdefault(i, {"name": n})
+    labels = []
+    for r, dirs, files in os.walk(root):
+        dirs.sort()
+        for f in sorted(files):
+            if f.endswith(".txt") and f != "classes.txt" and (
+                    os.sep + "labels" in r or r == root or "labels" not in os.listdir(root)):
+                labels.append(os.path.join(r, f))
+    _read_labels(labels, names, kpt, ctx, b, root=root)
+
+
+def _image_for(label_path: str, ctx) -> str | None:
+    stem = os.path.splitext(os.path.basename(label_path))[0]
+    dirs = []
+    d = os.path.dirname(label_path)
+    parts = d.split(os.sep)
+    if "labels" in parts:
+        i = len(parts) - 1 - parts[::-1].index("labels")
+        dirs.append(os.sep.join([*parts[:i], "images", *parts[i + 1:]]))
+    if ctx.image_root:
+        dirs.append(ctx.image_root)
+    dirs.append(d)
+    for dd in dirs:
+        for ext in IMAGE_EXT:
+            for e in (ext, ext.upper()):
+                cand = os.path.join(dd, stem + e)
+                if os.path.isfile(cand):
+                    return cand
+    return None
+
+
+def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = None) -> None:
+    parsed = []
+    seg_dataset = False
+    for lp in labels:
+        try:
+            with open(lp, "rb") as fh:
+                text = fh.read().decode("utf-8-sig")
+        except OSError as exc:
+            ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
+            continue
+        except UnicodeDecodeError:
+            ctx.report(V002("label file is not UTF-8 text", file=lp))
+            continue
+        rows = []
+        for ln, line in enumerate(text.splitlines(), 1):
+            parts = line.split()
+            if not parts:
+                continue
+            rows.append((ln, parts))
+            if len(parts) > 9 and len(parts) % 2 == 1 and not (
+                    kpt and len(parts) == 5 + kpt[0] * kpt[1]):
+                seg_dataset = True
+        parsed.append((lp, rows))
+    seen_images = set()
+    for lp, rows in parsed:
+        fi = b.add_file(lp, NAME)
+        img_path = _image_for(lp, ctx)
+        size = size_of_file(img_path) if img_path else None
+        if img_path is None:
+            ctx.report(V019("no image with the same name beside the labels (images/ folder "
+                            "or --images)", file=lp))
+        elif size is None:
+            ctx.report(V014(f"cannot read the size of {img_path}", file=lp))
+        w, h = (float(size[0]), float(size[1])) if size else (None, None)
+        name = img_path or os.path.splitext(lp)[0]
+        if img_path:
+            seen_images.add(os.path.abspath(img_path))
+        img = b.add_image(os.path.splitext(os.path.basename(lp))[0], name, w, h, src_file=fi)
+        for ln, parts in rows:
+            _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
+    # images without a label file: images with no objects
+    if root is not None:
+        for r, dirs, files in os.walk(root):
+            dirs.sort()
+            if os.sep + "images" not in r + os.sep and not r.endswith("images"):
+                continue
+            for f in sorted(files):
+                full = os.path.join(r, f)
+                if f.lower().endswith(IMAGE_EXT) and os.path.abspath(full) not in seen_images:
+                    size = size_of_file(full)
+                    fi = b.add_file(full, NAME)
+                    b.add_image(os.path.splitext(f)[0], full,
+                                size[0] if size else None, size[1] if size else None,
+                                src_file=fi)
+
+
+def _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b: TableBuilder) -> None:
+    where = dict(src_file=fi, src_line=ln)
+    try:
+        cls = int(parts[0])
+        vals = [float(v) for v in parts[1:]]
+    except ValueError:
+        ctx.report(V017(f"row is not a class index followed by numbers: {' '.join(parts)!r:.60}",
+                        file=lp).with_position(ln, 1))
+        return
+    if any(not math.isfinite(v) or abs(v) > 1e9 for v in vals):
+        ctx.report(V009("row holds a NaN, infinite or huge value", file=lp).with_position(ln, 1))
+        return
+    n = len(parts)
+    label = names[cls] if names and 0 <= cls < len(names) else None
+    sx = w if w is not None else math.nan
+    sy = h if h is not None else math.nan
+    common = dict(image_index=img, label=label, label_id=cls, **where)
+
+    def box(v):
+        xc, yc, bw, bh = v[0] * sx, v[1] * sy, v[2] * sx, v[3] * sy
+        return (xc - bw / 2, yc - bh / 2, bw, bh)
+
+    if kpt and n == 5 + kpt[0] * kpt[1]:
+        k, nd = kpt
+        kps = []
+        for i in range(k):
+            x, y = vals[4 + i * nd], vals[5 + i * nd]
+            v = vals[6 + i * nd] if nd == 3 else (0.0 if x == 0 and y == 0 else 2.0)
+            kps.append((x * sx, y * sy, v))
+        b.add_annotation(shape=Shape.KEYPOINTS, bbox=box(vals), keypoints=kps, **common)
+    elif n == 5:
+        b.add_annotation(shape=Shape.BOX, bbox=box(vals), **common)
+    elif n == 9 and not seg_dataset:
+        pts = [(vals[i] * sx, vals[i + 1] * sy) for i in range(0, 8, 2)]
+        (x0, y0), (x1, y1), (x2, y2) = pts[0], pts[1], pts[2]
+        bw, bh = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+        cx, cy = (x0 + x2) / 2, (y0 + y2) / 2
+        rot = math.degrees(math.atan2(y1 - y0, x1 - x0)) if bw == bw else 0.0
+        b.add_annotation(shape=Shape.ROTATED_BOX, bbox=(cx - bw / 2, cy - bh / 2, bw, bh),
+                         rotation=rot if rot == rot else 0.0, rings=[pts], **common)
+    elif n >= 7 and n % 2 == 1:
+        pts = [(vals[i] * sx, vals[i + 1] * sy) for i in range(0, n - 1, 2)]
+        b.add_annotation(shape=Shape.POLYGON, rings=[pts], **common)
+    else:
+        hint = (f" (pose rows need {5 + kpt[0] * kpt[1]})" if kpt else "")
+        ctx.report(V017(f"row has {n} values; YOLO rows have 5 (box), 9 (oriented box), an "
+                        f"odd number >= 7 (polygon){hint}", file=lp).with_position(ln, 1))
+
+
+READER = Reader(
+    name=NAME,
+    description="YOLO txt labels (detect, segment, pose, OBB) with data.yaml; sizes from "
+                "image headers",
+    detect=_detect,
+    read=read,
+    extensions=(".txt", ".yaml", ".yml"),
+)

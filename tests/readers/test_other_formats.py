@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from guidec.readers import detect_format, read_delivery
+from guidec.readers import rle as rlemod
+from guidec.table import Shape
+
+from .helpers import png_bytes
+
+# ---------------------------------------------------------------- Label Studio
+LS = [{
+    "id": 7, "data": {"image": "/data/local-files/?d=0001.jpg"},
+    "annotations": [{"id": 1, "was_cancelled": False, "result": [
+        {"id": "r1", "from_name": "bbox", "to_name": "image", "type": "rectanglelabels",
+         "original_width": 200, "original_height": 100, "image_rotation": 0,
+         "value": {"x": 10, "y": 20, "width": 30, "height": 40, "rotation": 0,
+                   "rectanglelabels": ["car"]}},
+        {"id": "r1", "from_name": "car__occlusion", "to_name": "image", "type": "choices",
+         "original_width": 200, "original_height": 100,
+         "value": {"x": 10, "y": 20, "width": 30, "height": 40, "choices": ["partial"]}},
+        {"id": "r2", "from_name": "bbox", "to_name": "image", "type": "rectanglelabels",
+         "original_width": 200, "original_height": 100,
+         "value": {"x": 50, "y": 50, "width": 10, "height": 20, "rotation": 90,
+                   "rectanglelabels": ["car"]}},
+        {"id": "p1", "from_name": "poly", "to_name": "image", "type": "polygonlabels",
+         "original_width": 200, "original_height": 100,
+         "value": {"points": [[0, 0], [50, 0], [50, 50]], "polygonlabels": ["road"]}},
+        {"id": "p1", "from_name": "transcription", "to_name": "image", "type": "textarea",
+         "value": {"text": ["STOP"]}},
+        {"id": "k1", "from_name": "kp", "to_name": "image", "type": "keypointlabels",
+         "original_width": 200, "original_height": 100,
+         "value": {"x": 50, "y": 50, "width": 1, "keypointlabels": ["nose"]}},
+        {"id": "w1", "from_name": "weather", "to_name": "image", "type": "choices",
+         "value": {"choices": ["rain"]}},
+    ]}, {"id": 2, "was_cancelled": True, "result": []}],
+    "predictions": [],
+}]
+
+
+def test_label_studio_percent_to_pixels(tmp_path):
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps(LS), encoding="utf-8")
+    assert detect_format(str(p)) == "label_studio"
+    r = read_delivery([str(p)])
+    t = r.table
+    assert r.diagnostics == []
+    assert len(t.images) == 1 and t.images.width[0] == 200
+    assert list(t.ann_id) == ["r1", "r2", "p1", "k1"]
+    assert [Shape(s).name for s in t.shape] == ["BOX", "ROTATED_BOX", "POLYGON", "POINTS"]
+    assert t.bbox[0].tolist() == [20, 20, 60, 40]
+    assert t.attributes["occlusion"][0] == "partial"
+    # rotation 90 about the top-left (100, 50) of a 20x20 px box: centre -> (90, 60)
+    x, y, w, h = t.bbox[1]
+    assert (x + w / 2, y + h / 2) == pytest.approx((90, 60))
+    assert t.rotation[1] == 90
+    assert t.rings_of(2)[0].tolist() == [[0, 0], [100, 0], [100, 50]]
+    assert t.text[2] == "STOP"
+    assert t.rings_of(3)[0].tolist() == [[100, 50]]
+    assert t.images.attributes["weather"][0] == "rain"
+    assert t.location(2)[2] == "/0/annotations/0/result/3"
+
+
+def test_label_studio_brush_rle_roundtrip():
+    # encode a 4x3 RGBA mask with LS's bit layout (all literal words), decode it back
+    w, h = 4, 3
+    mask = np.zeros((h, w), dtype=bool)
+    mask[1, 1:3] = True
+    rgba = np.zeros((h, w, 4), dtype=np.uint8)
+    rgba[mask] = 255
+    vals = rgba.ravel().tolist()
+    bits = format(len(vals), "032b") + format(7, "05b") + "".join(format(3, "04b")
+                                                                   for _ in range(4))
+    i = 0
+    while i < len(vals):
+        n = min(16, len(vals) - i)
+        bits += "0" + "00" + format(n - 1, "04b") + "".join(format(v, "08b")
+                                                            for v in vals[i:i + n])
+        i += n
+    bits += "0" * (-len(bits) % 8)
+    data = [int(bits[k:k + 8], 2) for k in range(0, len(bits), 8)]
+    assert (rlemod.decode_label_studio(data, w, h) == mask).all()
+    with pytest.raises(rlemod.RleError):
+        rlemod.decode_label_studio(data[:5], w, h)
+
+
+def test_label_studio_bad_values(tmp_path):
+    bad = json.loads(json.dumps(LS))
+    bad[0]["annotations"][0]["result"][0]["value"]["x"] = "10"
+    p = tmp_path / "e.json"
+    p.write_text(json.dumps(bad), encoding="utf-8")
+    r = read_delivery([str(p)])
+    assert [(d.code, d.pointer) for d in r.diagnostics] == [
+        ("V008", "/0/annotations/0/result/0/value")]
+
+
+# ---------------------------------------------------------------- YOLO
+def _yolo(tmp_path, rows: dict[str, str], yaml_text: str = "names: [car, person]\n"):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "data.yaml").write_text(yaml_text, encoding="utf-8")
+    for stem, text in rows.items():
+        (tmp_path / "images" / f"{stem}.png").write_bytes(png_bytes(200, 100))
+        (tmp_path / "labels" / f"{stem}.txt").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_yolo_detect_segment_obb(tmp_path):
+    root = _yolo(tmp_path, {
+        "a": "0 0.5 0.5 0.2 0.4\n1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.15\n",
+        "b": "0 0.1 0.1 0.3 0.1 0.3 0.3 0.1 0.3\n0 0.5\n"})
+    (root / "images" / "c.png").write_bytes(png_bytes(10, 10))  # no label file: no objects
+    assert detect_format(str(root)) == "yolo"
+    r = read_delivery([str(root)])
+    t = r.table
+    assert sorted(t.images.key) == ["a", "b", "c"]
+    assert t.bbox[0].tolist() == pytest.approx([80, 30, 40, 40])
+    assert list(t.label) == ["car", "person", "car"]
+    assert [Shape(s).name for s in t.shape] == ["BOX", "POLYGON", "POLYGON"]
+    assert t.rings_of(1)[0][0].tolist() == pytest.approx([20, 10])
+    assert [(d.code, d.line) for d in r.diagnostics] == [("V017", 2)]
+    assert t.location(0)[1] == 1
+
+
+def test_yolo_obb_and_pose(tmp_path):
+    root = _yolo(tmp_path, {"a": "0 0.1 0.1 0.3 0.1 0.3 0.3 0.1 0.3\n"
+                                 "1 0.5 0.5 0.2 0.2 0.5 0.5 2 0 0 0\n"},
+                 "names: {0: car, 1: person}\nkpt_shape: [2, 3]\nflip_idx: [1, 0]\n")
+    t = read_delivery([str(root / "data.yaml")]).table
+    assert [Shape(s).name for s in t.shape] == ["ROTATED_BOX", "KEYPOINTS"]
+    assert t.bbox[0].tolist() == pytest.approx([20, 10, 40, 20])
+    assert t.keypoints_of(1).tolist() == [[100, 50, 2], [0, 0, 0]]
+    assert t.declared_categories == {0: {"name": "car"}, 1: {"name": "person"}}
+
+
+def test_yolo_bad_data_yaml(tmp_path):
+    root = _yolo(tmp_path, {"a": "0 0.5 0.5 0.1 0.1\n"}, "nc: 3\nnames: [a, b]\nkpt_shape: 5\n")
+    r = read_delivery([str(root)])
+    assert sorted(d.code for d in r.diagnostics) == ["V016", "V016"]
+
+
+def test_yolo_missing_image(tmp_path):
+    (tmp_path / "x.txt").write_text("0 0.5 0.5 0.1 0.1\n", encoding="utf-8")
+    r = read_delivery([str(tmp_path / "x.txt")])
+    assert [d.code for d in r.diagnostics] == ["V019"]
+    assert math.isnan(r.table.bbox[0, 0])
+
+
+# ---------------------------------------------------------------- masks
+def test_palette_mask_one_row_per_class(tmp_path):
+    (tmp_path / "SegmentationClass").mkdir()
+    (tmp_path / "JPEGImages").mkdir()
+    rows = [bytes([0, 0, 1, 1]), bytes([0, 15, 15, 1]), bytes([255, 0, 0, 0])]
+    palette = bytes(range(256)) * 3
+    (tmp_path / "SegmentationClass" / "x.png").write_bytes(
+        png_bytes(4, 3, rows, color_type=3, palette=palette, filter_type=4))
+    (tmp_path / "JPEGImages" / "x.png").write_bytes(png_bytes(8, 6))
+    r = read_delivery([str(tmp_path / "SegmentationClass")])
+    t = r.table
+    assert r.diagnostics == []
+    assert t.label_id.tolist() == [0, 1, 15, 255]
+    assert t.images.width[0] == 8  # the image's size, not the mask's: rules see the mismatch
+    assert t.rle[1]["size"] == [3, 4]
+    assert rlemod.decode(t.rle[2]).sum() == 2 and t.area[2] == 2
+    assert t.bbox[1].tolist() == [2, 0, 2, 2]
+
+
+def test_corrupt_png_is_one_finding(tmp_path):
+    data = bytearray(png_bytes(4, 4))
+    data[-20] ^= 0xFF
+    p = tmp_path / "m.png"
+    p.write_bytes(bytes(data))
+    r = read_delivery([str(p)])
+    assert [d.code for d in r.diagnostics] == ["V018"]
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    p = tmp_path / "notes.md"
+    p.write_text("hello", encoding="utf-8")
+    r = read_delivery([str(p), str(tmp_path / "nope.json")])
+    assert [d.code for d in r.diagnostics] == ["V003", "V001"]
+
+
+def test_unknown_input_format_is_an_error():
+    from guidec.diagnostics import GuidecError
+
+    with pytest.raises(GuidecError):
+        read_delivery([], "darknet")
