@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     print(f"file: {a.file} ({os.path.getsize(a.file) / 1e6:.0f} MB); python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
 
-    (w, rss, out), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
+    (w, rss, _), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
     parse = statistics.median(float(r[2]) for r in runs)
     print(f"orjson.loads (gc off):     {parse:6.2f} s  (process {w:.2f} s)  peak {rss:,.0f} MiB")
 
