@@ -42,7 +42,7 @@ def class_schemas(f: Frame):
     ks = [p.keypoint_schemas.get(c.keypoints) if c.keypoints else None for c in p.classes]
     k = f.per_class([len(s.points) if s else -1 for s in ks], dtype=np.int64, fill=-2)
     vis = f.per_class([s.visibility if s else None for s in ks])
-    pts = f.per_class([s.points if s else () for s in ks])
+    pts = f.per_class([s.points if s else () for s in ks], fill=())
     return k, vis, pts
 
 
