@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from guidec.readers import READERS, _load, read_delivery
 
+from .helpers import png_bytes
 from .test_coco import BASE
 from .test_other_formats import LS
 from .test_xml_formats import CVAT, VOC
@@ -25,6 +26,7 @@ VALID = {
     "cvat": CVAT.encode(),
     "voc": VOC.encode(),
     "yolo": b"0 0.5 0.5 0.2 0.4\n1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.15\n",
+    "mask": png_bytes(6, 4, [bytes([0, 1, 2, 3, 4, 5])] * 4, filter_type=4),
 }
 SUFFIX = {"coco": ".json", "label_studio": ".json", "cvat": ".xml", "voc": ".xml",
           "yolo": ".txt", "mask": ".png"}
