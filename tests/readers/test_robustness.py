@@ -115,3 +115,16 @@ def test_billion_laughs_refused(tmp_path):
             + b"]><annotations>&lol9;</annotations>")
     r = _read(tmp_path, bomb, "cvat", ".xml")
     assert [d.code for d in r.diagnostics] == ["V004"]
+
+
+def test_huge_ids_are_findings_not_overflows(tmp_path):
+    doc = json.loads(json.dumps(BASE))
+    doc["images"][0]["id"] = 10**30
+    doc["annotations"][0]["image_id"] = 10**30
+    doc["annotations"][1]["category_id"] = 10**30
+    r = _read(tmp_path, json.dumps(doc).encode(), "coco", ".json")
+    # orjson reads integers beyond 64 bits as floats: an id that is no integer any more
+    assert ("V008", "/images/0/id") in [(d.code, d.pointer) for d in r.diagnostics]
+    (tmp_path / "y.txt").write_text("99999999999999999999999 0.5 0.5 0.1 0.1\n", encoding="utf-8")
+    t = read_delivery([str(tmp_path / "y.txt")]).table
+    assert t.label_id.tolist() == [-1]
