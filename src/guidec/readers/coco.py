@@ -51,7 +51,7 @@ V021 = register(
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:
     if is_dir or head.lstrip()[:1] != b"{":
         return False
-    h = head[:4096]
+    h = head
     return (b'"annotations"' in h or b'"images"' in h or b'"categories"' in h) and (
         b'"data"' not in h or b'"images"' in h)
 
