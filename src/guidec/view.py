@@ -73,6 +73,7 @@ class ResolvedClass:
     index: int  # position in Project.classes
     spec_path: Path  # where the class is written, for diagnostics
     model: Class = field(repr=False, compare=False)
+    carved_from: tuple[str, ...] = ()  # classes whose old labels may hold this class
 
     @property
     def depth(self) -> int:
@@ -300,6 +301,7 @@ def resolve(loaded: LoadedSpec) -> Project:
             index=len(resolved),
             spec_path=path,
             model=cls,
+            carved_from=tuple(cls.carved_from_list),
         )
         resolved.append(rc)
         flat.append((cls, path, rc))

@@ -11,6 +11,7 @@ from guidec.writer import write_atomic
 NAME = "init"
 ORDER = 5
 HELP = "scaffold a new spec file (refuses to overwrite)"
+SCHEMA_FILE = "spec.schema.json"
 
 
 def add_arguments(p) -> None:
@@ -18,6 +19,8 @@ def add_arguments(p) -> None:
                    help="spec file to create (default: spec.yaml)")
     p.add_argument("--id", help="project id (default: from the folder name)")
     p.add_argument("--title", help="project title")
+    p.add_argument("--no-schema", action="store_true",
+                   help="do not write spec.schema.json (the JSON Schema the modeline points to)")
 
 
 def run(args, out, err) -> int:
@@ -35,5 +38,13 @@ def run(args, out, err) -> int:
     text = (text.replace("{{ID}}", pid).replace("{{TITLE}}", f'"{title}"')
             .replace("{{FILE}}", os.path.basename(path)))
     write_atomic(path, text.encode("utf-8"))
-    out.write(f"created {path}; next: guidec check {path}\n")
+    out.write(f"created {path}\n")
+    schema = os.path.join(os.path.dirname(os.path.abspath(path)), SCHEMA_FILE)
+    if not args.no_schema and not os.path.exists(schema):
+        from guidec.commands.schema import schema_text
+
+        write_atomic(schema, schema_text().encode("utf-8"))
+        out.write(f"created {os.path.join(os.path.dirname(path), SCHEMA_FILE)} "
+                  "(editor completion: see the first line of the spec)\n")
+    out.write(f"next: guidec check {path}\n")
     return 0

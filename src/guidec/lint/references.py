@@ -15,13 +15,16 @@ from guidec.view import Project
                "two classes indistinguishable in every delivery.",
            example="classes:\n  - {id: 1, name: car}\n  - {id: 1, name: truck}")
 def duplicate_ids(project: Project):
-    seen: dict[int, str] = {}
+    seen: dict[int, tuple[str, bool]] = {}
     for c in project.classes:
         if c.id in seen:
+            other, other_deprecated = seen[c.id]
+            if other_deprecated or c.deprecated:
+                continue  # L103 reports ids of deprecated classes given to another class
             yield duplicate_ids.code(f"class id {c.id} of {c.name!r} is already used by "
-                                     f"{seen[c.id]!r}", path=(*c.spec_path, "id"))
+                                     f"{other!r}", path=(*c.spec_path, "id"))
         else:
-            seen[c.id] = c.name
+            seen[c.id] = (c.name, c.deprecated)
 
 
 @lint_rule("L102", "duplicate-class-name", Severity.ERROR,
@@ -53,7 +56,21 @@ def duplicate_names(project: Project):
 def retired_reused(project: Project):
     retired_ids = set(project.spec.retired.ids)
     retired_names = set(project.spec.retired.names)
+    deprecated_ids: dict[int, str] = {}
     for c in project.classes:
+        if c.deprecated:
+            deprecated_ids.setdefault(c.id, c.name)
+    for c in project.classes:
+        holder = deprecated_ids.get(c.id)
+        if holder is not None and holder != c.name:
+            if c.deprecated:
+                yield retired_reused.code(
+                    f"deprecated classes {holder!r} and {c.name!r} share id {c.id}",
+                    path=(*c.spec_path, "id"))
+            else:
+                yield retired_reused.code(
+                    f"class {c.name!r} reuses id {c.id} of deprecated class {holder!r}; "
+                    "old deliveries mean the deprecated class by it", path=(*c.spec_path, "id"))
         if c.id in retired_ids:
             yield retired_reused.code(f"class {c.name!r} uses retired id {c.id}",
                                       path=(*c.spec_path, "id"))

@@ -85,7 +85,7 @@ def _load() -> dict[str, Reader]:
     return READERS
 
 
-HEAD_BYTES = 4096
+HEAD_BYTES = 65536  # COCO files may open with a long "info"/"licenses" block
 
 
 def _head(path: str) -> bytes:

@@ -51,7 +51,7 @@ V021 = register(
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:
     if is_dir or head.lstrip()[:1] != b"{":
         return False
-    h = head[:4096]
+    h = head
     return (b'"annotations"' in h or b'"images"' in h or b'"categories"' in h) and (
         b'"data"' not in h or b'"images"' in h)
 
@@ -380,7 +380,11 @@ def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.nd
     n = len(img_ids)
     arr = _ints(img_ids) if key_to_row and all(type(k) is int for k in key_to_row) else None
     if arr is not None:
-        kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
+        try:
+            kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
+        except OverflowError:  # an image id beyond int64: the dictionary path below
+            arr = kk = None
+    if arr is not None:
         rows = np.fromiter(key_to_row.values(), dtype=np.int64, count=len(key_to_row))
         lo, hi = int(kk.min()), int(kk.max())
         if hi - lo < 4 * len(kk) + 1024:  # dense ids (the usual case): a lookup table

@@ -156,7 +156,7 @@ class Attribute(Strict):
     def value_names(self) -> list[str]:
         if self.values is None:
             return []
-        return list(self.values) if isinstance(self.values, dict) else list(self.values)
+        return list(self.values)
 
 
 # --------------------------------------------------------------------------- keypoints
@@ -275,6 +275,11 @@ class Class(Strict):
     )
     since: str | None = Field(None, description="Spec version that introduced or deprecated it.")
     experimental: bool = False
+    carved_from: str | list[str] | None = Field(
+        None, description="Classes whose earlier labels may contain instances of this new class "
+        "(a carve-out: 'person group' carved from 'person'); old labels of those classes "
+        "need review."
+    )
     children: list[Class] = Field(default_factory=list)
 
     @property
@@ -282,6 +287,12 @@ class Class(Strict):
         if self.replaced_by is None:
             return []
         return [self.replaced_by] if isinstance(self.replaced_by, str) else list(self.replaced_by)
+
+    @property
+    def carved_from_list(self) -> list[str]:
+        if self.carved_from is None:
+            return []
+        return [self.carved_from] if isinstance(self.carved_from, str) else list(self.carved_from)
 
 
 # --------------------------------------------------------------------------- rules

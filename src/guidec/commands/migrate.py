@@ -1,0 +1,98 @@
+"""guidec migrate: rewrite a delivery labeled under one spec version to another."""
+
+from __future__ import annotations
+
+import os
+
+from guidec.commands._common import add_report_options, filter_diags, report
+from guidec.diagnostics import GuidecError
+
+NAME = "migrate"
+ORDER = 45
+HELP = "rewrite a delivery from one spec version to another (never touches the input)"
+DESCRIPTION = (
+    "Read DELIVERY (any format guidec reads), map classes, ids, attributes and keypoints from "
+    "the --from spec to the --to spec through the migration map, and write a new delivery in "
+    "the same format. What cannot be migrated automatically (splits, removed classes, newly "
+    "required attributes without a default) is reported; exit 1 when something was dropped.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--from", dest="old", required=True, metavar="OLD", help="spec the delivery "
+                   "was labeled under")
+    p.add_argument("--to", dest="new", required=True, metavar="NEW", help="spec to migrate to")
+    p.add_argument("delivery", nargs="+", metavar="DELIVERY", help="delivery file(s) or folder")
+    p.add_argument("--out", metavar="PATH", help="output file (folder for yolo, voc and mask); "
+                   "default: <delivery>.<new version><ext> in the working folder")
+    p.add_argument("--input-format", metavar="FMT", help="delivery format when it cannot be "
+                   "detected (coco, yolo, voc, cvat, label_studio, mask)")
+    p.add_argument("--output-format", metavar="FMT", help="write another format than the input's")
+    p.add_argument("--image-root", metavar="DIR", help="where the images are, for formats that "
+                   "need their sizes (YOLO); default: beside the labels")
+    p.add_argument("--map-out", metavar="FILE", help="also write the migration map used")
+    add_report_options(p, formats=["human", "json", "github", "sarif", "junit"])
+
+
+def read(paths: list[str], input_format: str | None, project=None, image_root=None):
+    """The delivery as a table, through the shared readers (``project``: the spec it was
+    labeled under, so class indexes and colours resolve to names)."""
+    try:
+        from guidec.readers import read_delivery
+    except ModuleNotFoundError as exc:  # pragma: no cover - until the readers are merged
+        raise GuidecError("reading deliveries needs guidec.readers, which is not "
+                          "installed") from exc
+    return read_delivery(paths, input_format=input_format, project=project,
+                         image_root=image_root)
+
+
+def default_out(delivery: str, version: str, single: bool) -> str:
+    base = os.path.basename(os.path.normpath(delivery))
+    stem, ext = os.path.splitext(base) if single else (base, "")
+    return f"{stem}.{version}{ext}"
+
+
+def run(args, out, err) -> int:
+    from guidec.commands.diff import load_two
+    from guidec.diff import diff_projects
+    from guidec.diff.migrate import migrate_table
+    from guidec.diff.migration import dump_map, migration_map
+    from guidec.report import Context
+    from guidec.writer import safe_join, write_atomic, write_tree
+    from guidec.writers import load_writers
+
+    old, new = load_two(args.old, args.new, err)
+    mapping = migration_map(old, new, diff_projects(old, new))
+    result = read(args.delivery, args.input_format, old, args.image_root)
+    table = result.table
+    diags = list(result.diagnostics)
+    fmt = args.output_format or (table.files[0].format if table.files else args.input_format)
+    writers = load_writers()
+    if fmt not in writers:
+        raise GuidecError(f"no writer for delivery format {fmt!r}; choose --output-format "
+                          f"from {', '.join(sorted(writers))}")
+    writer = writers[fmt]
+    migrated = migrate_table(table, old, new, mapping)
+    diags.extend(migrated.diagnostics)
+    target = args.out or default_out(args.delivery[0], new.spec.project.version,
+                                     writer.SINGLE_FILE)
+    inputs = {os.path.realpath(p) for p in args.delivery}
+    if os.path.realpath(target) in inputs:
+        raise GuidecError(f"refusing to overwrite the input {target}; choose another --out")
+    if writer.SINGLE_FILE:
+        files = writer.write(migrated.table, new)
+        (content,) = files.values()
+        write_atomic(target, content)
+    else:
+        files = writer.write(migrated.table, new)
+        for rel in files:
+            if os.path.realpath(safe_join(target, rel)) in inputs:
+                raise GuidecError(f"refusing to overwrite the input {rel}; choose another --out")
+        write_tree(target, files)
+    if args.map_out:
+        fmt_map = "json" if args.map_out.endswith(".json") else "yaml"
+        write_atomic(args.map_out, dump_map(mapping, fmt_map).encode("utf-8"))
+    c = migrated.counts
+    err.write(f"migrated {c['annotations'] - c['dropped']} of {c['annotations']} annotation(s) "
+              f"from {old.spec.project.version} to {new.spec.project.version} -> {target}\n")
+    diags = filter_diags(diags, args)
+    return report(diags, args, out, Context(NAME, files=list(args.delivery)))

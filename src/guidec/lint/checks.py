@@ -1,0 +1,196 @@
+"""Lint rules about rules and their machine checks: applicability to shapes, contradictions,
+attributes, and the shapes drawn on examples."""
+
+from __future__ import annotations
+
+from guidec.diagnostics import Severity
+from guidec.lint import lint_rule
+from guidec.lint._values import value_problem
+from guidec.view import Project, ResolvedClass
+
+_AREA = {"box", "rotated_box", "polygon", "mask", "text_region"}
+#: Which shapes each check key can be evaluated on (any one of them suffices).
+CHECK_SHAPES: dict[str, set[str]] = {
+    "min_box_side": _AREA, "max_box_side": _AREA,
+    "min_area": _AREA, "max_area": _AREA,
+    "min_aspect_ratio": _AREA, "max_aspect_ratio": _AREA,
+    "max_iou_same_class": _AREA,
+    "min_vertices": {"polygon", "polyline"}, "max_vertices": {"polygon", "polyline"},
+    "keypoints_inside_box": {"keypoints"}, "min_visible_keypoints": {"keypoints"},
+}
+_PAIRS = [("min_box_side", "max_box_side"), ("min_area", "max_area"),
+          ("min_aspect_ratio", "max_aspect_ratio"), ("min_vertices", "max_vertices"),
+          ("min_per_image", "max_per_image")]
+
+
+def _fits(c: ResolvedClass, key: str) -> bool:
+    if key == "text_pattern":
+        return c.text_region is not None or "text_region" in c.shapes
+    need = CHECK_SHAPES.get(key)
+    return need is None or bool(need.intersection(c.shapes))
+
+
+def _why(key: str) -> str:
+    if key == "text_pattern":
+        return "a text region"
+    return "shapes " + ", ".join(sorted(CHECK_SHAPES[key]))
+
+
+@lint_rule("L601", "check-not-applicable", Severity.ERROR,
+           "A rule's check cannot apply to the classes it names: e.g. `min_vertices` on "
+           "box-only classes, `keypoints_inside_box` on classes without keypoints, "
+           "`text_pattern` on classes without a text region.",
+           why="Such a check silently never fires; the rule looks enforced but is not.",
+           example="classes:\n  - {id: 1, name: car, shapes: [box]}\nrules:\n"
+                   "  - {id: r, title: T, applies_to: [car], check: {min_vertices: 4}}")
+def not_applicable(project: Project):
+    by_name = project.by_name
+    for r in project.rules:
+        ch = r.model.check
+        if ch is None:
+            continue
+        keys = [k for k in (*CHECK_SHAPES, "text_pattern") if getattr(ch, k) is not None]
+        if not keys:
+            continue
+        covered = [by_name[n] for n in r.classes if n in by_name]
+        for key in keys:
+            if r.applies_to_all:
+                if covered and not any(_fits(c, key) for c in covered):
+                    yield not_applicable.code(
+                        f"rule {r.id!r} checks {key}, which needs {_why(key)}; no class has "
+                        "them", path=(*r.spec_path, "check", key), at_key=True)
+                continue
+            for i, target in enumerate(r.model.applies_to):
+                c = by_name.get(target)
+                if c is None:
+                    continue
+                group = [c, *project.descendants(target)]
+                if not any(_fits(g, key) for g in group):
+                    yield not_applicable.code(
+                        f"rule {r.id!r} checks {key} on {target!r}, whose shapes "
+                        f"({', '.join(c.shapes)}) it cannot apply to (needs {_why(key)})",
+                        path=(*r.spec_path, "applies_to", i))
+
+
+@lint_rule("L602", "text-region-without-shape", Severity.ERROR,
+           "A class has `text_region` settings but does not allow the `text_region` shape.",
+           why="Tools add a transcription field only to text-region shapes; the settings would "
+               "never be used.",
+           example="classes:\n  - id: 2\n    name: price_tag\n    shapes: [box]\n"
+                   "    text_region: {transcription: required}")
+def text_region_shape(project: Project):
+    for c in project.classes:
+        if c.model.text_region is not None and "text_region" not in c.shapes:
+            yield text_region_shape.code(
+                f"class {c.name!r} has text_region settings but its shapes "
+                f"({', '.join(c.shapes)}) do not include text_region",
+                path=(*c.spec_path, "text_region"), at_key=True)
+
+
+@lint_rule("L603", "contradictory-check", Severity.ERROR,
+           "A check's minimum is above its maximum (box side, area, aspect ratio, vertices, "
+           "count per image).",
+           example="rules:\n  - {id: r, title: T, check: {min_area: 100, max_area: 10}}")
+def contradictory(project: Project):
+    for r in project.rules:
+        ch = r.model.check
+        if ch is None:
+            continue
+        for lo, hi in _PAIRS:
+            a, b = getattr(ch, lo), getattr(ch, hi)
+            if a is not None and b is not None and a > b:
+                yield contradictory.code(f"rule {r.id!r}: {lo} {a:g} is above {hi} {b:g}; "
+                                         "nothing can pass", path=(*r.spec_path, "check", lo))
+
+
+@lint_rule("L604", "check-attribute-not-on-class", Severity.ERROR,
+           "A rule checks an object attribute that a class it names does not carry.",
+           example="classes:\n  - {id: 1, name: car, attributes: []}\nrules:\n"
+                   "  - id: r\n    title: T\n    applies_to: [car]\n"
+                   "    check: {attribute: occlusion, in: [none]}")
+def check_attribute(project: Project):
+    attrs = project.spec.attributes
+    by_name = project.by_name
+    for r in project.rules:
+        ch = r.model.check
+        if ch is None or ch.attribute is None:
+            continue
+        a = attrs.get(ch.attribute)
+        if a is None or a.scope == "image":
+            continue
+        if r.applies_to_all:
+            covered = [by_name[n] for n in r.classes if n in by_name]
+            if covered and not any(ch.attribute in c.attributes for c in covered):
+                yield check_attribute.code(f"rule {r.id!r} checks {ch.attribute!r}, which no "
+                                           "class carries",
+                                           path=(*r.spec_path, "check", "attribute"))
+            continue
+        for i, target in enumerate(r.model.applies_to):
+            c = by_name.get(target)
+            if c is not None and ch.attribute not in c.attributes:
+                yield check_attribute.code(f"rule {r.id!r} checks {ch.attribute!r} on "
+                                           f"{target!r}, which does not carry it",
+                                           path=(*r.spec_path, "applies_to", i))
+
+
+_GEOMETRY_SHAPES = {
+    "box": {"box", "text_region"},
+    "rotated_box": {"rotated_box", "text_region"},
+    "polygon": {"polygon", "mask", "text_region"},
+    "polyline": {"polyline"},
+    "points": {"points"},
+    "keypoints": {"keypoints"},
+}
+
+
+@lint_rule("L605", "example-shape-invalid", Severity.ERROR,
+           "A shape drawn on an example does not fit its class: a geometry the class does not "
+           "allow, keypoints that do not match the schema, an attribute the class does not "
+           "carry or an invalid attribute value, text on a class without a text region.",
+           why="Examples teach annotators; an example that breaks the spec teaches the wrong "
+               "thing, and the playbook draws it as if it were right. Examples with verdict "
+               "`bad` may show a wrong geometry or value on purpose: only names, keypoint "
+               "counts and text are checked on them.",
+           example="classes:\n  - id: 1\n    name: car\n    shapes: [box]\n    examples:\n"
+                   "      - image: examples/a.png\n        verdict: good\n"
+                   "        shapes: [{class: car, polygon: [[0, 0], [5, 0], [5, 5]]}]")
+def example_shapes(project: Project):
+    attrs = project.spec.attributes
+    image_attrs = set(project.image_attributes)
+    by_name = project.by_name
+    for ex in project.examples:
+        for j, s in enumerate(ex.example.shapes):
+            c = by_name.get(s.class_)
+            if c is None:
+                continue  # L104
+            at = (*ex.spec_path, "shapes", j)
+            geom = s.geometry
+            good = ex.example.verdict == "good"
+            if good and (geom != "keypoints" or s.keypoints is not None):
+                kinds = [geom] + (["keypoints"] if s.keypoints is not None
+                                  and geom != "keypoints" else [])
+                for kind in kinds:
+                    if not _GEOMETRY_SHAPES[kind].intersection(c.shapes):
+                        yield example_shapes.code(
+                            f"example draws {kind} for {c.name!r}, which allows "
+                            f"{', '.join(c.shapes)}", path=(*at, kind), at_key=True)
+            if s.keypoints is not None and c.keypoints is not None:
+                n = len(project.keypoint_schemas[c.keypoints].points)
+                if len(s.keypoints) != n:
+                    yield example_shapes.code(
+                        f"example gives {len(s.keypoints)} keypoints for {c.name!r}; schema "
+                        f"{c.keypoints!r} has {n}", path=(*at, "keypoints"))
+            if s.text is not None and c.text_region is None:
+                yield example_shapes.code(f"example gives text for {c.name!r}, which has no "
+                                          "text region", path=(*at, "text"))
+            for key, value in s.attributes.items():
+                a = attrs.get(key)
+                if a is None or (key not in c.attributes and key not in image_attrs):
+                    yield example_shapes.code(
+                        f"example sets attribute {key!r}, which {c.name!r} does not carry",
+                        path=(*at, "attributes", key), at_key=True)
+                    continue
+                problem = value_problem(a, value) if good else None
+                if problem:
+                    yield example_shapes.code(f"example attribute {key!r}: {problem}",
+                                              path=(*at, "attributes", key))

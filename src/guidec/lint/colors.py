@@ -1,0 +1,163 @@
+"""Lint rules about class colours: duplicates and colours people cannot tell apart.
+
+Perceptual distance is CIEDE2000 (CIE 2000 colour difference, D65 white, sRGB input) computed
+with numpy. Candidate pairs come from a grid over CIELAB, so the check stays linear in the number
+of classes (a 10,000-class spec is checked in milliseconds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guidec.diagnostics import Severity
+from guidec.lint import lint_rule
+from guidec.view import Project
+
+#: Below this CIEDE2000 difference two class colours count as indistinguishable. About 2.3 is
+#: one "just noticeable difference" side by side; label colours are judged across a screen,
+#: over varied image content, so we ask for twice that.
+SIMILAR_DELTA_E = 5.0
+
+
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB values in 0-255 (n x 3) -> CIELAB (D65)."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124564, 0.3575761, 0.1804375],
+                  [0.2126729, 0.7151522, 0.0721750],
+                  [0.0193339, 0.1191920, 0.9503041]])
+    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    eps, kappa = 216 / 24389, 24389 / 27
+    f = np.where(xyz > eps, np.cbrt(xyz), (kappa * xyz + 16) / 116)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]),
+                     200 * (f[:, 1] - f[:, 2])], axis=1)
+
+
+def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
+    """CIEDE2000 difference of two arrays of CIELAB colours (n x 3 each), k_L = k_C = k_H = 1."""
+    L1, a1, b1 = lab1[:, 0], lab1[:, 1], lab1[:, 2]
+    L2, a2, b2 = lab2[:, 0], lab2[:, 1], lab2[:, 2]
+    C1, C2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    Cm7 = ((C1 + C2) / 2) ** 7
+    G = 0.5 * (1 - np.sqrt(Cm7 / (Cm7 + 25.0 ** 7)))
+    a1p, a2p = (1 + G) * a1, (1 + G) * a2
+    C1p, C2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360
+    dLp = L2 - L1
+    dCp = C2p - C1p
+    dh = h2p - h1p
+    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
+    dh = np.where(C1p * C2p == 0, 0.0, dh)
+    dHp = 2 * np.sqrt(C1p * C2p) * np.sin(np.radians(dh / 2))
+    Lpm = (L1 + L2) / 2
+    Cpm = (C1p + C2p) / 2
+    hsum = h1p + h2p
+    hpm = np.where(np.abs(h1p - h2p) > 180,
+                   np.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2), hsum / 2)
+    hpm = np.where(C1p * C2p == 0, hsum, hpm)
+    T = (1 - 0.17 * np.cos(np.radians(hpm - 30)) + 0.24 * np.cos(np.radians(2 * hpm))
+         + 0.32 * np.cos(np.radians(3 * hpm + 6)) - 0.20 * np.cos(np.radians(4 * hpm - 63)))
+    dtheta = 30 * np.exp(-(((hpm - 275) / 25) ** 2))
+    Cpm7 = Cpm ** 7
+    Rc = 2 * np.sqrt(Cpm7 / (Cpm7 + 25.0 ** 7))
+    Sl = 1 + 0.015 * (Lpm - 50) ** 2 / np.sqrt(20 + (Lpm - 50) ** 2)
+    Sc = 1 + 0.045 * Cpm
+    Sh = 1 + 0.015 * Cpm * T
+    Rt = -np.sin(np.radians(2 * dtheta)) * Rc
+    return np.sqrt((dLp / Sl) ** 2 + (dCp / Sc) ** 2 + (dHp / Sh) ** 2
+                   + Rt * (dCp / Sc) * (dHp / Sh))
+
+
+def _given(project: Project):
+    return [c for c in project.classes if c.color_given and not c.deprecated]
+
+
+@lint_rule("L401", "duplicate-color", Severity.ERROR,
+           "Two classes in use have the same colour.",
+           why="Semantic and panoptic masks store classes as colours, and annotators tell "
+               "labels apart by colour; two classes with one colour are one class in a mask.",
+           example="classes:\n  - {id: 1, name: car, color: '#00008e'}\n"
+                   "  - {id: 2, name: license_plate, color: '#00008e'}")
+def duplicate_colors(project: Project):
+    seen: dict[str, str] = {}
+    for c in _given(project):
+        if c.color in seen:
+            yield duplicate_colors.code(f"colour {c.color} of {c.name!r} is already used by "
+                                        f"{seen[c.color]!r}", path=(*c.spec_path, "color"))
+        else:
+            seen[c.color] = c.name
+
+
+#: Grid cells are this many thresholds wide in the search space (see _search_space); over 8
+#: million random sRGB pairs the search-space distance of a close pair stays below 2.3x its
+#: CIEDE2000, so 3 leaves a margin.
+_MARGIN = 3.0
+
+
+def _search_space(lab: np.ndarray) -> np.ndarray:
+    """CIELAB with chroma compressed as CIEDE2000 weighs it (C' = ln(1 + 0.045 C) / 0.045, the
+    integral of 1/S_C), so Euclidean distance here stays within a small factor of CIEDE2000
+    (CIE76 itself can be 5x larger for saturated colours). Candidate pairs are those within
+    ``_MARGIN`` thresholds here; tests compare the result with a brute-force search."""
+    c = np.hypot(lab[:, 1], lab[:, 2])
+    scale = np.where(c > 1e-9, np.log1p(0.045 * c) / 0.045 / np.maximum(c, 1e-9), 1.0)
+    return np.stack([lab[:, 0], lab[:, 1] * scale, lab[:, 2] * scale], axis=1)
+
+
+def similar_pairs(colors: list[str], threshold: float = SIMILAR_DELTA_E):
+    """``[(i, j, delta_e)]`` with i < j, distinct colours closer than ``threshold``."""
+    if len(colors) < 2:
+        return []
+    rgb = np.array([[int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16)] for h in colors])
+    lab = srgb_to_lab(rgb)
+    keys = np.floor(_search_space(lab) / (_MARGIN * threshold)).astype(np.int64)
+    grid: dict[tuple[int, int, int], list[int]] = {}
+    for i, k in enumerate(map(tuple, keys.tolist())):
+        grid.setdefault(k, []).append(i)
+    offsets = [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)]
+    ii: list[int] = []
+    jj: list[int] = []
+    for (x, y, z), members in grid.items():
+        for dx, dy, dz in offsets:
+            other = grid.get((x + dx, y + dy, z + dz))
+            if not other:
+                continue
+            for i in members:
+                for j in other:
+                    if i < j:
+                        ii.append(i)
+                        jj.append(j)
+    if not ii:
+        return []
+    a, b = np.array(ii), np.array(jj)
+    d = ciede2000(lab[a], lab[b])
+    keep = (d < threshold) & np.any(rgb[a] != rgb[b], axis=1)
+    return sorted(zip(a[keep].tolist(), b[keep].tolist(), d[keep].tolist(), strict=True))
+
+
+@lint_rule("L402", "similar-colors", Severity.WARNING,
+           f"Two classes in use have colours closer than CIEDE2000 {SIMILAR_DELTA_E:g}.",
+           why="Annotators and reviewers cannot tell such labels apart on screen, especially "
+               "over busy images; pick colours further apart (CIEDE2000 is the CIE's "
+               "perceptual colour difference: about 2.3 is just noticeable side by side).",
+           example="classes:\n  - {id: 1, name: caravan, color: '#00005a'}\n"
+                   "  - {id: 2, name: trailer, color: '#00006e'}")
+def similar_colors(project: Project):
+    given = _given(project)
+    uniq: dict[str, int] = {}
+    for i, c in enumerate(given):
+        uniq.setdefault(c.color, i)
+    firsts = list(uniq.values())
+    pairs = similar_pairs([given[i].color for i in firsts])
+    reported: set[int] = set()
+    for i, j, d in pairs:
+        a, b = given[firsts[i]], given[firsts[j]]
+        first, second = (a, b) if a.index < b.index else (b, a)
+        if second.index in reported:
+            continue
+        reported.add(second.index)
+        yield similar_colors.code(
+            f"colour {second.color} of {second.name!r} is hard to tell from {first.color} of "
+            f"{first.name!r} (CIEDE2000 {d:.1f} < {SIMILAR_DELTA_E:g})",
+            path=(*second.spec_path, "color"))

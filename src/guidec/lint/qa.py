@@ -1,0 +1,88 @@
+"""Lint rules about QA thresholds, the error taxonomy and splits."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from guidec.diagnostics import Severity, did_you_mean
+from guidec.lint import lint_rule
+from guidec.view import Project
+
+#: The error taxonomy guidec knows; `qa.error_types` adds a project's own.
+ERROR_TYPES: dict[str, str] = {
+    "missed_object": "An object that should be labeled is not.",
+    "extra_object": "A label where no object of the class is.",
+    "wrong_class": "The object is labeled with another class.",
+    "wrong_attribute": "An attribute has the wrong value.",
+    "loose_box": "The shape is not tight around the object.",
+    "merged_instances": "Several objects share one label.",
+    "split_instance": "One object is labeled as several.",
+    "wrong_keypoint": "A keypoint is misplaced, swapped or has the wrong visibility.",
+    "wrong_text": "A transcription differs from the text in the image.",
+}
+
+
+@lint_rule("L801", "rate-out-of-range", Severity.ERROR,
+           "A maximum error rate is not a fraction between 0 and 1.",
+           why="Rates are fractions (0.005 is half a percent); 5 usually means 5 percent.",
+           example="qa:\n  max_error_rates: {missed_object: 5}")
+def rates(project: Project):
+    for name, v in project.spec.qa.max_error_rates.items():
+        if not (math.isfinite(v) and 0 <= v <= 1):
+            hint = f"; {v:g} percent is {v / 100:g}" if 1 < v <= 100 else ""
+            yield rates.code(f"max error rate of {name!r} is {v:g}, not between 0 and 1{hint}",
+                             path=("qa", "max_error_rates", name))
+
+
+@lint_rule("L802", "undefined-error-type", Severity.ERROR,
+           "A maximum error rate names an error type that is neither built in nor defined "
+           "under `qa.error_types`.",
+           why="Reviewers classify errors by these names; an undefined one is never counted.",
+           example="qa:\n  max_error_rates: {mislabelled: 0.01}\n  # error_types: "
+                   "{mislabelled: ...}")
+def error_types(project: Project):
+    qa = project.spec.qa
+    known = {**ERROR_TYPES, **qa.error_types}
+    for name in qa.max_error_rates:
+        if name not in known:
+            guess = did_you_mean(name, known)
+            yield error_types.code(
+                f"error type {name!r} is not defined"
+                + (f" (did you mean {guess!r}?)" if guess else
+                   "; define it under qa.error_types"),
+                path=("qa", "max_error_rates", name), at_key=True)
+
+
+@lint_rule("L803", "bad-splits", Severity.ERROR,
+           "Splits repeat a name, give ratios for unknown splits, or ratios that do not sum "
+           "to 1.",
+           example="splits:\n  names: [train, val, test]\n"
+                   "  ratios: {train: 0.8, val: 0.1, tset: 0.1}")
+def splits(project: Project):
+    sp = project.spec.splits
+    if sp is None:
+        return
+    counts = Counter()
+    for i, n in enumerate(sp.names):
+        counts[n] += 1
+        if counts[n] == 2:
+            yield splits.code(f"split {n!r} is listed twice", path=("splits", "names", i))
+    if sp.ratios is None:
+        return
+    bad = False
+    for n, v in sp.ratios.items():
+        if n not in counts:
+            bad = True
+            guess = did_you_mean(n, list(counts))
+            yield splits.code(f"ratio for unknown split {n!r}"
+                              + (f" (did you mean {guess!r}?)" if guess else ""),
+                              path=("splits", "ratios", n), at_key=True)
+        elif not (math.isfinite(v) and 0 <= v <= 1):
+            bad = True
+            yield splits.code(f"ratio of split {n!r} is {v:g}, not between 0 and 1",
+                              path=("splits", "ratios", n))
+    total = sum(sp.ratios.values())
+    if not bad and abs(total - 1) > 1e-6:
+        yield splits.code(f"split ratios sum to {total:g}, not 1", path=("splits", "ratios"),
+                          at_key=True)

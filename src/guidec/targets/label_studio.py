@@ -1,0 +1,356 @@
+"""Label Studio labeling configuration (``label_studio/config.xml``).
+
+The layout (which control carries which labels, which attribute becomes which control) is
+computed once by :func:`layout`; the XML emitter here and the Label Studio export schema in
+:mod:`guidec.targets.schemas` both read it, and so can readers of Label Studio exports.
+
+Decisions (documented in site/docs/targets.md):
+
+- One object ``<Image name="image" value="$image">``.
+- One labels control per shape kind: ``box`` (RectangleLabels, canRotate="false"),
+  ``rotated_box`` (RectangleLabels, canRotate="true"), ``polygon`` (PolygonLabels), ``mask``
+  (BrushLabels), ``polyline`` (VectorLabels), ``points`` (KeyPointLabels), ``text_region``
+  (PolygonLabels: quadrilaterals and polygons) and one KeyPointLabels per keypoint schema,
+  ``keypoints.<schema>``, whose labels are the schema's points. A class whose only instance
+  shape is keypoints also gets a label in ``box``: the instance box (COCO keypoint annotations
+  carry one).
+- Label ``value`` is the class name, ``background`` its colour, ``category`` its spec id (Label
+  Studio's converter uses it as category id), ``hint`` its title. A class's hotkey goes on its first
+  label only (two labels with one key would fight).
+- Hierarchy: every active class (parents and children) is a label, in the spec's pre-order, so
+  children follow their parent; the hint shows the path. Deprecated classes are left out.
+- Object attributes: one control per attribute, ``perRegion="true"`` with ``whenLabelValue`` (the
+  classes carrying it) and ``required`` ON the control, inside a ``View`` with the same condition
+  that also holds a header. enum -> Choices (single or multiple), bool -> Choices ``true`` /
+  ``false``, integer/number -> Number (min, max, step), text -> TextArea.
+- Transcriptions of text regions: one per-region TextArea ``transcription``.
+- Image attributes: the same controls without ``perRegion``.
+- More than :data:`FILTER_THRESHOLD` labels in one control: a ``Filter`` search box above it and
+  a scrolling list, so thousands of classes stay usable.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from guidec.codes import register
+from guidec.diagnostics import Diagnostic, Severity
+from guidec.spec.model import Attribute
+from guidec.targets import Target
+from guidec.targets import register as register_target
+from guidec.targets._common import (
+    TRANSCRIPTION,
+    class_attributes,
+    enum_default,
+    fmt_num,
+    image_attributes,
+    number_range,
+    per_project,
+    transcription_mode,
+)
+from guidec.view import Project, assigned_color
+
+OBJECT = "image"
+FILTER_THRESHOLD = 50
+
+# shape kind -> (control name, tag, extra attributes)
+SHAPE_CONTROLS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "box": ("box", "RectangleLabels", {"canRotate": "false"}),
+    "rotated_box": ("rotated_box", "RectangleLabels", {"canRotate": "true"}),
+    "polygon": ("polygon", "PolygonLabels", {}),
+    "mask": ("mask", "BrushLabels", {}),
+    "polyline": ("polyline", "VectorLabels", {}),
+    "points": ("points", "KeyPointLabels", {}),
+    "text_region": ("text_region", "PolygonLabels", {}),
+}
+KEYPOINTS_PREFIX = "keypoints."
+RESULT_TYPES = {  # tag -> result "type" and value key in exports
+    "RectangleLabels": "rectanglelabels",
+    "PolygonLabels": "polygonlabels",
+    "BrushLabels": "brushlabels",
+    "VectorLabels": "vectorlabels",
+    "KeyPointLabels": "keypointlabels",
+    "Choices": "choices",
+    "Number": "number",
+    "TextArea": "textarea",
+}
+
+T101 = register(
+    "T101", "ls-comma-in-class-name", Severity.ERROR,
+    "A class that carries attributes or a transcription has a comma in its name.",
+    why="Label Studio's whenLabelValue is a comma-separated list: a name with a comma cannot be "
+        "named in it, so the class's attribute controls would never show.",
+    example="classes:\n  - {id: 1, name: 'Truck, box', attributes: [occlusion]}")
+T102 = register(
+    "T102", "ls-no-labels", Severity.WARNING,
+    "The spec has no active class with a shape Label Studio can draw.",
+    why="A labeling config without a labels control lets annotators draw nothing.",
+    example="classes:\n  - {id: 1, name: old, deprecated: true}")
+
+
+@dataclass
+class LabelEntry:
+    value: str  # the class (or keypoint) name, as exported
+    color: str
+    hotkey: str | None = None
+    category: int | None = None  # class id
+    hint: str | None = None
+
+
+@dataclass
+class Control:
+    name: str
+    tag: str  # RectangleLabels, Choices, ...
+    labels: list[LabelEntry] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)
+    # attribute controls
+    attribute: str | None = None  # spec attribute name (None for labels / transcription)
+    classes: tuple[str, ...] = ()  # whenLabelValue: classes the control applies to
+    per_region: bool = False
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    multiple: bool = False
+    default: str | None = None
+    number: tuple[float, float, float] | None = None  # min, max, step
+    title: str = ""
+    shape: str | None = None  # shape kind of a labels control
+    keypoint_schema: str | None = None
+
+    @property
+    def result_type(self) -> str:
+        return RESULT_TYPES[self.tag]
+
+    @property
+    def value_key(self) -> str:
+        return "text" if self.tag == "TextArea" else self.result_type
+
+
+@dataclass
+class Layout:
+    object_name: str
+    labels_controls: list[Control]
+    region_controls: list[Control]  # per-region attribute and transcription controls
+    image_controls: list[Control]  # image-level attribute controls
+
+    @property
+    def controls(self) -> list[Control]:
+        return [*self.labels_controls, *self.region_controls, *self.image_controls]
+
+    def control(self, name: str) -> Control | None:
+        for c in self.controls:
+            if c.name == name:
+                return c
+        return None
+
+    def attribute_control(self, attribute: str) -> Control | None:
+        for c in self.controls:
+            if c.attribute == attribute:
+                return c
+        return None
+
+
+def _unique_name(wanted: str, taken: set[str]) -> str:
+    name = wanted
+    if name in taken:
+        name = f"attr_{wanted}"
+    i = 2
+    while name in taken:
+        name = f"attr_{wanted}_{i}"
+        i += 1
+    taken.add(name)
+    return name
+
+
+def _attribute_control(name: str, a: Attribute, control_name: str, classes: tuple[str, ...],
+                       per_region: bool) -> Control:
+    title = a.title or name.replace("_", " ").capitalize()
+    required = a.required and a.when is None
+    if a.type in ("enum", "bool"):
+        if a.type == "enum":
+            choices = tuple(a.value_names)
+            default = enum_default(a)
+            multiple = a.multiple
+        else:
+            choices = ("true", "false")
+            default = None if a.default is None else ("true" if a.default else "false")
+            multiple = False
+        return Control(control_name, "Choices", attribute=name, classes=classes,
+                       per_region=per_region, required=required, choices=choices,
+                       multiple=multiple, default=default if default in choices else None,
+                       title=title)
+    if a.type in ("integer", "number"):
+        r = number_range(a)
+        return Control(control_name, "Number", attribute=name, classes=classes,
+                       per_region=per_region, required=required,
+                       number=(r.min, r.max, r.step), title=title)
+    return Control(control_name, "TextArea", attribute=name, classes=classes,
+                   per_region=per_region, required=required, title=title)
+
+
+@per_project
+def layout(project: Project) -> Layout:
+    """Which Label Studio controls the project needs, with their labels and conditions.
+
+    Computed once per project (the check, the config and the export schema all read it).
+    """
+    active = project.active_classes
+    by_shape: dict[str, Control] = {}
+    hotkey_used: set[str] = set()
+
+    def add_label(ctrl: Control, c) -> None:
+        hk = None
+        if c.hotkey and c.name not in hotkey_used:
+            hk = c.hotkey
+            hotkey_used.add(c.name)
+        hint = c.title if c.depth == 0 else " / ".join(
+            project.by_name[n].title for n in c.path if n in project.by_name)
+        ctrl.labels.append(LabelEntry(c.name, c.color, hk, c.id,
+                                      hint if hint != c.name else None))
+
+    for kind in SHAPE_CONTROLS:
+        name, tag, extra = SHAPE_CONTROLS[kind]
+        ctrl = Control(name, tag, attrs=dict(extra), shape=kind)
+        for c in active:
+            shapes = set(c.shapes)
+            wants = kind in shapes
+            if kind == "box" and "keypoints" in shapes and not (
+                    shapes & {"box", "rotated_box", "polygon", "mask", "text_region"}):
+                wants = True  # keypoint-only class: its instance box
+            if wants:
+                add_label(ctrl, c)
+        if ctrl.labels:
+            by_shape[kind] = ctrl
+    kp_controls = []
+    used_schemas = []
+    for c in active:
+        if "keypoints" in c.shapes and c.keypoints and c.keypoints not in used_schemas:
+            used_schemas.append(c.keypoints)
+    for schema in used_schemas:
+        ks = project.keypoint_schemas[schema]
+        ctrl = Control(KEYPOINTS_PREFIX + schema, "KeyPointLabels", shape="keypoints",
+                       keypoint_schema=schema)
+        for p in ks.points:
+            ctrl.labels.append(LabelEntry(p, assigned_color(f"{schema}.{p}")))
+        kp_controls.append(ctrl)
+    labels_controls = [*by_shape.values(), *kp_controls]
+
+    taken = {OBJECT} | {c.name for c in labels_controls}
+    region: list[Control] = []
+    # transcription first: it is the name every target uses for text regions
+    tr_classes = [c for c in active if transcription_mode(project, c)]
+    if tr_classes:
+        name = _unique_name(TRANSCRIPTION, taken)
+        required = all(transcription_mode(project, c) == "required" for c in tr_classes)
+        region.append(Control(name, "TextArea", classes=tuple(c.name for c in tr_classes),
+                              per_region=True, required=required, title="Transcription"))
+    carriers: dict[str, list[str]] = {}
+    for c in active:
+        for a_name, _ in class_attributes(project, c):
+            carriers.setdefault(a_name, []).append(c.name)
+    for a_name in carriers:  # in order of first use by a class
+        a = project.attributes[a_name]
+        region.append(_attribute_control(a_name, a, _unique_name(a_name, taken),
+                                         tuple(carriers[a_name]), True))
+    image = [_attribute_control(n, a, _unique_name(n, taken), (), False)
+             for n, a in image_attributes(project)]
+    return Layout(OBJECT, labels_controls, region, image)
+
+
+# --------------------------------------------------------------------------- XML
+def _label_el(parent: ET.Element, entry: LabelEntry) -> None:
+    el = ET.SubElement(parent, "Label", value=entry.value, background=entry.color)
+    if entry.hotkey:
+        el.set("hotkey", entry.hotkey)
+    if entry.category is not None:
+        el.set("category", str(entry.category))
+    if entry.hint:
+        el.set("hint", entry.hint)
+
+
+def _control_el(parent: ET.Element, ctrl: Control, to_name: str) -> ET.Element:
+    el = ET.SubElement(parent, ctrl.tag, name=ctrl.name, toName=to_name)
+    if ctrl.tag == "Choices":
+        el.set("choice", "multiple" if ctrl.multiple else "single-radio")
+        el.set("showInline", "true")
+    if ctrl.per_region:
+        el.set("perRegion", "true")
+    if ctrl.classes:
+        el.set("whenLabelValue", ",".join(ctrl.classes))
+    if ctrl.required:
+        el.set("required", "true")
+    if ctrl.tag == "Number" and ctrl.number is not None:
+        lo, hi, step = ctrl.number
+        el.set("min", fmt_num(lo))
+        el.set("max", fmt_num(hi))
+        el.set("step", fmt_num(step))
+    if ctrl.tag == "TextArea":
+        el.set("editable", "true")
+        el.set("maxSubmissions", "1")
+        el.set("rows", "1")
+        if ctrl.per_region:
+            el.set("displayMode", "region-list")
+    for value in ctrl.choices:
+        ch = ET.SubElement(el, "Choice", value=value)
+        if value == ctrl.default:
+            ch.set("selected", "true")
+    for k, v in ctrl.attrs.items():
+        el.set(k, v)
+    for entry in ctrl.labels:
+        _label_el(el, entry)
+    return el
+
+
+def config_xml(project: Project, lay: Layout | None = None) -> str:
+    lay = lay or layout(project)
+    root = ET.Element("View")
+    ET.SubElement(root, "Header", value=f"{project.spec.project.title} "
+                                        f"(spec {project.spec.project.version})")
+    ET.SubElement(root, "Image", name=lay.object_name, value="$image", zoom="true",
+                  zoomControl="true", rotateControl="false")
+    for ctrl in lay.labels_controls:
+        if len(ctrl.labels) > FILTER_THRESHOLD:
+            box = ET.SubElement(root, "View")
+            ET.SubElement(box, "Filter", name=f"filter_{ctrl.name}", toName=ctrl.name,
+                          minlength="0", placeholder="Type to find a class")
+            scroller = ET.SubElement(box, "View",
+                                     style="max-height: 240px; overflow-y: auto")
+            _control_el(scroller, ctrl, lay.object_name)
+        else:
+            _control_el(root, ctrl, lay.object_name)
+    for ctrl in lay.region_controls:
+        wrap = ET.SubElement(root, "View", visibleWhen="region-selected",
+                             whenLabelValue=",".join(ctrl.classes))
+        ET.SubElement(wrap, "Header", value=ctrl.title, size="6")
+        _control_el(wrap, ctrl, lay.object_name)
+    for ctrl in lay.image_controls:
+        ET.SubElement(root, "Header", value=ctrl.title, size="6")
+        _control_el(root, ctrl, lay.object_name)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+@register_target
+class LabelStudio(Target):
+    name = "label_studio"
+    description = "Label Studio labeling configuration (config.xml)"
+
+    def check(self, project: Project) -> list[Diagnostic]:
+        out = []
+        lay = layout(project)
+        conditional = set()
+        for ctrl in lay.region_controls:
+            conditional.update(ctrl.classes)
+        for c in project.active_classes:
+            if "," in c.name and c.name in conditional:
+                out.append(project.loaded.source.place(T101(
+                    f"class {c.name!r} has a comma in its name; Label Studio cannot show its "
+                    "attribute controls (whenLabelValue is comma-separated)",
+                    path=(*c.spec_path, "name"), hint="rename the class")))
+        if not lay.labels_controls:
+            out.append(T102("no active class has a shape Label Studio can draw",
+                            file=project.loaded.path))
+        return out
+
+    def emit(self, project: Project) -> dict[str, str | bytes]:
+        return {"config.xml": config_xml(project)}
