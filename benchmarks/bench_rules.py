@@ -112,8 +112,9 @@ def make_table(n_img: int, n: int, seed: int = 0) -> tuple[AnnotationTable, dict
     area[neg] = np.nan
     cat[unk] = 12
     s0 = ring_offsets[ann_ring_offsets[bow]]
-    # swap the 2nd and 3rd vertex of a star: its outline crosses itself
-    vertices[s0 + 1], vertices[s0 + 2] = vertices[s0 + 2].copy(), vertices[s0 + 1].copy()
+    mid = s0 + nv[np.searchsorted(prow, bow)] // 2
+    # swap the 2nd vertex with the one opposite: the outline crosses itself
+    vertices[s0 + 1], vertices[mid] = vertices[mid].copy(), vertices[s0 + 1].copy()
     ann_id[dup] = ann_id[dup + 1]
     table = AnnotationTable(
         files=[SourceFile("bench.json", "coco", "/annotations/{}", "/images/{}")],

@@ -89,12 +89,14 @@ def main(argv=None) -> int:
     p.add_argument("--skip-peers", action="store_true")
     a = p.parse_args(argv)
     base = os.path.splitext(a.file)[0]
-    spec = a.spec or base + ".spec.yaml"
+    spec = a.spec or base + ".spec.yaml"  # written by coco_fixture.py
+    if not os.path.exists(spec):  # gen_coco.py writes spec.yaml beside the file
+        spec = os.path.join(os.path.dirname(os.path.abspath(a.file)), "spec.yaml")
     py = sys.executable
     print(f"file: {a.file} ({os.path.getsize(a.file) / 1e6:.0f} MB); python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
 
-    (w, rss, out), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
+    (w, rss, _), runs = median_of(a.repeat, [py, "-c", ORJSON, a.file])
     parse = statistics.median(float(r[2]) for r in runs)
     print(f"orjson.loads (gc off):     {parse:6.2f} s  (process {w:.2f} s)  peak {rss:,.0f} MiB")
 

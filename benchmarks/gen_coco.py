@@ -77,7 +77,7 @@ def generate(n_images: int, n_anns: int, seed: int) -> tuple[dict, dict]:
         a = anns[i]
         kind_ = ["box-outside-image", "negative-width", "unknown-category", "bow-tie",
                  "duplicate-id"][j // 5]
-        W_, H_ = images[a["image_id"] - 1]["width"], images[a["image_id"] - 1]["height"]
+        W_ = images[a["image_id"] - 1]["width"]
         if kind_ == "box-outside-image":
             a["bbox"][0] = W_ - a["bbox"][2] / 2
         elif kind_ == "negative-width":

@@ -202,6 +202,7 @@ CASES = {
     "V153": (set_attr(0, occlusion="total"), {("V153", "a0")}),
     "V153-multi": (set_attr(0, promo=["discount", "gift"]), {("V153", "a0")}),
     "V154": (set_attr(0, count="many"), {("V154", "a0")}),
+    "V154-bool": (set_attr(1, count=True), {("V154", "a1")}),  # True == 1, but not an int
     "V155": (set_attr(0, score=0.3), {("V155", "a0")}),
     "V155-max": (set_attr(0, count=11), {("V155", "a0")}),
     "V156": (set_attr(0, code="12a4"), {("V156", "a0")}),
@@ -417,3 +418,23 @@ def test_star_fast_path_never_accepts_an_invalid_ring(project):
                  [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]):
         b.add_annotation(image_index=0, label="shelf", shape=Shape.POLYGON, rings=[ring])
     assert Frame(b.build(), project).ring_star_simple.tolist() == [True, False, True]
+
+
+def test_classes_sharing_a_keypoint_schema(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("guidec: 1\nproject: {id: k, title: K, version: 1.0.0}\n"
+                 "keypoint_schemas: {body: {points: [a, b]}}\n"
+                 "classes:\n  - {id: 1, name: cat, shapes: [keypoints], keypoints: body}\n"
+                 "  - {id: 2, name: dog, shapes: [keypoints], keypoints: body}\n",
+                 encoding="utf-8")
+    proj = load_project(str(p))
+    b = TableBuilder()
+    b.add_file("d.json", "coco", "/annotations/{}")
+    b.add_image(1, "a.jpg", 100, 100)
+    b.add_annotation(image_index=0, label="cat", shape=Shape.KEYPOINTS, bbox=(0, 0, 50, 50),
+                     keypoints=[(1, 1, 2), (2, 2, 2)])
+    b.add_annotation(image_index=0, label="dog", shape=Shape.KEYPOINTS, bbox=(0, 0, 50, 50),
+                     keypoints=[(1, 1, 2), (80, 80, 2)])
+    (f,) = run_rules(b.build(), proj)
+    assert (f.code, f.extra["_row"]) == ("V252", 1)
+    assert "first 'b' at (80, 80)" in f.message

@@ -150,3 +150,62 @@ def test_injected_defect_is_found_there(project, delivery, code, data):
     rows = {d.extra.get("_row") for d in found}
     assert rows == {row}, [f"{d.code} {d.message}" for d in found]
     assert code in {d.code for d in found}
+
+
+ODD_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32),
+                        st.integers(-5, 2000))
+ODD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(),
+                       st.text(max_size=4), st.lists(st.text(max_size=3), max_size=3),
+                       st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+
+
+@st.composite
+def odd_tables(draw):
+    """Tables no sane reader makes: NaN and huge numbers, empty and 1-point rings, missing
+    images, labels of every type, attribute values of every type, broken masks."""
+    b = TableBuilder()
+    b.add_file("d.json", "coco", "/annotations/{}", "/images/{}")
+    n_img = draw(st.integers(0, 3))
+    for i in range(n_img):
+        b.add_image(draw(st.one_of(st.integers(0, 3), st.text(max_size=2))),
+                    draw(st.one_of(st.none(), st.text(max_size=3))),
+                    draw(st.one_of(st.none(), ODD_NUMBERS)),
+                    draw(st.one_of(st.none(), ODD_NUMBERS)), src_index=i,
+                    attributes=draw(st.dictionaries(st.sampled_from(["color", "weather"]),
+                                                    ODD_VALUES, max_size=2)))
+    for j in range(draw(st.integers(0, 6))):
+        pts = st.lists(st.tuples(ODD_NUMBERS, ODD_NUMBERS), max_size=6)
+        b.add_annotation(
+            image_index=draw(st.integers(-1, n_img - 1)),
+            shape=draw(st.sampled_from(list(Shape))),
+            label=draw(st.one_of(st.none(), st.sampled_from(["car", "road", "person", "x"]))),
+            label_id=draw(st.integers(-1, 4)),
+            ann_id=draw(st.one_of(st.none(), st.integers(0, 3), st.text(max_size=2))),
+            bbox=draw(st.one_of(st.none(), st.tuples(*[ODD_NUMBERS] * 4))),
+            rotation=draw(st.floats(-720, 720)),
+            area=draw(st.one_of(st.none(), ODD_NUMBERS)),
+            iscrowd=draw(st.booleans()),
+            rings=draw(st.lists(pts, max_size=3)),
+            keypoints=draw(st.one_of(st.none(), st.lists(
+                st.tuples(ODD_NUMBERS, ODD_NUMBERS, st.integers(-1, 3)), max_size=4))),
+            rle=draw(st.one_of(st.none(), st.fixed_dictionaries(
+                {"size": st.one_of(st.just([2, 2]), ODD_VALUES),
+                 "counts": st.one_of(st.text(max_size=6),
+                                     st.lists(st.integers(-2, 5), max_size=5), ODD_VALUES)}))),
+            text=draw(st.one_of(st.none(), st.text(max_size=5))),
+            attributes=draw(st.dictionaries(st.sampled_from(["color", "parked", "zzz"]),
+                                            ODD_VALUES, max_size=3)),
+            src_index=j)
+    return b.build()
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(odd_tables())
+def test_rules_never_crash(project, table):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no silent NaN arithmetic either
+        found = run_rules(table, project)
+    assert all(d.code.startswith("V") for d in found)

@@ -220,3 +220,60 @@ def test_labelme_coco_polygons(cli, corpus, voc_spec):
     found = json.loads(r.out)["findings"]
     # two of labelme's hand-drawn outlines really cross themselves (checked with shapely)
     assert [(f["code"], f["annotation"]) for f in found] == [("V204", 6), ("V204", 7)]
+
+
+def test_docs_list_every_validation_code():
+    from pathlib import Path
+
+    from guidec.codes import all_codes
+
+    doc = (Path(__file__).parent.parent / "site/docs/validate.md").read_text(encoding="utf-8")
+    for c in all_codes():
+        if c.code.startswith("V") and int(c.code[1:]) >= 50:
+            assert f"| {c.code} | `{c.name}` | {c.severity.label} |" in doc, c.code
+
+
+def _solid_png(w: int, h: int, rgb: tuple[int, int, int]) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.integration
+def test_html_thumbnails_show_the_image_in_chromium(cli, spec, delivery, tmp_path):
+    """A real browser loads the linked image inside the SVG thumbnail."""
+    import os
+    import shutil
+    import subprocess
+
+    from guidec.readers.png import decode
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed (CI must run this test)")
+        pytest.skip("chromium is not installed")
+    images = tmp_path / "img"
+    images.mkdir()
+    (images / "a.jpg").write_bytes(_solid_png(640, 480, (255, 0, 0)))  # sniffed, not named
+    doc = coco()
+    doc["annotations"] = doc["annotations"][:1]
+    doc["annotations"][0]["bbox"] = [600, 400, 60, 60]  # outside the image: one finding
+    page = tmp_path / "report.html"
+    r = cli("validate", "--spec", spec, delivery(doc), "--images", images, "--html", page)
+    assert r.code == 1 and page.read_text().count("<svg") == 1
+    shot = tmp_path / "shot.png"
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--allow-file-access-from-files", f"--screenshot={shot}",
+                    "--window-size=480,360", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    px = decode(shot.read_bytes()).pixels[..., :3].astype(int)
+    red = (px[..., 0] > 200) & (px[..., 1] < 60) & (px[..., 2] < 60)
+    assert red.sum() > 2000  # the thumbnail shows the (red) image, not an empty frame

@@ -231,7 +231,8 @@ class TableBuilder:
         a["ann_id"].append(ann_id)
         a["image_index"].append(image_index)
         a["label"].append(label)
-        a["label_id"].append(label_id)
+        # an id beyond int64 (hostile input) cannot be a class id: unknown
+        a["label_id"].append(label_id if -(2**62) < label_id < 2**62 else -1)
         a["shape"].append(int(shape))
         a["bbox"].append(tuple(bbox) if bbox is not None else (np.nan,) * 4)
         a["rotation"].append(float(rotation))

@@ -190,3 +190,21 @@ def test_unknown_input_format_is_an_error():
 
     with pytest.raises(GuidecError):
         read_delivery([], "darknet")
+
+
+def test_background_rows_follow_the_spec(tmp_path):
+    from guidec.view import load_project
+
+    (tmp_path / "spec.yaml").write_text(
+        "guidec: 1\nproject: {id: t, title: T, version: 1.0.0}\nclasses:\n"
+        "  - {id: 1, name: road, color: '#ff0000'}\n", encoding="utf-8")
+    project = load_project(str(tmp_path / "spec.yaml"))
+    grey = tmp_path / "g.png"
+    grey.write_bytes(png_bytes(3, 1, [bytes([0, 1, 9])]))
+    rgb = tmp_path / "c.png"
+    rgb.write_bytes(png_bytes(3, 1, [bytes([0, 0, 0, 255, 0, 0, 0, 128, 0])], color_type=2))
+    t = read_delivery([str(grey)], project=project).table
+    assert t.label_id.tolist() == [1, 9] and list(t.label) == ["road", None]
+    t = read_delivery([str(rgb)], project=project).table
+    assert list(t.label) == ["#008000", "road"]
+    assert len(read_delivery([str(grey)]).table) == 3  # no spec: every value is a row

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from guidec.readers import READERS, _load, read_delivery
 
+from .helpers import png_bytes
 from .test_coco import BASE
 from .test_other_formats import LS
 from .test_xml_formats import CVAT, VOC
@@ -25,6 +26,7 @@ VALID = {
     "cvat": CVAT.encode(),
     "voc": VOC.encode(),
     "yolo": b"0 0.5 0.5 0.2 0.4\n1 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2 0.15 0.15\n",
+    "mask": png_bytes(6, 4, [bytes([0, 1, 2, 3, 4, 5])] * 4, filter_type=4),
 }
 SUFFIX = {"coco": ".json", "label_studio": ".json", "cvat": ".xml", "voc": ".xml",
           "yolo": ".txt", "mask": ".png"}
@@ -113,3 +115,16 @@ def test_billion_laughs_refused(tmp_path):
             + b"]><annotations>&lol9;</annotations>")
     r = _read(tmp_path, bomb, "cvat", ".xml")
     assert [d.code for d in r.diagnostics] == ["V004"]
+
+
+def test_huge_ids_are_findings_not_overflows(tmp_path):
+    doc = json.loads(json.dumps(BASE))
+    doc["images"][0]["id"] = 10**30
+    doc["annotations"][0]["image_id"] = 10**30
+    doc["annotations"][1]["category_id"] = 10**30
+    r = _read(tmp_path, json.dumps(doc).encode(), "coco", ".json")
+    # orjson reads integers beyond 64 bits as floats: an id that is no integer any more
+    assert ("V008", "/images/0/id") in [(d.code, d.pointer) for d in r.diagnostics]
+    (tmp_path / "y.txt").write_text("99999999999999999999999 0.5 0.5 0.1 0.1\n", encoding="utf-8")
+    t = read_delivery([str(tmp_path / "y.txt")]).table
+    assert t.label_id.tolist() == [-1]

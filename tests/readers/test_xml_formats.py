@@ -143,3 +143,27 @@ def test_xml_inputs_are_not_modified(tmp_path):
     read_delivery([str(p)])
     assert p.read_bytes() == before
     assert np.isfinite(read_delivery([str(p)]).table.bbox[0]).all()
+
+
+SPEC = """guidec: 1
+project: {id: t, title: T, version: 1.0.0}
+attributes:
+  truncated: {type: bool}
+classes:
+  - {id: 1, name: person, attributes: [truncated]}
+  - {id: 2, name: dog}
+"""
+
+
+def test_voc_format_fields_follow_the_spec(tmp_path):
+    from guidec.view import load_project
+
+    (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
+    project = load_project(str(tmp_path / "spec.yaml"))
+    p = tmp_path / "x.xml"
+    p.write_text(VOC, encoding="utf-8")
+    with_spec = read_delivery([str(p)], project=project).table
+    assert sorted(with_spec.attributes) == ["truncated"]  # difficult, part_of dropped
+    assert with_spec.attributes["truncated"][0] is True  # 0/1 -> bool for a bool attribute
+    without = read_delivery([str(p)]).table
+    assert sorted(without.attributes) == ["difficult", "part_of", "truncated"]

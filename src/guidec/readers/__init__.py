@@ -85,7 +85,7 @@ def _load() -> dict[str, Reader]:
     return READERS
 
 
-HEAD_BYTES = 4096
+HEAD_BYTES = 65536  # COCO files may open with a long "info"/"licenses" block
 
 
 def _head(path: str) -> bytes:
@@ -182,4 +182,39 @@ def read_delivery(
         if was_enabled:
             gc.enable()
     table = concat_tables(tables)
+    _builtin_attributes(table, project)
     return ReadResult(table, ctx.diagnostics, formats)
+
+
+# Fields that formats carry for every object whether the program uses them or not (VOC's
+# flags, CVAT's occluded/rotation in its COCO export). With a spec they stay attributes only
+# when the spec defines an attribute of that name, so a VOC delivery is not flagged for
+# 'difficult' on every box; without a spec they are kept.
+FORMAT_FIELDS = frozenset({"occluded", "rotation", "truncated", "difficult", "pose", "part_of",
+                           "z_order", "group_id", "keyframe", "track_id", "outside"})
+_TRUE = {1, "1", "true", "True", "yes"}  # 1 == True
+_FALSE = {0, "0", "false", "False", "no"}
+
+
+def _builtin_attributes(table: AnnotationTable, project) -> None:
+    if project is None:
+        return
+    defined = getattr(project, "attributes", {}) or {}
+    for name in list(table.attributes):
+        attr = defined.get(name)
+        if attr is None:
+            if name in FORMAT_FIELDS:
+                del table.attributes[name]
+            continue
+        if getattr(attr, "type", None) == "bool":  # VOC/CVAT write 0/1 and "true"/"false"
+            col = table.attributes[name]
+            for i, v in enumerate(col):
+                if v is None or v is True or v is False:
+                    continue
+                try:
+                    if v in _TRUE:
+                        col[i] = True
+                    elif v in _FALSE:
+                        col[i] = False
+                except TypeError:  # unhashable (a list): leave it for the rules to report
+                    pass

@@ -51,7 +51,7 @@ V021 = register(
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:
     if is_dir or head.lstrip()[:1] != b"{":
         return False
-    h = head[:4096]
+    h = head
     return (b'"annotations"' in h or b'"images"' in h or b'"categories"' in h) and (
         b'"data"' not in h or b'"images"' in h)
 
@@ -230,12 +230,25 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     ok = np.ones(n, dtype=bool)  # rows that are objects
     all_dicts = set(map(type, anns)) <= {dict}
     keys = set().union(*anns) if all_dicts else None
+    # One C-level pass pulls every column out when each annotation has every key the file
+    # uses (the usual export); otherwise one list comprehension per key.
+    present = [k for k in _COLUMNS if keys is not None and k in keys]
+    cols: dict | None = None
+    if n and all_dicts and set(_REQUIRED) <= set(present):
+        try:
+            cols = dict(zip(present, zip(*map(itemgetter(*present), anns), strict=True),
+                            strict=True))
+        except KeyError:
+            cols = None
     try:
         if not all_dicts:
             raise TypeError
-        ids = [a["id"] for a in anns]
-        img_ids = [a["image_id"] for a in anns]
-        cat_ids = [a["category_id"] for a in anns]
+        if cols is not None:
+            ids, img_ids, cat_ids = (list(cols[k]) for k in _REQUIRED)
+        else:
+            ids = [a["id"] for a in anns]
+            img_ids = [a["image_id"] for a in anns]
+            cat_ids = [a["category_id"] for a in anns]
     except (KeyError, TypeError):
         ids, img_ids, cat_ids = _required_slow(anns, ok, path, report)
 
@@ -246,7 +259,7 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     label = _labels(label_id, declared)
 
     # --- boxes -------------------------------------------------------------------------
-    get = _getter(anns, ok, keys)
+    get = _getter(anns, ok, keys, cols)
     bbox = _float_rows(get("bbox"), 4, "bbox", path, report)
     area = _float_column(get("area"), "area", path, report)
     iscrowd = _crowd(get("iscrowd"), path, report)
@@ -295,12 +308,19 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     )
 
 
-def _getter(anns: list, ok: np.ndarray, keys: set | None):
+_REQUIRED = ("id", "image_id", "category_id")
+_COLUMNS = (*_REQUIRED, "bbox", "area", "iscrowd", "segmentation", "keypoints", "attributes",
+            "caption")
+
+
+def _getter(anns: list, ok: np.ndarray, keys: set | None, cols: dict | None):
     nothing = [None] * len(anns)
     if ok.all():
         def get(key: str) -> list:
             if keys is not None and key not in keys:
                 return nothing
+            if cols is not None and key in cols:
+                return cols[key]
             return [a.get(key) for a in anns]
     else:
         def get(key: str) -> list:
@@ -360,7 +380,11 @@ def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.nd
     n = len(img_ids)
     arr = _ints(img_ids) if key_to_row and all(type(k) is int for k in key_to_row) else None
     if arr is not None:
-        kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
+        try:
+            kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
+        except OverflowError:  # an image id beyond int64: the dictionary path below
+            arr = kk = None
+    if arr is not None:
         rows = np.fromiter(key_to_row.values(), dtype=np.int64, count=len(key_to_row))
         lo, hi = int(kk.min()), int(kk.max())
         if hi - lo < 4 * len(kk) + 1024:  # dense ids (the usual case): a lookup table
@@ -529,7 +553,7 @@ def _segmentation(segs: list, path, report):
         lists = segs
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     rings = list(chain.from_iterable(lists))
-    if rings and set(map(type, rings)) != {list}:
+    if rings and not _all_lists(rings):
         # a flat coordinate list instead of a list of rings, or junk inside: row by row
         good = []
         for j, s in enumerate(lists):
@@ -545,12 +569,7 @@ def _segmentation(segs: list, path, report):
     else:
         nrings[poly_rows] = counts
     lens = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
-    flat: list = []
-    extend = flat.extend
-    for r in rings:
-        extend(r)
-    values = _doubles(flat) if flat else np.zeros(0)  # array('d', list): strict, one pass
-    del flat
+    values = _unbox_rings(rings, int(lens.sum()))
     if values is None:
         values = _ring_values_slow(segs, nrings, lens, path, report)
     del rings
@@ -598,6 +617,35 @@ def _segmentation(segs: list, path, report):
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(nrings, out=ann_ring_offsets[1:])
     return vertices, ring_offsets, ann_ring_offsets, rle, has_rle
+
+
+_CHUNK = 65_536  # rings per conversion step: the temporary list stays a few MB
+
+
+def _unbox_rings(rings: list, total: int) -> np.ndarray | None:
+    """All ring values as one float64 array, or None if one is not a number.
+
+    Chunked, so no list of all 20 M values ever exists next to the array (peak memory stays
+    under the parse's); ``array('d', list)`` unboxes strictly (no str, no None) in C.
+    """
+    out = np.empty(total, dtype=np.float64)
+    pos = 0
+    for start in range(0, len(rings), _CHUNK):
+        flat: list = []
+        extend = flat.extend
+        for r in rings[start:start + _CHUNK]:
+            extend(r)
+        part = _doubles(flat)
+        if part is None or pos + len(part) > total:
+            return None
+        out[pos:pos + len(part)] = part
+        pos += len(part)
+    return out if pos == total else None
+
+
+def _all_lists(rings: list) -> bool:
+    # ``min(map(type))`` is not defined for types; count instead, at C speed
+    return sum(map(list.__instancecheck__, rings)) == len(rings)
 
 
 def _ring_values_slow(segs, nrings, lens, path, report) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Each PNG is one image's label map. Grey and palette PNGs hold a class value per pixel
 (``label_id`` = the value; with a spec, ``label`` = the class whose ``id`` is that value);
-RGB(A) PNGs hold a colour per pixel (``attributes["color"]`` = ``#rrggbb``; with a spec,
-``label`` = the class of that colour). Every distinct value becomes one MASK row with its
+RGB(A) PNGs hold a colour per pixel (``label`` = the class of that colour in the spec, or
+the colour itself, ``#rrggbb``, when no class has it, so the rules report it as unknown;
+with a spec, value 0 and black are background (no row) unless a class has them). Every distinct value becomes one MASK row with its
 COCO RLE, box and pixel area, so the rules check classes, sizes and instances like any other
 mask. The image of a mask is found by stem in ``image_root``, or in the sibling folder
 (``SegmentationClass``/``SegmentationObject`` -> ``JPEGImages``, ``masks``/``labels`` ->
@@ -97,7 +98,7 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
     img_path = _image_for(path, ctx)
     size = size_of_file(img_path) if img_path else None
     if img_path is None:
-        ctx.report(V019("no image with the same name for this label map (give --image-root); "
+        ctx.report(V019("no image with the same name for this label map (give --images); "
                         "its own size is used", file=path))
         size = (png.width, png.height)
     elif size is None:
@@ -113,24 +114,25 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         keys = pix.astype(np.uint32)
     values, inverse = np.unique(keys.ravel(), return_inverse=True)
     inverse = inverse.reshape(keys.shape)
+    background = 0  # value 0 / black: background, unless the spec has a class for it
     for k, v in enumerate(values.tolist()):
+        if v == background and ctx.project is not None and (
+                (pix.ndim == 3 and "#000000" not in by_color)
+                or (pix.ndim == 2 and 0 not in by_value)):
+            continue
         m = inverse == k
         ys, xs = np.nonzero(m)
         bbox = (float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
                 float(ys.max() - ys.min() + 1))
-        attrs = {}
-        if pix.ndim == 3:
+        if pix.ndim == 3:  # the colour is the class: unknown colours stay visible as labels
             color = f"#{v:06x}"
-            attrs["color"] = color
-            label, label_id = by_color.get(color), -1
+            # black is background by convention (value 0 in grey maps) unless a class has it
+            label = by_color.get(color, None if color == "#000000" else color)
+            label_id = -1
         else:
             label, label_id = by_value.get(v), v
-            if png.palette is not None and v < len(png.palette):
-                r, g, bl = (int(x) for x in png.palette[v])
-                attrs["color"] = f"#{r:02x}{g:02x}{bl:02x}"
         b.add_annotation(image_index=img, shape=Shape.MASK, label=label, label_id=label_id,
-                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m),
-                         attributes=attrs, src_file=fi)
+                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m), src_file=fi)
 
 
 READER = Reader(

@@ -108,7 +108,8 @@ def decode_label_studio(rle: list[int], width: int, height: int) -> np.ndarray:
     data = np.asarray(rle, dtype=np.int64)
     if data.size == 0 or (data < 0).any() or (data > 255).any():
         raise RleError("brush RLE must be a list of bytes")
-    bits = np.unpackbits(data.astype(np.uint8))
+    # the bit stream as a '0'/'1' string: each read is one int(..., 2) in C
+    bits = (np.unpackbits(data.astype(np.uint8)) + 48).tobytes().decode("ascii")
     nbits = len(bits)
     pos = 0
 
@@ -116,9 +117,7 @@ def decode_label_studio(rle: list[int], width: int, height: int) -> np.ndarray:
         nonlocal pos
         if pos + k > nbits:
             raise RleError("brush RLE is truncated")
-        v = 0
-        for b in bits[pos:pos + k]:
-            v = (v << 1) | int(b)
+        v = int(bits[pos:pos + k], 2)
         pos += k
         return v
 

@@ -220,7 +220,7 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
         size = size_of_file(img_path) if img_path else None
         if img_path is None:
             ctx.report(V019("no image with the same name beside the labels (images/ folder "
-                            "or --image-root)", file=lp))
+                            "or --images)", file=lp))
         elif size is None:
             ctx.report(V014(f"cannot read the size of {img_path}", file=lp))
         w, h = (float(size[0]), float(size[1])) if size else (None, None)

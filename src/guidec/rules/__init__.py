@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from guidec.codes import Code, register
 from guidec.diagnostics import Diagnostic, Severity
 
@@ -126,7 +128,9 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
 
     frame = Frame(table, project, threads=threads)
     out: list[Diagnostic] = []
-    with gc_paused():
+    # NaN and infinite coordinates are reported by the readers (V009); the array
+    # expressions here let them fall out of every comparison without warnings
+    with gc_paused(), np.errstate(all="ignore"):
         for entry in sorted(RULES, key=lambda e: (e.codes[0].code, e.name)):
             if not any(wanted(c) for c in entry.codes):
                 continue

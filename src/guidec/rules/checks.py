@@ -163,9 +163,11 @@ def inside(f: Frame):
     import shapely
 
     p = f.project
-    boxes = _boxes(f)
-    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    boxes = usable = None
     for r, ck, sel, sev in _rules_with(f, "inside"):
+        if boxes is None:
+            boxes = _boxes(f)
+            usable = np.isfinite(boxes).all(axis=1) & f.has_image
         tol = ck.tolerance_px or 0.0
         names = [ck.inside] + [c.name for c in p.descendants(ck.inside)]
         cont = f.class_mask(names) & usable
@@ -211,8 +213,9 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     one ends. Boxes of other images or classes are never compared.
     """
     n = len(img)
-    order = np.lexsort((boxes[:, 0], cls, img))
-    g = img[order].astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls[order] + 1
+    gkey = img.astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls + 1
+    order = np.lexsort((boxes[:, 0], gkey))
+    g = gkey[order]
     b = boxes[order]
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     out_i, out_j, out_iou = [], [], []
@@ -242,9 +245,11 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
 
 @rule(V405, group=G)
 def overlap(f: Frame):
-    boxes = _boxes(f)
-    usable = np.isfinite(boxes).all(axis=1) & f.has_image
+    boxes = usable = None
     for r, ck, sel, sev in _rules_with(f, "max_iou_same_class"):
+        if boxes is None:
+            boxes = _boxes(f)
+            usable = np.isfinite(boxes).all(axis=1) & f.has_image
         rows = np.flatnonzero(sel & usable)
         if len(rows) < 2:
             continue

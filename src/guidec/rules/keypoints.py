@@ -28,7 +28,7 @@ V252 = vcode("V252", "keypoint-outside-box", Severity.WARNING,
 V253 = vcode("V253", "keypoint-outside-image", Severity.ERROR,
              "A labeled keypoint lies outside its image.",
              example='image 640x480, "keypoints": [700, 20, 2]', group=G)
-V254 = vcode("V254", "keypoints-on-class-without-schema", Severity.ERROR,
+V254 = vcode("V254", "delivered-keypoints-without-schema", Severity.ERROR,
              "An annotation carries keypoints but its class has no keypoint schema.",
              example="classes: [{id: 4, name: empty_slot}]  # no keypoints:\n"
                      "# delivered: empty_slot with keypoints", group=G)
@@ -42,7 +42,7 @@ def class_schemas(f: Frame):
     ks = [p.keypoint_schemas.get(c.keypoints) if c.keypoints else None for c in p.classes]
     k = f.per_class([len(s.points) if s else -1 for s in ks], dtype=np.int64, fill=-2)
     vis = f.per_class([s.visibility if s else None for s in ks])
-    pts = f.per_class([s.points if s else () for s in ks])
+    pts = f.per_class([s.points if s else () for s in ks], fill=())
     return k, vis, pts
 
 

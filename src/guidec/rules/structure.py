@@ -29,12 +29,11 @@ V053 = vcode("V053", "duplicate-image-file", Severity.WARNING,
 def _id_codes(values: np.ndarray) -> np.ndarray:
     """Integer codes of an id column (ints directly, anything else factorized)."""
     try:
-        if not is_none(values).any():
-            as_int = values.astype(np.int64)
-            if np.array_equal(as_int, values.astype(np.float64)):
-                return as_int
+        as_num = np.array(values.tolist())  # int64 when every id is an int (one C pass)
     except (TypeError, ValueError, OverflowError):
-        pass
+        as_num = None
+    if as_num is not None and as_num.dtype.kind in "iu" and as_num.shape == values.shape:
+        return as_num.astype(np.int64, copy=False)
     _, inv = distinct(values)
     return inv.astype(np.int64)
 
