@@ -347,21 +347,23 @@ def test_checks_link_to_the_validation_rule_code(monkeypatch):
         if k not in ("tolerance_px", "in_", "not_in")}
 
 
-def test_home_page_uses_the_diff_module_when_installed(monkeypatch):
-    import sys
-    import types
-    from dataclasses import dataclass
+def test_home_page_lists_the_same_changes_as_guidec_diff():
+    """The site shows the classified diff itself (shared code, not a copy)."""
+    from guidec.diff import changes_since as diff_changes
 
-    @dataclass
-    class FakeChange:
-        kind: str
-        subject: str
-        message: str
-
-    fake = types.ModuleType("guidec.diff")
-    fake.changes_since = lambda old, new: [FakeChange("changed", "rule:min-size",
-                                                      "Rule min-size now needs 10 px.")]
-    monkeypatch.setitem(sys.modules, "guidec.diff", fake)
-    project = load_project(str(SPECS / "retail-shelf" / "spec.yaml"))
-    page = SiteTarget(since=project).emit(project)["docs/index.md"]
-    assert "- **changed**: Rule min-size now needs 10 px." in page
+    old = resolve(load_spec_text("""guidec: 1
+project: {id: p, title: P, version: 1.0.0}
+classes:
+  - {id: 1, name: car}
+"""))
+    new = resolve(load_spec_text("""guidec: 1
+project: {id: p, title: P, version: 1.1.0}
+classes:
+  - {id: 1, name: car}
+  - {id: 2, name: bus}
+"""))
+    page = SiteTarget(since=old).emit(new)["docs/index.md"]
+    changes = diff_changes(old, new)
+    assert changes
+    for c in changes:
+        assert c.kind in page and "bus" in page
