@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ FREEZE_AFTER_BUILD = False
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze: bool | None = None) -> Iterator[None]:
     """Pause the cyclic garbage collector while building a large acyclic object graph.
 
     Loading a 10,000-class spec allocates about a million tuples, dicts and models; the
@@ -66,7 +67,7 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if FREEZE_AFTER_BUILD:
+        if FREEZE_AFTER_BUILD if freeze is None else freeze:
             gc.freeze()
         if was:
             gc.enable()
@@ -248,6 +249,26 @@ class _Frame:
         self.skip = 0  # > 0: inside a complex key being discarded
         self.vpos: dict | list = {} if kind == "map" else []  # marks of the values
         self.kpos: dict = {}  # marks of the keys (mappings)
+
+
+_SLOW = object()
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _fast_scalar(tag: str, value: str):
+    """The common implicit scalars without building a node (the 10,000-class budget);
+    anything unusual (0x10, 1_000, 1:30, .inf) goes through PyYAML's constructor."""
+    if tag == "tag:yaml.org,2002:int":
+        return int(value) if _PLAIN_INT.match(value) else _SLOW
+    if tag == "tag:yaml.org,2002:float":
+        return float(value) if _PLAIN_FLOAT.match(value) else _SLOW
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOLS.get(value.lower(), _SLOW)
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    return _SLOW
 
 
 class _EventBuilder:
@@ -527,6 +548,9 @@ class _EventBuilder:
                 return _MERGE
         else:
             return value  # quoted
+        fast = _fast_scalar(tag, value)
+        if fast is not _SLOW:
+            return fast
         node = yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style)
         try:
             return self._constructor.construct_object(node)

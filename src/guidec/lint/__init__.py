@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from guidec.codes import Code, register
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.source import gc_paused
 from guidec.view import Project
 
 LintFn = Callable[[Project], Iterable[Diagnostic]]
@@ -40,6 +41,11 @@ def _load_rules() -> None:
 
 def run_lint(project: Project, allowed: Callable[[str], bool] | None = None) -> list[Diagnostic]:
     _load_rules()
+    with gc_paused(freeze=False):  # rules build many small tuples and diagnostics, no cycles
+        return _run(project, allowed)
+
+
+def _run(project: Project, allowed: Callable[[str], bool] | None) -> list[Diagnostic]:
     overrides = project.spec.severity_overrides
     out: list[Diagnostic] = []
     source = project.loaded.source

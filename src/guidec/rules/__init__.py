@@ -28,17 +28,16 @@ findings of a spec ``check``, then by the spec's ``severity_overrides`` (by code
 
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from guidec.codes import Code, register
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.source import gc_paused as _gc_paused
 
 GROUPS = {
     "structure": (50, 99),
@@ -91,16 +90,9 @@ def _load_rules() -> None:
             importlib.import_module(info.name)
 
 
-@contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector: it triples the time of building many objects."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    return _gc_paused(freeze=False)
 
 
 def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
