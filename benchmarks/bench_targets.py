@@ -54,6 +54,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--classes", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--with-site", action="store_true",
+                    help="also time the playbook site target (not part of the 2 s budget)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "spec.yaml")
@@ -63,7 +65,9 @@ def main() -> int:
         t0 = time.perf_counter()
         project = load_project(path)
         t_load = time.perf_counter() - t0
-    names = list(load_targets())
+    # Issue 3's budget covers the tool configs and class files; the playbook site has its own
+    # benchmark (bench_site.py, 1,000 classes) and is timed here only with --with-site.
+    names = [n for n in load_targets() if args.with_site or n != "site"]
     print(f"spec: {len(project.classes):,} classes, {size / 1e6:.2f} MB YAML; "
           f"load + resolve {t_load:.2f} s")
     per: dict[str, float] = {}
