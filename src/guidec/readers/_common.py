@@ -10,6 +10,7 @@ import numpy as np
 import orjson
 
 from guidec.readers._codes import V001, V002, V005, V009
+from guidec.table import AnnotationTable, TableBuilder
 
 MAX_DEPTH = 256  # JSON/XML nesting no annotation format needs more than a dozen of
 HUGE = 1e9  # larger than any pixel coordinate of a real image
@@ -22,6 +23,22 @@ def read_bytes(path: str, ctx) -> bytes | None:
     except OSError as exc:
         ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
         return None
+
+
+def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
+    """Read every file (folders walked in sorted order, files ending in ``suffix``) into one
+    table with ``read_file(path, ctx, builder)``: the loop every per-file reader shares."""
+    b = TableBuilder()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    if f.lower().endswith(suffix):
+                        read_file(os.path.join(root, f), ctx, b)
+        else:
+            read_file(p, ctx, b)
+    return b.build()
 
 
 def _line_col(text: bytes, pos: int) -> tuple[int, int]:

@@ -113,3 +113,22 @@ def parse_xml(data: bytes, path: str, ctx) -> Element | None:
         ctx.report(V002("the file holds no XML element", file=path))
         return None
     return root[0]
+
+
+def read_root(path: str, ctx, expected: str, what: str) -> Element | None:
+    """Read and safely parse an XML file whose root must be ``<expected>``; report V001/V004/
+    V006 (with line and column) and return None otherwise."""
+    from guidec.readers._codes import V006
+    from guidec.readers._common import read_bytes
+
+    data = read_bytes(path, ctx)
+    if data is None:
+        return None
+    root = parse_xml(data, path, ctx)
+    if root is None:
+        return None
+    if root.tag != expected:
+        ctx.report(V006(f"{what} has root <{expected}>, not <{root.tag}>", file=path)
+                   .with_position(root.line, root.col))
+        return None
+    return root

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from guidec.readers import Reader
 from guidec.readers import rle as rlemod
-from guidec.readers._codes import V006, V007, V008, V009, V012, V013, V015
-from guidec.readers._common import HUGE, read_bytes
-from guidec.readers._xml import Element, parse_xml
+from guidec.readers._codes import V007, V008, V009, V012, V013, V015
+from guidec.readers._common import HUGE
+from guidec.readers._xml import Element, read_root
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "cvat"
@@ -44,16 +44,9 @@ def _project_has(ctx, attr: str) -> bool:
 
 
 def read_file(path: str, ctx, b: TableBuilder) -> None:
-    data = read_bytes(path, ctx)
     fi = b.add_file(path, NAME)
-    if data is None:
-        return
-    root = parse_xml(data, path, ctx)
+    root = read_root(path, ctx, "annotations", "a CVAT XML file")
     if root is None:
-        return
-    if root.tag != "annotations":
-        ctx.report(V006(f"a CVAT XML file has root <annotations>, not <{root.tag}>", file=path)
-                   .with_position(root.line, root.col))
         return
     meta = _meta(root, path, ctx, b)
     fill_occluded = _project_has(ctx, "occluded")

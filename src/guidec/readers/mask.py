@@ -24,7 +24,7 @@ from guidec.readers import Reader
 from guidec.readers import png as pngmod
 from guidec.readers import rle as rlemod
 from guidec.readers._codes import V018, V019
-from guidec.readers._common import read_bytes
+from guidec.readers._common import read_bytes, read_each
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "mask"
@@ -39,17 +39,7 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
-    b = TableBuilder()
-    for p in paths:
-        if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for f in sorted(files):
-                    if f.lower().endswith(".png"):
-                        read_file(os.path.join(root, f), ctx, b)
-        else:
-            read_file(p, ctx, b)
-    return b.build()
+    return read_each(paths, ".png", read_file, ctx)
 
 
 def _image_for(mask_path: str, ctx) -> str | None:

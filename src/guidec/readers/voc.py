@@ -17,9 +17,9 @@ import re
 from guidec.codes import register
 from guidec.diagnostics import Severity
 from guidec.readers import Reader
-from guidec.readers._codes import V006, V007, V008, V009
-from guidec.readers._common import read_bytes
-from guidec.readers._xml import Element, parse_xml
+from guidec.readers._codes import V007, V008, V009
+from guidec.readers._common import read_each
+from guidec.readers._xml import Element, read_root
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "voc"
@@ -39,17 +39,7 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
-    b = TableBuilder()
-    for p in paths:
-        if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for f in sorted(files):
-                    if f.lower().endswith(".xml"):
-                        read_file(os.path.join(root, f), ctx, b)
-        else:
-            read_file(p, ctx, b)
-    return b.build()
+    return read_each(paths, ".xml", read_file, ctx)
 
 
 def _float(el: Element | None, tag: str, path, ctx, where: Element) -> float | None:
@@ -72,16 +62,9 @@ def _float(el: Element | None, tag: str, path, ctx, where: Element) -> float | N
 
 
 def read_file(path: str, ctx, b: TableBuilder) -> None:
-    data = read_bytes(path, ctx)
     fi = b.add_file(path, NAME)
-    if data is None:
-        return
-    root = parse_xml(data, path, ctx)
+    root = read_root(path, ctx, "annotation", "a VOC file")
     if root is None:
-        return
-    if root.tag != "annotation":
-        ctx.report(V006(f"a VOC file has root <annotation>, not <{root.tag}>", file=path)
-                   .with_position(root.line, root.col))
         return
     name = root.findtext("filename") or os.path.splitext(os.path.basename(path))[0] + ".jpg"
     size = root.find("size")
