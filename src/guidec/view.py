@@ -258,8 +258,6 @@ def resolve(loaded: LoadedSpec) -> Project:
 
 def _resolve(loaded: LoadedSpec) -> Project:
     spec = loaded.spec
-    flat: list[tuple[Class, Path, ResolvedClass | None]] = []  # filled pre-order
-
     # Pass 1: walk the tree pre-order, inheriting from the (already resolved) parent.
     resolved: list[ResolvedClass] = []
     children_of: dict[str, list[str]] = {}
@@ -311,7 +309,6 @@ def _resolve(loaded: LoadedSpec) -> Project:
             carved_from=tuple(cls.carved_from_list),
         )
         resolved.append(rc)
-        flat.append((cls, path, rc))
         children_of.setdefault(cls.name, []).extend(ch.name for ch in cls.children)
         for j, ch in enumerate(cls.children):
             walk(ch, (*path, "children", j), rc)
