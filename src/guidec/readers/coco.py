@@ -24,6 +24,7 @@ from itertools import chain
 from operator import itemgetter
 
 import numpy as np
+import orjson
 
 from guidec.codes import register
 from guidec.diagnostics import Severity
@@ -36,8 +37,14 @@ from guidec.readers._common import (
     load_json,
     non_finite,
     obj_array,
+    read_bytes,
 )
 from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile, concat_tables
+
+try:  # the compiled scanner (readers/_cocoscan.c); without it every file takes the general path
+    from guidec.readers import _cocoscan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _cocoscan = None
 
 NAME = "coco"
 
@@ -61,7 +68,16 @@ def read(paths: list[str], ctx) -> AnnotationTable:
 
 
 def read_file(path: str, ctx) -> AnnotationTable:
-    doc = load_json(path, ctx)
+    raw = read_bytes(path, ctx)
+    if raw is None:
+        return _empty(path)
+    if _cocoscan is not None:
+        cols = _cocoscan.scan(raw, orjson.loads)
+        table = _from_columns(cols, raw, path, ctx.report) if cols is not None else None
+        if table is not None:
+            return table
+    doc = load_json(path, ctx, raw)
+    del raw
     if doc is None:
         return _empty(path)
     try:
@@ -87,16 +103,7 @@ def read_doc(doc, path: str, ctx) -> AnnotationTable:
     report = ctx.report
 
     def section(name: str) -> list:
-        v = doc.get(name)
-        if v is None:
-            if name != "categories" or "annotations" in doc:
-                report(V007(f"the COCO file has no '{name}' list", file=path, path=(name,)))
-            return []
-        if not isinstance(v, list):
-            report(V008(f"'{name}' must be a list, not {type(v).__name__}", file=path,
-                        path=(name,)))
-            return []
-        return v
+        return _section(doc.get(name), name, "annotations" in doc, path, report)
 
     declared = _categories(section("categories"), path, report)
     images, key_to_row = _images(section("images"), path, report)
@@ -110,6 +117,90 @@ def read_doc(doc, path: str, ctx) -> AnnotationTable:
         declared_categories=declared,
         **cols,
     )
+
+
+def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | None:
+    """The table from the scanner's columns; None when a value needs the general path's
+    findings (a huge or non-finite number, an odd polygon ring), which then reads the file."""
+    def f64(key: str) -> np.ndarray:
+        return np.frombuffer(c[key], dtype=np.float64)
+
+    def i64(key: str) -> np.ndarray:
+        return np.frombuffer(c[key], dtype=np.int64)
+
+    n = c["n"]
+    widths, heights = f64("image_width"), f64("image_height")
+    bbox, area, values, kp = f64("bbox").reshape(n, 4), f64("area"), f64("values"), f64("kp")
+    ring_len = i64("ring_len")
+    with np.errstate(invalid="ignore"):  # NaN marks an absent box or area
+        huge = any(bool((np.abs(a) > HUGE).any()) for a in (bbox, values, kp)) or bool(
+            (np.abs(area) > 1e18).any())
+    if (huge or not _all_finite(widths) or not _all_finite(heights)
+            or not _all_finite(values) or not _all_finite(kp) or (ring_len % 2).any()):
+        return None
+
+    span = c["categories"]
+    cats = orjson.loads(memoryview(raw)[span[0]:span[1]]) if span else None
+    declared = _categories(_section(cats, "categories", True, path, report), path, report)
+    images, key_to_row = _image_table(i64("image_id_").tolist(), c["image_name"], widths,
+                                      heights, path, report)
+
+    seg_kind = np.frombuffer(c["seg_kind"], dtype=np.uint8)
+    rle = np.full(n, None, dtype=object)
+    mv = memoryview(raw)
+    for row, start, end in i64("rle").reshape(-1, 3).tolist():
+        rle[row] = orjson.loads(mv[start:end])
+    has_rle = seg_kind == 2
+    ring_offsets = np.zeros(len(ring_len) + 1, dtype=np.int64)
+    np.cumsum(ring_len // 2, out=ring_offsets[1:])
+    ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(i64("nrings"), out=ann_ring_offsets[1:])
+    kp_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(i64("kp_count") // 3, out=kp_offsets[1:])
+
+    attributes = {}
+    for name, rows, vals in sorted(c["attributes"], key=itemgetter(0)):
+        col = np.full(n, None, dtype=object)
+        col[np.frombuffer(rows, dtype=np.int64)] = obj_array(vals)
+        attributes[name] = col
+    label_id = i64("category_id")
+    return AnnotationTable(
+        files=[SourceFile(path, NAME, "/annotations/{}", "/images/{}")],
+        images=images,
+        declared_categories=declared,
+        ann_id=obj_array(i64("id").tolist()),
+        image_index=_map_keys(i64("image_id"), key_to_row, None, "image_id", path, report),
+        label=_labels(label_id, declared),
+        label_id=label_id,
+        shape=_shapes(n, ann_ring_offsets, has_rle, kp_offsets),
+        bbox=bbox,
+        rotation=_rotation(attributes, n),
+        area=area,
+        iscrowd=np.frombuffer(c["iscrowd"], dtype=np.uint8).astype(bool),
+        vertices=values.reshape(-1, 2),
+        ring_offsets=ring_offsets,
+        ann_ring_offsets=ann_ring_offsets,
+        kp=kp.reshape(-1, 3),
+        kp_offsets=kp_offsets,
+        rle=rle,
+        text=np.full(n, None, dtype=object),
+        attributes=attributes,
+        src_file=np.zeros(n, dtype=np.int32),
+        src_line=np.full(n, -1, dtype=np.int32),
+        src_index=np.arange(n, dtype=np.int64),
+    )
+
+
+def _section(v, name: str, has_annotations: bool, path: str, report) -> list:
+    if v is None:
+        if name != "categories" or has_annotations:
+            report(V007(f"the COCO file has no '{name}' list", file=path, path=(name,)))
+        return []
+    if not isinstance(v, list):
+        report(V008(f"'{name}' must be a list, not {type(v).__name__}", file=path,
+                    path=(name,)))
+        return []
+    return v
 
 
 def _categories(cats: list, path: str, report) -> dict:
@@ -203,6 +294,11 @@ def _images(imgs: list, path: str, report) -> tuple[ImageTable, dict]:
                                       path=(*where, field)))
                 else:
                     arr[i] = v
+    return _image_table(keys, names, widths, heights, path, report)
+
+
+def _image_table(keys: list, names: list, widths, heights, path: str, report):
+    m = len(keys)
     key_to_row: dict = {}
     for i, k in enumerate(keys):
         if k is None:
@@ -271,13 +367,8 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
     # --- keypoints -----------------------------------------------------------------------
     kp, kp_offsets = _keypoints(get("keypoints"), path, report)
 
-    shape = np.full(n, Shape.BOX, dtype=np.int8)
+    shape = _shapes(n, ann_ring_offsets, has_seg_rle, kp_offsets)
     nrings = np.diff(ann_ring_offsets)
-    shape[nrings > 0] = Shape.POLYGON
-    shape[has_seg_rle] = Shape.MASK
-    shape[np.diff(kp_offsets) > 0] = Shape.KEYPOINTS
-    # an annotation without box, rings, mask or keypoints keeps BOX with a NaN box: the
-    # box rules report it
 
     attributes = _attributes(get("attributes"), path, report)
     text = _text(get("caption"), n)
@@ -306,6 +397,16 @@ def _annotations(anns: list, path: str, report, key_to_row: dict, declared: dict
         src_line=np.full(n, -1, dtype=np.int32),
         src_index=np.arange(n, dtype=np.int64),
     )
+
+
+def _shapes(n: int, ann_ring_offsets, has_rle, kp_offsets) -> np.ndarray:
+    shape = np.full(n, Shape.BOX, dtype=np.int8)
+    shape[np.diff(ann_ring_offsets) > 0] = Shape.POLYGON
+    shape[has_rle] = Shape.MASK
+    shape[np.diff(kp_offsets) > 0] = Shape.KEYPOINTS
+    # an annotation without box, rings, mask or keypoints keeps BOX with a NaN box: the
+    # box rules report it
+    return shape
 
 
 _REQUIRED = ("id", "image_id", "category_id")
@@ -378,7 +479,11 @@ def _all_finite(arr: np.ndarray) -> bool:
 
 def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.ndarray:
     n = len(img_ids)
-    arr = _ints(img_ids) if key_to_row and all(type(k) is int for k in key_to_row) else None
+    int_keys = key_to_row and all(type(k) is int for k in key_to_row)
+    if isinstance(img_ids, np.ndarray):  # from the scanner: int64 already
+        arr = img_ids if int_keys else None
+    else:
+        arr = _ints(img_ids) if int_keys else None
     if arr is not None:
         try:
             kk = np.fromiter(key_to_row.keys(), dtype=np.int64, count=len(key_to_row))
@@ -401,7 +506,7 @@ def _map_keys(img_ids: list, key_to_row: dict, ok, field, path, report) -> np.nd
         found = kk[pos] == arr
         return np.where(found, rows[pos], -1).astype(np.int64)
     out = np.full(n, -1, dtype=np.int64)
-    for i, k in enumerate(img_ids):
+    for i, k in enumerate(img_ids.tolist() if isinstance(img_ids, np.ndarray) else img_ids):
         if k is None:
             continue
         if not isinstance(k, int | str) or isinstance(k, bool):
