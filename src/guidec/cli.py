@@ -20,17 +20,22 @@ from guidec.diagnostics import GuidecError
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _commands() -> list:
+def _commands(only: str | None = None) -> list:
+    """The command modules; with ``only`` (a command name, which is its module's name), just
+    that one when it exists, so a run imports only what its command needs."""
     import guidec.commands as pkg
 
-    mods = [importlib.import_module(i.name)
-            for i in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
-            if not i.name.rsplit(".", 1)[1].startswith("_")]
+    names = [i.name for i in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
+             if not i.name.rsplit(".", 1)[1].startswith("_")]
+    wanted = f"{pkg.__name__}.{only}"
+    if wanted in names:
+        names = [wanted]
+    mods = [importlib.import_module(n) for n in names]
     return sorted((m for m in mods if hasattr(m, "NAME")), key=lambda m: (m.ORDER, m.NAME)
                   if hasattr(m, "ORDER") else (50, m.NAME))
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="guidec",
         description="Compile one versioned YAML annotation spec into playbooks, tool configs, "
@@ -39,7 +44,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser.add_argument("--version", action="version", version=f"guidec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     table = {}
-    for mod in _commands():
+    for mod in _commands(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
                                                                          mod.HELP))
         mod.add_arguments(p)
@@ -52,7 +57,8 @@ class _ArgError(Exception):
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    parser, table = build_parser()
+    argv = list(argv)
+    parser, table = build_parser(argv[0] if argv else None)
 
     def error(message: str) -> None:  # argparse would sys.exit(2); keep control here
         raise _ArgError(message)
@@ -62,7 +68,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         for p in getattr(action, "choices", {}).values():
             p.error = error  # type: ignore[method-assign]
     try:
-        args = parser.parse_args(list(argv))
+        args = parser.parse_args(argv)
     except _ArgError as exc:
         stderr.write(f"guidec: error: {exc}\n")
         return EXIT_ERROR

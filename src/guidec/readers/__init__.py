@@ -208,6 +208,8 @@ def _builtin_attributes(table: AnnotationTable, project) -> None:
             continue
         if getattr(attr, "type", None) == "bool":  # VOC/CVAT write 0/1 and "true"/"false"
             col = table.attributes[name]
+            if set(map(type, col)) <= {bool, type(None)}:  # JSON booleans already (C speed)
+                continue
             for i, v in enumerate(col):
                 if v is None or v is True or v is False:
                     continue

@@ -133,8 +133,7 @@ def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | N
     bbox, area, values, kp = f64("bbox").reshape(n, 4), f64("area"), f64("values"), f64("kp")
     ring_len = i64("ring_len")
     with np.errstate(invalid="ignore"):  # NaN marks an absent box or area
-        huge = any(bool((np.abs(a) > HUGE).any()) for a in (bbox, values, kp)) or bool(
-            (np.abs(area) > 1e18).any())
+        huge = bool((np.abs(bbox) > HUGE).any()) or bool((np.abs(area) > 1e18).any())
     if (huge or not _all_finite(widths) or not _all_finite(heights)
             or not _all_finite(values) or not _all_finite(kp) or (ring_len % 2).any()):
         return None
