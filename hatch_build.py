@@ -2,7 +2,8 @@
 install, next to their sources:
 
 * ``guidec.readers._cocoscan``: reads a COCO file's bytes straight into columns;
-* ``guidec.rules._rings``: the one-pass "winds once" simplicity test for polygon rings.
+* ``guidec.rules._native``: the one-pass "winds once" simplicity test for polygon rings and the
+  same-class box overlap sweep.
 
 They only make big deliveries fast; guidec works without them (numpy and orjson paths give
 the same results, slower). So a machine without a C compiler still installs guidec, with a
@@ -20,7 +21,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSIONS = {
     "guidec.readers._cocoscan": "src/guidec/readers/_cocoscan.c",
-    "guidec.rules._rings": "src/guidec/rules/_rings.c",
+    "guidec.rules._native": "src/guidec/rules/_native.c",
 }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, _py, build_rings, is_none
+from guidec.rules.frame import Frame, _native, _py, build_rings, is_none
 from guidec.rules.keypoints import class_schemas, outside_box
 from guidec.table import Shape
 
@@ -217,6 +217,13 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     order = np.lexsort((boxes[:, 0], gkey))
     g = gkey[order]
     b = boxes[order]
+    if _native is not None:  # the same sweep in C (rules/_native.c), pair by pair
+        cols = [np.ascontiguousarray(b[:, c], dtype=np.float64) for c in range(4)]
+        pi, pj, piou = (np.frombuffer(x, dtype=dt) for x, dt in zip(
+            _native.box_pairs(np.ascontiguousarray(g, dtype=np.int64), *cols),
+            (np.int64, np.int64, np.float64), strict=True))
+        by_step = np.lexsort((pi, pj - pi))  # the numpy sweep's order: by distance, then i
+        return order[pi[by_step]], order[pj[by_step]], piou[by_step]
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     out_i, out_j, out_iou = [], [], []
     active = np.arange(n - 1) if n > 1 else np.zeros(0, np.intp)

@@ -17,10 +17,10 @@ from guidec.codes import Code
 from guidec.diagnostics import Diagnostic, Severity, did_you_mean
 from guidec.table import AnnotationTable, Shape
 
-try:  # rules/_rings.c, built with guidec; the numpy version below gives the same answers
-    from guidec.rules import _rings
+try:  # rules/_native.c, built with guidec; the numpy versions give the same answers
+    from guidec.rules import _native
 except ImportError:  # pragma: no cover - a build without a C compiler
-    _rings = None
+    _native = None
 
 # Shapes of the table, by the name the spec language uses.
 SHAPE_NAMES = {int(s): s.spec_name for s in Shape}
@@ -370,8 +370,8 @@ class Frame:
         if len(self.t.vertices) == 0:
             return out
         rings = np.flatnonzero(self.ring_len >= 3)
-        if _rings is not None:  # the same test in C, one pass per ring (rules/_rings.c)
-            ok = _rings.star_simple(np.ascontiguousarray(self.t.vertices, dtype=np.float64),
+        if _native is not None:  # the same test in C, one pass per ring (rules/_native.c)
+            ok = _native.star_simple(np.ascontiguousarray(self.t.vertices, dtype=np.float64),
                                     np.ascontiguousarray(self.t.ring_offsets, dtype=np.int64),
                                     rings.astype(np.int64))
             out[rings[np.frombuffer(ok, dtype=bool)]] = True

@@ -1,4 +1,5 @@
-"""rules/_rings.c, the one-pass "winds once" test, against the numpy version it replaces."""
+"""rules/_native.c (the "winds once" ring test, the same-class box sweep) against the numpy
+versions it replaces."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from guidec.table import Shape, TableBuilder
 from guidec.view import load_project
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-native = frame._rings
+native = frame._native
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +70,10 @@ def test_native_and_numpy_agree(project, polygons):
     table = b.build()
     got = frame.Frame(table, project).ring_star_simple
     try:
-        frame._rings = None
+        frame._native = None
         want = frame.Frame(table, project).ring_star_simple
     finally:
-        frame._rings = native
+        frame._native = native
     assert got.tolist() == want.tolist()
 
 
@@ -84,3 +85,28 @@ def test_square_and_bow_tie(project):
     v = np.concatenate([square, bow_tie])
     ok = native.star_simple(v, np.array([0, 4, 8], dtype=np.int64), np.array([0, 1], np.int64))
     assert list(ok) == [1, 0]
+
+
+box = st.tuples(st.integers(0, 3), st.integers(0, 2), coord, coord,
+                st.floats(0, 30, allow_nan=False), st.floats(0, 30, allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(box, max_size=40))
+def test_box_sweep_native_and_numpy_agree(boxes):
+    if native is None:
+        pytest.skip("the C extensions are not built in this install")
+    from guidec.rules import checks
+
+    img = np.array([b[0] for b in boxes], dtype=np.int64)
+    cls = np.array([b[1] for b in boxes], dtype=np.int64)
+    xyxy = np.array([[x, y, x + w, y + h] for _, _, x, y, w, h in boxes],
+                    dtype=np.float64).reshape(-1, 4)
+    got = checks.same_class_pairs(img, cls, xyxy)
+    try:
+        checks._native = None
+        want = checks.same_class_pairs(img, cls, xyxy)
+    finally:
+        checks._native = native
+    for a, b in zip(got, want, strict=True):
+        assert a.tolist() == b.tolist()

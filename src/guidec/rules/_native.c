@@ -1,0 +1,148 @@
+/* Two rule kernels that numpy can only do with many full-size temporaries; each is the
+ * numpy version's arithmetic, operation for operation, and the numpy version stays as the
+ * fallback for builds without a compiler (tests check the two agree).
+ *
+ * star_simple(vertices, ring_offsets, rings) -> bytearray
+ *   The "winds once about a point" test of guidec.rules.frame.Frame.ring_star_simple.
+ *
+ * box_pairs(group, x0, y0, x1, y1) -> (bytearray i, bytearray j, bytearray iou)
+ *   The sweep of guidec.rules.checks.same_class_pairs over boxes sorted by (group, x0).
+ *
+ * star_simple:
+ *
+ * vertices: float64 (V, 2), C-contiguous; ring_offsets: int64 (R + 1,); rings: int64 ids of
+ * the rings to test (each of >= 3 vertices). Returns one byte per tested ring: 1 when every
+ * step from one vertex to the next turns the same way about the vertex centroid (or, failing
+ * that, the centre of the ring's bounds) and the outline crosses the centre's +x ray exactly
+ * once: then no two edges can cross and the ring is simple without asking GEOS. The
+ * arithmetic is the numpy version's, operation for operation.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+static int winds_once(const double *v, int64_t s, int64_t n, double cx, double cy) {
+    int64_t not_ccw = 0, not_cw = 0, up = 0, down = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const double *a = v + 2 * (s + i), *b = v + 2 * (s + (i + 1 < n ? i + 1 : 0));
+        double ax = a[0] - cx, ay = a[1] - cy, bx = b[0] - cx, by = b[1] - cy;
+        double cross = ax * by - ay * bx;
+        int same = ax == bx && ay == by;
+        int below_a = ay < 0, below_b = by < 0;
+        up += below_a && !below_b;
+        down += !below_a && below_b;
+        if (!same) {
+            not_ccw += cross <= 0;
+            not_cw += cross >= 0;
+        }
+    }
+    return (not_ccw == 0 && up == 1) || (not_cw == 0 && down == 1);
+}
+
+static PyObject *star_simple(PyObject *self, PyObject *args) {
+    Py_buffer vb, ob, rb;
+    if (!PyArg_ParseTuple(args, "y*y*y*:star_simple", &vb, &ob, &rb)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t nv = vb.len / (Py_ssize_t)(2 * sizeof(double));
+    Py_ssize_t no = ob.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t nr = rb.len / (Py_ssize_t)sizeof(int64_t);
+    const double *v = vb.buf;
+    const int64_t *off = ob.buf, *rings = rb.buf;
+    out = PyByteArray_FromStringAndSize(NULL, nr);
+    if (!out) goto done;
+    char *res = PyByteArray_AS_STRING(out);
+    for (Py_ssize_t k = 0; k < nr; k++) {
+        int64_t r = rings[k];
+        res[k] = 0;
+        if (r < 0 || r + 1 >= no) continue;
+        int64_t s = off[r], e = off[r + 1], n = e - s;
+        if (n < 3 || s < 0 || e > nv) continue;
+        double sx = 0, sy = 0;
+        double x0 = v[2 * s], x1 = x0, y0 = v[2 * s + 1], y1 = y0;
+        for (int64_t i = s; i < e; i++) {
+            double x = v[2 * i], y = v[2 * i + 1];
+            sx += x;
+            sy += y;
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+        }
+        res[k] = (char)(winds_once(v, s, n, sx / (double)n, sy / (double)n) ||
+                        winds_once(v, s, n, (x0 + x1) / 2, (y0 + y1) / 2));
+    }
+done:
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&rb);
+    return out;
+}
+
+/* For boxes sorted by (group, x0): every pair (i < j) in one group whose x ranges overlap
+ * (x0[j] < x1[i], scanning j = i + 1, i + 2, ... until that fails or the group ends) and
+ * whose intersection has positive area, with its IoU. int64 positions, float64 IoU. */
+static PyObject *box_pairs(PyObject *self, PyObject *args) {
+    Py_buffer gb, b0, b1, b2, b3;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*:box_pairs", &gb, &b0, &b1, &b2, &b3)) return NULL;
+    PyObject *oi = NULL, *oj = NULL, *ov = NULL, *res = NULL;
+    Py_ssize_t n = gb.len / (Py_ssize_t)sizeof(int64_t);
+    if (b0.len != n * (Py_ssize_t)sizeof(double) || b1.len != b0.len || b2.len != b0.len ||
+        b3.len != b0.len) {
+        PyErr_SetString(PyExc_ValueError, "box_pairs: columns of different lengths");
+        goto done;
+    }
+    const int64_t *g = gb.buf;
+    const double *x0 = b0.buf, *y0 = b1.buf, *x1 = b2.buf, *y1 = b3.buf;
+    oi = PyByteArray_FromStringAndSize(NULL, 0);
+    oj = PyByteArray_FromStringAndSize(NULL, 0);
+    ov = PyByteArray_FromStringAndSize(NULL, 0);
+    if (!oi || !oj || !ov) goto done;
+    Py_ssize_t count = 0, cap = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double ai = (x1[i] - x0[i]) * (y1[i] - y0[i]);
+        for (Py_ssize_t j = i + 1; j < n && g[j] == g[i] && x0[j] < x1[i]; j++) {
+            double iw = (x1[i] < x1[j] ? x1[i] : x1[j]) - x0[j];
+            double ih = (y1[i] < y1[j] ? y1[i] : y1[j]) - (y0[i] > y0[j] ? y0[i] : y0[j]);
+            double inter = (iw > 0 ? iw : 0) * (ih > 0 ? ih : 0);
+            if (!(inter > 0)) continue;
+            double aj = (x1[j] - x0[j]) * (y1[j] - y0[j]);
+            if (count == cap) {
+                cap = cap ? 2 * cap : 1024;
+                if (PyByteArray_Resize(oi, cap * 8) < 0 || PyByteArray_Resize(oj, cap * 8) < 0 ||
+                    PyByteArray_Resize(ov, cap * 8) < 0)
+                    goto done;
+            }
+            ((int64_t *)PyByteArray_AS_STRING(oi))[count] = i;
+            ((int64_t *)PyByteArray_AS_STRING(oj))[count] = j;
+            ((double *)PyByteArray_AS_STRING(ov))[count] = inter / (ai + aj - inter);
+            count++;
+        }
+    }
+    if (PyByteArray_Resize(oi, count * 8) < 0 || PyByteArray_Resize(oj, count * 8) < 0 ||
+        PyByteArray_Resize(ov, count * 8) < 0)
+        goto done;
+    res = PyTuple_Pack(3, oi, oj, ov);
+done:
+    Py_XDECREF(oi);
+    Py_XDECREF(oj);
+    Py_XDECREF(ov);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&b0);
+    PyBuffer_Release(&b1);
+    PyBuffer_Release(&b2);
+    PyBuffer_Release(&b3);
+    return res;
+}
+
+static PyMethodDef methods[] = {
+    {"star_simple", star_simple, METH_VARARGS,
+     "star_simple(vertices, ring_offsets, rings) -> bytearray: 1 per ring that winds once."},
+    {"box_pairs", box_pairs, METH_VARARGS,
+     "box_pairs(group, x0, y0, x1, y1) -> (i, j, iou): overlapping pairs of sorted boxes."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native",
+                                    "Native kernels of guidec's rules.", -1,
+                                    methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
