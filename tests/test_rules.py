@@ -50,6 +50,7 @@ classes:
                   alphabet: '0123456789.', max_length: 6}
   - {id: 3, name: shelf, shapes: [polygon, keypoints, mask], keypoints: corners}
   - {id: 4, name: old, deprecated: true, replaced_by: product}
+  - {id: 5, name: floor, shapes: [mask], instances: false}
 rules:
   - {id: min-size, title: Sides, applies_to: [product], check: {min_box_side: 4, max_box_side: 400}}
   - {id: area, title: Area, applies_to: [product], check: {min_area: 20, max_area: 100000}}
@@ -195,6 +196,10 @@ CASES = {
     "V101": (add_ann(img=0, ann_id=9, label="old", shape=Shape.BOX, bbox=(300, 10, 20, 20)),
              {("V101", "a8")}),
     "V102": (set_(0, shape=Shape.ROTATED_BOX), {("V102", "a0")}),
+    # the crowd mask of row 5 becomes floor (stuff) with an instance id; on shelf (a class
+    # with instances) the same id is fine
+    "V103": (set_(5, label="floor", label_id=5, instance_id=5001), {("V103", "a5")}),
+    "V103-thing": (set_(5, instance_id=3001), set()),
     "V150": (set_attr(0, colour="red"), {("V150", "a0")}),
     "V151": (set_(3, attributes={"occlusion": "none"}), {("V151", "a3")}),
     "V152": (set_attr(0, occlusion=None), {("V152", "a0")}),

@@ -105,9 +105,20 @@ class AnnotationTable:
     # categories declared by the delivery itself (COCO categories, CVAT meta labels,
     # YOLO data.yaml names): id -> {"name": ..., "keypoints": [...], ...}
     declared_categories: dict[Any, dict] = field(default_factory=dict)
+    # int64 per row: the delivery's instance id where it separates the region as one
+    # individual instance (Cityscapes instance-id maps, COCO panoptic "thing" segments);
+    # -1 for class-level regions. None: the format has no such notion (all -1).
+    instance_id: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ann_id)
+
+    @property
+    def instances(self) -> np.ndarray:
+        """``instance_id`` with -1 everywhere when the format has none."""
+        if self.instance_id is None:
+            return np.full(len(self.ann_id), -1, dtype=np.int64)
+        return self.instance_id
 
     # -- locations -------------------------------------------------------------
     def location(self, row: int) -> tuple[str, int | None, str | None]:
@@ -156,7 +167,7 @@ class TableBuilder:
         self._img_index: dict[Any, int] = {}
         self._a: dict[str, list] = {k: [] for k in (
             "ann_id", "image_index", "label", "label_id", "shape", "bbox", "rotation", "area",
-            "iscrowd", "rle", "text", "src_file", "src_line", "src_index")}
+            "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id")}
         self._attrs: dict[str, dict[int, Any]] = {}
         self._vertices: list[tuple[float, float]] = []
         self._ring_offsets: list[int] = [0]
@@ -223,6 +234,7 @@ class TableBuilder:
         src_line: int = -1,
         src_index: int = -1,
         pointer: str | None = None,
+        instance_id: int = -1,
     ) -> int:
         row = len(self._a["ann_id"])
         if pointer is not None:
@@ -243,6 +255,7 @@ class TableBuilder:
         a["src_file"].append(src_file)
         a["src_line"].append(src_line)
         a["src_index"].append(src_index)
+        a["instance_id"].append(instance_id)
         for ring in rings:
             self._vertices.extend((float(x), float(y)) for x, y in ring)
             self._ring_offsets.append(len(self._vertices))
@@ -307,6 +320,8 @@ class TableBuilder:
             src_line=np.asarray(a["src_line"], dtype=np.int32).reshape(n),
             src_index=np.asarray(a["src_index"], dtype=np.int64).reshape(n),
             declared_categories=dict(self.declared_categories),
+            instance_id=(np.asarray(a["instance_id"], dtype=np.int64).reshape(n)
+                         if any(v >= 0 for v in a["instance_id"]) else None),
         )
 
 
@@ -422,4 +437,6 @@ def concat_tables(tables: list[AnnotationTable]) -> AnnotationTable:
         src_line=cat(lambda t: t.src_line, np.int32),
         src_index=cat(lambda t: t.src_index, np.int64),
         declared_categories=declared,
+        instance_id=(cat(lambda t: t.instances, np.int64)
+                     if any(t.instance_id is not None for t in tables) else None),
     )

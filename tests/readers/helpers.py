@@ -7,9 +7,10 @@ import zlib
 
 
 def png_bytes(width: int, height: int, rows: list[bytes] | None = None, color_type: int = 0,
-              palette: bytes | None = None, filter_type: int = 0) -> bytes:
-    """An 8-bit PNG; ``rows`` are raw scanlines (without the filter byte)."""
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+              palette: bytes | None = None, filter_type: int = 0, depth: int = 8) -> bytes:
+    """An 8-bit (or ``depth=16``) PNG; ``rows`` are raw scanlines (without the filter byte;
+    16-bit samples big-endian)."""
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type] * (depth // 8)
     if rows is None:
         rows = [bytes(width * channels)] * height
 
@@ -20,7 +21,7 @@ def png_bytes(width: int, height: int, rows: list[bytes] | None = None, color_ty
     raw = b"".join(bytes([filter_type]) + _filter(r, rows[i - 1] if i else None, filter_type,
                                                    channels)
                    for i, r in enumerate(rows))
-    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth,
                                                            color_type, 0, 0, 0))
     if palette is not None:
         out += chunk(b"PLTE", palette)

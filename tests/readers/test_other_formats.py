@@ -208,3 +208,52 @@ def test_background_rows_follow_the_spec(tmp_path):
     t = read_delivery([str(rgb)], project=project).table
     assert list(t.label) == ["#008000", "road"]
     assert len(read_delivery([str(grey)]).table) == 3  # no spec: every value is a row
+
+
+def grey16(values: list[list[int]], filter_type: int = 0) -> bytes:
+    rows = [b"".join(v.to_bytes(2, "big") for v in row) for row in values]
+    return png_bytes(len(values[0]), len(values), rows, depth=16, filter_type=filter_type)
+
+
+@pytest.mark.parametrize("filter_type", [0, 1, 2, 3, 4])
+def test_sixteen_bit_grey_is_decoded_exactly(filter_type):
+    from guidec.readers import png as pngmod
+
+    values = [[0, 7, 26001, 26001, 65535], [300, 7, 26002, 26002, 1000]]
+    p = pngmod.decode(grey16(values, filter_type))
+    assert p.pixels.dtype == np.uint16 and p.pixels.tolist() == values
+
+
+def test_sixteen_bit_colour_is_refused_with_the_reason():
+    from guidec.readers import png as pngmod
+
+    with pytest.raises(pngmod.PngError, match="16-bit colour"):
+        pngmod.decode(png_bytes(1, 1, [bytes(6)], color_type=2, depth=16))
+
+
+def test_instance_id_map_gives_one_row_per_instance(tmp_path):
+    """Cityscapes' *_instanceIds.png: class * 1000 + instance (from 0); a bare class id for
+    class-level regions (stuff, and groups such as 'cargroup')."""
+    from guidec.rules import run_rules
+    from guidec.view import load_project
+
+    (tmp_path / "spec.yaml").write_text(
+        "guidec: 1\nproject: {id: t, title: T, version: 1.0.0}\nclasses:\n"
+        "  - {id: 7, name: road, shapes: [mask], instances: false, definition: Road.}\n"
+        "  - {id: 26, name: car, shapes: [mask], definition: Car.}\n", encoding="utf-8")
+    project = load_project(str(tmp_path / "spec.yaml"))
+    good = tmp_path / "a_gtFine_instanceIds.png"
+    good.write_bytes(grey16([[7, 7, 26, 26000], [7, 7, 26000, 26001]], filter_type=4))
+    r = read_delivery([str(good)], project=project)
+    t = r.table
+    assert t.label_id.tolist() == [7, 26, 26, 26]
+    assert list(t.label) == ["road", "car", "car", "car"]
+    assert t.instances.tolist() == [-1, -1, 26000, 26001]  # 26: a group of cars
+    assert list(t.ann_id) == [None, None, 26000, 26001]
+    assert t.area.tolist() == [4, 1, 2, 1]
+    assert [d.code for d in run_rules(t, project) if d.code == "V103"] == []
+    bad = tmp_path / "b_gtFine_instanceIds.png"
+    bad.write_bytes(grey16([[7001, 7002], [26001, 0]]))
+    found = [(d.code, d.extra["annotation"]) for d in run_rules(
+        read_delivery([str(bad)], project=project).table, project) if d.code == "V103"]
+    assert found == [("V103", 7001), ("V103", 7002)]

@@ -72,7 +72,8 @@ def take_rows(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
         ann_ring_offsets=ann_ring_offsets, kp=kp.reshape(-1, 3), kp_offsets=kp_offsets,
         rle=t.rle[rows], text=t.text[rows],
         attributes={k: v[rows] for k, v in t.attributes.items()},
-        src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows])
+        src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows],
+        instance_id=None if t.instance_id is None else t.instance_id[rows])
 
 
 def _old_class_index(t: AnnotationTable, old: Project) -> np.ndarray:

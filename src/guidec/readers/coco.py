@@ -855,7 +855,8 @@ def _text(values: list, n: int) -> np.ndarray:
 def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
     """COCO panoptic: each annotation names a PNG (``<json stem>/<file_name>``) whose pixels
     encode segment ids as R + 256 G + 256^2 B; ``segments_info`` gives each id's category.
-    One MASK row per segment."""
+    One MASK row per segment; a segment of a category the file marks ``isthing: 1`` carries
+    its id as ``instance_id``."""
     import os
 
     from guidec.readers import png as pngmod
@@ -919,7 +920,10 @@ def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
                                                              for v in bb):
                 bbox = bb
             area = seg.get("area") if type(seg.get("area")) in (int, float) else None
+            thing = declared.get(cid, {}).get("isthing") == 1 if type(cid) is int else False
             b.add_annotation(image_index=img, shape=Shape.MASK, ann_id=sid,
+                             instance_id=sid if thing and type(sid) is int and 0 <= sid < 2**62
+                             else -1,
                              label=declared.get(cid, {}).get("name") if type(cid) is int
                              else None, label_id=cid if type(cid) is int else -1,
                              bbox=bbox, area=area, iscrowd=seg.get("iscrowd") == 1, rle=rle,

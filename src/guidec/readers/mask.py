@@ -1,7 +1,10 @@
 """Semantic / panoptic label maps delivered as PNG (as Cityscapes and Pascal VOC ship them).
 
 Each PNG is one image's label map. Grey and palette PNGs hold a class value per pixel
-(``label_id`` = the value; with a spec, ``label`` = the class whose ``id`` is that value);
+(``label_id`` = the value; with a spec, ``label`` = the class whose ``id`` is that value).
+Instance-id maps (16-bit grey, or a name ending in ``_instanceIds``) follow Cityscapes:
+a value of 1000 or more is ``class id * 1000 + instance``, one row per instance with
+``instance_id`` (and ``ann_id``) = the value; a smaller value is a class-level region;
 RGB(A) PNGs hold a colour per pixel (``label`` = the class of that colour in the spec, or
 the colour itself, ``#rrggbb``, when no class has it, so the rules report it as unknown;
 with a spec, value 0 and black are background (no row) unless a class has them). Every distinct value becomes one MASK row with its
@@ -104,6 +107,7 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         keys = pix.astype(np.uint32)
     values, inverse = np.unique(keys.ravel(), return_inverse=True)
     inverse = inverse.reshape(keys.shape)
+    instance_map = pix.ndim == 2 and (pix.dtype == np.uint16 or stem.endswith("_instanceIds"))
     background = 0  # value 0 / black: background, unless the spec has a class for it
     for k, v in enumerate(values.tolist()):
         if v == background and ctx.project is not None and (
@@ -120,8 +124,11 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
             label = by_color.get(color, None if color == "#000000" else color)
             label_id = -1
         else:
-            label, label_id = by_value.get(v), v
+            label_id = v // 1000 if instance_map and v >= 1000 else v
+            label = by_value.get(label_id)
+        instance = v if instance_map and v >= 1000 else -1
         b.add_annotation(image_index=img, shape=Shape.MASK, label=label, label_id=label_id,
+                         ann_id=instance if instance >= 0 else None, instance_id=instance,
                          bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m), src_file=fi)
 
 

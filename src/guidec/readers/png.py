@@ -1,10 +1,11 @@
-"""A small PNG decoder for label maps: 8-bit (and 1/2/4-bit palette/grey), non-interlaced.
+"""A small PNG decoder for label maps: 8-bit (and 1/2/4-bit palette/grey, 16-bit grey for
+instance-id maps), non-interlaced.
 
 Label maps need exact pixel values, nothing else: grey (class id per pixel), palette (index per
 pixel, as Pascal VOC ships ``SegmentationClass``), RGB/RGBA (colour per pixel, COCO panoptic).
 zlib does the inflating with an output cap (no decompression bombs); the None/Sub/Up filters
 are vectorized with numpy, Average/Paeth run per byte. Chunk CRCs are checked. Anything
-else (16-bit, interlaced, grey+alpha) raises :class:`PngError` with the reason.
+else (16-bit colour, interlaced, grey+alpha) raises :class:`PngError` with the reason.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class Png:
     __slots__ = ("color_type", "palette", "pixels")
 
     def __init__(self, pixels: np.ndarray, color_type: int, palette: np.ndarray | None):
-        self.pixels = pixels  # (h, w) uint8 for grey/palette, (h, w, 3|4) for RGB(A)
+        # (h, w) uint8 for grey/palette (uint16 for 16-bit grey), (h, w, 3|4) for RGB(A)
+        self.pixels = pixels
         self.color_type = color_type
         self.palette = palette  # (n, 3) uint8 or None
 
@@ -78,9 +80,10 @@ def decode(data: bytes) -> Png:
     channels = {0: 1, 2: 3, 3: 1, 6: 4}.get(ctype)
     if channels is None:
         raise PngError(f"colour type {ctype} (grey+alpha) is not a label map")
-    if depth == 16:
-        raise PngError("16-bit PNGs are not read (instance-id maps); use 8-bit class maps")
-    if depth not in (1, 2, 4, 8) or (depth != 8 and ctype not in (0, 3)):
+    if depth == 16 and ctype != 0:
+        raise PngError("16-bit colour PNGs are not read; a label map is grey (class or "
+                       "instance ids, 8 or 16 bit), palette or 8-bit colour")
+    if depth not in (1, 2, 4, 8, 16) or (depth < 8 and ctype not in (0, 3)):
         raise PngError(f"bit depth {depth} with colour type {ctype} is not valid")
     if ctype == 3 and palette is None:
         raise PngError("palette image without a PLTE chunk")
@@ -115,7 +118,9 @@ def decode(data: bytes) -> Png:
             raise PngError(f"row {y} has an unknown filter type {ft}")
         out[y] = cur
         prev = out[y]
-    if depth < 8:
+    if depth == 16:  # big-endian samples (grey only, checked above)
+        pix = (out[:, 0::2].astype(np.uint16) << 8) | out[:, 1::2]
+    elif depth < 8:
         bits = np.unpackbits(out, axis=1)[:, :w * depth].reshape(h, w, depth)
         weights = (1 << np.arange(depth - 1, -1, -1)).astype(np.uint8)
         pix = (bits * weights).sum(axis=2).astype(np.uint8)

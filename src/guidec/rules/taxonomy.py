@@ -1,4 +1,5 @@
-"""Taxonomy: every label is a class of the spec, current, drawn with a shape it allows."""
+"""Taxonomy: every label is a class of the spec, current, drawn with a shape it allows, and
+delivered as individual instances only when its class has instances."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ V102 = vcode("V102", "shape-not-allowed", Severity.ERROR,
                  "boxes, rotated boxes and polygons.",
              example="classes: [{id: 1, name: product, shapes: [box]}]\n"
                      "# delivered: a polygon of class product", group=G)
+
+
+V103 = vcode("V103", "instance-of-stuff-class", Severity.ERROR,
+             "A region is delivered as an individual instance (an instance id in an "
+             "instance-id label map, a panoptic segment of an `isthing: 1` category) but its "
+             "class has `instances: false` (stuff).",
+             why="Stuff (road, sky, vegetation) has no instances: the spec says it is labelled "
+                 "as one region per image. Instance ids on it teach instance and panoptic "
+                 "models to split what should never be split, and make the per-image region "
+                 "counts of the delivery meaningless.",
+             example="classes: [{id: 7, name: road, instances: false}]\n"
+                     "# delivered: pixels of value 7001 in a *_instanceIds.png (road, "
+                     "instance 1)", group=G)
 
 
 @rule(V100, group=G)
@@ -78,3 +92,16 @@ def shape_not_allowed(f: Frame):
         c = p.classes[f.cls[r]]
         yield f.ann(V102, r, f"{f.ann_label(r)} is a {SHAPE_NAMES[int(shape[r])]}, but class "
                              f"{c.name!r} allows only {', '.join(c.shapes)}")
+
+
+@rule(V103, group=G)
+def instance_of_stuff_class(f: Frame):
+    inst = f.t.instances
+    if not (inst >= 0).any():
+        return
+    p = f.project
+    stuff = f.per_class([not c.instances for c in p.classes], dtype=bool, fill=False)
+    for r in np.flatnonzero(stuff[f.cls] & (inst >= 0)):
+        yield f.ann(V103, r, f"{f.ann_label(r)} is delivered as instance {int(inst[r])} of "
+                             f"class {p.classes[f.cls[r]].name!r}, which has no instances "
+                             "(instances: false)")
