@@ -443,3 +443,46 @@ def test_classes_sharing_a_keypoint_schema(tmp_path):
     (f,) = run_rules(b.build(), proj)
     assert (f.code, f.extra["_row"]) == ("V252", 1)
     assert "first 'b' at (80, 80)" in f.message
+
+
+TURNED_SPEC = """
+guidec: 1
+project: {id: t, title: T, version: 1.0.0}
+classes:
+  - {id: 1, name: ship, shapes: [rotated_box], definition: A ship.}
+  - {id: 2, name: harbour, shapes: [rotated_box], definition: A harbour.}
+rules:
+  - {id: dup, title: No duplicates, applies_to: [ship], check: {max_iou_same_class: 0.5}}
+  - {id: in, title: In a harbour, applies_to: [ship], check: {inside: harbour}}
+"""
+
+
+def test_rotated_boxes_are_measured_as_turned_rectangles(tmp_path):
+    """Overlap and 'inside' use the turned rectangle, not the unrotated box."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(TURNED_SPEC, encoding="utf-8")
+    project = load_project(str(path))
+
+    def table(ships, harbour_rotation):
+        b = TableBuilder()
+        b.add_file("d.json", "coco", "/annotations/{}", "/images/{}")
+        b.add_image(1, "a.jpg", 1000, 1000, src_index=0)
+        # a 400x40 harbour: turned by 90 degrees it stands upright around the same centre
+        b.add_annotation(image_index=0, shape=Shape.ROTATED_BOX, label="harbour", ann_id=100,
+                         bbox=(300, 480, 400, 40), rotation=harbour_rotation, src_index=0)
+        for k, (bbox, rot) in enumerate(ships):
+            b.add_annotation(image_index=0, shape=Shape.ROTATED_BOX, label="ship", ann_id=k + 1,
+                             bbox=bbox, rotation=rot, src_index=k + 1)
+        return b.build()
+
+    # the same box twice, one turned by 90 degrees: a cross, IoU 100 / 1900, not 1.0
+    cross = [((450, 495, 100, 10), 0), ((450, 495, 100, 10), 90)]
+    codes = [d.code for d in run_rules(table(cross, 0), project)]
+    assert "V405" not in codes
+    # turned by 180 degrees it is the same rectangle: a duplicate
+    same = [((450, 495, 100, 10), 0), ((450, 495, 100, 10), 180)]
+    assert [d.code for d in run_rules(table(same, 0), project)].count("V405") == 1
+    # a ship standing upright at x = 495..505 is inside the harbour only once it is turned
+    upright = [((495, 450, 10, 100), 0)]
+    assert "V404" in [d.code for d in run_rules(table(upright, 0), project)]
+    assert "V404" not in [d.code for d in run_rules(table(upright, 90), project)]

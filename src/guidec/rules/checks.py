@@ -140,11 +140,38 @@ def vertices(f: Frame):
 
 
 def _boxes(f: Frame) -> np.ndarray:
-    """(N, 4) x0, y0, x1, y1: each annotation's box, else its vertices' bounds."""
+    """(N, 4) x0, y0, x1, y1: each annotation's box (the bounds of a turned box), else its
+    vertices' bounds."""
     b = f.t.bbox
     vb = f.vert_bounds
     box = np.stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
-    return np.where(f.box_ok[:, None], box, vb)
+    out = np.where(f.box_ok[:, None], box, vb)
+    turned = _turned(f)
+    if turned.any():
+        c = f.rotated_corners[turned]
+        out[turned] = np.concatenate([c.min(axis=1), c.max(axis=1)], axis=1)
+    return out
+
+
+def _turned(f: Frame) -> np.ndarray:
+    """Rows whose box is rotated: their geometry is the turned rectangle, not its bounds."""
+    return f.box_ok & (np.mod(f.t.rotation, 180) != 0)
+
+
+def _outlines(f: Frame, rows: np.ndarray, boxes: np.ndarray, shift=None) -> np.ndarray:
+    """Shapely polygons of ``rows``: the turned rectangle of a rotated box, else the box
+    ``boxes`` gives; moved right by ``shift`` (per row of the table) when given."""
+    import shapely
+
+    dx = shift[rows] if shift is not None else np.zeros(len(rows))
+    bx = boxes[rows]
+    out = shapely.box(bx[:, 0] + dx, bx[:, 1], bx[:, 2] + dx, bx[:, 3])
+    turned = _turned(f)[rows]
+    if turned.any():
+        c = f.rotated_corners[rows[turned]].copy()
+        c[:, :, 0] += dx[turned][:, None]
+        out[turned] = shapely.polygons(c)
+    return out
 
 
 def _stripe(f: Frame, boxes: np.ndarray, pad: float) -> np.ndarray:
@@ -182,16 +209,11 @@ def inside(f: Frame):
         ring_sel = np.flatnonzero(np.isin(f.ring_ann, prow) & (f.ring_len >= 3))
         polys = build_rings(f.t.vertices, f.t.ring_offsets, ring_sel,
                             xshift=shift[f.ring_ann[ring_sel]])
-        brow = crow[~has_poly]
-        bx = boxes[brow]
-        sb = shift[brow]
-        cboxes = shapely.box(bx[:, 0] + sb, bx[:, 1], bx[:, 2] + sb, bx[:, 3])
+        cboxes = _outlines(f, crow[~has_poly], boxes, shift)
         containers = np.concatenate([polys, cboxes])
         if tol:
             containers = shapely.buffer(containers, tol, join_style="mitre")
-        sx = boxes[subj]
-        ss = shift[subj]
-        subjects = shapely.box(sx[:, 0] + ss, sx[:, 1], sx[:, 2] + ss, sx[:, 3])
+        subjects = _outlines(f, subj, boxes, shift)
         inside_any = np.zeros(len(subj), dtype=bool)
         if len(containers):
             tree = shapely.STRtree(containers)
@@ -250,6 +272,25 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_iou)
 
 
+def _exact_turned_iou(f: Frame, a: np.ndarray, b: np.ndarray, boxes: np.ndarray,
+                      iou: np.ndarray) -> np.ndarray:
+    """``iou`` with the pairs that involve a rotated box measured on the turned rectangles
+    (the sweep found them by their bounds, which overlap more than the boxes do)."""
+    turned = _turned(f)
+    pick = np.flatnonzero(turned[a] | turned[b])
+    if len(pick) == 0:
+        return iou
+    import shapely
+
+    pa, pb = _outlines(f, a[pick], boxes), _outlines(f, b[pick], boxes)
+    inter = shapely.area(shapely.intersection(pa, pb))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        exact = inter / (shapely.area(pa) + shapely.area(pb) - inter)
+    out = iou.copy()
+    out[pick] = np.nan_to_num(exact)
+    return out
+
+
 @rule(V405, group=G)
 def overlap(f: Frame):
     boxes = usable = None
@@ -261,6 +302,7 @@ def overlap(f: Frame):
         if len(rows) < 2:
             continue
         i, j, iou = same_class_pairs(f.t.image_index[rows], f.cls[rows], boxes[rows])
+        iou = _exact_turned_iou(f, rows[i], rows[j], boxes, iou)
         for k in np.flatnonzero(iou > ck.max_iou_same_class):
             first, later = sorted((int(rows[i[k]]), int(rows[j[k]])))
             yield f.ann(V405, later, f"rule {r.id!r}: {f.ann_label(later)} overlaps "
