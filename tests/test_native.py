@@ -110,3 +110,51 @@ def test_box_sweep_native_and_numpy_agree(boxes):
         checks._native = native
     for a, b in zip(got, want, strict=True):
         assert a.tolist() == b.tolist()
+
+
+grid = st.integers(0, 6).map(float)
+nudge = st.sampled_from([0.0, 1e-15, -1e-15, 1e-9, 0.5])
+
+
+@st.composite
+def hard_rings(draw):
+    """Rings where simplicity is decided by exact collinearity or touching: integer grids,
+    grid points nudged by an ulp's worth, repeated and closing vertices."""
+    n = draw(st.integers(3, 9))
+    pts = [(draw(grid) + draw(nudge), draw(grid) + draw(nudge)) for _ in range(n)]
+    if draw(st.booleans()):
+        pts.append(pts[0])  # written closed
+    if draw(st.booleans()):
+        k = draw(st.integers(0, len(pts) - 1))
+        pts.insert(k, pts[k])
+    return pts
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(hard_rings() | rings(), min_size=1, max_size=6))
+def test_certified_simple_rings_are_valid_for_geos(polygons):
+    """simple_rings only answers 'certainly simple'; GEOS must agree on every such ring."""
+    if native is None:
+        pytest.skip("the C extensions are not built in this install")
+    import shapely
+
+    verts = np.array([p for ring in polygons for p in ring], dtype=np.float64).reshape(-1, 2)
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in polygons])]).astype(np.int64)
+    sure = np.frombuffer(native.simple_rings(verts, offsets, np.arange(len(polygons),
+                                                                       dtype=np.int64)), bool)
+    for ring, certified in zip(polygons, sure, strict=True):
+        if certified:
+            assert shapely.is_valid(shapely.Polygon(ring)), ring
+
+
+def test_certifies_ordinary_outlines():
+    if native is None:
+        pytest.skip("the C extensions are not built in this install")
+    square = [(0, 0), (4, 0), (4, 4), (0, 4)]
+    l_shape = [(0, 0), (4, 0), (4, 1), (1, 1), (1, 4), (0, 4)]
+    bow_tie = [(0, 0), (4, 4), (4, 0), (0, 4)]
+    touching = [(0, 0), (4, 0), (2, 2), (4, 4), (0, 4), (2, 2)]  # pinched at (2, 2)
+    polys = [square, l_shape, bow_tie, touching]
+    verts = np.array([p for r in polys for p in r], dtype=np.float64)
+    offsets = np.array([0, 4, 10, 14, 20], dtype=np.int64)
+    assert list(native.simple_rings(verts, offsets, np.arange(4, dtype=np.int64))) == [1, 1, 0, 0]

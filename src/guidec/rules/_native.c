@@ -8,6 +8,9 @@
  * box_pairs(group, x0, y0, x1, y1) -> (bytearray i, bytearray j, bytearray iou)
  *   The sweep of guidec.rules.checks.same_class_pairs over boxes sorted by (group, x0).
  *
+ * simple_rings(vertices, ring_offsets, rings) -> bytearray
+ *   Certifies rings simple (so valid) with exact-sign orientations; GEOS judges the rest.
+ *
  * star_simple:
  *
  * vertices: float64 (V, 2), C-contiguous; ring_offsets: int64 (R + 1,); rings: int64 ids of
@@ -19,6 +22,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 
 static int winds_once(const double *v, int64_t s, int64_t n, double cx, double cy) {
@@ -134,7 +138,91 @@ done:
     return res;
 }
 
+/* ---- certified simple rings ------------------------------------------------------------
+ * A ring (a polygon's only outline) is valid for GEOS when it is simple: no two edges meet
+ * except neighbours at their shared vertex, and neighbours do not fold back onto each other.
+ * This test only ever answers "certainly simple"; anything it cannot certify (an exactly
+ * collinear or touching configuration, a floating-point orientation too close to call, a
+ * ring of more than MAX_RING vertices) is left to GEOS, which stays the judge of every ring
+ * not certified here. Orientations use Shewchuk's stage-A error bound, so a certified sign is
+ * the sign of the exact determinant. */
+#define MAX_RING 256
+#define EPS 1.1102230246251565e-16 /* 2^-53 */
+static const double CCW_BOUND = (3.0 + 16.0 * EPS) * EPS;
+
+/* +1 / -1: the certain sign of orient(a, b, c); 0: too close to call (or exactly 0). */
+static int orient(const double *a, const double *b, const double *c) {
+    double l = (a[0] - c[0]) * (b[1] - c[1]);
+    double r = (a[1] - c[1]) * (b[0] - c[0]);
+    double det = l - r, sum = fabs(l) + fabs(r);
+    if (det > CCW_BOUND * sum) return 1;
+    if (-det > CCW_BOUND * sum) return -1;
+    return 0;
+}
+
+/* 1: certainly simple; 0: not certified. v: the ring's m points, consecutive repeats and the
+ * closing repeat removed. */
+static int certify(const double *const *v, int m) {
+    if (m < 3) return 0;
+    for (int i = 0; i < m; i++) /* neighbours must turn, not run on or fold back */
+        if (!orient(v[i], v[(i + 1) % m], v[(i + 2) % m])) return 0;
+    for (int i = 0; i < m; i++) {
+        const double *a = v[i], *b = v[(i + 1) % m];
+        double ax0 = a[0] < b[0] ? a[0] : b[0], ax1 = a[0] < b[0] ? b[0] : a[0];
+        double ay0 = a[1] < b[1] ? a[1] : b[1], ay1 = a[1] < b[1] ? b[1] : a[1];
+        for (int j = i + 2; j < m; j++) {
+            if (i == 0 && j == m - 1) continue; /* neighbours across the closing vertex */
+            const double *c = v[j], *d = v[(j + 1) % m];
+            if ((c[0] < ax0 && d[0] < ax0) || (c[0] > ax1 && d[0] > ax1) ||
+                (c[1] < ay0 && d[1] < ay0) || (c[1] > ay1 && d[1] > ay1))
+                continue; /* bounding boxes apart (exact comparisons) */
+            int o1 = orient(a, b, c), o2 = orient(a, b, d);
+            int o3 = orient(c, d, a), o4 = orient(c, d, b);
+            if (!o1 || !o2 || !o3 || !o4) return 0;
+            if (o1 != o2 && o3 != o4) return 0; /* they cross */
+        }
+    }
+    return 1;
+}
+
+static PyObject *simple_rings(PyObject *self, PyObject *args) {
+    Py_buffer vb, ob, rb;
+    if (!PyArg_ParseTuple(args, "y*y*y*:simple_rings", &vb, &ob, &rb)) return NULL;
+    Py_ssize_t nv = vb.len / (Py_ssize_t)(2 * sizeof(double));
+    Py_ssize_t no = ob.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t nr = rb.len / (Py_ssize_t)sizeof(int64_t);
+    const double *v = vb.buf;
+    const int64_t *off = ob.buf, *rings = rb.buf;
+    PyObject *out = PyByteArray_FromStringAndSize(NULL, nr);
+    if (out) {
+        char *res = PyByteArray_AS_STRING(out);
+        const double *pts[MAX_RING + 1];
+        for (Py_ssize_t k = 0; k < nr; k++) {
+            int64_t r = rings[k];
+            res[k] = 0;
+            if (r < 0 || r + 1 >= no) continue;
+            int64_t s = off[r], e = off[r + 1];
+            if (s < 0 || e > nv || e - s < 3 || e - s > MAX_RING + 1) continue;
+            int m = 0, finite = 1;
+            for (int64_t i = s; i < e; i++) {
+                const double *p = v + 2 * i;
+                if (!isfinite(p[0]) || !isfinite(p[1])) finite = 0;
+                if (m && p[0] == pts[m - 1][0] && p[1] == pts[m - 1][1]) continue;
+                pts[m++] = p;
+            }
+            while (m > 1 && pts[m - 1][0] == pts[0][0] && pts[m - 1][1] == pts[0][1]) m--;
+            if (finite && m <= MAX_RING) res[k] = (char)certify(pts, m);
+        }
+    }
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&rb);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"simple_rings", simple_rings, METH_VARARGS,
+     "simple_rings(vertices, ring_offsets, rings) -> bytearray: 1 per ring certified simple."},
     {"star_simple", star_simple, METH_VARARGS,
      "star_simple(vertices, ring_offsets, rings) -> bytearray: 1 per ring that winds once."},
     {"box_pairs", box_pairs, METH_VARARGS,
