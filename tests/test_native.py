@@ -91,9 +91,14 @@ box = st.tuples(st.integers(0, 3), st.integers(0, 2), coord, coord,
                 st.floats(0, 30, allow_nan=False), st.floats(0, 30, allow_nan=False))
 
 
+one_group = st.tuples(st.just(1), st.just(1), coord, coord, st.floats(0, 30, allow_nan=False),
+                      st.floats(0, 30, allow_nan=False))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(box, max_size=40))
+@given(st.lists(box, max_size=40) | st.lists(one_group, min_size=17, max_size=80))
 def test_box_sweep_native_and_numpy_agree(boxes):
+    """Small groups (insertion sort in C) and one big group (qsort), ties in x0 included."""
     if native is None:
         pytest.skip("the C extensions are not built in this install")
     from guidec.rules import checks

@@ -5,8 +5,8 @@
  * star_simple(vertices, ring_offsets, rings) -> bytearray
  *   The "winds once about a point" test of guidec.rules.frame.Frame.ring_star_simple.
  *
- * box_pairs(group, x0, y0, x1, y1) -> (bytearray i, bytearray j, bytearray iou)
- *   The sweep of guidec.rules.checks.same_class_pairs over boxes sorted by (group, x0).
+ * box_pairs(group, boxes, grouped) -> (i, j, iou, position, step) as bytearrays
+ *   The sweep of guidec.rules.checks.same_class_pairs over boxes grouped by image and class.
  *
  * simple_rings(vertices, ring_offsets, rings) -> bytearray
  *   Certifies rings simple (so valid) with exact-sign orientations; GEOS judges the rest.
@@ -24,6 +24,8 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int winds_once(const double *v, int64_t s, int64_t n, double cx, double cy) {
     int64_t not_ccw = 0, not_cw = 0, up = 0, down = 0;
@@ -82,59 +84,115 @@ done:
     return out;
 }
 
-/* For boxes sorted by (group, x0): every pair (i < j) in one group whose x ranges overlap
- * (x0[j] < x1[i], scanning j = i + 1, i + 2, ... until that fails or the group ends) and
- * whose intersection has positive area, with its IoU. int64 positions, float64 IoU. */
+/* The boxes (x0, y0, x1, y1 rows) in the order ``grouped``: a stable sort of their group
+ * keys (image and class), ``group`` being the keys in that order. Each group is ordered by
+ * (x0, position) here, which is exactly the order numpy.lexsort((x0, group)) gives, and
+ * swept: every pair (i before j) in one group whose x ranges overlap (x0[j] < x1[i], scanning
+ * j = i + 1, i + 2, ... until that fails or the group ends) and whose intersection has
+ * positive area, with its IoU. For each pair: the rows of i and j, the IoU, i's position in
+ * the lexsort order and the step j - i. */
+static const double *sort_box;
+static const int64_t *sort_rows;
+static int by_x0(const void *a, const void *b) {
+    int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
+    double xi = sort_box[4 * sort_rows[i]], xj = sort_box[4 * sort_rows[j]];
+    if (xi < xj) return -1;
+    if (xi > xj) return 1;
+    return (i > j) - (i < j);
+}
+
+typedef struct {
+    PyObject *ba;
+    Py_ssize_t count, cap, width;
+} Col;
+
+static int col_put(Col *c, const void *v) {
+    if (c->count == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1024;
+        if (PyByteArray_Resize(c->ba, c->cap * c->width) < 0) return -1;
+    }
+    memcpy(PyByteArray_AS_STRING(c->ba) + c->count * c->width, v, (size_t)c->width);
+    c->count++;
+    return 0;
+}
+
 static PyObject *box_pairs(PyObject *self, PyObject *args) {
-    Py_buffer gb, b0, b1, b2, b3;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*:box_pairs", &gb, &b0, &b1, &b2, &b3)) return NULL;
-    PyObject *oi = NULL, *oj = NULL, *ov = NULL, *res = NULL;
+    Py_buffer gb, bb, rb;
+    if (!PyArg_ParseTuple(args, "y*y*y*:box_pairs", &gb, &bb, &rb)) return NULL;
+    PyObject *res = NULL;
+    int64_t *idx = NULL;
+    Col out[5] = {{NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8},
+                  {NULL, 0, 0, 8}};
     Py_ssize_t n = gb.len / (Py_ssize_t)sizeof(int64_t);
-    if (b0.len != n * (Py_ssize_t)sizeof(double) || b1.len != b0.len || b2.len != b0.len ||
-        b3.len != b0.len) {
+    const int64_t *g = gb.buf, *rows = rb.buf;
+    const double *box = bb.buf;
+    if (rb.len != gb.len || bb.len != 4 * n * (Py_ssize_t)sizeof(double)) {
         PyErr_SetString(PyExc_ValueError, "box_pairs: columns of different lengths");
         goto done;
     }
-    const int64_t *g = gb.buf;
-    const double *x0 = b0.buf, *y0 = b1.buf, *x1 = b2.buf, *y1 = b3.buf;
-    oi = PyByteArray_FromStringAndSize(NULL, 0);
-    oj = PyByteArray_FromStringAndSize(NULL, 0);
-    ov = PyByteArray_FromStringAndSize(NULL, 0);
-    if (!oi || !oj || !ov) goto done;
-    Py_ssize_t count = 0, cap = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        double ai = (x1[i] - x0[i]) * (y1[i] - y0[i]);
-        for (Py_ssize_t j = i + 1; j < n && g[j] == g[i] && x0[j] < x1[i]; j++) {
-            double iw = (x1[i] < x1[j] ? x1[i] : x1[j]) - x0[j];
-            double ih = (y1[i] < y1[j] ? y1[i] : y1[j]) - (y0[i] > y0[j] ? y0[i] : y0[j]);
-            double inter = (iw > 0 ? iw : 0) * (ih > 0 ? ih : 0);
-            if (!(inter > 0)) continue;
-            double aj = (x1[j] - x0[j]) * (y1[j] - y0[j]);
-            if (count == cap) {
-                cap = cap ? 2 * cap : 1024;
-                if (PyByteArray_Resize(oi, cap * 8) < 0 || PyByteArray_Resize(oj, cap * 8) < 0 ||
-                    PyByteArray_Resize(ov, cap * 8) < 0)
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (rows[k] < 0 || rows[k] >= n) {
+            PyErr_SetString(PyExc_ValueError, "box_pairs: row out of range");
+            goto done;
+        }
+    for (int k = 0; k < 5; k++)
+        if (!(out[k].ba = PyByteArray_FromStringAndSize(NULL, 0))) goto done;
+    idx = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    if (!idx) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    sort_box = box;
+    sort_rows = rows;
+    for (Py_ssize_t s = 0, e; s < n; s = e) {
+        for (e = s + 1; e < n && g[e] == g[s]; e++) {}
+        Py_ssize_t m = e - s;
+        if (m < 2) continue;
+        for (Py_ssize_t k = 0; k < m; k++) idx[k] = s + k;
+        if (m <= 16) { /* insertion sort: groups are small */
+            for (Py_ssize_t k = 1; k < m; k++) {
+                int64_t v = idx[k];
+                Py_ssize_t q = k;
+                while (q > 0 && by_x0(&idx[q - 1], &v) > 0) {
+                    idx[q] = idx[q - 1];
+                    q--;
+                }
+                idx[q] = v;
+            }
+        } else {
+            qsort(idx, (size_t)m, sizeof(int64_t), by_x0);
+        }
+        for (Py_ssize_t a = 0; a < m; a++) {
+            int64_t i = rows[idx[a]];
+            const double *bi = box + 4 * i;
+            double ai = (bi[2] - bi[0]) * (bi[3] - bi[1]);
+            for (Py_ssize_t b = a + 1; b < m; b++) {
+                int64_t j = rows[idx[b]];
+                const double *bj = box + 4 * j;
+                if (!(bj[0] < bi[2])) break;
+                double iw = (bi[2] < bj[2] ? bi[2] : bj[2]) - bj[0];
+                double ih = (bi[3] < bj[3] ? bi[3] : bj[3]) - (bi[1] > bj[1] ? bi[1] : bj[1]);
+                double inter = (iw > 0 ? iw : 0) * (ih > 0 ? ih : 0);
+                if (!(inter > 0)) continue;
+                double aj = (bj[2] - bj[0]) * (bj[3] - bj[1]);
+                double iou = inter / (ai + aj - inter);
+                int64_t pos = s + a, step = b - a;
+                if (col_put(&out[0], &i) < 0 || col_put(&out[1], &j) < 0 ||
+                    col_put(&out[2], &iou) < 0 || col_put(&out[3], &pos) < 0 ||
+                    col_put(&out[4], &step) < 0)
                     goto done;
             }
-            ((int64_t *)PyByteArray_AS_STRING(oi))[count] = i;
-            ((int64_t *)PyByteArray_AS_STRING(oj))[count] = j;
-            ((double *)PyByteArray_AS_STRING(ov))[count] = inter / (ai + aj - inter);
-            count++;
         }
     }
-    if (PyByteArray_Resize(oi, count * 8) < 0 || PyByteArray_Resize(oj, count * 8) < 0 ||
-        PyByteArray_Resize(ov, count * 8) < 0)
-        goto done;
-    res = PyTuple_Pack(3, oi, oj, ov);
+    for (int k = 0; k < 5; k++)
+        if (PyByteArray_Resize(out[k].ba, out[k].count * 8) < 0) goto done;
+    res = PyTuple_Pack(5, out[0].ba, out[1].ba, out[2].ba, out[3].ba, out[4].ba);
 done:
-    Py_XDECREF(oi);
-    Py_XDECREF(oj);
-    Py_XDECREF(ov);
+    for (int k = 0; k < 5; k++) Py_XDECREF(out[k].ba);
+    PyMem_Free(idx);
     PyBuffer_Release(&gb);
-    PyBuffer_Release(&b0);
-    PyBuffer_Release(&b1);
-    PyBuffer_Release(&b2);
-    PyBuffer_Release(&b3);
+    PyBuffer_Release(&bb);
+    PyBuffer_Release(&rb);
     return res;
 }
 
@@ -226,7 +284,7 @@ static PyMethodDef methods[] = {
     {"star_simple", star_simple, METH_VARARGS,
      "star_simple(vertices, ring_offsets, rings) -> bytearray: 1 per ring that winds once."},
     {"box_pairs", box_pairs, METH_VARARGS,
-     "box_pairs(group, x0, y0, x1, y1) -> (i, j, iou): overlapping pairs of sorted boxes."},
+     "box_pairs(group, boxes, grouped) -> (i, j, iou, position, step): overlapping pairs."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native",

@@ -236,16 +236,19 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     """
     n = len(img)
     gkey = img.astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls + 1
+    if _native is not None:  # the same sweep in C (rules/_native.c), which also orders
+        # each group by x0 (sorting 860k boxes by two keys in numpy costs 0.35 s)
+        grouped = np.argsort(gkey, kind="stable")
+        pi, pj, piou, pos, step = (np.frombuffer(x, dtype=dt) for x, dt in zip(
+            _native.box_pairs(np.ascontiguousarray(gkey[grouped], dtype=np.int64),
+                              np.ascontiguousarray(boxes, dtype=np.float64),
+                              grouped.astype(np.int64, copy=False)),
+            (np.int64, np.int64, np.float64, np.int64, np.int64), strict=True))
+        by_step = np.lexsort((pos, step))  # the numpy sweep's order: by distance, then i
+        return pi[by_step], pj[by_step], piou[by_step]
     order = np.lexsort((boxes[:, 0], gkey))
     g = gkey[order]
     b = boxes[order]
-    if _native is not None:  # the same sweep in C (rules/_native.c), pair by pair
-        cols = [np.ascontiguousarray(b[:, c], dtype=np.float64) for c in range(4)]
-        pi, pj, piou = (np.frombuffer(x, dtype=dt) for x, dt in zip(
-            _native.box_pairs(np.ascontiguousarray(g, dtype=np.int64), *cols),
-            (np.int64, np.int64, np.float64), strict=True))
-        by_step = np.lexsort((pi, pj - pi))  # the numpy sweep's order: by distance, then i
-        return order[pi[by_step]], order[pj[by_step]], piou[by_step]
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     out_i, out_j, out_iou = [], [], []
     active = np.arange(n - 1) if n > 1 else np.zeros(0, np.intp)
