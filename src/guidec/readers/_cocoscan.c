@@ -328,9 +328,9 @@ static int skip_value(Scanner *s, int depth) {
             if (expect(s, ':') < 0 || skip_value(s, depth + 1) < 0) return BAIL;
             ws(s);
             c = peek(s);
+            if (c != '}' && c != ',') return BAIL;
             s->p++;
             if (c == '}') return OK;
-            if (c != ',') return BAIL;
         }
     case '[':
         s->p++;
@@ -343,9 +343,9 @@ static int skip_value(Scanner *s, int depth) {
             if (skip_value(s, depth + 1) < 0) return BAIL;
             ws(s);
             c = peek(s);
+            if (c != ']' && c != ',') return BAIL;
             s->p++;
             if (c == ']') return OK;
-            if (c != ',') return BAIL;
         }
     case 't':
         return skip_literal(s, "true", 4);
