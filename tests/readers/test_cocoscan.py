@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from guidec.readers import coco, read_delivery
 from tests.readers.tables import assert_same_table
 
+# the document strategies are big, so hypothesis warns that their repr is long; harmless
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 scanner = coco._cocoscan
 needs_scanner = pytest.mark.skipif(scanner is None and not os.environ.get("CI"),
                                    reason="the C scanner is not built in this install")
