@@ -85,7 +85,7 @@ class Diagnostic:
             self.file or "",
             self.line if self.line is not None else 1 << 60,
             self.col or 0,
-            tuple(str(p) for p in self.path),
+            tuple(map(str, self.path)),
             self.code,
             self.message,
         )

@@ -115,6 +115,12 @@ class Positions:
     def find(self, path: Path, prefer_key: bool = False) -> tuple[int, int] | None:
         """Position of ``path``, or of its nearest ancestor that has one."""
         p = tuple(path)
+        if p and not prefer_key:  # the usual case, once per finding: the value is recorded
+            marks = self._vals.get(p[:-1])
+            if marks.__class__ is dict:
+                mark = marks.get(p[-1])
+                if mark is not None:
+                    return (mark.line + 1, mark.column + 1)
         while True:
             if prefer_key:
                 k = self.key_at(p)
