@@ -280,6 +280,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
         if keypoints is not None and keypoints not in spec.keypoint_schemas:
             keypoints = None
         text_region = cls.text_region or (parent.text_region if parent else None)
+        child_names = tuple(ch.name for ch in cls.children)
         rc = ResolvedClass(
             id=cls.id,
             name=cls.name,
@@ -307,7 +308,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
             experimental=cls.experimental,
             parent=parent.name if parent else None,
             path=(*parent.path, cls.name) if parent else (cls.name,),
-            children=tuple(ch.name for ch in cls.children),
+            children=child_names,
             rules=(),
             index=len(resolved),
             spec_path=path,
@@ -315,7 +316,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
             carved_from=tuple(cls.carved_from_list),
         )
         resolved.append(rc)
-        children_of.setdefault(cls.name, []).extend(ch.name for ch in cls.children)
+        children_of.setdefault(cls.name, []).extend(child_names)
         for j, ch in enumerate(cls.children):
             walk(ch, (*path, "children", j), rc)
 
@@ -340,24 +341,32 @@ def _resolve(loaded: LoadedSpec) -> Project:
         return subtree[name]
 
     order = {c.name: c.index for c in resolved}
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}  # applies_to -> covered classes
+
+    def scope(applies_to: tuple[str, ...]) -> tuple[str, ...]:
+        # Rules share scopes ('*', one root class): compute each distinct scope once.
+        if applies_to not in scopes:
+            if "*" in applies_to:
+                covered = [c.name for c in resolved if not c.deprecated]
+            else:
+                seen_names: set[str] = set()
+                covered = []
+                for target in applies_to:
+                    if target in names:
+                        for n in under(target):
+                            if n not in seen_names:
+                                seen_names.add(n)
+                                covered.append(n)
+                covered.sort(key=order.__getitem__)
+            scopes[applies_to] = tuple(covered)
+        return scopes[applies_to]
+
     rules: list[ResolvedRule] = []
     rules_of: dict[str, list[str]] = {}
     for i, rule in enumerate(spec.rules):
-        all_ = "*" in rule.applies_to
-        if all_:
-            covered = [c.name for c in resolved if not c.deprecated]
-        else:
-            seen_names: set[str] = set()
-            covered = []
-            for target in rule.applies_to:
-                if target in names:
-                    for n in under(target):
-                        if n not in seen_names:
-                            seen_names.add(n)
-                            covered.append(n)
-            covered.sort(key=order.__getitem__)
-        rules.append(ResolvedRule(rule.id, rule.title, tuple(covered), all_, rule.severity,
-                                  rule, ("rules", i)))
+        covered = scope(tuple(rule.applies_to))
+        rules.append(ResolvedRule(rule.id, rule.title, covered, "*" in rule.applies_to,
+                                  rule.severity, rule, ("rules", i)))
         for n in covered:
             rules_of.setdefault(n, []).append(rule.id)
 
