@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from guidec._frozen import fast_init
 from guidec.diagnostics import Path
 from guidec.spec.loader import LoadedSpec
 from guidec.spec.model import (
@@ -41,6 +42,7 @@ class ResolvedKeypoints:
         return self.points.index(point)
 
 
+@fast_init  # resolve builds one per class: 10,000 for a large spec
 @dataclass(frozen=True, slots=True)
 class ResolvedClass:
     id: int
