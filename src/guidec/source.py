@@ -242,12 +242,11 @@ class _Stop(Exception):
 
 
 class _Frame:
-    __slots__ = ("anchor", "data", "depth", "is_map", "key", "kpos", "mark", "merges", "path",
-                 "size", "vpos")
+    __slots__ = ("anchor", "data", "depth", "is_map", "key", "kpos", "merges", "path", "size",
+                 "vpos")
 
-    def __init__(self, is_map, path, depth, mark, anchor):
-        self.is_map, self.path, self.depth = is_map, path, depth
-        self.mark, self.anchor = mark, anchor
+    def __init__(self, is_map, path, depth, anchor):
+        self.is_map, self.path, self.depth, self.anchor = is_map, path, depth, anchor
         self.size = 1
         self.key = None  # mapping: the pending key (None: a key is expected next)
         self.merges: list | None = None  # mapping: (value, mark) of each `<<` (rare)
@@ -415,7 +414,7 @@ class _EventBuilder:
                 if self.total > MAX_NODES or depth > MAX_DEPTH:
                     self._count(0, depth, m)
                 is_map = cls is MapStart
-                top = _Frame(is_map, path if path is not None else (), depth, m, ev.anchor)
+                top = _Frame(is_map, path if path is not None else (), depth, ev.anchor)
                 if path is not None:
                     vals[path] = top.vpos
                     if is_map:
