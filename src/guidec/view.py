@@ -364,16 +364,16 @@ def _resolve(loaded: LoadedSpec) -> Project:
         return scopes[applies_to]
 
     rules: list[ResolvedRule] = []
-    rules_of: dict[str, list[str]] = {}
+    rules_of: dict[str, list[str]] = {c.name: [] for c in resolved}  # no setdefault([]) per pair
     for i, rule in enumerate(spec.rules):
         covered = scope(tuple(rule.applies_to))
         rules.append(ResolvedRule(rule.id, rule.title, covered, "*" in rule.applies_to,
                                   rule.severity, rule, ("rules", i)))
         for n in covered:
-            rules_of.setdefault(n, []).append(rule.id)
+            rules_of[n].append(rule.id)
 
     for c in resolved:  # set in place: 10,000 dataclasses.replace calls cost half a second
-        if c.name in rules_of:
+        if rules_of[c.name]:
             object.__setattr__(c, "rules", tuple(rules_of[c.name]))
 
     kps = {n: _resolve_keypoints(n, ks) for n, ks in spec.keypoint_schemas.items()}
