@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 
-_FACTORY = object()  # default of a field with a default_factory: call the factory
+
+class _Factory:
+    def __repr__(self) -> str:  # as dataclasses shows it in signatures
+        return "<factory>"
+
+
+_FACTORY = _Factory()  # default of a field with a default_factory: call the factory
 
 
 def fast_init(cls):
@@ -39,6 +45,7 @@ def fast_init(cls):
     exec(source, env)  # generated from the field names, as dataclasses itself does
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init
     return cls
