@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guidec.diagnostics import GuidecError
 from guidec.source import MAX_DEPTH, load_yaml
@@ -84,3 +86,45 @@ def test_deep_alias_expansion_is_refused():
     deep = "[" * 40 + "]" * 40
     text = f"a: &a {deep}\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n"
     assert [c for c, _, _ in codes(text)] == ["Y005"]
+
+
+# -- property: same data and positions as PyYAML's own composer ------------------------------
+# Scalars that exercise every branch of the builder: plain text, typed plain scalars (ints,
+# floats, bools, nulls, 0x10, .inf, `yes`, `~`), strings that must be quoted, repeated keys
+# across mappings (the builder memoizes plain scalars per file), and nesting.
+_scalars = st.one_of(
+    st.integers(-10**6, 10**6), st.floats(allow_nan=False), st.booleans(), st.none(),
+    st.sampled_from(["title", "name", "yes", "No", "on", "~", "null", "0x10", "1_000", ".inf",
+                     "1.5", "-3", "+4", "1e3", "tag", "true", "#fff", "<<x", "="]),
+    st.text(max_size=8),
+)
+_keys = st.one_of(st.sampled_from(["id", "name", "title", "type", "yes", "1", "n"]),
+                  st.text(alphabet="abcxyz_019", min_size=1, max_size=6))
+_data = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)), max_leaves=30)
+
+
+def _check_positions(node, positions, path) -> None:
+    """Every value (and key) sits where PyYAML's composer says it starts."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = yaml.safe_load(yaml.serialize(k))
+            p = (*path, key)
+            assert positions.key_at(p) == (k.start_mark.line + 1, k.start_mark.column + 1)
+            assert positions.value_at(p) == (v.start_mark.line + 1, v.start_mark.column + 1)
+            _check_positions(v, positions, p)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            p = (*path, i)
+            assert positions.value_at(p) == (v.start_mark.line + 1, v.start_mark.column + 1)
+            _check_positions(v, positions, p)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.dictionaries(_keys, _data, min_size=1, max_size=5),
+       flow=st.sampled_from([False, True, None]))
+def test_same_data_and_positions_as_pyyaml(data, flow):
+    text = yaml.safe_dump(data, default_flow_style=flow, sort_keys=False)
+    loaded = doc(text)
+    assert loaded.data == yaml.safe_load(text)
+    _check_positions(yaml.compose(text, Loader=yaml.SafeLoader), loaded.positions, ())

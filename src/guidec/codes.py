@@ -52,15 +52,10 @@ class Code:
         **extra,
     ) -> Diagnostic:
         """Make a diagnostic of this code."""
-        return Diagnostic(
-            code=self.code,
-            severity=severity or self.severity,
-            message=message,
-            file=file,
-            path=path,
-            hint=hint,
-            extra=extra,
-        )
+        # positional: a lint run makes 10,000 of these (code, severity, message, file, path,
+        # line, col, hint, extra)
+        return Diagnostic(self.code, severity or self.severity, message, file, path, None, None,
+                          hint, extra)
 
 
 REGISTRY: dict[str, Code] = {}

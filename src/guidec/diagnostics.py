@@ -11,6 +11,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from guidec._frozen import fast_init
+
 Path = tuple[str | int, ...]
 
 
@@ -44,6 +46,7 @@ class GuidecError(Exception):
         self.diagnostics = list(diagnostics)
 
 
+@fast_init  # a lint run makes two per finding (tens of thousands for a large spec)
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
@@ -85,7 +88,7 @@ class Diagnostic:
             self.file or "",
             self.line if self.line is not None else 1 << 60,
             self.col or 0,
-            tuple(str(p) for p in self.path),
+            tuple(map(str, self.path)),
             self.code,
             self.message,
         )

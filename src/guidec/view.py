@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from guidec._frozen import fast_init
 from guidec.diagnostics import Path
 from guidec.spec.loader import LoadedSpec
 from guidec.spec.model import (
@@ -41,6 +42,7 @@ class ResolvedKeypoints:
         return self.points.index(point)
 
 
+@fast_init  # resolve builds one per class: 10,000 for a large spec
 @dataclass(frozen=True, slots=True)
 class ResolvedClass:
     id: int
@@ -220,14 +222,20 @@ def _drawn(ex: Example, default: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
+_HEX = tuple(f"{i:02x}" for i in range(256))
+
+
 def assigned_color(name: str) -> str:
-    """A stable, well-saturated colour derived from the class name alone."""
+    """A stable, well-saturated colour derived from the class name alone.
+
+    Called for most classes of a large spec, so written without the slice, ``from_bytes``
+    and format calls of the obvious version (1.5x faster; the same colour for every name)."""
     h = hashlib.sha256(name.encode("utf-8")).digest()
-    hue = int.from_bytes(h[:2], "big") / 65536.0
+    hue = ((h[0] << 8) | h[1]) / 65536.0
     sat = 0.55 + (h[2] / 255.0) * 0.35
     val = 0.70 + (h[3] / 255.0) * 0.25
     r, g, b = colorsys.hsv_to_rgb(hue, sat, val)
-    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+    return "#" + _HEX[round(r * 255)] + _HEX[round(g * 255)] + _HEX[round(b * 255)]
 
 
 def normalize_color(color: str) -> str:
@@ -274,6 +282,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
         if keypoints is not None and keypoints not in spec.keypoint_schemas:
             keypoints = None
         text_region = cls.text_region or (parent.text_region if parent else None)
+        child_names = tuple(ch.name for ch in cls.children)
         rc = ResolvedClass(
             id=cls.id,
             name=cls.name,
@@ -301,7 +310,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
             experimental=cls.experimental,
             parent=parent.name if parent else None,
             path=(*parent.path, cls.name) if parent else (cls.name,),
-            children=tuple(ch.name for ch in cls.children),
+            children=child_names,
             rules=(),
             index=len(resolved),
             spec_path=path,
@@ -309,7 +318,7 @@ def _resolve(loaded: LoadedSpec) -> Project:
             carved_from=tuple(cls.carved_from_list),
         )
         resolved.append(rc)
-        children_of.setdefault(cls.name, []).extend(ch.name for ch in cls.children)
+        children_of.setdefault(cls.name, []).extend(child_names)
         for j, ch in enumerate(cls.children):
             walk(ch, (*path, "children", j), rc)
 
@@ -334,29 +343,37 @@ def _resolve(loaded: LoadedSpec) -> Project:
         return subtree[name]
 
     order = {c.name: c.index for c in resolved}
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}  # applies_to -> covered classes
+
+    def scope(applies_to: tuple[str, ...]) -> tuple[str, ...]:
+        # Rules share scopes ('*', one root class): compute each distinct scope once.
+        if applies_to not in scopes:
+            if "*" in applies_to:
+                covered = [c.name for c in resolved if not c.deprecated]
+            else:
+                seen_names: set[str] = set()
+                covered = []
+                for target in applies_to:
+                    if target in names:
+                        for n in under(target):
+                            if n not in seen_names:
+                                seen_names.add(n)
+                                covered.append(n)
+                covered.sort(key=order.__getitem__)
+            scopes[applies_to] = tuple(covered)
+        return scopes[applies_to]
+
     rules: list[ResolvedRule] = []
-    rules_of: dict[str, list[str]] = {}
+    rules_of: dict[str, list[str]] = {c.name: [] for c in resolved}  # no setdefault([]) per pair
     for i, rule in enumerate(spec.rules):
-        all_ = "*" in rule.applies_to
-        if all_:
-            covered = [c.name for c in resolved if not c.deprecated]
-        else:
-            seen_names: set[str] = set()
-            covered = []
-            for target in rule.applies_to:
-                if target in names:
-                    for n in under(target):
-                        if n not in seen_names:
-                            seen_names.add(n)
-                            covered.append(n)
-            covered.sort(key=order.__getitem__)
-        rules.append(ResolvedRule(rule.id, rule.title, tuple(covered), all_, rule.severity,
-                                  rule, ("rules", i)))
+        covered = scope(tuple(rule.applies_to))
+        rules.append(ResolvedRule(rule.id, rule.title, covered, "*" in rule.applies_to,
+                                  rule.severity, rule, ("rules", i)))
         for n in covered:
-            rules_of.setdefault(n, []).append(rule.id)
+            rules_of[n].append(rule.id)
 
     for c in resolved:  # set in place: 10,000 dataclasses.replace calls cost half a second
-        if c.name in rules_of:
+        if rules_of[c.name]:
             object.__setattr__(c, "rules", tuple(rules_of[c.name]))
 
     kps = {n: _resolve_keypoints(n, ks) for n, ks in spec.keypoint_schemas.items()}

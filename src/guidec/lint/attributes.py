@@ -122,13 +122,16 @@ def ranges(project: Project):
                    "classes:\n  - {id: 1, name: car, attributes: [occluder]}")
 def condition_on_class(project: Project):
     attrs = project.spec.attributes
+    conditional = {n for n, a in attrs.items() if a.when}
     for c in project.classes:
+        if conditional.isdisjoint(c.attributes):  # most classes: nothing to check
+            continue
         carried = set(c.attributes)
         own = c.model.attributes or []
         for name in c.attributes:
-            a = attrs.get(name)
-            if a is None or not a.when:
+            if name not in conditional:
                 continue
+            a = attrs[name]
             for other in a.when:
                 o = attrs.get(other)
                 if o is None or o.scope == "image" or other in carried:

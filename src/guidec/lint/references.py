@@ -118,8 +118,12 @@ def unknown_classes(project: Project):
            example="classes:\n  - id: 1\n    name: car\n    attributes: [ocluded]")
 def unknown_attributes(project: Project):
     attrs = project.spec.attributes
+    object_scoped = {n for n, a in attrs.items() if a.scope != "image"}
     for c in project.classes:
-        for i, a in enumerate(c.model.attributes or []):
+        listed = c.model.attributes
+        if not listed or object_scoped.issuperset(listed):  # most classes: all fine
+            continue
+        for i, a in enumerate(listed):
             if a not in attrs:
                 guess = did_you_mean(a, attrs)
                 yield unknown_attributes.code(

@@ -63,14 +63,19 @@ class SourceMap:
     segments: list[_Segment] = field(default_factory=list)
 
     def locate(self, path: Path, prefer_key: bool = False) -> tuple[str, int | None, int | None]:
-        best = None
-        for seg in self.segments:
-            n = len(seg.prefix)
-            if tuple(path[:n]) == seg.prefix and (best is None or n > len(best.prefix)):
-                best = seg
-        if best is None:
-            return self.root_file, None, None
-        local = best.origin + tuple(path[len(best.prefix):])
+        segments = self.segments
+        if len(segments) == 1 and not segments[0].prefix and not segments[0].origin:
+            best = segments[0]  # no includes (the common case): paths are the file's own
+            local = tuple(path)
+        else:
+            best = None
+            for seg in segments:
+                n = len(seg.prefix)
+                if tuple(path[:n]) == seg.prefix and (best is None or n > len(best.prefix)):
+                    best = seg
+            if best is None:
+                return self.root_file, None, None
+            local = best.origin + tuple(path[len(best.prefix):])
         pos = best.positions.find(local, prefer_key=prefer_key)
         if pos is None:
             return best.file, None, None
