@@ -80,6 +80,7 @@ def test_cvat_reads_every_shape(tmp_path):
         ("<annotations>\n<image id='0' name='a' width='1' height='1'>\n</annotations>", "V002",
          3),
         ("<annotations>" + "<x>" * 200 + "</x>" * 200 + "</annotations>", "V005", 1),
+        ('<?xml version="1.0" encoding="tf-8"?>\n<annotations/>', "V002", 1),
         ("<annotations><image id='0' name='a' width='w' height='1'/></annotations>", "V008", 1),
         ("<annotations><image id='0' name='a' width='9' height='9'><box label='c' xtl='nan' "
          "ytl='0' xbr='1' ybr='1'/></image></annotations>", "V009", 1),

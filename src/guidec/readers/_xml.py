@@ -106,6 +106,9 @@ def parse_xml(data: bytes, path: str, ctx) -> Element | None:
         ctx.report(V002(f"invalid XML: {msg}", file=path).with_position(exc.lineno,
                                                                          exc.offset + 1))
         return None
+    except (LookupError, UnicodeError) as exc:  # <?xml encoding="tf-8"?>: the declaration
+        ctx.report(V002(f"invalid XML: {exc}", file=path).with_position(1, 1))
+        return None
     except RecursionError:  # pragma: no cover - depth is bounded above
         ctx.report(V005("XML nests too deep", file=path))
         return None
