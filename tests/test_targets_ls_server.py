@@ -225,3 +225,31 @@ def test_real_export_passes_the_export_schema(server):
     assert [e.message for e in validator.iter_errors(exported)] == []
     other = export_of(project_from(kitchen_sink()), "export other")
     assert list(validator.iter_errors(other))
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_pose_annotated_in_label_studio_validates(server, tmp_path):
+    """The human-pose config on the real server: a person box and its points, stored and
+    exported by Label Studio, read back as one keypoints instance (not 17 unknown classes)."""
+    from guidec.readers import read_delivery
+    from tests.readers.test_ls_keypoints import check_pose_table, pose_results
+
+    pose = load_project(str(SPECS / "human-pose" / "spec.yaml"))
+    status, body = server.call("POST", "/api/projects", {
+        "title": "pose round trip", "label_config": config_xml(pose)})
+    assert status == 201, body
+    pid = body["id"]
+    status, _ = server.call("POST", f"/api/projects/{pid}/import",
+                            [{"data": {"image": "/static/samples/sample.jpg"}}])
+    assert status == 201
+    status, tasks = server.call("GET", f"/api/tasks?project={pid}")
+    task = (tasks["tasks"] if isinstance(tasks, dict) else tasks)[0]["id"]
+    status, body = server.call("POST", f"/api/tasks/{task}/annotations/",
+                               {"result": pose_results()})
+    assert status == 201, body
+    status, exported = server.call("GET", f"/api/projects/{pid}/export?exportType=JSON")
+    assert status == 200, exported
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    check_pose_table(read_delivery([str(path)], project=pose).table, pose)

@@ -133,3 +133,18 @@ def test_label_studio_percent_units():
     assert choice["id"] == rect["id"] and choice["value"] == {"choices": ["partial"]}
     kps = [r for r in tasks[1]["annotations"][0]["result"] if r["type"] == "keypointlabels"]
     assert [k["value"]["keypointlabels"] for k in kps] == [["l_eye"], ["r_eye"]]
+
+
+def test_label_studio_keypoints_read_back_as_one_instance(tmp_path):
+    """Written as guidec's Label Studio target names them (keypoints.<schema>, parentID = the
+    box), the points come back as the person's keypoints row, visible points as 2 (Label
+    Studio has no visibility)."""
+    from guidec.writers.label_studio import write
+
+    p = project(base())
+    path = tmp_path / "tasks.json"
+    path.write_bytes(write(table(), p)["tasks.json"])
+    t = read_delivery([str(path)], project=p).table
+    rows = [i for i in range(len(t)) if t.label[i] == "person"]
+    assert len(rows) == 1 and Shape(t.shape[rows[0]]) is Shape.KEYPOINTS
+    assert t.keypoints_of(rows[0]).tolist() == [[8, 6, 2], [24, 6, 2], [0, 0, 0]]

@@ -4,7 +4,9 @@ Geometry is in percent of ``original_width``/``original_height`` and converted t
 ``rectanglelabels``/``rectangle`` (x, y = top-left *before* rotation; LS rotates about that
 corner, clockwise in degrees; the table stores the box about its centre with the same angle),
 ``polygonlabels``/``polygon`` (points [[x, y], ...]), ``ellipselabels``/``ellipse`` (centre and
-radii), ``keypointlabels``/``keypoint`` (one POINTS row per point), ``brushlabels``/``brush``
+radii), ``keypointlabels``/``keypoint`` (one POINTS row per point; with a spec, the points of
+guidec's own ``keypoints.<schema>`` controls join their instance box as one KEYPOINTS row, see
+:func:`_skeletons`), ``brushlabels``/``brush``
 (LS's own bit-packed RGBA RLE, decoded to a COCO RLE). Per-region results (``choices``,
 ``textarea``, ``number``, ``rating``, ``taxonomy``, ``labels``) share their region's ``id`` and
 become that row's attributes, named by ``from_name`` (``car__occlusion`` -> ``occlusion``:
@@ -186,9 +188,84 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> Non
         target[2][attr] = v
     for attr, v in img_attrs.items():
         b.set_image_attribute(b_img, attr, v)
+    skeletons, first, placed = _skeletons(regions, order, w, h, proj)
     for rid in order:
+        if rid in placed:
+            continue  # a point of a skeleton: part of its instance's row
         r, rptr, attrs = regions[rid]
-        _region(r, rid, rptr, attrs, texts.get(rid), b_img, w, h, path, fi, ctx, b)
+        _region(r, rid, rptr, attrs, texts.get(rid), b_img, w, h, path, fi, ctx, b,
+                skeletons.get(rid))
+    for key, (label, kps) in skeletons.items():
+        if key in first:  # points outside every box of their class
+            b.add_annotation(image_index=b_img, shape=Shape.KEYPOINTS, label=label,
+                             keypoints=kps, src_file=fi, pointer=regions[first[key]][1])
+
+
+def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]:
+    """Points of guidec's ``keypoints.<schema>`` controls, grouped into instances.
+
+    guidec's Label Studio config draws a class's keypoints with one KeyPointLabels control per
+    keypoint schema (labels = the schema's points) next to the class's instance box. Label
+    Studio does not link a point to its box, so a point goes to the box its ``parentID``
+    names, else to the smallest box of a class with that schema that contains it. Each box
+    with points becomes one keypoints row (points in schema order, missing ones ``0, 0, 0``);
+    points outside every box become one boxless row per schema. Returns ({box region id or
+    ("orphan", first point id): (label, keypoints)}, ids of the points used).
+    """
+    if proj is None or w is None:
+        return {}, {}, set()
+    boxes: dict[str, list] = {}  # schema -> [(area, rid, x0, y0, x1, y1, label)]
+    points: list = []
+    for rid in order:
+        r = regions[rid][0]
+        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        t = r.get("type")
+        if t == "rectanglelabels":
+            labels = value.get("rectanglelabels")
+            c = proj.lookup(labels[0]) if isinstance(labels, list) and labels and isinstance(
+                labels[0], str) else None
+            nums = [value.get(k) for k in ("x", "y", "width", "height")]
+            if c is None or not c.keypoints or not all(_finite(v) for v in nums):
+                continue
+            x0, y0 = nums[0] * w / 100, nums[1] * h / 100
+            x1, y1 = x0 + nums[2] * w / 100, y0 + nums[3] * h / 100
+            boxes.setdefault(c.keypoints, []).append(((x1 - x0) * (y1 - y0), rid, x0, y0, x1,
+                                                      y1, labels[0]))
+        elif t == "keypointlabels" and str(r.get("from_name", "")).startswith("keypoints."):
+            schema = str(r["from_name"])[len("keypoints."):]
+            ks = proj.keypoint_schemas.get(schema)
+            labels = value.get("keypointlabels")
+            if (ks is None or not isinstance(labels, list) or len(labels) != 1
+                    or labels[0] not in ks.points or not _finite(value.get("x"))
+                    or not _finite(value.get("y"))):
+                continue  # read as a plain point: the rules report what is wrong with it
+            points.append((rid, schema, ks, labels[0], value["x"] * w / 100,
+                           value["y"] * h / 100, r.get("parentID")))
+    out: dict = {}
+    first: dict = {}  # a boxless row's key -> its first point (where it is reported)
+    placed: set = set()
+    for rid, schema, ks, name, x, y, parent in points:
+        cands = sorted(boxes.get(schema, ()), key=lambda c: c[0])  # smallest box first
+        owner = next((c for c in cands if c[1] == parent), None) or next(
+            (c for c in cands if c[2] <= x <= c[4] and c[3] <= y <= c[5]), None)
+        if owner is not None:
+            key, label = owner[1], owner[6]
+        else:
+            key = ("boxless", schema)
+            first.setdefault(key, rid)
+            users = [c.name for c in proj.active_classes if c.keypoints == schema]
+            label = users[0] if len(users) == 1 else None
+        entry = out.setdefault(key, (label, [(0.0, 0.0, 0)] * len(ks.points)))
+        i = ks.points.index(name)
+        if entry[1][i][2]:
+            continue  # the same point twice on one instance: the second stays a plain point
+        entry[1][i] = (x, y, 2)
+        placed.add(rid)
+    return out, first, placed
+
+
+def _finite(v) -> bool:
+    return type(v) in (int, float) and math.isfinite(v) and abs(v) <= HUGE
 
 
 def _pct(v, scale) -> float | None:
@@ -199,7 +276,8 @@ def _pct(v, scale) -> float | None:
     return v * scale / 100.0
 
 
-def _region(r, rid, rptr, attrs, text, img, w, h, path, fi, ctx, b: TableBuilder) -> None:
+def _region(r, rid, rptr, attrs, text, img, w, h, path, fi, ctx, b: TableBuilder,
+            skeleton=None) -> None:
     t = r["type"]
     shape = GEOMETRY[t]
     value = r.get("value")
@@ -237,6 +315,10 @@ def _region(r, rid, rptr, attrs, text, img, w, h, path, fi, ctx, b: TableBuilder
             cx = x + bw / 2 * math.cos(th) - bh / 2 * math.sin(th)
             cy = y + bw / 2 * math.sin(th) + bh / 2 * math.cos(th)
             x, y = cx - bw / 2, cy - bh / 2
+        if skeleton is not None:  # an instance box with its points: one keypoints row
+            b.add_annotation(shape=Shape.KEYPOINTS, bbox=(x, y, bw, bh), rotation=float(rot),
+                             keypoints=skeleton[1], **common)
+            return
         b.add_annotation(shape=Shape.ROTATED_BOX if rot else Shape.BOX, bbox=(x, y, bw, bh),
                          rotation=float(rot), **common)
     elif shape is Shape.ELLIPSE:

@@ -1,8 +1,9 @@
 """Label Studio JSON export (one file): a list of tasks with one annotation each.
 
 Regions: ``rectanglelabels`` (percent units, ``rotation``), ``polygonlabels``,
-``keypointlabels`` (one result per labeled point, label = point name, ``parentID`` = the
-instance's box), attributes as ``choices`` / ``number`` / ``textarea`` results sharing the
+``keypointlabels`` (one result per labeled point, label = point name, ``from_name``
+``keypoints.<schema>`` as in guidec's Label Studio target, ``parentID`` = the instance's box),
+attributes as ``choices`` / ``number`` / ``textarea`` results sharing the
 region id, transcriptions as ``textarea`` named ``transcription``. ``from_name`` is ``label``
 for class labels and ``<class>__<attribute>`` for attributes (the per-class controls of
 guidec's Label Studio target); ``to_name`` is ``image``. Rotated boxes: Label Studio rotates
@@ -75,7 +76,8 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
                     if v <= 0:
                         continue
                     results.append({**base, "id": f"{rid}k{i}", "type": "keypointlabels",
-                                    "parentID": rid, "from_name": "keypoints", "value": {
+                                    "parentID": rid,
+                                    "from_name": "keypoints." + cls.keypoints, "value": {
                                         "x": _pct(px, w), "y": _pct(py, h), "width": 0.5,
                                         "keypointlabels": [pname]}})
             for k, v in attributes_of(t, row).items():
