@@ -138,18 +138,21 @@ def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | N
             or not _all_finite(values) or not _all_finite(kp) or (ring_len % 2).any()):
         return None
 
+    # the spans the scanner kept as JSON (categories, RLE objects); parsed before anything is
+    # reported, so a surprise here can still hand the file to the general reader
+    mv = memoryview(raw)
     span = c["categories"]
-    cats = orjson.loads(memoryview(raw)[span[0]:span[1]]) if span else None
+    rle = np.full(n, None, dtype=object)
+    try:
+        cats = orjson.loads(mv[span[0]:span[1]]) if span else None
+        for row, start, end in i64("rle").reshape(-1, 3).tolist():
+            rle[row] = orjson.loads(mv[start:end])
+    except orjson.JSONDecodeError:
+        return None
     declared = _categories(_section(cats, "categories", True, path, report), path, report)
     images, key_to_row = _image_table(i64("image_id_").tolist(), c["image_name"], widths,
                                       heights, path, report)
-
-    seg_kind = np.frombuffer(c["seg_kind"], dtype=np.uint8)
-    rle = np.full(n, None, dtype=object)
-    mv = memoryview(raw)
-    for row, start, end in i64("rle").reshape(-1, 3).tolist():
-        rle[row] = orjson.loads(mv[start:end])
-    has_rle = seg_kind == 2
+    has_rle = np.frombuffer(c["seg_kind"], dtype=np.uint8) == 2
     ring_offsets = np.zeros(len(ring_len) + 1, dtype=np.int64)
     np.cumsum(ring_len // 2, out=ring_offsets[1:])
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
