@@ -94,3 +94,30 @@ def test_without_a_spec_points_stay_points(tmp_path):
                                  "annotations": [{"id": 1, "result": pose_results()}]}]))
     t = read_delivery([str(path)]).table
     assert [Shape(s) for s in t.shape] == [Shape.BOX] + [Shape.POINTS] * 4
+
+
+def test_a_turned_box_holds_what_it_covers(tmp_path, pose):
+    """Label Studio turns a box clockwise about its top-left corner: turned by 90 degrees, the
+    box from (320, 48) covers x 272-320, y 48-304, where the point (300, 200) lies."""
+    size = {"original_width": 640, "original_height": 480}
+    results = [
+        {"id": "p1", "from_name": "box", "to_name": "image", "type": "rectanglelabels", **size,
+         "value": {"x": 50, "y": 10, "width": 40, "height": 10, "rotation": 90,
+                   "rectanglelabels": ["person"]}},
+        {"id": "k1", "from_name": "keypoints.coco17", "to_name": "image",
+         "type": "keypointlabels", **size,
+         "value": {"x": 300 / 6.4, "y": 200 / 4.8, "width": 0.5, "keypointlabels": ["nose"]}},
+    ]
+    path = tmp_path / "export.json"
+
+    def read(rotation):
+        results[0]["value"]["rotation"] = rotation
+        path.write_text(json.dumps([{"id": 1, "data": {"image": "a.jpg"},
+                                     "annotations": [{"id": 1, "result": results}]}]))
+        return read_delivery([str(path)], project=pose).table
+
+    t = read(90)
+    assert list(t.ann_id) == ["p1"] and Shape(t.shape[0]) is Shape.KEYPOINTS
+    t = read(0)  # unturned, the box is x 320-576, y 48-96: the point is outside it
+    assert [Shape(s) for s in t.shape] == [Shape.BOX, Shape.KEYPOINTS]
+    assert t.ann_id[1] is None

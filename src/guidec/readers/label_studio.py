@@ -214,7 +214,7 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
     """
     if proj is None or w is None:
         return {}, {}, set()
-    boxes: dict[str, list] = {}  # schema -> [(area, rid, x0, y0, x1, y1, label)]
+    boxes: dict[str, list] = {}  # schema -> [(area, rid, x, y, w, h, angle, label)]
     points: list = []
     for rid in order:
         r = regions[rid][0]
@@ -227,10 +227,11 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
             nums = [value.get(k) for k in ("x", "y", "width", "height")]
             if c is None or not c.keypoints or not all(_finite(v) for v in nums):
                 continue
-            x0, y0 = nums[0] * w / 100, nums[1] * h / 100
-            x1, y1 = x0 + nums[2] * w / 100, y0 + nums[3] * h / 100
-            boxes.setdefault(c.keypoints, []).append(((x1 - x0) * (y1 - y0), rid, x0, y0, x1,
-                                                      y1, labels[0]))
+            rot = value.get("rotation") or 0
+            bw, bh = nums[2] * w / 100, nums[3] * h / 100
+            boxes.setdefault(c.keypoints, []).append((
+                bw * bh, rid, nums[0] * w / 100, nums[1] * h / 100, bw, bh,
+                math.radians(rot) if _finite(rot) else 0.0, labels[0]))
         elif t == "keypointlabels" and str(r.get("from_name", "")).startswith("keypoints."):
             schema = str(r["from_name"])[len("keypoints."):]
             ks = proj.keypoint_schemas.get(schema)
@@ -247,9 +248,9 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
     for rid, schema, ks, name, x, y, parent in points:
         cands = sorted(boxes.get(schema, ()), key=lambda c: c[0])  # smallest box first
         owner = next((c for c in cands if c[1] == parent), None) or next(
-            (c for c in cands if c[2] <= x <= c[4] and c[3] <= y <= c[5]), None)
+            (c for c in cands if _inside(x, y, *c[2:7])), None)
         if owner is not None:
-            key, label = owner[1], owner[6]
+            key, label = owner[1], owner[7]
         else:
             key = ("boxless", schema)
             first.setdefault(key, rid)
@@ -262,6 +263,15 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
         entry[1][i] = (x, y, 2)
         placed.add(rid)
     return out, first, placed
+
+
+def _inside(px, py, x, y, bw, bh, th) -> bool:
+    """Whether a point lies in a Label Studio box: top-left (x, y), turned by ``th`` radians
+    clockwise about that corner (image y points down)."""
+    dx, dy = px - x, py - y
+    u = dx * math.cos(th) + dy * math.sin(th)
+    v = -dx * math.sin(th) + dy * math.cos(th)
+    return 0 <= u <= bw and 0 <= v <= bh
 
 
 def _finite(v) -> bool:
