@@ -254,8 +254,10 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
         else:
             key = ("boxless", schema)
             first.setdefault(key, rid)
-            users = [c.name for c in proj.active_classes if c.keypoints == schema]
-            label = users[0] if len(users) == 1 else None
+            label = None
+            if key not in out:  # the schema's class, when exactly one class uses it
+                users = [c.name for c in proj.active_classes if c.keypoints == schema]
+                label = users[0] if len(users) == 1 else None
         entry = out.setdefault(key, (label, [(0.0, 0.0, 0)] * len(ks.points)))
         i = ks.points.index(name)
         if entry[1][i][2]:

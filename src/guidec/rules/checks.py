@@ -146,16 +146,11 @@ def _boxes(f: Frame) -> np.ndarray:
     vb = f.vert_bounds
     box = np.stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
     out = np.where(f.box_ok[:, None], box, vb)
-    turned = _turned(f)
+    turned = f.turned
     if turned.any():
         c = f.rotated_corners[turned]
         out[turned] = np.concatenate([c.min(axis=1), c.max(axis=1)], axis=1)
     return out
-
-
-def _turned(f: Frame) -> np.ndarray:
-    """Rows whose box is rotated: their geometry is the turned rectangle, not its bounds."""
-    return f.box_ok & (np.mod(f.t.rotation, 180) != 0)
 
 
 def _outlines(f: Frame, rows: np.ndarray, boxes: np.ndarray, shift=None) -> np.ndarray:
@@ -166,7 +161,7 @@ def _outlines(f: Frame, rows: np.ndarray, boxes: np.ndarray, shift=None) -> np.n
     dx = shift[rows] if shift is not None else np.zeros(len(rows))
     bx = boxes[rows]
     out = shapely.box(bx[:, 0] + dx, bx[:, 1], bx[:, 2] + dx, bx[:, 3])
-    turned = _turned(f)[rows]
+    turned = f.turned[rows]
     if turned.any():
         c = f.rotated_corners[rows[turned]].copy()
         c[:, :, 0] += dx[turned][:, None]
@@ -279,7 +274,7 @@ def _exact_turned_iou(f: Frame, a: np.ndarray, b: np.ndarray, boxes: np.ndarray,
                       iou: np.ndarray) -> np.ndarray:
     """``iou`` with the pairs that involve a rotated box measured on the turned rectangles
     (the sweep found them by their bounds, which overlap more than the boxes do)."""
-    turned = _turned(f)
+    turned = f.turned
     pick = np.flatnonzero(turned[a] | turned[b])
     if len(pick) == 0:
         return iou

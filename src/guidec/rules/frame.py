@@ -507,6 +507,11 @@ class Frame:
         return area
 
     @cached_property
+    def turned(self) -> np.ndarray:
+        """Rows whose box is rotated: their geometry is the turned rectangle, not its bounds."""
+        return self.box_ok & (np.mod(self.t.rotation, 180) != 0)
+
+    @cached_property
     def rotated_corners(self) -> np.ndarray:
         """(N, 4, 2) corners of every box turned by its rotation about the box centre."""
         b = self.t.bbox
