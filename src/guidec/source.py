@@ -18,37 +18,20 @@ from dataclasses import dataclass
 import yaml
 import yaml.constructor
 
-from guidec.codes import register
-from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic, GuidecError, Path
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-class spec is about 2 MB
 MAX_NODES = 3_000_000  # values built, counting every alias expansion
 MAX_DEPTH = 64
 
-Y001 = register("Y001", "file-unreadable", Severity.ERROR, "The file cannot be read.",
-                why="guidec needs to read the spec and every file it includes.",
-                example="guidec check missing.yaml")
-Y002 = register("Y002", "file-too-large", Severity.ERROR,
-                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB.",
-                why="A spec that large is almost certainly not a spec; refusing it early "
-                    "protects CI machines from memory exhaustion.")
-Y003 = register("Y003", "yaml-syntax", Severity.ERROR, "The file is not valid YAML.",
-                example="classes: [product, {id: 1")
-Y004 = register("Y004", "duplicate-key", Severity.ERROR,
-                "A mapping has the same key twice.",
-                why="YAML parsers silently keep the last value; the first one is lost without "
-                    "a word, which hides editing mistakes.",
-                example="project:\n  id: a\n  id: b")
-Y005 = register("Y005", "alias-bomb", Severity.ERROR,
-                "Aliases expand to more values than a spec can sensibly hold, or nest too deep.",
-                why="'Billion laughs' documents expand a few lines of YAML into gigabytes.",
-                example='a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]')
-Y006 = register("Y006", "bad-key", Severity.ERROR,
-                "A mapping key is not a plain scalar (a list, a mapping or null).",
-                example="? [a, b]\n: 1")
-Y007 = register("Y007", "not-a-document", Severity.ERROR,
-                "The file holds no YAML document, several documents, or not a mapping at the top.",
-                example="- just\n- a list")
+Y001 = code("Y001")
+Y002 = code("Y002")
+Y003 = code("Y003")
+Y004 = code("Y004")
+Y005 = code("Y005")
+Y006 = code("Y006")
+Y007 = code("Y007")
 
 
 #: Set by the command-line entry point (a short-lived process): after building, move the new

@@ -5,276 +5,91 @@ from __future__ import annotations
 from guidec.diff.kinds import kind
 
 # --------------------------------------------------------------------------- version verdict
-D001 = kind("D001", "version-bump-too-small", "EEE",
-            "The new spec's version bump is smaller than its changes require.",
-            why="Clients pin taxonomy versions by semver; a breaking change released as a minor "
-                "or patch version reaches them unannounced (oasdiff's "
-                "`api-major-version-not-bumped`).",
-            example="# 1.4.0 -> 1.5.0 removes class 'van': requires 2.0.0")
-D002 = kind("D002", "version-not-increased", "WWW",
-            "The new spec changes something but its version is not greater than the old one, "
-            "or a version is not semver.",
-            example="# old 2.1.0, new 2.1.0 with a class added")
-D003 = kind("D003", "project-id-changed", "WWW",
-            "The project id differs: the two specs may describe different programs.", example="project: {id: retail-shelf}  ->  project: {id: shelf}")
+D001 = kind("D001")
+D002 = kind("D002")
+D003 = kind("D003")
 
 # --------------------------------------------------------------------------- classes
-D101 = kind("D101", "class-added", "WWI",
-            "A class was added. Old labels are not exhaustive for it: images labeled before "
-            "may contain unlabeled instances.",
-            floor="minor",
-            why="A model trained on old data learned these objects as background.",
-            example="classes:\n  - {id: 7, name: scooter}   # new")
-D102 = kind("D102", "class-removed", "EEE",
-            "A class disappeared and the new spec does not say where its labels go.",
-            why="Old labels of the class become invalid; models predict a class that no longer "
-                "exists; tool projects lose a label. Keep it `deprecated: true` with "
-                "`replaced_by`, name it in another class's `aliases`, or retire its id after a "
-                "deprecation period.",
-            example="# old: {id: 5, name: van}   new: (absent)")
-D103 = kind("D103", "class-retired", "WWW",
-            "A class deprecated in the old spec was removed and its id retired: the end of a "
-            "deprecation period.",
-            example="# old: {id: 5, name: sku, deprecated: true, replaced_by: product}\n"
-                    "# new: retired: {ids: [5], names: [sku]}")
-D104 = kind("D104", "class-renamed", "IIW",
-            "A class kept its id and got a new name, declaring the old one in `aliases`.",
-            why="Id-keyed deliveries (COCO, YOLO) are unaffected and name-keyed ones map through "
-                "the alias; live tool projects need the label renamed.",
-            example="# old: {id: 3, name: bike}\nclasses:\n  - {id: 3, name: bicycle, "
-                    "aliases: [bike]}")
-D105 = kind("D105", "class-renamed-undeclared", "EEE",
-            "An id now carries a different name and the new class does not list the old name "
-            "in `aliases`: an undeclared rename, or an id reused for a different class.",
-            why="guidec never guesses a rename; declare it or give the new class a fresh id.",
-            example="# old: {id: 3, name: bike}   new: {id: 3, name: bicycle}")
-D106 = kind("D106", "class-id-changed", "EEW",
-            "A class (matched by name or declared alias) has a different numeric id.",
-            why="COCO category_id, YOLO indexes and mask values store the id; every old "
-                "id-keyed label now means something else.",
-            example="# old: {id: 3, name: bus}   new: {id: 4, name: bus}")
-D107 = kind("D107", "class-id-reused", "EEE",
-            "A new class takes an id that belonged to another class of the old spec, or an id "
-            "the old spec retired.",
-            why="Old deliveries carry that id; reusing it silently relabels them (buf's "
-                "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED).",
-            example="# old: retired: {ids: [12]}\n# new: classes: [{id: 12, name: street_sign}]")
-D108 = kind("D108", "class-split", "EEE",
-            "A class is deprecated with several `replaced_by` classes: its old labels must be "
-            "reviewed to pick one.",
-            why="Labels need human work; a model's single output becomes several. Downgraded for "
-                "labels to a warning when the old class stays the parent of the new ones.",
-            example="classes:\n  - {id: 19, name: person, deprecated: true,\n"
-                    "     replaced_by: [person individual, person group]}")
-D109 = kind("D109", "class-merged", "WWE",
-            "A class's labels now go to another class that also keeps labels of its own "
-            "(declared with `aliases` or `replaced_by`).",
-            floor="major",
-            why="Old labels migrate automatically, but models lose a distinction and tool "
-                "projects lose a label.",
-            example="classes:\n  - {id: 1, name: car, aliases: [van]}")
-D110 = kind("D110", "class-carved-out", "EEW",
-            "A new class is carved out of an existing one (`carved_from`): old labels of that "
-            "class may hold instances of the new one.",
-            why="Old labels of the source class are ambiguous until reviewed. Labels: warning "
-                "when the new class is a child of its source (the parent is a valid fallback).",
-            example="classes:\n  - {id: 30, name: person group, carved_from: person}")
-D111 = kind("D111", "class-moved", "IIW",
-            "A class moved in the hierarchy (different parent), same id.",
-            example="# old: parent product   new: parent private_label")
-D112 = kind("D112", "class-deprecated", "III",
-            "A class is now deprecated (still accepted; `replaced_by` says where labels go).",
-            floor="minor", example="classes:\n  - {id: 5, name: sku, deprecated: true, "
-                                   "replaced_by: product}")
-D113 = kind("D113", "class-undeprecated", "III",
-            "A deprecated class is active again.", floor="minor",
-            example="# old: deprecated: true   new: deprecated: false")
-D114 = kind("D114", "class-color-changed", "III",
-            "A class's colour changed (tools and overlays only; breaking for colour-coded masks).",
-            example="# old: color: '#1f77b4'   new: color: '#ff7f0e'")
-D115 = kind("D115", "class-hotkey-changed", "III",
-            "A class's hotkey changed.", example="# old: hotkey: '1'   new: hotkey: '2'")
-D116 = kind("D116", "class-definition-changed", "III",
-            "A class's definition text changed: check whether its scope changed too.",
-            example="definition: One box per visible facing.  ->  ... per facing, front row only.")
-D117 = kind("D117", "class-scope-changed", "WWI",
-            "A class's include or exclude list changed: what counts as the class changed.",
-            why="Old labels followed the old boundary; models learned it.",
-            example="exclude: [Reflections in glass doors.]   # added")
-D118 = kind("D118", "class-title-changed", "III",
-            "A class's display title changed.", example="title: Product  ->  Product facing")
-D119 = kind("D119", "class-alias-added", "III", "A class gained an alias.",
-            example="aliases: [bike]")
-D120 = kind("D120", "class-alias-removed", "EIW",
-            "A class lost an alias: name-keyed deliveries (VOC, CVAT, Label Studio) that used "
-            "the old name no longer resolve.",
-            example="# old: aliases: [bike]   new: aliases: []")
-D121 = kind("D121", "class-became-experimental", "WWI",
-            "A stable class is now experimental (exempt from compatibility guarantees).",
-            floor="minor", example="experimental: true")
-D122 = kind("D122", "class-became-stable", "III",
-            "An experimental class is now stable.", floor="minor",
-            example="# old: experimental: true   new: experimental: false")
-D123 = kind("D123", "class-instances-changed", "EEW",
-            "A class switched between instances (things) and stuff.",
-            example="# old: instances: true   new: instances: false")
-D124 = kind("D124", "class-evaluation-changed", "IWI",
-            "`ignore_in_eval` or `train_id` changed: evaluation and training mappings differ.", example="# old: train_id: 11   new: train_id: 255")
-D125 = kind("D125", "class-category-changed", "IIW",
-            "A class's category (COCO supercategory) changed.",
-            example="# old: category: vehicle   new: category: transport")
-D126 = kind("D126", "class-replacement-changed", "WWI",
-            "Where a deprecated class's labels go (`replaced_by`) changed.",
-            example="# old: replaced_by: product   new: replaced_by: [product, shelf]")
+D101 = kind("D101")
+D102 = kind("D102")
+D103 = kind("D103")
+D104 = kind("D104")
+D105 = kind("D105")
+D106 = kind("D106")
+D107 = kind("D107")
+D108 = kind("D108")
+D109 = kind("D109")
+D110 = kind("D110")
+D111 = kind("D111")
+D112 = kind("D112")
+D113 = kind("D113")
+D114 = kind("D114")
+D115 = kind("D115")
+D116 = kind("D116")
+D117 = kind("D117")
+D118 = kind("D118")
+D119 = kind("D119")
+D120 = kind("D120")
+D121 = kind("D121")
+D122 = kind("D122")
+D123 = kind("D123")
+D124 = kind("D124")
+D125 = kind("D125")
+D126 = kind("D126")
 
 # --------------------------------------------------------------------------- attributes
-D201 = kind("D201", "attribute-added-optional", "III",
-            "An optional attribute was added.", floor="minor",
-            example="attributes:\n  brand_visible: {type: bool}")
-D202 = kind("D202", "attribute-added-required", "EIW",
-            "A required attribute without a default was added: every old label lacks it.",
-            floor="minor",
-            why="Old labels fail validation until someone fills it in; migrate cannot invent "
-                "a value.",
-            example="attributes:\n  occlusion: {type: enum, values: [none, partial], "
-                    "required: true}")
-D203 = kind("D203", "attribute-added-with-default", "WIW",
-            "A required attribute with a default was added: old labels are backfilled.",
-            floor="minor",
-            example="attributes:\n  truncated: {type: bool, required: true, default: false}")
-D204 = kind("D204", "attribute-removed", "WWE",
-            "An attribute was removed.",
-            why="Old labels carry a value nobody reads; models trained on it lose an output; "
-                "tool projects lose a control.",
-            example="# old: attributes: {facing_count: ...}   new: (absent)")
-D205 = kind("D205", "attribute-type-changed", "EEE",
-            "An attribute's type changed (integer -> number is a widening: warnings).",
-            example="# old: {type: integer}   new: {type: enum, values: [...]}")
-D206 = kind("D206", "attribute-made-required", "EIW",
-            "An optional attribute became required (labels: warning when it has a default).",
-            example="# old: required: false   new: required: true")
-D207 = kind("D207", "attribute-made-optional", "IWI",
-            "A required attribute became optional.",
-            example="# old: required: true   new: required: false")
-D208 = kind("D208", "enum-value-added", "IWI",
-            "An enum attribute gained a value; closed consumers (models with a fixed output) "
-            "do not know it.", floor="minor",
-            example="values: [none, partial, heavy, full]   # full is new")
-D209 = kind("D209", "enum-value-removed", "EEE",
-            "An enum attribute lost a value: old labels using it become invalid.",
-            example="values: [none, partial]   # heavy removed")
-D210 = kind("D210", "range-narrowed", "EIW",
-            "A numeric attribute's range narrowed (or its step coarsened): old values may fall "
-            "outside.", example="# old: {min: 1, max: 48}   new: {min: 1, max: 24}")
-D211 = kind("D211", "range-widened", "IWI",
-            "A numeric attribute's range widened (or its step refined).", floor="minor",
-            example="# old: {max: 24}   new: {max: 48}")
-D212 = kind("D212", "attribute-default-changed", "WIW",
-            "An attribute's default changed: labels that relied on it mean something else.", example="# old: default: false   new: default: true")
-D213 = kind("D213", "text-constraint-changed", "WIW",
-            "A text attribute's pattern or length limits changed.",
-            example="# old: pattern: '^[0-9]+$'   new: pattern: '^[0-9]{1,6}$'")
-D214 = kind("D214", "attribute-multiple-changed", "EEE",
-            "An enum attribute switched between single and multiple choice.",
-            example="# old: multiple: false   new: multiple: true")
-D215 = kind("D215", "attribute-attached", "III",
-            "A class now carries an existing attribute (graded like an added attribute: "
-            "required without default is breaking).", floor="minor",
-            example="classes:\n  - {id: 2, name: price_tag, attributes: [occlusion]}")
-D216 = kind("D216", "attribute-detached", "WWE",
-            "A class no longer carries an attribute.",
-            example="# old: attributes: [occlusion, truncated]   new: [occlusion]")
-D217 = kind("D217", "attribute-condition-changed", "WWI",
-            "An attribute's `when` condition changed: where it applies changed.",
-            example="when: {occlusion: [partial, heavy]}")
-D218 = kind("D218", "attribute-scope-changed", "EEE",
-            "An attribute moved between object and image scope.",
-            example="# old: scope: object   new: scope: image")
+D201 = kind("D201")
+D202 = kind("D202")
+D203 = kind("D203")
+D204 = kind("D204")
+D205 = kind("D205")
+D206 = kind("D206")
+D207 = kind("D207")
+D208 = kind("D208")
+D209 = kind("D209")
+D210 = kind("D210")
+D211 = kind("D211")
+D212 = kind("D212")
+D213 = kind("D213")
+D214 = kind("D214")
+D215 = kind("D215")
+D216 = kind("D216")
+D217 = kind("D217")
+D218 = kind("D218")
 
 # --------------------------------------------------------------------------- shapes, keypoints
-D301 = kind("D301", "shape-added", "IIW",
-            "A class allows a new shape.", floor="minor",
-            example="# old: shapes: [box]   new: shapes: [box, polygon]")
-D302 = kind("D302", "shape-removed", "EEE",
-            "A class no longer allows a shape (labels: warning when it derives from a shape "
-            "still allowed, e.g. polygon -> box).",
-            example="# old: shapes: [box, polygon]   new: shapes: [polygon]")
-D303 = kind("D303", "keypoint-added", "WEW",
-            "A keypoint was added to a schema: old instances get it with visibility 0.",
-            example="points: [nose, left_eye, right_eye, chin]   # chin is new")
-D304 = kind("D304", "keypoint-removed", "WEE",
-            "A keypoint was removed from a schema (labels migrate with the permutation map).",
-            example="points: [nose, left_eye]   # right_eye removed")
-D305 = kind("D305", "keypoints-reordered", "WEE",
-            "A schema's keypoints changed order: positional formats (COCO, YOLO-pose) mean "
-            "something else (labels migrate with the permutation map).",
-            example="# old: [left_eye, right_eye]   new: [right_eye, left_eye]")
-D306 = kind("D306", "flip-pairs-changed", "IWI",
-            "A schema's left/right flip pairs changed (flip augmentation differs).", example="flip: [[left_eye, right_eye]]")
-D307 = kind("D307", "skeleton-changed", "III",
-            "A schema's skeleton edges changed (drawing only).",
-            example="skeleton: [[nose, left_eye]]")
-D308 = kind("D308", "keypoint-visibility-changed", "EWW",
-            "A schema's visibility convention changed (coco / binary / none).",
-            example="# old: visibility: coco   new: visibility: binary")
-D309 = kind("D309", "keypoint-sigmas-changed", "IIW",
-            "A schema's OKS sigmas changed (keypoint agreement is measured differently).", example="sigmas: [0.026, 0.025]")
-D310 = kind("D310", "class-keypoint-schema-changed", "EEE",
-            "A class uses a different keypoint schema.",
-            example="# old: keypoints: face-5   new: keypoints: face-68")
-D311 = kind("D311", "text-region-changed", "WWW",
-            "A class's OCR text-region settings changed (transcription, pattern, alphabet, "
-            "language).",
-            example="# old: transcription: optional   new: transcription: required")
-D312 = kind("D312", "keypoint-schema-added-or-removed", "III",
-            "A keypoint schema no class uses was added or removed.",
-            example="keypoint_schemas: {hand-21: ...}")
+D301 = kind("D301")
+D302 = kind("D302")
+D303 = kind("D303")
+D304 = kind("D304")
+D305 = kind("D305")
+D306 = kind("D306")
+D307 = kind("D307")
+D308 = kind("D308")
+D309 = kind("D309")
+D310 = kind("D310")
+D311 = kind("D311")
+D312 = kind("D312")
 
 # --------------------------------------------------------------------------- rules
-D401 = kind("D401", "rule-added", "WWI",
-            "A labeling rule was added: old labels may not follow it.", floor="minor",
-            example="rules:\n  - {id: min-size, title: ..., check: {min_box_side: 8}}")
-D402 = kind("D402", "rule-removed", "WWI",
-            "A labeling rule was removed (a loosening: old data misses what it now allows).", example="# old: rules: [{id: min-size, ...}]   new: (absent)")
-D403 = kind("D403", "rule-tightened", "WWI",
-            "A rule became stricter: a check threshold, more classes, a higher severity.", example="check: {min_box_side: 8}  ->  {min_box_side: 12}")
-D404 = kind("D404", "rule-loosened", "WWI",
-            "A rule became looser: old data misses positives the new rule allows.", example="check: {min_box_side: 12}  ->  {min_box_side: 8}")
-D405 = kind("D405", "rule-changed", "WWI",
-            "A rule's check changed in a way that is neither clearly tighter nor looser.", example="check: {inside: shelf}  ->  {inside: shelf_edge}")
+D401 = kind("D401")
+D402 = kind("D402")
+D403 = kind("D403")
+D404 = kind("D404")
+D405 = kind("D405")
 
 # --------------------------------------------------------------------------- media, QA, exports
-D501 = kind("D501", "resolution-finer", "EWW",
-            "Labeling happens at a finer resolution: old labels are not as precise as new ones "
-            "must be.", example="# old: labeling_resolution: proxy   new: original")
-D502 = kind("D502", "resolution-coarser", "IWW",
-            "Labeling happens at a coarser resolution.",
-            example="# old: proxy_max_side: 4096   new: proxy_max_side: 2048")
-D503 = kind("D503", "coordinate-space-changed", "EIW",
-            "Deliveries use a different coordinate space (pixels <-> normalized).",
-            example="# old: coordinates: pixels   new: coordinates: normalized")
-D504 = kind("D504", "media-changed", "WIW",
-            "Accepted image formats, sizes, tiling or colour mode changed.",
-            example="# old: min_image_size: [640, 480]   new: [1280, 720]")
-D510 = kind("D510", "qa-threshold-tightened", "WIW",
-            "A QA threshold became stricter (agreement, golden set, audit, error rates).", example="qa: {agreement: {box_iou: 0.85}}  ->  {box_iou: 0.9}")
-D511 = kind("D511", "qa-threshold-loosened", "III",
-            "A QA threshold became looser.", example="qa: {golden_set: {min_accuracy: 0.99}}")
-D520 = kind("D520", "export-added", "III",
-            "An export format was added.", floor="minor", example="exports: [coco, yolo]")
-D521 = kind("D521", "export-removed", "IIW",
-            "An export format was removed.",
-            example="# old: exports: [coco, cvat]   new: [coco]")
-D522 = kind("D522", "splits-changed", "WWI",
-            "Dataset splits (names or the leakage key) changed; ratios alone are a patch.", example="splits: {group_by: store_id}  ->  {group_by: city}")
-D523 = kind("D523", "validation-grading-changed", "WIW",
-            "`severity_overrides` re-grade validation rules differently.",
-            example="severity_overrides: {V301: warning}")
-D524 = kind("D524", "retired-entry-dropped", "WII",
-            "An id or name left the `retired` list: it could now be reused.",
-            example="# old: retired: {ids: [12]}   new: retired: {ids: []}")
+D501 = kind("D501")
+D502 = kind("D502")
+D503 = kind("D503")
+D504 = kind("D504")
+D510 = kind("D510")
+D511 = kind("D511")
+D520 = kind("D520")
+D521 = kind("D521")
+D522 = kind("D522")
+D523 = kind("D523")
+D524 = kind("D524")
 
 # --------------------------------------------------------------------------- docs
-D901 = kind("D901", "docs-changed", "III",
-            "Documentation only: titles, descriptions, guideline prose, examples, owners.",
-            example="guideline: Draw the box ... (reworded)")
+D901 = kind("D901")

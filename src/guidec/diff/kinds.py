@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from guidec.codes import Code, register
+from guidec.codes import Code, code
 from guidec.diagnostics import Diagnostic, Path, Severity
 
 CONSUMERS: tuple[str, ...] = ("labels", "models", "tools")
@@ -64,18 +64,13 @@ CATEGORY = {"D101": "added", "D110": "added", "D102": "removed", "D103": "remove
             "D108": "deprecated", "D112": "deprecated"}
 
 
-def kind(code: str, name: str, impact: str, summary: str, *, floor: str = "patch",
-         why: str = "", example: str = "") -> Kind:
-    """Register a change kind; ``impact`` is three letters E/W/I for labels, models, tools."""
-    imp = tuple({"E": E, "W": W, "I": I}[ch] for ch in impact)
-    sev = max(imp)
-    bump = max(Bump.of(sev), Bump[floor.upper()])
-    doc_impact = (f"Impact: labels {imp[0].label}, models {imp[1].label}, tools "
-                  f"{imp[2].label}; requires a {bump.label} version bump.")
-    entry = register(code, name, sev, summary, why=(why + "\n\n" + doc_impact).strip(),
-                     example=example)
-    k = Kind(entry, imp, Bump[floor.upper()])  # type: ignore[arg-type]
-    KINDS[code] = k
+def kind(kind_code: str) -> Kind:
+    """Register a change kind; its impact (E/W/I for labels, models, tools) and floor are in
+    the code table (``guidec/codes/diff.py``)."""
+    entry = code(kind_code)
+    imp = tuple({"E": E, "W": W, "I": I}[ch] for ch in entry.impact)
+    k = Kind(entry, imp, Bump[entry.floor.upper()])  # type: ignore[arg-type]
+    KINDS[kind_code] = k
     return k
 
 

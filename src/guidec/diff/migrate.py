@@ -11,28 +11,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from guidec.codes import register
-from guidec.diagnostics import Diagnostic, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic
 from guidec.table import AnnotationTable
 from guidec.view import Project
 
-D601 = register("D601", "migrate-needs-review", Severity.WARNING,
-                "Annotations kept under their old class because the class was split (or carved "
-                "out of): a person must choose the new class.",
-                example="# person -> [person individual, person group]: 12 annotations kept "
-                        "as 'person'")
-D602 = register("D602", "migrate-dropped", Severity.ERROR,
-                "Annotations dropped: their class was removed or retired without a destination.",
-                example="# class 'billboard' has no successor: 3 annotations dropped")
-D603 = register("D603", "migrate-attribute-missing", Severity.WARNING,
-                "Annotations lack a newly required attribute that has no default.",
-                example="attributes: {occlusion: {required: true}}   # no default")
-D604 = register("D604", "migrate-value-cleared", Severity.WARNING,
-                "Attribute values cleared: the value (or the attribute) no longer exists.",
-                example="# occlusion: heavy removed: 4 values cleared")
-D605 = register("D605", "migrate-unknown-label", Severity.WARNING,
-                "Annotations whose label the old spec does not know were left unchanged.",
-                example="# label 'unicycle' is in neither spec")
+D601 = code("D601")
+D602 = code("D602")
+D603 = code("D603")
+D604 = code("D604")
+D605 = code("D605")
 
 
 @dataclass

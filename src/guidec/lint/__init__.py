@@ -1,7 +1,7 @@
 """``guidec check``: semantic lint rules over a loaded and resolved spec.
 
 Each rule is a generator ``fn(project) -> Iterable[Diagnostic]`` registered with
-:func:`lint_rule`, which also enters its code, name, severity and docs in the shared code table
+:func:`lint_rule` under its code; the code's name, severity and docs are in the code table
 (:mod:`guidec.codes`). Rules yield diagnostics with a *data path*; :func:`run_lint` turns paths
 into ``file:line:col`` through the spec's source map. Rules live in the modules of this package.
 """
@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 
-from guidec.codes import Code, register
+from guidec.codes import Code, code
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.source import gc_paused
 from guidec.view import Project
@@ -21,10 +21,9 @@ LintFn = Callable[[Project], Iterable[Diagnostic]]
 LINT_RULES: list[tuple[Code, LintFn]] = []
 
 
-def lint_rule(code: str, name: str, severity: Severity, summary: str, why: str = "",
-              example: str = "") -> Callable[[LintFn], LintFn]:
-    """Register a lint rule. Inside, call the returned code object via ``fn.code(...)``."""
-    entry = register(code, name, severity, summary, why=why, example=example)
+def lint_rule(lint_code: str) -> Callable[[LintFn], LintFn]:
+    """Register a lint rule. Inside, call its code object via ``fn.code(...)``."""
+    entry = code(lint_code)
 
     def deco(fn: LintFn) -> LintFn:
         fn.code = entry  # type: ignore[attr-defined]

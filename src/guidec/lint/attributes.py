@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from guidec.diagnostics import Severity
 from guidec.lint import lint_rule
 from guidec.lint._values import value_problem
 from guidec.view import Project
 
 
-@lint_rule("L501", "when-unknown-value", Severity.ERROR,
-           "A conditional attribute's `when` asks for a value the other attribute cannot take, "
-           "or makes an attribute conditional on itself.",
-           why="A condition that can never hold hides the attribute from every annotator.",
-           example="attributes:\n  occlusion: {type: enum, values: [none, partial, heavy]}\n"
-                   "  occluder: {type: text, when: {occlusion: [parital]}}")
+@lint_rule("L501")
 def when_values(project: Project):
     attrs = project.spec.attributes
     for name, a in attrs.items():
@@ -40,11 +34,7 @@ def when_values(project: Project):
                         path=(*at, i) if isinstance(wanted, list) else at)
 
 
-@lint_rule("L502", "invalid-default", Severity.ERROR,
-           "An attribute's `default` is not a valid value of it (enum value, type, range, step, "
-           "pattern or length).",
-           why="Tools pre-fill the default; an invalid one fails every delivery that keeps it.",
-           example="attributes:\n  count: {type: integer, min: 1, max: 48, default: 0}")
+@lint_rule("L502")
 def defaults(project: Project):
     for name, a in project.spec.attributes.items():
         if a.default is None:
@@ -55,10 +45,7 @@ def defaults(project: Project):
                                 path=("attributes", name, "default"))
 
 
-@lint_rule("L503", "check-unknown-value", Severity.ERROR,
-           "A rule check's `in` or `not_in` lists a value the attribute cannot take.",
-           example="rules:\n  - id: r\n    title: T\n"
-                   "    check: {attribute: occlusion, not_in: [hevy]}")
+@lint_rule("L503")
 def check_values(project: Project):
     attrs = project.spec.attributes
     for r in project.rules:
@@ -75,11 +62,7 @@ def check_values(project: Project):
                                             path=(*r.spec_path, "check", key, i))
 
 
-@lint_rule("L504", "unused-attribute", Severity.WARNING,
-           "An object-scoped attribute is defined but no class carries it.",
-           why="Usually a class's `attributes:` list forgot it; otherwise it is dead weight in "
-               "every tool config.",
-           example="attributes:\n  truncated: {type: bool}\nclasses:\n  - {id: 1, name: car}")
+@lint_rule("L504")
 def unused(project: Project):
     used: set[str] = set()
     for c in project.classes:
@@ -90,10 +73,7 @@ def unused(project: Project):
                               path=("attributes", name), at_key=True)
 
 
-@lint_rule("L505", "empty-range", Severity.ERROR,
-           "An attribute's `min` is above its `max`, `min_length` above `max_length`, or its "
-           "`step` is wider than the range.",
-           example="attributes:\n  count: {type: integer, min: 10, max: 1}")
+@lint_rule("L505")
 def ranges(project: Project):
     for name, a in project.spec.attributes.items():
         at = ("attributes", name)
@@ -113,13 +93,7 @@ def ranges(project: Project):
                               f"max_length {a.max_length}", path=(*at, "min_length"))
 
 
-@lint_rule("L506", "condition-not-on-class", Severity.ERROR,
-           "A class carries a conditional attribute but not the attribute its `when` depends on.",
-           why="The condition can never be evaluated for that class: annotators never see the "
-               "attribute, or always do, depending on the tool.",
-           example="attributes:\n  occlusion: {type: enum, values: [none, heavy]}\n"
-                   "  occluder: {type: text, when: {occlusion: [heavy]}}\n"
-                   "classes:\n  - {id: 1, name: car, attributes: [occluder]}")
+@lint_rule("L506")
 def condition_on_class(project: Project):
     attrs = project.spec.attributes
     conditional = {n for n, a in attrs.items() if a.when}
@@ -143,9 +117,7 @@ def condition_on_class(project: Project):
                     f"{other!r}", path=path)
 
 
-@lint_rule("L507", "duplicate-enum-value", Severity.ERROR,
-           "An enum attribute lists the same value twice.",
-           example="attributes:\n  weather: {type: enum, values: [rain, snow, rain]}")
+@lint_rule("L507")
 def duplicate_values(project: Project):
     for name, a in project.spec.attributes.items():
         if isinstance(a.values, list):
@@ -157,10 +129,7 @@ def duplicate_values(project: Project):
                                                 path=("attributes", name, "values", i))
 
 
-@lint_rule("L508", "condition-cycle", Severity.ERROR,
-           "Conditional attributes depend on each other in a cycle.",
-           example="attributes:\n  a: {type: bool, when: {b: true}}\n"
-                   "  b: {type: bool, when: {a: true}}")
+@lint_rule("L508")
 def condition_cycle(project: Project):
     attrs = project.spec.attributes
     reported: set[str] = set()

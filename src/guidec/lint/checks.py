@@ -3,7 +3,6 @@ attributes, and the shapes drawn on examples."""
 
 from __future__ import annotations
 
-from guidec.diagnostics import Severity
 from guidec.lint import lint_rule
 from guidec.lint._values import value_problem
 from guidec.view import Project
@@ -29,13 +28,7 @@ def _why(key: str) -> str:
     return "shapes " + ", ".join(sorted(CHECK_SHAPES[key]))
 
 
-@lint_rule("L601", "check-not-applicable", Severity.ERROR,
-           "A rule's check cannot apply to the classes it names: e.g. `min_vertices` on "
-           "box-only classes, `keypoints_inside_box` on classes without keypoints, "
-           "`text_pattern` on classes without a text region.",
-           why="Such a check silently never fires; the rule looks enforced but is not.",
-           example="classes:\n  - {id: 1, name: car, shapes: [box]}\nrules:\n"
-                   "  - {id: r, title: T, applies_to: [car], check: {min_vertices: 4}}")
+@lint_rule("L601")
 def not_applicable(project: Project):
     # Shapes of each class and everything below it, in one pass from the leaves up (pre-order
     # list read backwards); a text region counts as the pseudo-shape "@text".
@@ -82,12 +75,7 @@ def not_applicable(project: Project):
                         path=(*r.spec_path, "applies_to", i))
 
 
-@lint_rule("L602", "text-region-without-shape", Severity.ERROR,
-           "A class has `text_region` settings but does not allow the `text_region` shape.",
-           why="Tools add a transcription field only to text-region shapes; the settings would "
-               "never be used.",
-           example="classes:\n  - id: 2\n    name: price_tag\n    shapes: [box]\n"
-                   "    text_region: {transcription: required}")
+@lint_rule("L602")
 def text_region_shape(project: Project):
     for c in project.classes:
         if c.model.text_region is not None and "text_region" not in c.shapes:
@@ -97,10 +85,7 @@ def text_region_shape(project: Project):
                 path=(*c.spec_path, "text_region"), at_key=True)
 
 
-@lint_rule("L603", "contradictory-check", Severity.ERROR,
-           "A check's minimum is above its maximum (box side, area, aspect ratio, vertices, "
-           "count per image).",
-           example="rules:\n  - {id: r, title: T, check: {min_area: 100, max_area: 10}}")
+@lint_rule("L603")
 def contradictory(project: Project):
     for r in project.rules:
         ch = r.model.check
@@ -113,11 +98,7 @@ def contradictory(project: Project):
                                          "nothing can pass", path=(*r.spec_path, "check", lo))
 
 
-@lint_rule("L604", "check-attribute-not-on-class", Severity.ERROR,
-           "A rule checks an object attribute that a class it names does not carry.",
-           example="classes:\n  - {id: 1, name: car, attributes: []}\nrules:\n"
-                   "  - id: r\n    title: T\n    applies_to: [car]\n"
-                   "    check: {attribute: occlusion, in: [none]}")
+@lint_rule("L604")
 def check_attribute(project: Project):
     attrs = project.spec.attributes
     by_name = project.by_name
@@ -153,17 +134,7 @@ _GEOMETRY_SHAPES = {
 }
 
 
-@lint_rule("L605", "example-shape-invalid", Severity.ERROR,
-           "A shape drawn on an example does not fit its class: a geometry the class does not "
-           "allow, keypoints that do not match the schema, an attribute the class does not "
-           "carry or an invalid attribute value, text on a class without a text region.",
-           why="Examples teach annotators; an example that breaks the spec teaches the wrong "
-               "thing, and the playbook draws it as if it were right. Examples with verdict "
-               "`bad` may show a wrong geometry or value on purpose: only names, keypoint "
-               "counts and text are checked on them.",
-           example="classes:\n  - id: 1\n    name: car\n    shapes: [box]\n    examples:\n"
-                   "      - image: examples/a.png\n        verdict: good\n"
-                   "        shapes: [{class: car, polygon: [[0, 0], [5, 0], [5, 5]]}]")
+@lint_rule("L605")
 def example_shapes(project: Project):
     attrs = project.spec.attributes
     image_attrs = set(project.image_attributes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.lint import lint_rule
 from guidec.view import Project
 
@@ -73,12 +72,7 @@ def _given(project: Project):
     return [c for c in project.classes if c.color_given and not c.deprecated]
 
 
-@lint_rule("L401", "duplicate-color", Severity.ERROR,
-           "Two classes in use have the same colour.",
-           why="Semantic and panoptic masks store classes as colours, and annotators tell "
-               "labels apart by colour; two classes with one colour are one class in a mask.",
-           example="classes:\n  - {id: 1, name: car, color: '#00008e'}\n"
-                   "  - {id: 2, name: license_plate, color: '#00008e'}")
+@lint_rule("L401")
 def duplicate_colors(project: Project):
     seen: dict[str, str] = {}
     for c in _given(project):
@@ -165,13 +159,7 @@ def similar_pair_arrays(colors: list[str], threshold: float = SIMILAR_DELTA_E):
     return a[keep], b[keep], d[keep]
 
 
-@lint_rule("L402", "similar-colors", Severity.WARNING,
-           f"Two classes in use have colours closer than CIEDE2000 {SIMILAR_DELTA_E:g}.",
-           why="Annotators and reviewers cannot tell such labels apart on screen, especially "
-               "over busy images; pick colours further apart (CIEDE2000 is the CIE's "
-               "perceptual colour difference: about 2.3 is just noticeable side by side).",
-           example="classes:\n  - {id: 1, name: caravan, color: '#00005a'}\n"
-                   "  - {id: 2, name: trailer, color: '#00006e'}")
+@lint_rule("L402")
 def similar_colors(project: Project):
     given = _given(project)
     uniq: dict[str, int] = {}

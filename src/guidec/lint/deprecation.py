@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from guidec.diagnostics import Severity
 from guidec.lint import lint_rule
 from guidec.view import Project
 
@@ -13,12 +12,7 @@ def _replaced_path(c, i: int):
     return (*c.spec_path, "replaced_by")
 
 
-@lint_rule("L201", "replaced-by-on-active-class", Severity.ERROR,
-           "A class that is not deprecated has `replaced_by`.",
-           why="`replaced_by` says where labels of a retired class go; on an active class it "
-               "means the `deprecated: true` was forgotten, and migrations would move labels "
-               "of a class annotators still use.",
-           example="classes:\n  - {id: 5, name: sku, replaced_by: product}  # deprecated: true?")
+@lint_rule("L201")
 def replaced_active(project: Project):
     for c in project.classes:
         if c.replaced_by and not c.deprecated:
@@ -27,12 +21,7 @@ def replaced_active(project: Project):
                 "or remove replaced_by", path=(*c.spec_path, "replaced_by"), at_key=True)
 
 
-@lint_rule("L202", "replacement-chain", Severity.WARNING,
-           "A deprecated class is replaced by another deprecated class.",
-           why="Migrations follow the chain, but every reader of the spec has to as well; point "
-               "straight at the class that is in use.",
-           example="classes:\n  - {id: 5, name: sku, deprecated: true, replaced_by: item}\n"
-                   "  - {id: 6, name: item, deprecated: true, replaced_by: product}")
+@lint_rule("L202")
 def chains(project: Project):
     by_name = project.by_name
     cyclic = _cyclic(project)
@@ -80,11 +69,7 @@ def _cyclic(project: Project) -> set[str]:
     return on_cycle
 
 
-@lint_rule("L203", "replacement-cycle", Severity.ERROR,
-           "`replaced_by` links of deprecated classes form a cycle, so labels never reach a "
-           "class in use.",
-           example="classes:\n  - {id: 5, name: a, deprecated: true, replaced_by: b}\n"
-                   "  - {id: 6, name: b, deprecated: true, replaced_by: a}")
+@lint_rule("L203")
 def cycles(project: Project):
     cyclic = _cyclic(project)
     for c in project.classes:
@@ -98,11 +83,7 @@ def cycles(project: Project):
                 break
 
 
-@lint_rule("L204", "deprecated-class-in-use", Severity.WARNING,
-           "A rule, a check or an example refers to a deprecated class.",
-           why="Deprecated classes are kept only to read old deliveries; new guidance should name "
-               "their replacement.",
-           example="rules:\n  - {id: r, title: T, applies_to: [sku]}  # sku is deprecated")
+@lint_rule("L204")
 def deprecated_in_use(project: Project):
     by_name = project.by_name
 

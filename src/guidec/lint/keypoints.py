@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from guidec.diagnostics import Severity, did_you_mean
+from guidec.diagnostics import did_you_mean
 from guidec.lint import lint_rule
 from guidec.view import Project
 
@@ -50,11 +50,7 @@ def _schemas(project: Project):
         yield name, ks, ("keypoint_schemas", name)
 
 
-@lint_rule("L301", "duplicate-keypoint", Severity.ERROR,
-           "A keypoint schema lists the same point name twice.",
-           why="Points are addressed by name in skeletons, flips and tool configs, and by index "
-               "in COCO deliveries; a repeated name makes both ambiguous.",
-           example="keypoint_schemas:\n  face: {points: [nose, eye, eye]}")
+@lint_rule("L301")
 def duplicate_points(project: Project):
     for name, ks, at in _schemas(project):
         seen: set[str] = set()
@@ -65,10 +61,7 @@ def duplicate_points(project: Project):
             seen.add(p)
 
 
-@lint_rule("L302", "unknown-keypoint", Severity.ERROR,
-           "A skeleton edge or a flip pair names a point the schema does not list.",
-           example="keypoint_schemas:\n  face:\n    points: [nose, left_eye, right_eye]\n"
-                   "    skeleton: [[nose, left_ear]]")
+@lint_rule("L302")
 def unknown_points(project: Project):
     for name, ks, at in _schemas(project):
         points = set(ks.points)
@@ -84,13 +77,7 @@ def unknown_points(project: Project):
                             path=(*at, key, i, j))
 
 
-@lint_rule("L303", "inconsistent-flip-pairs", Severity.ERROR,
-           "Flip pairs are not a symmetric one-to-one matching: a point is paired with itself, "
-           "appears in two pairs, or a pair is listed twice.",
-           why="A horizontal flip swaps each point with exactly one partner; augmentation code "
-               "(flip_idx in YOLO, `swap` in mmpose) silently mislabels joints otherwise.",
-           example="keypoint_schemas:\n  body:\n    points: [left_eye, right_eye, nose]\n"
-                   "    flip: [[left_eye, right_eye], [right_eye, left_eye]]")
+@lint_rule("L303")
 def flip_pairs(project: Project):
     for name, ks, at in _schemas(project):
         partner: dict[str, tuple[str, int]] = {}
@@ -115,13 +102,7 @@ def flip_pairs(project: Project):
                 partner[b] = (a, i)
 
 
-@lint_rule("L304", "unpaired-side-keypoint", Severity.WARNING,
-           "A point named for a side (left_*, *_r, ...) is not flip-paired with its mirror "
-           "point, though the schema has it.",
-           why="A flip moves a left wrist to where a right wrist is; without the pair, "
-               "augmented training data teaches the model the wrong side.",
-           example="keypoint_schemas:\n  body:\n    points: [left_eye, right_eye]\n"
-                   "    flip: []")
+@lint_rule("L304")
 def unpaired(project: Project):
     for name, ks, at in _schemas(project):
         index = {p: i for i, p in enumerate(ks.points)}
@@ -146,11 +127,7 @@ def unpaired(project: Project):
                                     f"with its mirror {m!r}", path=(*at, "points", i))
 
 
-@lint_rule("L305", "keypoints-without-schema", Severity.ERROR,
-           "A class allows the `keypoints` shape but has no keypoint schema (its own or its "
-           "parent's).",
-           why="Tools and validators need the point names and their order.",
-           example="classes:\n  - {id: 1, name: person, shapes: [box, keypoints]}")
+@lint_rule("L305")
 def keypoints_without_schema(project: Project):
     for c in project.classes:
         if "keypoints" in c.shapes and c.keypoints is None and c.model.keypoints is None:
@@ -162,9 +139,7 @@ def keypoints_without_schema(project: Project):
                                                  c.model.shapes.index("keypoints")))
 
 
-@lint_rule("L306", "schema-without-keypoints-shape", Severity.WARNING,
-           "A class names a keypoint schema but does not allow the `keypoints` shape.",
-           example="classes:\n  - {id: 1, name: person, shapes: [box], keypoints: coco17}")
+@lint_rule("L306")
 def schema_without_shape(project: Project):
     for c in project.classes:
         if c.model.keypoints is not None and "keypoints" not in c.shapes:
@@ -174,10 +149,7 @@ def schema_without_shape(project: Project):
                 path=(*c.spec_path, "keypoints"))
 
 
-@lint_rule("L307", "keypoint-sigmas-length", Severity.ERROR,
-           "A keypoint schema's `sigmas` do not give one value per point.",
-           why="OKS agreement (COCO keypoint evaluation) needs one sigma per point.",
-           example="keypoint_schemas:\n  face: {points: [a, b, c], sigmas: [0.025, 0.025]}")
+@lint_rule("L307")
 def sigmas(project: Project):
     for name, ks, at in _schemas(project):
         if ks.sigmas is not None and len(ks.sigmas) != len(ks.points):
@@ -185,10 +157,7 @@ def sigmas(project: Project):
                               f"{len(ks.sigmas)} sigmas", path=(*at, "sigmas"))
 
 
-@lint_rule("L308", "bad-skeleton-edge", Severity.WARNING,
-           "A skeleton edge joins a point to itself or repeats another edge.",
-           example="keypoint_schemas:\n  arm:\n    points: [shoulder, elbow]\n"
-                   "    skeleton: [[shoulder, elbow], [elbow, shoulder]]")
+@lint_rule("L308")
 def skeleton_edges(project: Project):
     for name, ks, at in _schemas(project):
         seen: Counter = Counter()
@@ -208,15 +177,7 @@ def _descriptive(name: str) -> bool:
     return not any(ch.isdigit() for ch in name)
 
 
-@lint_rule("L309", "flip-pair-not-mirrored", Severity.WARNING,
-           "A flip pair joins two points whose names are not each other's mirror: "
-           "`left_knee` with `right_ankle`, or two points that name no side at all "
-           "(`thumb_ip` with `thumb_tip`).",
-           why="A horizontal flip only swaps a point with its mirror image; any other pair moves "
-               "a joint onto a different joint in every flipped training image. Numbered points "
-               "(`face-3`, `kpt12`) are exempt: their names cannot say.",
-           example="keypoint_schemas:\n  hand:\n    points: [wrist, thumb_ip, thumb_tip]\n"
-                   "    flip: [[thumb_ip, thumb_tip]]")
+@lint_rule("L309")
 def flip_not_mirrored(project: Project):
     for name, ks, at in _schemas(project):
         for i, (a, b) in enumerate(ks.flip):

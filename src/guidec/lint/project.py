@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from guidec.codes import REGISTRY, lookup
-from guidec.diagnostics import Severity, did_you_mean
+from guidec.diagnostics import did_you_mean
 from guidec.lint import lint_rule
 from guidec.spec.model import SEMVER_RE
 from guidec.view import Project
@@ -16,11 +16,7 @@ def _semver(text: str) -> tuple[int, int, int] | None:
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
-@lint_rule("L901", "version-not-semver", Severity.ERROR,
-           "`project.version` is not a semantic version (MAJOR.MINOR.PATCH).",
-           why="`guidec diff` decides whether a change is breaking from the version; consumers "
-               "pin ranges of it.",
-           example="project: {id: p, title: P, version: '2.1'}")
+@lint_rule("L901")
 def version(project: Project):
     v = project.spec.project.version
     if _semver(v) is None:
@@ -28,10 +24,7 @@ def version(project: Project):
                            path=("project", "version"))
 
 
-@lint_rule("L902", "bad-since", Severity.ERROR,
-           "A class's `since` is not a semantic version, or is newer than the project's version.",
-           example="project: {id: p, title: P, version: 2.1.0}\n"
-                   "classes:\n  - {id: 5, name: sku, deprecated: true, since: 3.0.0}")
+@lint_rule("L902")
 def since(project: Project):
     current = _semver(project.spec.project.version)
     for c in project.classes:
@@ -46,9 +39,7 @@ def since(project: Project):
                              f"version {project.spec.project.version}", path=at)
 
 
-@lint_rule("L903", "unknown-override", Severity.ERROR,
-           "`severity_overrides` names a rule code or name that does not exist.",
-           example="severity_overrides: {L999: warning}")
+@lint_rule("L903")
 def overrides(project: Project):
     from guidec.codes import _load_all
 
@@ -77,10 +68,7 @@ EXPORT_SHAPES: dict[tuple[str, str | None], set[str]] = {
 }
 
 
-@lint_rule("L904", "bad-export", Severity.ERROR,
-           "An export has a variant its format does not know, is listed twice, or needs shapes "
-           "no class allows (YOLO pose needs keypoints, OBB rotated boxes, masks polygons).",
-           example="exports:\n  - {format: yolo, variant: pose}  # no class has keypoints")
+@lint_rule("L904")
 def exports(project: Project):
     shapes = set()
     for c in project.active_classes:
@@ -107,11 +95,7 @@ def exports(project: Project):
                                path=at)
 
 
-@lint_rule("L905", "inconsistent-media", Severity.WARNING,
-           "Media settings contradict each other: proxy size without proxy labeling (or the "
-           "reverse), a minimum image size above the maximum, expected sizes outside them, or "
-           "tiles that overlap by a whole tile.",
-           example="media: {labeling_resolution: original, proxy_max_side: 2048}")
+@lint_rule("L905")
 def media(project: Project):
     m = project.spec.media
     if m.proxy_max_side is not None and m.labeling_resolution == "original":

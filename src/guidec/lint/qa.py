@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from guidec.diagnostics import Severity, did_you_mean
+from guidec.diagnostics import did_you_mean
 from guidec.lint import lint_rule
 from guidec.view import Project
 
@@ -23,10 +23,7 @@ ERROR_TYPES: dict[str, str] = {
 }
 
 
-@lint_rule("L801", "rate-out-of-range", Severity.ERROR,
-           "A maximum error rate is not a fraction between 0 and 1.",
-           why="Rates are fractions (0.005 is half a percent); 5 usually means 5 percent.",
-           example="qa:\n  max_error_rates: {missed_object: 5}")
+@lint_rule("L801")
 def rates(project: Project):
     for name, v in project.spec.qa.max_error_rates.items():
         if not (math.isfinite(v) and 0 <= v <= 1):
@@ -35,12 +32,7 @@ def rates(project: Project):
                              path=("qa", "max_error_rates", name))
 
 
-@lint_rule("L802", "undefined-error-type", Severity.ERROR,
-           "A maximum error rate names an error type that is neither built in nor defined "
-           "under `qa.error_types`.",
-           why="Reviewers classify errors by these names; an undefined one is never counted.",
-           example="qa:\n  max_error_rates: {mislabelled: 0.01}\n  # error_types: "
-                   "{mislabelled: ...}")
+@lint_rule("L802")
 def error_types(project: Project):
     qa = project.spec.qa
     known = {**ERROR_TYPES, **qa.error_types}
@@ -54,11 +46,7 @@ def error_types(project: Project):
                 path=("qa", "max_error_rates", name), at_key=True)
 
 
-@lint_rule("L803", "bad-splits", Severity.ERROR,
-           "Splits repeat a name, give ratios for unknown splits, or ratios that do not sum "
-           "to 1.",
-           example="splits:\n  names: [train, val, test]\n"
-                   "  ratios: {train: 0.8, val: 0.1, tset: 0.1}")
+@lint_rule("L803")
 def splits(project: Project):
     sp = project.spec.splits
     if sp is None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from guidec.diagnostics import Severity, did_you_mean
+from guidec.diagnostics import did_you_mean
 from guidec.lint import lint_rule
 from guidec.view import Project
 
 
-@lint_rule("L101", "duplicate-class-id", Severity.ERROR,
-           "Two classes share a numeric id.",
-           why="Ids are what COCO category_id, YOLO indexes and masks store; a shared id makes "
-               "two classes indistinguishable in every delivery.",
-           example="classes:\n  - {id: 1, name: car}\n  - {id: 1, name: truck}")
+@lint_rule("L101")
 def duplicate_ids(project: Project):
     seen: dict[int, tuple[str, bool]] = {}
     for c in project.classes:
@@ -27,10 +23,7 @@ def duplicate_ids(project: Project):
             seen[c.id] = (c.name, c.deprecated)
 
 
-@lint_rule("L102", "duplicate-class-name", Severity.ERROR,
-           "Two classes share a name, or a name is also another class's alias.",
-           why="Names key Label Studio labels, CVAT labels and every name-keyed delivery.",
-           example="classes:\n  - {id: 1, name: car}\n  - {id: 2, name: car}")
+@lint_rule("L102")
 def duplicate_names(project: Project):
     seen: dict[str, str] = {}
     for c in project.classes:
@@ -48,11 +41,7 @@ def duplicate_names(project: Project):
                     path=(*c.spec_path, "aliases", i))
 
 
-@lint_rule("L103", "retired-id-reused", Severity.ERROR,
-           "A class uses an id or name listed under `retired`, or a deprecated class's id is "
-           "given to another class.",
-           why="Old deliveries still carry retired ids; reusing one silently relabels them.",
-           example="retired: {ids: [12]}\nclasses:\n  - {id: 12, name: street_sign}")
+@lint_rule("L103")
 def retired_reused(project: Project):
     retired_ids = set(project.spec.retired.ids)
     retired_names = set(project.spec.retired.names)
@@ -79,9 +68,7 @@ def retired_reused(project: Project):
                                       path=(*c.spec_path, "name"))
 
 
-@lint_rule("L104", "unknown-class", Severity.ERROR,
-           "A rule, example, check or replaced_by names a class that does not exist.",
-           example="rules:\n  - id: r\n    title: T\n    applies_to: [prodcut]")
+@lint_rule("L104")
 def unknown_classes(project: Project):
     names = set(project.by_name)
 
@@ -112,10 +99,7 @@ def unknown_classes(project: Project):
                 yield unknown_classes.code(text, path=p)
 
 
-@lint_rule("L105", "unknown-attribute", Severity.ERROR,
-           "A class, condition, check or example uses an attribute that is not defined, or "
-           "a class lists an image-scoped attribute.",
-           example="classes:\n  - id: 1\n    name: car\n    attributes: [ocluded]")
+@lint_rule("L105")
 def unknown_attributes(project: Project):
     attrs = project.spec.attributes
     object_scoped = {n for n, a in attrs.items() if a.scope != "image"}
@@ -152,9 +136,7 @@ def unknown_attributes(project: Project):
                 path=(*r.spec_path, "check", "attribute"))
 
 
-@lint_rule("L106", "unknown-keypoint-schema", Severity.ERROR,
-           "A class names a keypoint schema that is not defined.",
-           example="classes:\n  - {id: 1, name: person, shapes: [keypoints], keypoints: coco17}")
+@lint_rule("L106")
 def unknown_schema(project: Project):
     schemas = project.spec.keypoint_schemas
     for c in project.classes:
@@ -167,10 +149,7 @@ def unknown_schema(project: Project):
                 path=(*c.spec_path, "keypoints"))
 
 
-@lint_rule("L107", "hotkey-collision", Severity.ERROR,
-           "Two active classes share a hotkey.",
-           why="Annotation tools bind one label per key; the second silently never fires.",
-           example="classes:\n  - {id: 1, name: car, hotkey: c}\n  - {id: 2, name: cat, hotkey: c}")
+@lint_rule("L107")
 def hotkeys(project: Project):
     seen: dict[str, str] = {}
     for c in project.active_classes:
@@ -184,8 +163,7 @@ def hotkeys(project: Project):
             seen[k] = c.name
 
 
-@lint_rule("L108", "duplicate-rule-id", Severity.ERROR, "Two rules share an id.",
-           example="rules:\n  - {id: min-size, title: A}\n  - {id: min-size, title: B}")
+@lint_rule("L108")
 def duplicate_rules(project: Project):
     seen = defaultdict(int)
     for r in project.rules:

@@ -26,8 +26,7 @@ from operator import itemgetter
 import numpy as np
 import orjson
 
-from guidec.codes import register
-from guidec.diagnostics import Severity
+from guidec.codes import code
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V010, V011, V012, V015
 from guidec.readers._common import (
@@ -48,11 +47,7 @@ except ImportError:  # pragma: no cover - a build without a C compiler
 
 NAME = "coco"
 
-V021 = register(
-    "V021", "panoptic-segment-mismatch", Severity.ERROR,
-    "A COCO panoptic PNG and its ``segments_info`` disagree: a listed segment has no pixels, "
-    "or pixels carry a segment id that is not listed.",
-    example='"segments_info": [{"id": 5, "category_id": 1}]  # but the PNG has id 7')
+V021 = code("V021")
 
 
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from guidec.codes import register
-from guidec.diagnostics import Severity
+from guidec.codes import code
 from guidec.readers import Reader
 from guidec.readers._codes import V007, V008, V009
 from guidec.readers._common import read_each
@@ -24,12 +23,7 @@ from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "voc"
 
-V020 = register(
-    "V020", "voc-float-coordinates", Severity.WARNING,
-    "A Pascal VOC box has non-integer coordinates. VOC boxes are 1-based inclusive pixel "
-    "indexes; fractions mean the file was converted (labelme writes them) and tools that "
-    "parse with int() fail or truncate.",
-    example="<xmin>254.38461538461536</xmin>")
+V020 = code("V020")
 
 _ROOT = re.compile(rb"<annotation[\s>]")
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from guidec.codes import Code, register
+from guidec.codes import Code, code
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.source import gc_paused as _gc_paused
 
@@ -64,14 +64,13 @@ class RuleEntry:
 RULES: list[RuleEntry] = []
 
 
-def vcode(code: str, name: str, severity: Severity, summary: str, why: str = "",
-          example: str = "", *, group: str) -> Code:
-    """Register a validation code, checking it lies in its group's range."""
+def vcode(rule_code: str, *, group: str) -> Code:
+    """A validation code from the code table, checking it lies in its group's range."""
     lo, hi = GROUPS[group]
-    num = int(code[1:])
-    if code[0] != "V" or not lo <= num <= hi:
-        raise ValueError(f"{code} is outside the {group} range V{lo:03d}-V{hi:03d}")
-    return register(code, name, severity, summary, why=why, example=example)
+    num = int(rule_code[1:])
+    if rule_code[0] != "V" or not lo <= num <= hi:
+        raise ValueError(f"{rule_code} is outside the {group} range V{lo:03d}-V{hi:03d}")
+    return code(rule_code)
 
 
 def rule(*codes: Code, group: str) -> Callable[[RuleFn], RuleFn]:

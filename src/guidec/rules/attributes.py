@@ -11,54 +11,20 @@ import re
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import Frame, is_none
 from guidec.spec.model import Attribute
 
 G = "attributes"
 
-V150 = vcode("V150", "attribute-unknown", Severity.WARNING,
-             "An annotation carries an attribute the spec does not define.",
-             why="Either a typo of a defined attribute (whose value is then missing) or tool "
-                 "metadata that nobody specified.",
-             example="attributes: {occlusion: ...}\n# delivered: {\"occlussion\": \"none\"}",
-             group=G)
-V151 = vcode("V151", "attribute-not-for-class", Severity.ERROR,
-             "An annotation carries a spec attribute that its class does not have.",
-             why="The value has no meaning for that class and no annotator guideline.",
-             example="classes: [{id: 4, name: empty_slot}]  # no attributes\n"
-                     "# delivered: empty_slot with occlusion=none", group=G)
-V152 = vcode("V152", "attribute-required", Severity.ERROR,
-             "A required attribute is missing (for conditional attributes: while its "
-             "condition holds).",
-             why="Training code reading the attribute gets no value, or a silent default.",
-             example="attributes: {occlusion: {type: enum, values: [none, partial], "
-                     "required: true}}", group=G)
-V153 = vcode("V153", "attribute-value-not-allowed", Severity.ERROR,
-             "An enum attribute has a value outside its `values` (or several values where "
-             "`multiple` is false).",
-             example="occlusion: {type: enum, values: [none, partial, heavy]}\n"
-                     "# delivered: occlusion=total", group=G)
-V154 = vcode("V154", "attribute-wrong-type", Severity.ERROR,
-             "An attribute value is not of the declared type (bool, integer, number, text).",
-             example="facing_count: {type: integer}\n# delivered: facing_count=\"many\"",
-             group=G)
-V155 = vcode("V155", "attribute-out-of-range", Severity.ERROR,
-             "A numeric attribute is below `min`, above `max`, off the `step` grid, or "
-             "fractional for an integer.",
-             example="facing_count: {type: integer, min: 1, max: 48}\n"
-                     "# delivered: facing_count=0", group=G)
-V156 = vcode("V156", "attribute-text-invalid", Severity.ERROR,
-             "A text attribute does not match its `pattern` or its length limits.",
-             example="sku_code: {type: text, pattern: '^[0-9]{8}$'}\n"
-                     "# delivered: sku_code=\"12-34\"", group=G)
-V157 = vcode("V157", "attribute-condition-unmet", Severity.WARNING,
-             "A conditional attribute is set although its `when` condition does not hold.",
-             why="The value was probably left over after the other attribute changed.",
-             example="occluder: {type: enum, values: [tag, product], "
-                     "when: {occlusion: [partial, heavy]}}\n"
-                     "# delivered: occlusion=none, occluder=tag", group=G)
+V150 = vcode("V150", group=G)
+V151 = vcode("V151", group=G)
+V152 = vcode("V152", group=G)
+V153 = vcode("V153", group=G)
+V154 = vcode("V154", group=G)
+V155 = vcode("V155", group=G)
+V156 = vcode("V156", group=G)
+V157 = vcode("V157", group=G)
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}

@@ -22,46 +22,17 @@ from guidec.table import Shape
 
 G = "checks"
 
-V400 = vcode("V400", "check-box-side", Severity.ERROR,
-             "A box side is below the rule's `min_box_side` or above its `max_box_side` "
-             "(a polygon's bounds count as its box).",
-             example="rules:\n  - {id: min-size, title: ..., check: {min_box_side: 8}}", group=G)
-V401 = vcode("V401", "check-area", Severity.ERROR,
-             "A shape's area (mask pixels, polygon area or box area) is below `min_area` or "
-             "above `max_area`.",
-             example="check: {min_area: 100}", group=G)
-V402 = vcode("V402", "check-aspect-ratio", Severity.ERROR,
-             "A box's width / height is outside `min_aspect_ratio` .. `max_aspect_ratio`.",
-             example="check: {min_aspect_ratio: 0.2, max_aspect_ratio: 5}", group=G)
-V403 = vcode("V403", "check-vertices", Severity.ERROR,
-             "A polygon or polyline has fewer than `min_vertices` or more than `max_vertices` "
-             "points.",
-             example="check: {max_vertices: 64}", group=G)
-V404 = vcode("V404", "check-inside", Severity.ERROR,
-             "An annotation's box does not lie inside any instance of the `inside` class (its "
-             "polygon or box, grown by `tolerance_px`) in the same image.",
-             example="check: {inside: shelf, tolerance_px: 6}", group=G)
-V405 = vcode("V405", "check-overlap", Severity.ERROR,
-             "Two annotations of the same class in one image overlap with a box IoU above "
-             "`max_iou_same_class` (reported on the later one).",
-             why="Near-identical boxes are duplicates: the same object labeled twice.",
-             example="check: {max_iou_same_class: 0.9}", group=G)
-V406 = vcode("V406", "check-per-image", Severity.ERROR,
-             "An image has more than `max_per_image` or fewer than `min_per_image` annotations "
-             "of the rule's classes.",
-             example="check: {max_per_image: 1}", group=G)
-V407 = vcode("V407", "check-keypoints-inside-box", Severity.ERROR,
-             "With `keypoints_inside_box: true`, a labeled keypoint lies outside its box.",
-             example="check: {keypoints_inside_box: true}", group=G)
-V408 = vcode("V408", "check-visible-keypoints", Severity.ERROR,
-             "Fewer keypoints are visible than `min_visible_keypoints`.",
-             example="check: {min_visible_keypoints: 4}", group=G)
-V409 = vcode("V409", "check-attribute-value", Severity.ERROR,
-             "An attribute has a value the rule forbids (`not_in`) or does not list (`in`).",
-             example="check: {attribute: occlusion, not_in: [heavy]}", group=G)
-V410 = vcode("V410", "check-text-pattern", Severity.ERROR,
-             "A transcription does not match the rule's `text_pattern`.",
-             example="check: {text_pattern: '^[0-9]+$'}", group=G)
+V400 = vcode("V400", group=G)
+V401 = vcode("V401", group=G)
+V402 = vcode("V402", group=G)
+V403 = vcode("V403", group=G)
+V404 = vcode("V404", group=G)
+V405 = vcode("V405", group=G)
+V406 = vcode("V406", group=G)
+V407 = vcode("V407", group=G)
+V408 = vcode("V408", group=G)
+V409 = vcode("V409", group=G)
+V410 = vcode("V410", group=G)
 
 
 def _rules_with(f: Frame, *keys):

@@ -8,58 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import EDGE_TOL, Frame
 from guidec.table import Shape
 
 G = "geometry"
 
-V200 = vcode("V200", "outside-image", Severity.ERROR,
-             "A box or polygon extends beyond its image.",
-             why="Out-of-image coordinates are clipped differently by every loader, or crash "
-                 "augmentation code. Half a pixel of slack absorbs exporters' rounding.",
-             example='image 640x480, "bbox": [600, 10, 80, 40]', group=G)
-V201 = vcode("V201", "empty-box", Severity.ERROR,
-             "A box has zero or negative width or height.",
-             why="Zero-size boxes give NaN losses; negative sizes mean swapped corners.",
-             example='"bbox": [10, 10, -5, 20]', group=G)
-V202 = vcode("V202", "polygon-too-few-points", Severity.ERROR,
-             "A polygon (or one of its parts) has fewer than 3 distinct points.",
-             why="pycocotools reads a 4-number ring as a box; shorter rings crash rasterizers.",
-             example='"segmentation": [[10, 10, 20, 20]]', group=G)
-V203 = vcode("V203", "polygon-zero-area", Severity.ERROR,
-             "A polygon (or one of its parts) has zero area: its points are collinear or "
-             "repeated.",
-             example='"segmentation": [[0, 0, 10, 10, 20, 20]]', group=G)
-V204 = vcode("V204", "polygon-self-intersection", Severity.ERROR,
-             "A polygon crosses itself (a bow-tie) or is otherwise invalid for GEOS.",
-             why="The filled mask of a self-crossing outline depends on the fill rule of "
-                 "the tool that rasterizes it.",
-             example='"segmentation": [[0, 0, 10, 10, 10, 0, 0, 10]]', group=G)
-V205 = vcode("V205", "box-polygon-mismatch", Severity.WARNING,
-             "An annotation's box is not the bounds of its polygon (more than 1 px off).",
-             why="Exporters derive the box from the polygon; a mismatch means one of them was "
-                 "edited alone, and box and mask models then learn different objects.",
-             example='"bbox": [0, 0, 50, 50], "segmentation": [[10, 10, 20, 10, 20, 20]]',
-             group=G)
-V206 = vcode("V206", "area-mismatch", Severity.WARNING,
-             "The declared `area` does not fit the shape: far from the polygon or mask area, "
-             "larger than the box, or larger than the image.",
-             why="COCO evaluation splits small/medium/large objects by `area`; a wrong area "
-                 "moves objects between those buckets (sahi's demo file gives every box the "
-                 "whole image's area).",
-             example='image 1024x682, "bbox": [10, 10, 20, 20], "area": 698368', group=G)
-V207 = vcode("V207", "mask-size-mismatch", Severity.ERROR,
-             "A run-length mask's `size` is not the image's [height, width].",
-             example='image 640x480, "segmentation": {"size": [640, 480], ...}', group=G)
-V208 = vcode("V208", "mask-counts-sum", Severity.ERROR,
-             "A run-length mask's counts do not add up to height x width.",
-             why="pycocotools decodes such a mask into garbage or fails.",
-             example='"segmentation": {"size": [2, 2], "counts": [1, 2]}', group=G)
-V209 = vcode("V209", "rotated-box-outside-image", Severity.ERROR,
-             "A corner of a rotated box lies outside its image.",
-             example="image 100x100, rotated box centred at (95, 50), 20x20, 45 degrees", group=G)
+V200 = vcode("V200", group=G)
+V201 = vcode("V201", group=G)
+V202 = vcode("V202", group=G)
+V203 = vcode("V203", group=G)
+V204 = vcode("V204", group=G)
+V205 = vcode("V205", group=G)
+V206 = vcode("V206", group=G)
+V207 = vcode("V207", group=G)
+V208 = vcode("V208", group=G)
+V209 = vcode("V209", group=G)
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"

@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import EDGE_TOL, Frame
 from guidec.table import Shape
 
 G = "keypoints"
 
-V250 = vcode("V250", "keypoint-count", Severity.ERROR,
-             "An annotation has a different number of keypoints than its class's schema.",
-             why="Keypoints are matched to names by position; one missing point shifts every "
-                 "following point to the wrong joint.",
-             example="keypoint_schemas: {shelf-corners: {points: [tl, tr, br, bl]}}\n"
-                     "# delivered: 3 keypoints", group=G)
-V251 = vcode("V251", "keypoint-visibility", Severity.ERROR,
-             "A keypoint's visibility flag is not one the schema's convention allows "
-             "(coco: 0, 1, 2; binary: 0, 1).",
-             example='"keypoints": [10, 20, 3]', group=G)
-V252 = vcode("V252", "keypoint-outside-box", Severity.WARNING,
-             "A labeled keypoint lies outside its annotation's box (1 px slack).",
-             why="Usually a point clicked on the neighbouring object, or a box drawn too tight.",
-             example='"bbox": [0, 0, 10, 10], "keypoints": [50, 50, 2]', group=G)
-V253 = vcode("V253", "keypoint-outside-image", Severity.ERROR,
-             "A labeled keypoint lies outside its image.",
-             example='image 640x480, "keypoints": [700, 20, 2]', group=G)
-V254 = vcode("V254", "delivered-keypoints-without-schema", Severity.ERROR,
-             "An annotation carries keypoints but its class has no keypoint schema.",
-             example="classes: [{id: 4, name: empty_slot}]  # no keypoints:\n"
-                     "# delivered: empty_slot with keypoints", group=G)
+V250 = vcode("V250", group=G)
+V251 = vcode("V251", group=G)
+V252 = vcode("V252", group=G)
+V253 = vcode("V253", group=G)
+V254 = vcode("V254", group=G)
 
 ALLOWED_FLAGS = {"coco": (0, 1, 2), "binary": (0, 1)}
 

@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import Frame
 
 G = "resolution"
 
-V300 = vcode("V300", "image-too-small", Severity.ERROR,
-             "An image is smaller than the spec's `media.min_image_size` [width, height].",
-             why="Labels drawn on thumbnails are too coarse for the program's accuracy.",
-             example="media: {min_image_size: [1280, 720]}\n# delivered: a 640x480 image",
-             group=G)
-V301 = vcode("V301", "image-too-large", Severity.ERROR,
-             "An image is larger than the spec's `media.max_image_size` [width, height].",
-             example="media: {max_image_size: [4096, 4096]}", group=G)
-V302 = vcode("V302", "image-size-unexpected", Severity.ERROR,
-             "An image's size is not one of the spec's `media.image_sizes`.",
-             example="media: {image_sizes: [[1920, 1080]]}\n# delivered: 1280x720", group=G)
-V303 = vcode("V303", "proxy-resolution-coordinates", Severity.WARNING,
-             "Every annotation of an image lies inside the proxy-sized corner of a larger "
-             "image: the labels look drawn on a proxy (`media.proxy_max_side`) and never "
-             "scaled back.",
-             why="Proxy-resolution labels on full-resolution images cover the wrong pixels; "
-                 "nothing else catches it because every coordinate is inside the image. "
-                 "Flagged when an image has at least 3 annotations, is more than 5 % larger "
-                 "than the proxy, all annotations end inside the scaled-down frame and they "
-                 "reach past half of it.",
-             example="media: {proxy_max_side: 2048}\n# 4096x3072 image, all boxes within "
-                     "2048x1536", group=G)
-V304 = vcode("V304", "normalized-coordinates", Severity.ERROR,
-             "Every coordinate of an image's annotations is within [0, 1] on an image larger "
-             "than a few pixels: they look normalized where pixels are expected.",
-             example='image 640x480, "bbox": [0.1, 0.2, 0.3, 0.1]', group=G)
+V300 = vcode("V300", group=G)
+V301 = vcode("V301", group=G)
+V302 = vcode("V302", group=G)
+V303 = vcode("V303", group=G)
+V304 = vcode("V304", group=G)
 
 MIN_PROXY_ANNOTATIONS = 3
 

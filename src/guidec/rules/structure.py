@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import Frame, distinct, is_none
 
 G = "structure"
 
-V050 = vcode("V050", "duplicate-annotation-id", Severity.ERROR,
-             "Two annotations in one file share an id.",
-             why="pycocotools indexes annotations by id in a dict: the second one silently "
-                 "replaces the first, so an object vanishes from training and evaluation.",
-             example='"annotations": [{"id": 7, ...}, {"id": 7, ...}]', group=G)
-V051 = vcode("V051", "annotation-image-missing", Severity.ERROR,
-             "An annotation refers to an image the delivery does not list.",
-             why="Loaders drop or crash on labels without their image; the object is lost.",
-             example='"images": [{"id": 1, ...}], "annotations": [{"image_id": 2, ...}]',
-             group=G)
-V053 = vcode("V053", "duplicate-image-file", Severity.WARNING,
-             "Two image entries name the same image file.",
-             why="The same picture labeled twice is counted twice and may cross splits.",
-             example='"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]',
-             group=G)
+V050 = vcode("V050", group=G)
+V051 = vcode("V051", group=G)
+V053 = vcode("V053", group=G)
 
 def _id_codes(values: np.ndarray) -> np.ndarray:
     """Integer codes of an id column (ints directly, anything else factorized)."""

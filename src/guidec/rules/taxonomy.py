@@ -5,46 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import ACCEPTS, SHAPE_NAMES, Frame
 from guidec.table import Shape
 
 G = "taxonomy"
 
-V100 = vcode("V100", "label-unknown-class", Severity.ERROR,
-             "A label is not a class of the spec, by name, alias or id.",
-             why="An unknown label is either a typo or a class the program never defined; "
-                 "training would learn a class nobody specified.",
-             example="classes: [{id: 1, name: product}]\n# delivered: category 'prodcut'",
-             group=G)
-V101 = vcode("V101", "label-deprecated-class", Severity.WARNING,
-             "A label uses a deprecated class; the message names its replacement.",
-             why="Deprecated classes are mapped to their replacements by `guidec migrate`; "
-                 "new deliveries should use the replacement directly.",
-             example="classes:\n  - {id: 5, name: sku, deprecated: true, replaced_by: product}",
-             group=G)
-V102 = vcode("V102", "shape-not-allowed", Severity.ERROR,
-             "An annotation is drawn with a shape its class does not allow.",
-             why="A polygon where the spec asks for a box (or the reverse) changes what the "
-                 "model is trained to predict. Crowd masks (`iscrowd: 1`) are accepted for "
-                 "classes that allow polygons, as COCO does; a `text_region` class accepts "
-                 "boxes, rotated boxes and polygons.",
-             example="classes: [{id: 1, name: product, shapes: [box]}]\n"
-                     "# delivered: a polygon of class product", group=G)
+V100 = vcode("V100", group=G)
+V101 = vcode("V101", group=G)
+V102 = vcode("V102", group=G)
 
 
-V103 = vcode("V103", "instance-of-stuff-class", Severity.ERROR,
-             "A region is delivered as an individual instance (an instance id in an "
-             "instance-id label map, a panoptic segment of an `isthing: 1` category) but its "
-             "class has `instances: false` (stuff).",
-             why="Stuff (road, sky, vegetation) has no instances: the spec says it is labelled "
-                 "as one region per image. Instance ids on it teach instance and panoptic "
-                 "models to split what should never be split, and make the per-image region "
-                 "counts of the delivery meaningless.",
-             example="classes: [{id: 7, name: road, instances: false}]\n"
-                     "# delivered: pixels of value 7001 in a *_instanceIds.png (road, "
-                     "instance 1)", group=G)
+V103 = vcode("V103", group=G)
 
 
 @rule(V100, group=G)

@@ -6,27 +6,15 @@ import re
 
 import numpy as np
 
-from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
 from guidec.rules.frame import Frame, distinct, is_none
 
 G = "text"
 
-V350 = vcode("V350", "transcription-missing", Severity.ERROR,
-             "A text region of a class with `transcription: required` has no transcription.",
-             example="classes: [{name: price_tag, text_region: {transcription: required}}]",
-             group=G)
-V351 = vcode("V351", "transcription-pattern", Severity.ERROR,
-             "A transcription does not match the class's `text_region.pattern` (the "
-             "illegible marker, `###` by default, is accepted).",
-             example="text_region: {pattern: '^[0-9]+[.,][0-9]{2}$'}\n# delivered: \"4,9\"",
-             group=G)
-V352 = vcode("V352", "transcription-alphabet", Severity.ERROR,
-             "A transcription uses characters outside the class's `text_region.alphabet`.",
-             example="text_region: {alphabet: '0123456789.,'}\n# delivered: \"4.99€\"", group=G)
-V353 = vcode("V353", "transcription-too-long", Severity.ERROR,
-             "A transcription is longer than `text_region.max_length`.",
-             example="text_region: {max_length: 12}", group=G)
+V350 = vcode("V350", group=G)
+V351 = vcode("V351", group=G)
+V352 = vcode("V352", group=G)
+V353 = vcode("V353", group=G)
 
 
 def judge(region, text: str):

@@ -14,35 +14,18 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from guidec.codes import register
+from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity, did_you_mean
 from guidec.source import Positions, YamlDoc, gc_paused, load_yaml
 from guidec.spec.model import SPEC_FORMAT, Fragment, Spec
 
-Y008 = register("Y008", "include-outside-folder", Severity.ERROR,
-                "An include path leaves the spec's folder (absolute, '..', or a link out).",
-                why="A spec may be compiled on CI from an untrusted branch; includes must not "
-                    "read arbitrary files of the machine.",
-                example="include: [../../etc/passwd]")
-Y009 = register("Y009", "include-cycle", Severity.ERROR,
-                "Includes form a cycle (a file includes itself, directly or through others).",
-                example="# a.yaml\ninclude: [b.yaml]\n# b.yaml\ninclude: [a.yaml]")
-Y010 = register("Y010", "include-conflict", Severity.ERROR,
-                "An included file defines an attribute or keypoint schema that is already defined.",
-                why="Two definitions of one name would make the result depend on include order.",
-                example="attributes: {occlusion: ...}\ninclude: [common.yaml]  # also defines occlusion")
-S001 = register("S001", "unknown-key", Severity.ERROR,
-                "A key the spec language does not know (often a typo).",
-                example="classes:\n  - id: 1\n    name: car\n    colour: '#ff0000'  # color")
-S002 = register("S002", "missing-key", Severity.ERROR, "A required key is missing.",
-                example="classes:\n  - name: car   # id is required")
-S003 = register("S003", "invalid-value", Severity.ERROR,
-                "A value has the wrong type or is outside what the key allows.",
-                example="classes:\n  - id: one\n    name: car")
-S004 = register("S004", "unsupported-format", Severity.ERROR,
-                "The spec's format version (`guidec:`) is missing or newer than this guidec reads.",
-                why="Old specs keep loading through upgrades; a newer spec needs a newer guidec.",
-                example="guidec: 7")
+Y008 = code("Y008")
+Y009 = code("Y009")
+Y010 = code("Y010")
+S001 = code("S001")
+S002 = code("S002")
+S003 = code("S003")
+S004 = code("S004")
 
 MAX_INCLUDES = 256
 

@@ -32,8 +32,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import replace
 
-from guidec.codes import register
-from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic, GuidecError, Path
 from guidec.spec.model import Attribute
 from guidec.targets import Target
 from guidec.targets import register as register_target
@@ -64,57 +64,17 @@ MAX_NAME = 64
 MAX_VALUE = 200
 MAX_DEFAULT = 128
 
-T201 = register("T201", "cvat-label-name", Severity.ERROR,
-                "A CVAT label or sublabel name is empty, longer than 64 characters, or not "
-                "unique (sublabels: within their skeleton).",
-                why="CVAT's database truncates names silently and refuses duplicates; the editor "
-                    "refuses empty names.",
-                example='[{"name": "car"}, {"name": "car"}]')
-T202 = register("T202", "cvat-label-color", Severity.ERROR,
-                "A CVAT label colour is not '#rrggbb'.",
-                why="The server stores any string; the web editor refuses the project afterwards.",
-                example='{"name": "car", "color": "red"}')
-T203 = register("T203", "cvat-label-type", Severity.ERROR,
-                "A CVAT label type is not one CVAT knows.",
-                example='{"name": "car", "type": "bbox"}')
-T204 = register("T204", "cvat-attribute", Severity.ERROR,
-                "A CVAT attribute is malformed: empty or duplicate name, unknown input_type, "
-                "non-boolean mutable, values missing, empty, not strings, duplicated, too long "
-                "or containing a newline.",
-                why="CVAT stores values newline-joined; the editor refuses such attributes.",
-                example='{"name": "color", "input_type": "select", "mutable": false, '
-                        '"values": []}')
-T205 = register("T205", "cvat-number-values", Severity.ERROR,
-                "A number attribute's values are not [min, max, step] with min < max, "
-                "0 < step <= max - min and a step that divides the range.",
-                why="The editor refuses other forms; a step that does not divide the range "
-                    "makes max unreachable in the slider.",
-                example='{"input_type": "number", "values": ["0", "10", "3"]}')
-T206 = register("T206", "cvat-default-value", Severity.ERROR,
-                "A CVAT attribute's default value is not a valid value (not in values, out of "
-                "range, not true/false) or longer than 128 characters.",
-                example='{"input_type": "select", "default_value": "blue", '
-                        '"values": ["red", "green"]}')
-T207 = register("T207", "cvat-skeleton", Severity.ERROR,
-                "A CVAT skeleton has no sublabels, a sublabel that is not of type points, no "
-                "SVG, or an SVG element that names a sublabel that does not exist.",
-                example='{"name": "person", "type": "skeleton", "sublabels": []}')
-T208 = register("T208", "cvat-shapes-merged", Severity.WARNING,
-                "A keypoint class also allows other shapes; its CVAT label is a skeleton and "
-                "the other shapes cannot be drawn with it.",
-                why="A CVAT label has exactly one type; a skeleton label draws only skeletons.",
-                example="classes:\n  - {id: 3, name: shelf, shapes: [polygon, keypoints], "
-                        "keypoints: corners}")
-T210 = register("T210", "cvat-image-tag-name-taken", Severity.ERROR,
-                "A class is named like the CVAT tag label guidec makes for an image attribute "
-                "('image:<attribute>').",
-                example="attributes:\n  weather: {type: enum, scope: image, values: [sun]}\n"
-                        "classes:\n  - {id: 1, name: 'image:weather'}")
+T201 = code("T201")
+T202 = code("T202")
+T203 = code("T203")
+T204 = code("T204")
+T205 = code("T205")
+T206 = code("T206")
+T207 = code("T207")
+T208 = code("T208")
+T210 = code("T210")
 IMAGE_TAG = "image:"
-T209 = register("T209", "cvat-number-range-assumed", Severity.INFO,
-                "An integer/number attribute has no min or max; CVAT number attributes need "
-                "both, so guidec assumed a range.",
-                example="attributes:\n  count: {type: integer}")
+T209 = code("T209")
 
 
 # --------------------------------------------------------------------------- emit

@@ -34,8 +34,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from guidec.codes import register
-from guidec.diagnostics import Diagnostic, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic
 from guidec.spec.model import Attribute
 from guidec.targets import Target
 from guidec.targets import register as register_target
@@ -76,17 +76,8 @@ RESULT_TYPES = {  # tag -> result "type" and value key in exports
     "TextArea": "textarea",
 }
 
-T101 = register(
-    "T101", "ls-comma-in-class-name", Severity.ERROR,
-    "A class that carries attributes or a transcription has a comma in its name.",
-    why="Label Studio's whenLabelValue is a comma-separated list: a name with a comma cannot be "
-        "named in it, so the class's attribute controls would never show.",
-    example="classes:\n  - {id: 1, name: 'Truck, box', attributes: [occlusion]}")
-T102 = register(
-    "T102", "ls-no-labels", Severity.WARNING,
-    "The spec has no active class with a shape Label Studio can draw.",
-    why="A labeling config without a labels control lets annotators draw nothing.",
-    example="classes:\n  - {id: 1, name: old, deprecated: true}")
+T101 = code("T101")
+T102 = code("T102")
 
 
 @dataclass

@@ -7,16 +7,12 @@ A class name with ``:`` cannot be written (T302).
 
 from __future__ import annotations
 
-from guidec.codes import register as register_code
-from guidec.diagnostics import Diagnostic, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic
 from guidec.targets import Target, register
 from guidec.view import Project
 
-T302 = register_code(
-    "T302", "voc-colon-in-class-name", Severity.ERROR,
-    "A class name contains ':' or a line break, which the Pascal VOC label map uses as "
-    "separators.",
-    example="classes:\n  - {id: 1, name: 'sign:stop'}")
+T302 = code("T302")
 
 BACKGROUND = "background"
 

@@ -28,8 +28,8 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from guidec.codes import register as register_code
-from guidec.diagnostics import Diagnostic, Severity
+from guidec import codes
+from guidec.diagnostics import Diagnostic
 from guidec.diff import Change, changes_since
 from guidec.imagesize import image_format, size_of_bytes
 from guidec.playbook import overlay, skeleton
@@ -56,12 +56,7 @@ GROUP_SIZE = 50  # otherwise alphabetical buckets of about this many classes
 # Missing images and paths leaving the spec's folder are lint errors (L703, L704) that stop
 # `guidec build` and `guidec site` before this target runs; called directly, the target still
 # never reads outside the spec's folder and draws the shapes on a blank canvas instead.
-T401 = register_code(
-    "T401", "example-image-unreadable", Severity.WARNING,
-    "An example image is not a PNG, JPEG, GIF, WebP or BMP file whose size can be read.",
-    why="The playbook needs the image's width and height to draw shapes in the right place, "
-        "and browsers need a web format to show it. The example is drawn on a blank canvas.",
-    example="examples:\n  - image: img/scan.tiff\n    verdict: good")
+T401 = codes.code("T401")
 
 
 @dataclass

@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import yaml
 
-from guidec.codes import register as register_code
-from guidec.diagnostics import Diagnostic, Severity
+from guidec.codes import code
+from guidec.diagnostics import Diagnostic
 from guidec.targets import Target, register
 from guidec.view import Project
 
-T301 = register_code(
-    "T301", "yolo-several-keypoint-schemas", Severity.WARNING,
-    "Active classes use more than one keypoint schema; YOLO pose has one kpt_shape per dataset, "
-    "so data.yaml gets none.",
-    why="Ultralytics reads one kpt_shape and flip_idx for every class of a dataset.",
-    example="classes:\n  - {id: 1, name: person, shapes: [keypoints], keypoints: body}\n"
-            "  - {id: 2, name: hand, shapes: [keypoints], keypoints: hand21}")
+T301 = code("T301")
 
 
 class _Flow(list):
