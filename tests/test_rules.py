@@ -193,6 +193,9 @@ CASES = {
     "V053": (lambda d: d["images"][1].update(file_name="a.jpg"), {("V053", "i1")}),
     "V100": (set_(0, label="prodcut", label_id=-1), {("V100", "a0")}),
     "V100-id": (set_(5, label_id=99), {("V100", "a5")}),
+    # a name the spec does not know is not rescued by its id (labels.py precedence)
+    "V100-name-with-known-id": (set_(0, label="prodcut"), {("V100", "a0")}),
+    "V104": (set_(2, label_id=1), {("V104", "a2")}),
     "V101": (add_ann(img=0, ann_id=9, label="old", shape=Shape.BOX, bbox=(300, 10, 20, 20)),
              {("V101", "a8")}),
     "V102": (set_(0, shape=Shape.ROTATED_BOX), {("V102", "a0")}),
@@ -290,7 +293,7 @@ def test_every_code_has_a_case():
     covered = {code for _, exp in CASES.values() for code, _ in exp}
     assert codes - covered == set()
     # and every registered rule function names only codes of its group's range
-    for entry in RULES:
+    for entry in RULES.values():
         lo, hi = GROUPS[entry.group]
         assert all(lo <= int(c.code[1:]) <= hi for c in entry.codes), entry.name
 

@@ -8,8 +8,6 @@ Exit codes everywhere: 0 clean, 1 findings at or above ``--fail-on``, 2 could no
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -23,16 +21,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _commands(only: str | None = None) -> list:
     """The command modules; with ``only`` (a command name, which is its module's name), just
     that one when it exists, so a run imports only what its command needs."""
-    import guidec.commands as pkg
+    from guidec.commands import COMMANDS
 
-    names = [i.name for i in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
-             if not i.name.rsplit(".", 1)[1].startswith("_")]
-    wanted = f"{pkg.__name__}.{only}"
-    if wanted in names:
-        names = [wanted]
-    mods = [importlib.import_module(n) for n in names]
-    return sorted((m for m in mods if hasattr(m, "NAME")), key=lambda m: (m.ORDER, m.NAME)
-                  if hasattr(m, "ORDER") else (50, m.NAME))
+    one = COMMANDS.one(only) if only else None
+    mods = [one] if one is not None else list(COMMANDS.values())
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.NAME))
 
 
 def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict]:

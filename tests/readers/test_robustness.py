@@ -7,14 +7,13 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidec.readers import READERS, _load, read_delivery
+from guidec.readers import READERS, read_delivery
 
 from .helpers import png_bytes
 from .test_coco import BASE
 from .test_other_formats import LS
 from .test_xml_formats import CVAT, VOC
 
-_load()
 FORMATS = sorted(READERS)
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

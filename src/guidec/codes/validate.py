@@ -118,7 +118,9 @@ define("V053", "duplicate-image-file", WARNING,
        why="The same picture labeled twice is counted twice and may cross splits.",
        example='"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]')
 define("V100", "label-unknown-class", ERROR,
-       "A label is not a class of the spec, by name, alias or id.",
+       "A label is not a class of the spec: its name is neither a class name nor an alias, or "
+       "a row without a name has an id no class has. A name the spec does not know is never "
+       "resolved by its id; the message says which class the id would have named.",
        why="An unknown label is either a typo or a class the program never defined; training "
            "would learn a class nobody specified.",
        example="classes: [{id: 1, name: product}]\n"
@@ -147,6 +149,15 @@ define("V103", "instance-of-stuff-class", ERROR,
            "delivery meaningless.",
        example="classes: [{id: 7, name: road, instances: false}]\n"
                "# delivered: pixels of value 7001 in a *_instanceIds.png (road, instance 1)")
+define("V104", "label-name-id-conflict", WARNING,
+       "A delivered label and its id name two different classes of the spec (a COCO category "
+       "whose name is one class and whose id is another's). The rows are resolved by the name; "
+       "one finding per distinct (name, id) pair, with the number of annotations.",
+       why="Training pipelines read the id (COCO `category_id`) while people and name-keyed "
+           "tools read the name: the two disagree on what these objects are, and the model "
+           "learns whatever the id says.",
+       example="classes: [{id: 1, name: product}, {id: 2, name: shelf}]\n"
+               "# delivered categories: [{id: 1, name: shelf}]")
 define("V150", "attribute-unknown", WARNING,
        "An annotation carries an attribute the spec does not define.",
        why="Either a typo of a defined attribute (whose value is then missing) or tool "

@@ -25,13 +25,13 @@ CANNOT_READ = ("V001", "V003")  # a file that could not be read or recognized: e
 
 
 def add_arguments(p) -> None:
-    from guidec.readers import _load
+    from guidec.readers import READERS
 
     p.add_argument("files", nargs="+", metavar="FILE", help="delivery files or folders")
     p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
-    p.add_argument("--input-format", choices=sorted(_load()), metavar="F",
+    p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file): "
-                        + ", ".join(sorted(_load())))
+                        + ", ".join(READERS.names()))
     p.add_argument("--images", metavar="DIR",
                    help="folder of the images (sizes for formats that do not state them, "
                         "thumbnails for --html)")

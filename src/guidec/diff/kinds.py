@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from guidec.codes import Code, code
 from guidec.diagnostics import Diagnostic, Path, Severity
+from guidec.registry import Registry
 
 CONSUMERS: tuple[str, ...] = ("labels", "models", "tools")
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
@@ -57,7 +58,8 @@ class Kind:
         return self.code.name
 
 
-KINDS: dict[str, Kind] = {}
+KINDS: Registry[Kind] = Registry("diff kind", "guidec.diff", modules=("catalog",),
+                                 key=lambda k: k.code.code)
 
 CATEGORY = {"D101": "added", "D110": "added", "D102": "removed", "D103": "removed",
             "D105": "removed", "D104": "renamed", "D106": "renamed", "D109": "renamed",
@@ -70,8 +72,7 @@ def kind(kind_code: str) -> Kind:
     entry = code(kind_code)
     imp = tuple({"E": E, "W": W, "I": I}[ch] for ch in entry.impact)
     k = Kind(entry, imp, Bump[entry.floor.upper()])  # type: ignore[arg-type]
-    KINDS[kind_code] = k
-    return k
+    return KINDS.add(k)
 
 
 @dataclass(frozen=True, slots=True)

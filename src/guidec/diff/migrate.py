@@ -13,6 +13,7 @@ import numpy as np
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
+from guidec.labels import resolve_labels
 from guidec.table import AnnotationTable
 from guidec.view import Project
 
@@ -65,28 +66,9 @@ def take_rows(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
 
 
 def _old_class_index(t: AnnotationTable, old: Project) -> np.ndarray:
-    """Index into ``old.classes`` per row (-1 where the old spec does not know the label).
-
-    Labels are resolved by name or alias once per distinct value; rows with only an id
-    (COCO without categories, YOLO without names) by ``old.by_id``.
-    """
-    pos: dict[str, int] = {}
-    for i, c in enumerate(old.classes):
-        pos.setdefault(c.name, i)
-    out = np.full(len(t), -1, dtype=np.int64)
-    has_label = ~np.equal(t.label, None)
-    if has_label.any():
-        uniq, inv = np.unique(t.label[has_label].astype(str), return_inverse=True)
-        res = np.array([pos[c.name] if (c := old.lookup(u)) else -1 for u in uniq],
-                       dtype=np.int64)
-        out[has_label] = res[inv]
-    by_id = (out < 0) & (t.label_id >= 0)
-    if by_id.any():
-        uniq, inv = np.unique(t.label_id[by_id], return_inverse=True)
-        res = np.array([pos[c.name] if (c := old.by_id.get(int(u))) else -1 for u in uniq],
-                       dtype=np.int64)
-        out[by_id] = res[inv]
-    return out
+    """Index into ``old.classes`` per row (-1 where the old spec does not know the label), by
+    the one class resolver (:mod:`guidec.labels`), so migrate reads labels as validate does."""
+    return resolve_labels(t, old).cls.astype(np.int64)
 
 
 def migrate_table(t: AnnotationTable, old: Project, new: Project,

@@ -8,17 +8,16 @@ into ``file:line:col`` through the spec's source map. Rules live in the modules 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 
-from guidec.codes import Code, code
+from guidec.codes import code
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.registry import Registry
 from guidec.source import gc_paused
 from guidec.view import Project
 
 LintFn = Callable[[Project], Iterable[Diagnostic]]
-LINT_RULES: list[tuple[Code, LintFn]] = []
+LINT_RULES: Registry[LintFn] = Registry("lint rule", __name__)
 
 
 def lint_rule(lint_code: str) -> Callable[[LintFn], LintFn]:
@@ -27,19 +26,12 @@ def lint_rule(lint_code: str) -> Callable[[LintFn], LintFn]:
 
     def deco(fn: LintFn) -> LintFn:
         fn.code = entry  # type: ignore[attr-defined]
-        LINT_RULES.append((entry, fn))
-        return fn
+        return LINT_RULES.add(lint_code)(fn)
 
     return deco
 
 
-def _load_rules() -> None:
-    for info in pkgutil.iter_modules(__path__, __name__ + "."):
-        importlib.import_module(info.name)
-
-
 def run_lint(project: Project, allowed: Callable[[str], bool] | None = None) -> list[Diagnostic]:
-    _load_rules()
     with gc_paused(freeze=False):  # rules build many small tuples and diagnostics, no cycles
         return _run(project, allowed)
 
@@ -48,7 +40,8 @@ def _run(project: Project, allowed: Callable[[str], bool] | None) -> list[Diagno
     overrides = project.spec.severity_overrides
     out: list[Diagnostic] = []
     source = project.loaded.source
-    for entry, fn in sorted(LINT_RULES, key=lambda r: r[0].code):
+    for _, fn in sorted(LINT_RULES.items()):
+        entry = fn.code
         if allowed is not None and not allowed(entry.code):
             continue
         if overrides.get(entry.code) == "off" or overrides.get(entry.name) == "off":
@@ -63,5 +56,3 @@ def _run(project: Project, allowed: Callable[[str], bool] | None) -> list[Diagno
             out.append(d)
     return sorted(out, key=Diagnostic.sort_key)
 
-
-_load_rules()

@@ -19,7 +19,6 @@ line, or a JSON pointer) and read what they can. Only an unusable *argument* (an
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Any
 
 from guidec.diagnostics import Diagnostic, GuidecError
 from guidec.readers._codes import V001, V003
+from guidec.registry import Registry
 from guidec.table import AnnotationTable, concat_tables
 
 __all__ = [
@@ -74,15 +74,8 @@ class Reader:
     extensions: tuple[str, ...] = ()
 
 
-READERS: dict[str, Reader] = {}
-
-
-def _load() -> dict[str, Reader]:
-    if not READERS:
-        for name in _MODULES:
-            mod = importlib.import_module(f"guidec.readers.{name}")
-            READERS[mod.READER.name] = mod.READER
-    return READERS
+READERS: Registry[Reader] = Registry("reader", __name__, modules=_MODULES, attribute="READER",
+                                   key=lambda r: r.name)
 
 
 HEAD_BYTES = 65536  # COCO files may open with a long "info"/"licenses" block
@@ -95,7 +88,7 @@ def _head(path: str) -> bytes:
 
 def detect_format(path: str) -> str:
     """The format of one file or folder, from its content; raises GuidecError (V001/V003)."""
-    readers = _load()
+    readers = READERS.load()
     is_dir = os.path.isdir(path)
     try:
         head = b"" if is_dir else _head(path)
@@ -149,7 +142,7 @@ def read_delivery(
     (YOLO, masks) when the delivery does not state them; by default next to the labels.
     ``project`` (a resolved spec) lets readers map class indexes and colours to names.
     """
-    readers = _load()
+    readers = READERS.load()
     if input_format is not None and input_format not in readers:
         raise GuidecError(f"unknown input format {input_format!r}; expected one of: "
                           + ", ".join(readers))

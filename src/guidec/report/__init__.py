@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from guidec import __version__
 from guidec.codes import REGISTRY
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.registry import Registry
 
 
 @dataclass
@@ -27,17 +28,7 @@ class Context:
 
 
 Renderer = Callable[[Sequence[Diagnostic], Context], str]
-REPORTERS: dict[str, Renderer] = {}
-
-
-def reporter(name: str):
-    def deco(fn: Renderer) -> Renderer:
-        if name in REPORTERS:
-            raise ValueError(f"reporter {name!r} registered twice")
-        REPORTERS[name] = fn
-        return fn
-
-    return deco
+REPORTERS: Registry[Renderer] = Registry("reporter")
 
 
 def render(diags: Sequence[Diagnostic], fmt: str, ctx: Context | None = None) -> str:
@@ -61,7 +52,7 @@ def summary_line(diags: Sequence[Diagnostic]) -> str:
 _ANSI = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 
 
-@reporter("human")
+@REPORTERS.add("human")
 def human(diags: Sequence[Diagnostic], ctx: Context) -> str:
     lines = []
     for d in diags:
@@ -95,7 +86,7 @@ def as_dict(d: Diagnostic) -> dict:
     return out
 
 
-@reporter("json")
+@REPORTERS.add("json")
 def json_report(diags: Sequence[Diagnostic], ctx: Context) -> str:
     counts = Counter(d.severity.label for d in diags)
     doc = {
@@ -122,7 +113,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-@reporter("github")
+@REPORTERS.add("github")
 def github(diags: Sequence[Diagnostic], ctx: Context) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
@@ -140,7 +131,7 @@ def github(diags: Sequence[Diagnostic], ctx: Context) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-@reporter("sarif")
+@REPORTERS.add("sarif")
 def sarif(diags: Sequence[Diagnostic], ctx: Context) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     used = sorted({d.code for d in diags})
@@ -186,7 +177,7 @@ def sarif(diags: Sequence[Diagnostic], ctx: Context) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-@reporter("junit")
+@REPORTERS.add("junit")
 def junit(diags: Sequence[Diagnostic], ctx: Context) -> str:
     """One test case per file looked at; a failure per finding at error severity."""
     by_file: dict[str, list[Diagnostic]] = {f: [] for f in ctx.files}
@@ -212,7 +203,7 @@ def junit(diags: Sequence[Diagnostic], ctx: Context) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-@reporter("summary")
+@REPORTERS.add("summary")
 def summary(diags: Sequence[Diagnostic], ctx: Context) -> str:
     """Counts per code, then per class (the ``class`` a finding names, if any)."""
     lines = []

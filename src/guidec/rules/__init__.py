@@ -28,8 +28,6 @@ findings of a spec ``check``, then by the spec's ``severity_overrides`` (by code
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -37,6 +35,7 @@ import numpy as np
 
 from guidec.codes import Code, code
 from guidec.diagnostics import Diagnostic, Severity
+from guidec.registry import Registry
 from guidec.source import gc_paused as _gc_paused
 
 GROUPS = {
@@ -61,7 +60,7 @@ class RuleEntry:
     fn: RuleFn
 
 
-RULES: list[RuleEntry] = []
+RULES: Registry[RuleEntry] = Registry("validation rule", __name__, key=lambda e: e.name)
 
 
 def vcode(rule_code: str, *, group: str) -> Code:
@@ -77,16 +76,10 @@ def rule(*codes: Code, group: str) -> Callable[[RuleFn], RuleFn]:
     """Register a rule function that may report ``codes``."""
 
     def deco(fn: RuleFn) -> RuleFn:
-        RULES.append(RuleEntry(fn.__name__, group, tuple(codes), fn))
+        RULES.add(RuleEntry(fn.__name__, group, tuple(codes), fn))
         return fn
 
     return deco
-
-
-def _load_rules() -> None:
-    for info in pkgutil.iter_modules(__path__, __name__ + "."):
-        if not info.name.rsplit(".", 1)[1].startswith("_"):
-            importlib.import_module(info.name)
 
 
 def gc_paused():
@@ -106,7 +99,6 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
 
     from guidec.rules.frame import Frame
 
-    _load_rules()
     overrides = {k: v for k, v in project.spec.severity_overrides.items()}
 
     def grade_of(code: Code) -> str | None:
@@ -122,7 +114,7 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
     # NaN and infinite coordinates are reported by the readers (V009); the array
     # expressions here let them fall out of every comparison without warnings
     with gc_paused(), np.errstate(all="ignore"):
-        for entry in sorted(RULES, key=lambda e: (e.codes[0].code, e.name)):
+        for entry in sorted(RULES.values(), key=lambda e: (e.codes[0].code, e.name)):
             if not any(wanted(c) for c in entry.codes):
                 continue
             t0 = time.perf_counter()
@@ -139,5 +131,3 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
         out.sort(key=Diagnostic.sort_key)
     return out
 
-
-_load_rules()

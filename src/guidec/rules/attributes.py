@@ -1,6 +1,6 @@
 """Attributes: defined for the class, present when required, values of the declared type.
 
-Each column is factorized (:func:`guidec.rules.frame.distinct`); a value is judged once per
+Each column is factorized (:func:`guidec.columns.distinct`); a value is judged once per
 distinct value and the verdict is spread back to the rows with numpy indexing.
 """
 
@@ -11,8 +11,9 @@ import re
 
 import numpy as np
 
+from guidec.columns import is_none
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, is_none
+from guidec.rules.frame import Frame
 from guidec.spec.model import Attribute
 
 G = "attributes"

@@ -14,9 +14,10 @@ import re
 
 import numpy as np
 
+from guidec.columns import is_none
 from guidec.diagnostics import Severity
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, _native, _py, build_rings, is_none
+from guidec.rules.frame import Frame, _native, _py, build_rings
 from guidec.rules.keypoints import class_schemas, outside_box
 from guidec.table import Shape
 

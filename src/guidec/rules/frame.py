@@ -14,7 +14,9 @@ from functools import cached_property
 import numpy as np
 
 from guidec.codes import Code
+from guidec.columns import distinct
 from guidec.diagnostics import Diagnostic, Severity, did_you_mean
+from guidec.labels import resolve_labels
 from guidec.table import AnnotationTable, Shape
 
 try:  # rules/_native.c, built with guidec; the numpy versions give the same answers
@@ -39,11 +41,6 @@ EDGE_TOL = 0.5  # px: sub-pixel slack at the image border (rounding in exporters
 CHUNK_VERTICES = 1 << 18
 
 
-def is_none(arr: np.ndarray) -> np.ndarray:
-    """Elementwise ``x is None`` over an object array."""
-    return np.equal(arr, None)
-
-
 def pointer_path(pointer: str | None) -> tuple:
     if not pointer:
         return ()
@@ -52,61 +49,6 @@ def pointer_path(pointer: str | None) -> tuple:
         part = part.replace("~1", "/").replace("~0", "~")
         out.append(int(part) if part.isdigit() else part)
     return tuple(out)
-
-
-def distinct(col: np.ndarray) -> tuple[list, np.ndarray]:
-    """Factorize an object column: (distinct values, inverse index per row).
-
-    Values are keyed by (type, value), so ``1``, ``True`` and ``"1"`` stay apart; the list
-    holds one original value per group. Hashable cells go through a dict with C-level
-    iteration (``map``/``zip`` over builtins, no Python code per cell); a column holding
-    lists (multi-valued attributes) is keyed by ``type name + str(value)`` in numpy.
-    """
-    if len(col) == 0:
-        return [], np.zeros(0, dtype=np.intp)
-    cells = col.tolist()
-    # Only bool, int and float values compare equal across types (True == 1 == 1.0); a
-    # column without such a mix is keyed by value alone, with no tuple per cell.
-    mixed = len(set(map(type, cells)) & {bool, int, float}) > 1
-    try:
-        keys = list(zip(map(type, cells), cells, strict=True)) if mixed else cells
-        index = dict.fromkeys(keys)
-    except TypeError:  # unhashable cells
-        return _distinct_by_text(col)
-    for i, k in enumerate(index):  # over distinct values only
-        index[k] = i
-    inv = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
-    return ([k[1] for k in index] if mixed else list(index)), inv
-
-
-def _distinct_by_text(col: np.ndarray) -> tuple[list, np.ndarray]:
-    try:
-        keys = col.astype(str)
-    except ValueError:  # lists (multi-valued attributes) do not cast; their str() does
-        keys = np.frompyfunc(str, 1, 1)(col).astype(str)
-    kinds = _type_tags(col)
-    if kinds is not None:
-        keys = np.char.add(kinds, keys)
-    _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    return list(col[first]), inv.reshape(-1)
-
-
-_TAGS = ((str, "s"), (bool, "b"), (int, "i"), (float, "f"), (list, "l"), (tuple, "l"),
-         (dict, "d"), (type(None), "n"))
-
-
-def _type_tags(col: np.ndarray) -> np.ndarray | None:
-    """A one-character type tag per cell when the column mixes types, else None."""
-    types = np.frompyfunc(type, 1, 1)(col)
-    tags = np.full(len(col), "o", dtype="<U1")
-    for typ, tag in _TAGS:
-        hit = types == typ
-        count = int(hit.sum())
-        if count == len(col):
-            return None
-        if count:
-            tags[hit] = tag
-    return tags
 
 
 class Frame:
@@ -118,74 +60,17 @@ class Frame:
 
     # ----------------------------------------------------------------- classes
     @cached_property
-    def _class_resolution(self) -> tuple[np.ndarray, np.ndarray]:
-        """(class index per row or -1, delivered label text per row as object)."""
-        t, p = self.t, self.project
-        n = self.n
-        cls = np.full(n, -1, dtype=np.int32)
-        shown = np.empty(n, dtype=object)
-        index = {c.name: c.index for c in p.classes}
-
-        def resolve(name, cid) -> int:
-            if name is not None:
-                c = p.lookup(str(name))
-                if c is not None:
-                    return index[c.name]
-                return -1
-            if cid is not None and cid >= 0:
-                c = p.by_id.get(int(cid))
-                return index[c.name] if c is not None else -1
-            return -1
-
-        labels = t.label
-        no_label = is_none(labels)
-        with_id = t.label_id >= 0
-        done = np.zeros(n, dtype=bool)
-        # Rows with a name and a numeric id (COCO): group by id, check the names agree.
-        rows = np.flatnonzero(with_id & ~no_label)
-        if len(rows):
-            ids, first, inv = np.unique(t.label_id[rows], return_index=True,
-                                        return_inverse=True)
-            inv = inv.reshape(-1)
-            rep = labels[rows[first]]
-            same = labels[rows] == rep[inv]
-            res = np.array([resolve(name, None) for name in rep.tolist()], dtype=np.int32)
-            ok_rows = rows[same]
-            cls[ok_rows] = res[inv[same]]
-            shown[ok_rows] = rep[inv[same]]
-            done[ok_rows] = True
-        # Rows with only an id: the delivery's declared name, else the spec's id.
-        rows = np.flatnonzero(with_id & no_label)
-        if len(rows):
-            ids, inv = np.unique(t.label_id[rows], return_inverse=True)
-            inv = inv.reshape(-1)
-            res = np.empty(len(ids), dtype=np.int32)
-            names = np.empty(len(ids), dtype=object)
-            for k, cid in enumerate(ids.tolist()):
-                name = (t.declared_categories.get(cid) or {}).get("name")
-                res[k] = resolve(name, cid)
-                names[k] = str(name) if name is not None else f"#{cid}"
-            cls[rows] = res[inv]
-            shown[rows] = names[inv]
-            done[rows] = True
-        rows = np.flatnonzero(~done & ~no_label)
-        if len(rows):
-            vals, inv = distinct(labels[rows])
-            res = np.array([resolve(v, None) for v in vals], dtype=np.int32)
-            cls[rows] = res[inv]
-            shown[rows] = np.array([str(v) for v in vals] + [None], dtype=object)[:-1][inv]
-            done[rows] = True
-        rows = np.flatnonzero(~done)
-        shown[rows] = None
-        return cls, shown
+    def resolution(self):
+        """The class of every row, from the one class resolver (:mod:`guidec.labels`)."""
+        return resolve_labels(self.t, self.project)
 
     @property
     def cls(self) -> np.ndarray:
-        return self._class_resolution[0]
+        return self.resolution.cls
 
     @property
     def shown_label(self) -> np.ndarray:
-        return self._class_resolution[1]
+        return self.resolution.shown
 
     def class_name(self, row: int) -> str | None:
         c = int(self.cls[row])

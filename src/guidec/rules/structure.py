@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from guidec.columns import distinct, is_none
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, distinct, is_none
+from guidec.rules.frame import Frame
 
 G = "structure"
 

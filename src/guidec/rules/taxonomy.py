@@ -17,6 +17,7 @@ V102 = vcode("V102", group=G)
 
 
 V103 = vcode("V103", group=G)
+V104 = vcode("V104", group=G)
 
 
 @rule(V100, group=G)
@@ -27,9 +28,24 @@ def unknown_class(f: Frame):
         shown = f.shown_label[r]
         name = str(shown) if shown is not None else f"#{int(t.label_id[r])}"
         hint = f.suggest(name) if not name.startswith("#") else None
+        by_id = int(f.resolution.id_cls[r])
+        said = (f"; its id {int(t.label_id[r])} is class {f.project.classes[by_id].name!r}, "
+                "but a name is never overruled by its id" if by_id >= 0 else "")
         yield f.ann(V100, r, f"{f.ann_label(r)} has class {name!r}, which the spec does not "
-                             "define" + (f" (did you mean {hint!r}?)" if hint else ""),
+                             "define" + (f" (did you mean {hint!r}?)" if hint else "") + said,
                     hint=f"did you mean {hint!r}?" if hint else None)
+
+
+@rule(V104, group=G)
+def name_id_conflict(f: Frame):
+    classes = f.project.classes
+    for c in f.resolution.conflicts:
+        r = int(c.rows[0])
+        more = f" and {len(c.rows) - 1} more" if len(c.rows) > 1 else ""
+        yield f.ann(V104, r, f"{f.ann_label(r)}{more}: label {c.label!r} is class "
+                             f"{classes[c.by_label].name!r} but id {c.id} is class "
+                             f"{classes[c.by_id].name!r}; resolved by the name",
+                    count=len(c.rows))
 
 
 @rule(V101, group=G)

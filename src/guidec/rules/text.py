@@ -6,8 +6,9 @@ import re
 
 import numpy as np
 
+from guidec.columns import distinct, is_none
 from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, distinct, is_none
+from guidec.rules.frame import Frame
 
 G = "text"
 

@@ -3,16 +3,15 @@
 A target reads only the resolved :class:`~guidec.view.Project` and returns files in memory
 (``{relative path: text or bytes}``); :mod:`guidec.writer` is the only code that touches disk.
 To add a target: subclass :class:`Target` in a new module here, set ``name`` and
-``description``, implement ``emit``, and decorate the class with :func:`register`.
+``description``, implement ``emit``, and decorate the class with ``@TARGETS.add``.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import ClassVar
 
 from guidec.diagnostics import Diagnostic
+from guidec.registry import Registry
 from guidec.view import Project
 
 
@@ -30,17 +29,8 @@ class Target:
         return []
 
 
-TARGETS: dict[str, type[Target]] = {}
-
-
-def register(cls: type[Target]) -> type[Target]:
-    if cls.name in TARGETS:
-        raise ValueError(f"target {cls.name!r} registered twice")
-    TARGETS[cls.name] = cls
-    return cls
+TARGETS: Registry[type[Target]] = Registry("target", __name__, key=lambda cls: cls.name)
 
 
 def load_targets() -> dict[str, type[Target]]:
-    for info in pkgutil.iter_modules(__path__, __name__ + "."):
-        importlib.import_module(info.name)
     return dict(sorted(TARGETS.items()))

@@ -8,7 +8,7 @@ writes them). Deprecated classes are left out: a training set of this version ha
 
 from __future__ import annotations
 
-from guidec.targets import Target, register
+from guidec.targets import TARGETS, Target
 from guidec.targets._common import json_text
 from guidec.view import Project
 
@@ -25,7 +25,7 @@ def categories(project: Project) -> list[dict]:
     return out
 
 
-@register
+@TARGETS.add
 class Coco(Target):
     name = "coco"
     description = "COCO categories with keypoints and skeletons (categories.json)"

@@ -35,8 +35,7 @@ from dataclasses import replace
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path
 from guidec.spec.model import Attribute
-from guidec.targets import Target
-from guidec.targets import register as register_target
+from guidec.targets import TARGETS, Target
 from guidec.targets._common import (
     TRANSCRIPTION,
     bool_text,
@@ -453,7 +452,7 @@ def _label_from_xml(el: ET.Element) -> dict:
 
 
 # --------------------------------------------------------------------------- target
-@register_target
+@TARGETS.add
 class Cvat(Target):
     name = "cvat"
     description = "CVAT labels JSON for the project's Raw label editor or API (labels.json)"

@@ -37,8 +37,7 @@ from dataclasses import dataclass, field
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
 from guidec.spec.model import Attribute
-from guidec.targets import Target
-from guidec.targets import register as register_target
+from guidec.targets import TARGETS, Target
 from guidec.targets._common import (
     TRANSCRIPTION,
     class_attributes,
@@ -321,7 +320,7 @@ def config_xml(project: Project, lay: Layout | None = None) -> str:
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
-@register_target
+@TARGETS.add
 class LabelStudio(Target):
     name = "label_studio"
     description = "Label Studio labeling configuration (config.xml)"

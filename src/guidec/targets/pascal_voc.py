@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
-from guidec.targets import Target, register
+from guidec.targets import TARGETS, Target
 from guidec.view import Project
 
 T302 = code("T302")
@@ -30,7 +30,7 @@ def labelmap(project: Project) -> str:
     return "\n".join(lines) + "\n"
 
 
-@register
+@TARGETS.add
 class PascalVoc(Target):
     name = "pascal_voc"
     description = "Pascal VOC label map with colours (labelmap.txt)"

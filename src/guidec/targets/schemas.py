@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from guidec.spec.model import Attribute
-from guidec.targets import Target, register
+from guidec.targets import TARGETS, Target
 from guidec.targets._common import (
     TRANSCRIPTION,
     class_attributes,
@@ -306,7 +306,7 @@ def label_studio_schema(project: Project) -> dict:
     }
 
 
-@register
+@TARGETS.add
 class Schemas(Target):
     name = "schemas"
     description = "JSON Schemas (Draft 2020-12) of COCO and Label Studio deliveries"

@@ -14,7 +14,7 @@ import yaml
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
-from guidec.targets import Target, register
+from guidec.targets import TARGETS, Target
 from guidec.view import Project
 
 T301 = code("T301")
@@ -62,7 +62,7 @@ def data_yaml(project: Project) -> dict:
     return data
 
 
-@register
+@TARGETS.add
 class Yolo(Target):
     name = "yolo"
     description = "YOLO (Ultralytics) data.yaml: names, nc, kpt_shape, flip_idx"

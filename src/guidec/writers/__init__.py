@@ -9,24 +9,19 @@ for (after ``guidec migrate``, the new spec).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from types import ModuleType
 
 import numpy as np
 
+from guidec.labels import resolve_labels
+from guidec.registry import Registry
 from guidec.table import AnnotationTable, Shape
+
+WRITERS: Registry[ModuleType] = Registry("writer", __name__, attribute="FORMAT")
 
 
 def load_writers() -> dict[str, ModuleType]:
-    out = {}
-    for info in pkgutil.iter_modules(__path__, __name__ + "."):
-        if info.name.rsplit(".", 1)[1].startswith("_"):
-            continue
-        mod = importlib.import_module(info.name)
-        if hasattr(mod, "FORMAT"):
-            out[mod.FORMAT] = mod
-    return out
+    return dict(WRITERS.items())
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -81,22 +76,22 @@ def fmt_num(x: float) -> str:
 
 
 def label_names(t: AnnotationTable, project) -> list[str | None]:
-    """Class name per row: the label, else the project's name for the label id."""
-    out = []
-    by_id = project.by_id
-    for lab, lid in zip(t.label.tolist(), t.label_id.tolist(), strict=True):
-        if lab is None and lid >= 0 and lid in by_id:
-            lab = by_id[lid].name
-        out.append(lab)
-    return out
+    """Label per row as the file will name it: the delivered label where there is one (an
+    alias stays an alias), else the name of the class the one resolver gives the row's id."""
+    res = resolve_labels(t, project)
+    names = np.array([c.name for c in project.classes] + [None], dtype=object)
+    out = t.label.copy()
+    bare = np.equal(out, None)
+    out[bare] = names[res.cls[bare]]
+    return out.tolist()
 
 
-def label_ids(t: AnnotationTable, project) -> list[int]:
-    out = []
-    for lab, lid in zip(t.label.tolist(), t.label_id.tolist(), strict=True):
-        c = project.lookup(lab) if lab is not None else None
-        out.append(c.id if c is not None else int(lid))
-    return out
+def label_ids(t: AnnotationTable, project, res=None) -> np.ndarray:
+    """Class id per row: the id of the class the one resolver gives the row, else the
+    delivered id (``-1`` for none). ``res``: a resolution of ``t`` already made."""
+    res = res if res is not None else resolve_labels(t, project)
+    ids = np.array([c.id for c in project.classes] + [-1], dtype=np.int64)
+    return np.where(res.cls >= 0, ids[res.cls], t.label_id)
 
 
 SHAPE = Shape

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from guidec.labels import resolve_labels
 from guidec.table import AnnotationTable, Shape
 from guidec.writers import attributes_of, boxes, label_ids, num
 
@@ -37,6 +38,24 @@ def categories(project) -> list[dict]:
     return sorted(out, key=lambda c: c["id"])
 
 
+def _categories_and_ids(t: AnnotationTable, project) -> tuple[list[dict], np.ndarray]:
+    """The spec's categories and a category id per row. A label the spec does not know keeps
+    its name in a category of its own, numbered after every id in use, so that reading the
+    file back gives the same unknown label instead of the spec class its old id may name."""
+    res = resolve_labels(t, project)
+    ids = label_ids(t, project, res)
+    cats = categories(project)
+    unknown = (res.cls < 0) & ~np.equal(t.label, None)
+    if unknown.any():
+        text = t.label.astype(str)
+        nxt = max([c["id"] for c in cats] + ids.tolist() + [0]) + 1
+        for name in sorted(set(text[unknown].tolist())):
+            cats.append({"id": nxt, "name": name, "supercategory": ""})
+            ids[unknown & (text == name)] = nxt
+            nxt += 1
+    return cats, ids
+
+
 def build(t: AnnotationTable, project) -> dict:
     img_ids = _image_ids(t)
     im = t.images
@@ -49,7 +68,7 @@ def build(t: AnnotationTable, project) -> dict:
             entry["height"] = num(im.height[i])
         images.append(entry)
     bb = boxes(t)
-    ids = label_ids(t, project)
+    cats, ids = _categories_and_ids(t, project)
     used_ids = set()
     for a in t.ann_id.tolist():
         if isinstance(a, int) and not isinstance(a, bool):
@@ -62,7 +81,7 @@ def build(t: AnnotationTable, project) -> dict:
             aid, next_id = next_id, next_id + 1
         ii = int(t.image_index[row])
         ann = {"id": int(aid), "image_id": img_ids[ii] if ii >= 0 else -1,
-               "category_id": ids[row], "iscrowd": int(bool(t.iscrowd[row]))}
+               "category_id": int(ids[row]), "iscrowd": int(bool(t.iscrowd[row]))}
         if not np.isnan(bb[row]).any():
             ann["bbox"] = [num(v) for v in bb[row]]
         rle = t.rle[row]
@@ -88,7 +107,7 @@ def build(t: AnnotationTable, project) -> dict:
         if t.text[row] is not None:
             ann["text"] = t.text[row]
         anns.append(ann)
-    return {"images": images, "annotations": anns, "categories": categories(project)}
+    return {"images": images, "annotations": anns, "categories": cats}
 
 
 def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, bytes]:
