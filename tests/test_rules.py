@@ -15,8 +15,9 @@ import pytest
 
 from guidec.codes import REGISTRY, all_codes, select_codes
 from guidec.diagnostics import Severity
+from guidec.masks import rle_columns
+from guidec.masks import to_string as encode_counts
 from guidec.rules import GROUPS, RULES, run_rules
-from guidec.rules._rle import encode_counts, rle_columns
 from guidec.table import Shape, TableBuilder
 from guidec.view import load_project
 
@@ -235,6 +236,12 @@ CASES = {
                                      "counts": encode_counts([1000, 5000, 300000])}),
                         {("V208", "a5")}),
     "V209": (set_(6, bbox=(620, 200, 40, 20)), {("V209", "a6"), ("V404", "a6")}),
+    "V210": (set_(5, rle={"size": [480, 640], "counts": "!!"}), {("V210", "a5")}),
+    "V210-negative": (set_(5, rle={"size": [480, 640], "counts": [1000, -5000, 311200]}),
+                      {("V210", "a5")}),
+    "V210-compressed-ok": (set_(5, rle={"size": [480, 640],
+                                        "counts": encode_counts([1000, 5000, 301200])}), set()),
+    "V211": (set_(5, bbox=(0, 0, 50, 480)), {("V211", "a5")}),
     "V250": (set_(4, keypoints=[(0, 100, 2), (600, 100, 2), (600, 300, 1)]), {("V250", "a4")}),
     "V251": (set_(4, keypoints=[(0, 100, 2), (600, 100, 2), (600, 300, 5), (0, 0, 0)]),
              {("V251", "a4")}),
@@ -364,11 +371,13 @@ def test_compressed_rle_round_trip():
     assert r.area.tolist() == [a for _, a in truth]
 
 
-def test_malformed_rle_is_skipped_not_crashed(project):
+def test_malformed_rle_is_reported_once_not_crashed(project):
     d = clean()
     set_(5, rle={"size": "x", "counts": "\x7f"})(d)
     found = run_rules(build(d), project)
-    assert found == []  # readers report V013; rules skip what they cannot read
+    # one finding, by the one rule that judges table masks (it used to pass silently)
+    assert [(x.code, x.extra["annotation"]) for x in found] == [("V210", 6)]
+    assert "'size' must be [height, width]" in found[0].message
     col = np.empty(1, dtype=object)
     col[0] = {"size": [1, 2], "counts": [1, -1]}
     assert not rle_columns(col).ok[0]

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
+from guidec import masks
 from guidec.readers import detect_format, read_delivery
-from guidec.readers import rle as rlemod
 from guidec.table import Shape
 
 from .helpers import png_bytes
@@ -83,9 +83,9 @@ def test_label_studio_brush_rle_roundtrip():
         i += n
     bits += "0" * (-len(bits) % 8)
     data = [int(bits[k:k + 8], 2) for k in range(0, len(bits), 8)]
-    assert (rlemod.decode_label_studio(data, w, h) == mask).all()
-    with pytest.raises(rlemod.RleError):
-        rlemod.decode_label_studio(data[:5], w, h)
+    assert (masks.decode_label_studio(data, w, h) == mask).all()
+    with pytest.raises(masks.RleError):
+        masks.decode_label_studio(data[:5], w, h)
 
 
 def test_label_studio_bad_values(tmp_path):
@@ -165,7 +165,7 @@ def test_palette_mask_one_row_per_class(tmp_path):
     assert t.label_id.tolist() == [0, 1, 15, 255]
     assert t.images.width[0] == 8  # the image's size, not the mask's: rules see the mismatch
     assert t.rle[1]["size"] == [3, 4]
-    assert rlemod.decode(t.rle[2]).sum() == 2 and t.area[2] == 2
+    assert masks.decode(t.rle[2]).sum() == 2 and t.area[2] == 2
     assert t.bbox[1].tolist() == [2, 0, 2, 2]
 
 

@@ -59,7 +59,7 @@ def test_cvat_reads_every_shape(tmp_path):
     assert t.rings_of(2)[0].tolist() == [[1.5, 2], [3, 4], [5, 6]]
     assert t.bbox[5].tolist() == [90, 45, 20, 10]
     # mask: row-major over its 3x2 box at (4, 2): 2 off, 3 on, 1 off
-    from guidec.readers.rle import decode
+    from guidec.masks import decode
 
     m = decode(t.rle[6])
     assert m.shape == (480, 640)

@@ -65,10 +65,10 @@ define("V012", "duplicate-category", ERROR,
        "id or name.",
        example='"categories": [{"id": 1, "name": "car"}, {"id": 1, "name": "truck"}]')
 define("V013", "bad-rle", ERROR,
-       "A run-length-encoded mask cannot be decoded (COCO compressed string with bad "
-       "characters, negative runs, CVAT `rle` that is not a list of integers, Label Studio "
-       "brush RLE that is truncated).",
-       example='{"counts": "!!", "size": [10, 10]}')
+       "A tool's own mask encoding cannot be converted into a mask at all (CVAT `rle` that is "
+       "not a list of integers or whose runs do not fill its box, Label Studio brush RLE that "
+       "is truncated). COCO RLE masks are kept as delivered and judged by V210.",
+       example='<mask rle="3, x, 4" left="0" top="0" width="3" height="3" .../>')
 define("V014", "image-size-unknown", WARNING,
        "The size of an image cannot be known: the format does not state it (YOLO, PNG masks) "
        "and the image file is missing or its header cannot be read. Checks that need the size "
@@ -241,6 +241,19 @@ define("V208", "mask-counts-sum", ERROR,
 define("V209", "rotated-box-outside-image", ERROR,
        "A corner of a rotated box lies outside its image.",
        example="image 100x100, rotated box centred at (95, 50), 20x20, 45 degrees")
+define("V210", "mask-malformed", ERROR,
+       "A COCO run-length mask is malformed: a compressed `counts` string with characters "
+       "outside COCO's alphabet or that ends inside a number, negative or fractional runs, "
+       "`counts` that is neither a list nor a string, or a `size` that is not [height, width].",
+       why="pycocotools decodes such a mask into garbage or crashes the training data loader; "
+           "it cannot be rasterized the same way by any two tools.",
+       example='"segmentation": {"size": [10, 10], "counts": "!!"}')
+define("V211", "box-mask-mismatch", WARNING,
+       "An annotation's box is not the bounds of its mask (more than 1 px off), as V205 is for "
+       "polygons.",
+       why="Exporters derive the box from the mask; a mismatch means one of them was edited "
+           "alone, and box and mask models then learn different objects.",
+       example='"bbox": [0, 0, 50, 50], "segmentation": {RLE of a 10x10 square at (5, 5)}')
 define("V250", "keypoint-count", ERROR,
        "An annotation has a different number of keypoints than its class's schema.",
        why="Keypoints are matched to names by position; one missing point shifts every "

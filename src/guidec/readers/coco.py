@@ -857,8 +857,8 @@ def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
     its id as ``instance_id``."""
     import os
 
+    from guidec import masks
     from guidec.readers import png as pngmod
-    from guidec.readers import rle as rlemod
     from guidec.readers._codes import V018
     from guidec.readers._common import read_bytes
     from guidec.table import TableBuilder
@@ -909,7 +909,7 @@ def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
                 m = ids == sid
                 seen.add(sid)
                 if m.any():
-                    rle = rlemod.encode(m)
+                    rle = masks.encode(m)
                 else:
                     ctx.report(V021(f"segment {sid} has no pixels in {fn}", file=path,
                                     path=swhere))

@@ -14,8 +14,8 @@ an attribute ``occluded`` only when the spec defines one. Meta labels become
 
 from __future__ import annotations
 
+from guidec import masks
 from guidec.readers import Reader
-from guidec.readers import rle as rlemod
 from guidec.readers._codes import V007, V008, V009, V012, V013, V015
 from guidec.readers._common import HUGE
 from guidec.readers._xml import Element, read_root
@@ -257,11 +257,11 @@ def _mask(el: Element, path, ctx, b, w, h, attrs, common) -> None:
     try:
         values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
         if w is None or h is None:
-            raise rlemod.RleError("the image has no width/height")
+            raise masks.RleError("the image has no width/height")
         if mw * mh > 1 << 28 or w * h > 1 << 28:
-            raise rlemod.RleError("mask larger than 2^28 pixels")
-        rle = rlemod.from_cvat(values, left, top, mw, mh, int(w), int(h))
-    except (ValueError, rlemod.RleError) as exc:
+            raise masks.RleError("mask larger than 2^28 pixels")
+        rle = masks.from_cvat(values, left, top, mw, mh, int(w), int(h))
+    except (ValueError, masks.RleError) as exc:
         ctx.report(V013(f"mask rle cannot be decoded: {exc}", file=path)
                    .with_position(el.line, el.col))
         return

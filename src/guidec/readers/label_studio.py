@@ -26,8 +26,8 @@ import os
 
 import numpy as np
 
+from guidec import masks
 from guidec.readers import Reader
-from guidec.readers import rle as rlemod
 from guidec.readers._codes import V006, V007, V008, V009, V013, V014, V015
 from guidec.readers._common import HUGE, load_json
 from guidec.table import AnnotationTable, Shape, TableBuilder
@@ -360,15 +360,15 @@ def _region(r, rid, rptr, attrs, text, img, w, h, path, fi, ctx, b: TableBuilder
         if w is None:
             return
         try:
-            mask = rlemod.decode_label_studio(value["rle"], int(w), int(h))
-        except (rlemod.RleError, ValueError, TypeError, OverflowError) as exc:
+            mask = masks.decode_label_studio(value["rle"], int(w), int(h))
+        except (masks.RleError, ValueError, TypeError, OverflowError) as exc:
             ctx.report(V013(f"brush RLE cannot be decoded: {exc}", file=path,
                             path=(*where, "value", "rle")))
             return
         ys, xs = np.nonzero(mask)
         bbox = ((float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
                  float(ys.max() - ys.min() + 1)) if len(xs) else None)
-        b.add_annotation(shape=shape, rle=rlemod.encode(mask), bbox=bbox, **common)
+        b.add_annotation(shape=shape, rle=masks.encode(mask), bbox=bbox, **common)
 
 
 READER = Reader(

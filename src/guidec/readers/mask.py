@@ -22,10 +22,10 @@ import os
 
 import numpy as np
 
+from guidec import masks
 from guidec.imagesize import size_of_file
 from guidec.readers import Reader
 from guidec.readers import png as pngmod
-from guidec.readers import rle as rlemod
 from guidec.readers._codes import V018, V019
 from guidec.readers._common import read_bytes, read_each
 from guidec.table import AnnotationTable, Shape, TableBuilder
@@ -129,7 +129,7 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         instance = v if instance_map and v >= 1000 else -1
         b.add_annotation(image_index=img, shape=Shape.MASK, label=label, label_id=label_id,
                          ann_id=instance if instance >= 0 else None, instance_id=instance,
-                         bbox=bbox, area=float(m.sum()), rle=rlemod.encode(m), src_file=fi)
+                         bbox=bbox, area=float(m.sum()), rle=masks.encode(m), src_file=fi)
 
 
 READER = Reader(

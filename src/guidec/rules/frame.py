@@ -360,7 +360,7 @@ class Frame:
     # ----------------------------------------------------------------- masks
     @cached_property
     def rle(self):
-        from guidec.rules._rle import rle_columns
+        from guidec.masks import rle_columns
 
         return rle_columns(self.t.rle)
 

@@ -24,6 +24,8 @@ V206 = vcode("V206", group=G)
 V207 = vcode("V207", group=G)
 V208 = vcode("V208", group=G)
 V209 = vcode("V209", group=G)
+V210 = vcode("V210", group=G)
+V211 = vcode("V211", group=G)
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
@@ -173,15 +175,30 @@ def area_mismatch(f: Frame):
         yield f.ann(V206, row, msg)
 
 
-@rule(V207, V208, group=G)
+@rule(V207, V208, V210, V211, group=G)
 def masks(f: Frame):
+    """Every run-length mask of the table, judged once from :func:`guidec.masks.rle_columns`
+    (the tools' own encodings that a reader could not convert at all are its V013)."""
     r = f.rle
     if len(r.rows) == 0:
         return
     W, H = f.img_wh
     rows = r.rows
-    # malformed masks are the readers' V013; they are skipped here
     ok = r.ok
+    for j in np.flatnonzero(~ok):
+        yield f.ann(V210, rows[j], f"mask of {f.ann_label(rows[j])} is malformed: "
+                                   f"{r.problem[j]}")
+    b = f.t.bbox[rows]
+    mb = r.bbox
+    with np.errstate(invalid="ignore"):
+        off = np.nanmax(np.abs(np.concatenate([b[:, :2] - mb[:, :2],
+                                               b[:, :2] + b[:, 2:] - mb[:, :2] - mb[:, 2:]],
+                                              axis=1)), axis=1, initial=0.0)
+        loose = ok & f.box_ok[rows] & (r.area > 0) & (r.total == r.h * r.w) & (off > 1.0)
+    for j in np.flatnonzero(loose):
+        yield f.ann(V211, rows[j], f"box {_box_text(b[j])} of {f.ann_label(rows[j])} is not "
+                                   f"the bounds of its mask {_box_text(mb[j])} (x, y, w, h); "
+                                   f"off by {_fmt(off[j])} px")
     iw, ih = W[rows], H[rows]
     with np.errstate(invalid="ignore"):
         size_bad = ok & np.isfinite(iw) & ((r.h != ih) | (r.w != iw))

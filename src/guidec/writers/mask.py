@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from guidec.readers import rle as rlemod
+from guidec import masks
 from guidec.table import AnnotationTable
 from guidec.writers import label_names
 
@@ -76,7 +76,7 @@ def write(t: AnnotationTable, project) -> dict[str, bytes]:
             rle = t.rle[r]
             if rle is None or [int(x) for x in rle["size"]] != [h, w]:
                 continue
-            m = rlemod.decode(rle)
+            m = masks.decode(rle)
             cls = project.by_name.get(names[r]) if names[r] else None
             if rgb:
                 color = cls.color if cls else (colors[r] if colors is not None else None)
