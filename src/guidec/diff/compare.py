@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidec.diagnostics import Severity
-from guidec.diff.catalog import *  # noqa: F403 - the codes, registered on import
 from guidec.diff.kinds import Change, make
+from guidec.spec import check_keywords
 from guidec.view import Project, ResolvedClass
 
 
@@ -520,10 +520,6 @@ def _keypoint_schemas(old: Project, new: Project) -> Iterator[Change]:
 
 
 # --------------------------------------------------------------------------- rules
-_TIGHTER_IF_HIGHER = ("min_box_side", "min_area", "min_aspect_ratio", "min_vertices",
-                      "min_per_image", "min_visible_keypoints")
-_TIGHTER_IF_LOWER = ("max_box_side", "max_area", "max_aspect_ratio", "max_vertices",
-                     "max_iou_same_class", "max_per_image", "tolerance_px")
 _SEV = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -584,40 +580,14 @@ def _rule_delta(a, b, cm: ClassMatching) -> tuple[list[str], list[str], list[str
         looser.append(f"severity {a.severity} -> {b.severity}")
     ka = a.model.check.model_dump(exclude_none=True, by_alias=True) if a.model.check else {}
     kb = b.model.check.model_dump(exclude_none=True, by_alias=True) if b.model.check else {}
+    same = lambda x, y: cm.new_name(x) == y  # noqa: E731 - a renamed container class
+    sink = {"tighter": tighter, "looser": looser, "other": other}
     for key in sorted(set(ka) | set(kb)):
         x, y = _plain_num(ka.get(key)), _plain_num(kb.get(key))
-        if x == y:
-            continue
-        if x is None:
-            tighter.append(f"checks {key} {y}")
-        elif y is None:
-            looser.append(f"no longer checks {key}")
-        elif key in _TIGHTER_IF_HIGHER:
-            (tighter if y > x else looser).append(f"{key} {x} -> {y}")
-        elif key in _TIGHTER_IF_LOWER:
-            (tighter if y < x else looser).append(f"{key} {x} -> {y}")
-        elif key == "in":
-            sx, sy = set(map(str, x)), set(map(str, y))
-            if sy < sx:
-                tighter.append(f"allows fewer values of {ka.get('attribute')}")
-            elif sy > sx:
-                looser.append(f"allows more values of {ka.get('attribute')}")
-            else:
-                other.append("allowed values changed")
-        elif key == "not_in":
-            sx, sy = set(map(str, x)), set(map(str, y))
-            if sy > sx:
-                tighter.append(f"forbids more values of {ka.get('attribute')}")
-            elif sy < sx:
-                looser.append(f"forbids fewer values of {ka.get('attribute')}")
-            else:
-                other.append("forbidden values changed")
-        elif key == "keypoints_inside_box":
-            (tighter if y else looser).append(f"keypoints_inside_box {x} -> {y}")
-        elif key == "inside" and cm.new_name(x) == y:
-            continue  # the container class was renamed
-        else:
-            other.append(f"{key} {x!r} -> {y!r}")
+        moved = check_keywords.compare(key, x, y, attribute=ka.get("attribute"),
+                                       same_class=same)
+        if moved is not None:
+            sink[moved[0]].append(moved[1])
     return tighter, looser, other
 
 

@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from guidec.lint import lint_rule
 from guidec.lint._values import value_problem
+from guidec.spec.check_keywords import KEYWORDS, TEXT
 from guidec.view import Project
 
-_AREA = {"box", "rotated_box", "polygon", "mask", "text_region"}
-#: Which shapes each check key can be evaluated on (any one of them suffices).
-CHECK_SHAPES: dict[str, set[str]] = {
-    "min_box_side": _AREA, "max_box_side": _AREA,
-    "min_area": _AREA, "max_area": _AREA,
-    "min_aspect_ratio": _AREA, "max_aspect_ratio": _AREA,
-    "max_iou_same_class": _AREA,
-    "min_vertices": {"polygon", "polyline"}, "max_vertices": {"polygon", "polyline"},
-    "keypoints_inside_box": {"keypoints"}, "min_visible_keypoints": {"keypoints"},
-}
-_PAIRS = [("min_box_side", "max_box_side"), ("min_area", "max_area"),
-          ("min_aspect_ratio", "max_aspect_ratio"), ("min_vertices", "max_vertices"),
-          ("min_per_image", "max_per_image")]
+#: Which shapes each check key can be evaluated on (any one of them suffices), and the pairs of
+#: keys whose first must not exceed the second: both from the one keyword table.
+CHECK_SHAPES: dict[str, frozenset[str]] = {k.name: k.shapes for k in KEYWORDS if k.shapes}
+_PAIRS = [(k.name, k.at_most) for k in KEYWORDS if k.at_most]
 
 
 def _why(key: str) -> str:
-    if key == "text_pattern":
+    if CHECK_SHAPES[key] == {TEXT}:
         return "a text region"
     return "shapes " + ", ".join(sorted(CHECK_SHAPES[key]))
 
@@ -37,20 +29,18 @@ def not_applicable(project: Project):
         own = subtree.setdefault(c.name, set())
         own.update(c.shapes)
         if c.text_region is not None or "text_region" in c.shapes:
-            own.add("@text")
+            own.add(TEXT)
         if c.parent is not None:
             subtree.setdefault(c.parent, set()).update(own)
     active: set[str] = set()  # shapes of the classes a "*" rule covers
     for c in project.active_classes:
         active.update(c.shapes)
         if c.text_region is not None:
-            active.add("@text")
+            active.add(TEXT)
     if "text_region" in active:
-        active.add("@text")
+        active.add(TEXT)
 
     def fits(shapes: set[str], key: str) -> bool:
-        if key == "text_pattern":
-            return "@text" in shapes
         need = CHECK_SHAPES.get(key)
         return need is None or bool(need & shapes)
 
@@ -58,7 +48,7 @@ def not_applicable(project: Project):
         ch = r.model.check
         if ch is None:
             continue
-        keys = [k for k in (*CHECK_SHAPES, "text_pattern") if getattr(ch, k) is not None]
+        keys = [k for k in CHECK_SHAPES if getattr(ch, k) is not None]
         for key in keys:
             if r.applies_to_all:
                 if r.classes and not fits(active, key):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guidec.codes import Code
+from guidec.spec import check_keywords
 from guidec.spec.model import Check, Media, Spec
 
 # The standard error taxonomy: one line each, as reviewers use it.
@@ -71,71 +72,18 @@ def splits_in_words(spec: Spec) -> list[str]:
     return out
 
 
-_CHECK_WORDS = {
-    "min_box_side": lambda v: f"both sides of the box are at least {_px(v)}",
-    "max_box_side": lambda v: f"no side of the box is longer than {_px(v)}",
-    "min_area": lambda v: f"the shape covers at least {v:g} px²",
-    "max_area": lambda v: f"the shape covers at most {v:g} px²",
-    "min_aspect_ratio": lambda v: f"width ÷ height is at least {v:g}",
-    "max_aspect_ratio": lambda v: f"width ÷ height is at most {v:g}",
-    "min_vertices": lambda v: f"the polygon has at least {v} vertices",
-    "max_vertices": lambda v: f"the polygon has at most {v} vertices",
-    "max_iou_same_class": lambda v: f"no two shapes of the same class overlap with IoU above "
-                                    f"{v:g} (duplicates)",
-    "max_per_image": lambda v: f"at most {v} per image",
-    "min_per_image": lambda v: f"at least {v} per image",
-    "keypoints_inside_box": lambda v: ("every labeled keypoint lies inside the object's box"
-                                       if v else "keypoints may lie outside the box"),
-    "min_visible_keypoints": lambda v: f"at least {v} keypoints are visible",
-    "text_pattern": lambda v: f"the transcription matches the pattern `{v}`",
-}
-
-
 def check_in_words(check: Check) -> list[tuple[str, str]]:
-    """``[(check key, sentence)]``: what the validator enforces, one condition each."""
-    data = check.model_dump(exclude_none=True, by_alias=True)
-    out: list[tuple[str, str]] = []
-    if "inside" in data:
-        tol = data.get("tolerance_px")
-        slack = f" (up to {_px(tol)} outside is tolerated)" if tol else ""
-        out.append(("inside", f"the shape lies inside a `{data['inside']}`{slack}"))
-    if "attribute" in data:
-        attr = data["attribute"]
-        if "in" in data:
-            vals = ", ".join(f"`{v}`" for v in data["in"])
-            out.append(("attribute", f"attribute `{attr}` is one of {vals}"))
-        if "not_in" in data:
-            vals = ", ".join(f"`{v}`" for v in data["not_in"])
-            out.append(("attribute", f"attribute `{attr}` is not {vals}"))
-    for key, value in data.items():
-        if key in _CHECK_WORDS:
-            out.append((key, _CHECK_WORDS[key](value)))
-    return out
-
-
-# Which validation rule enforces each check key, by the rule's stable kebab-case name
-# (guidec.rules.checks registers them as V4xx codes).
-CHECK_RULE_NAMES: dict[str, str] = {
-    "min_box_side": "check-box-side", "max_box_side": "check-box-side",
-    "min_area": "check-area", "max_area": "check-area",
-    "min_aspect_ratio": "check-aspect-ratio", "max_aspect_ratio": "check-aspect-ratio",
-    "min_vertices": "check-vertices", "max_vertices": "check-vertices",
-    "inside": "check-inside", "max_iou_same_class": "check-overlap",
-    "max_per_image": "check-per-image", "min_per_image": "check-per-image",
-    "keypoints_inside_box": "check-keypoints-inside-box",
-    "min_visible_keypoints": "check-visible-keypoints",
-    "attribute": "check-attribute-value", "text_pattern": "check-text-pattern",
-}
+    """``[(check key, sentence)]``: what the validator enforces, one condition each (the
+    sentences are the keyword table's, :mod:`guidec.spec.check_keywords`)."""
+    return check_keywords.words(check.model_dump(exclude_none=True, by_alias=True))
 
 
 def check_code(key: str) -> Code | None:
-    """The validation rule code that enforces one check key, or ``None`` if none is registered."""
+    """The validation rule code that enforces one check key, or ``None`` if none is declared."""
     from guidec import codes
 
-    codes.all_codes()  # import every module that registers codes
-    name = CHECK_RULE_NAMES.get(key)
-    entry = codes.lookup(name) if name else None
-    return entry if entry is not None and entry.code.startswith("V") else None
+    kw = check_keywords.BY_NAME.get(key)
+    return codes.code(kw.code) if kw is not None and kw.code else None
 
 
 def percent(v: float) -> str:

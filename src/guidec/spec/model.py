@@ -15,9 +15,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
     field_validator,
     model_validator,
 )
+
+from guidec.spec.check_keywords import KEYWORDS
 
 SPEC_FORMAT = 1  # the newest spec format this guidec reads
 
@@ -317,45 +320,41 @@ class Class(Strict):
 
 
 # --------------------------------------------------------------------------- rules
-class Check(Strict):
-    """A machine-checkable rule, from a fixed vocabulary; combine keys to narrow it."""
+def _check_fields() -> dict:
+    """The fields of :class:`Check`, one per keyword of the one table
+    (:mod:`guidec.spec.check_keywords`)."""
+    out = {}
+    for kw in KEYWORDS:
+        extra = {"description": kw.description} if kw.description else {}
+        if kw.field_name != kw.name:
+            extra["alias"] = kw.name
+        out[kw.field_name] = (kw.type | None, Field(None, **kw.bounds, **extra))
+    return out
 
-    min_box_side: float | None = Field(None, ge=0, description="Both box sides >= this (px).")
-    max_box_side: float | None = Field(None, gt=0)
-    min_area: float | None = Field(None, ge=0, description="Shape area >= this (px^2).")
-    max_area: float | None = Field(None, gt=0)
-    min_aspect_ratio: float | None = Field(None, gt=0, description="width / height >= this.")
-    max_aspect_ratio: float | None = Field(None, gt=0)
-    min_vertices: int | None = Field(None, ge=3)
-    max_vertices: int | None = Field(None, ge=3)
-    inside: str | None = Field(None, description="Lies inside an instance of this class.")
-    tolerance_px: float | None = Field(None, ge=0, description="Slack for 'inside'.")
-    max_iou_same_class: float | None = Field(None, gt=0, le=1)
-    max_per_image: int | None = Field(None, ge=0)
-    min_per_image: int | None = Field(None, ge=0)
-    keypoints_inside_box: bool | None = None
-    min_visible_keypoints: int | None = Field(None, ge=0)
-    attribute: str | None = Field(None, description="With 'in' or 'not_in': allowed values.")
-    in_: list[Any] | None = Field(None, alias="in")
-    not_in: list[Any] | None = None
-    text_pattern: str | None = None
+
+class _CheckBase(Strict):
+    """A machine-checkable rule, from a fixed vocabulary; combine keys to narrow it."""
 
     @model_validator(mode="after")
     def _coherent(self) -> Check:
-        if not self.model_dump(exclude_none=True):
+        given = self.model_dump(exclude_none=True, by_alias=True)
+        if not given:
             raise ValueError("a check needs at least one condition")
-        if (self.in_ is not None or self.not_in is not None) and self.attribute is None:
-            raise ValueError("'in' and 'not_in' need 'attribute'")
-        if self.attribute is not None and self.in_ is None and self.not_in is None:
+        for kw in KEYWORDS:
+            if kw.goes_with and kw.name in given and kw.goes_with not in given:
+                raise ValueError(f"'{kw.name}' goes with '{kw.goes_with}'")
+        if "attribute" in given and "in" not in given and "not_in" not in given:
             raise ValueError("'attribute' needs 'in' or 'not_in'")
-        if self.tolerance_px is not None and self.inside is None:
-            raise ValueError("'tolerance_px' goes with 'inside'")
-        if self.text_pattern is not None:
+        if "text_pattern" in given:
             try:
-                re.compile(self.text_pattern)
+                re.compile(given["text_pattern"])
             except re.error as exc:
                 raise ValueError(f"text_pattern does not compile: {exc}") from None
         return self
+
+
+Check = create_model("Check", __base__=_CheckBase, __module__=__name__, **_check_fields())
+Check.__doc__ = _CheckBase.__doc__
 
 
 class Rule(Strict):
