@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.budget  # noqa: F401 - loads the hypothesis profile for every test
 from guidec.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidec.imagesize import image_format, size_of_bytes, size_of_file
+from tests.budget import examples
 from tests.site_specs import png_bytes
 
 IMG = Path(__file__).parent / "fixtures" / "site" / "playbook" / "img"
@@ -57,7 +58,7 @@ def test_zero_sized_image_is_rejected():
     assert size_of_bytes(b"\xff\xd8" + sof0) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=64), st.sampled_from([b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff",
                                                b"GIF89a", b"RIFF\x00\x00\x00\x00WEBP", b"BM"]))
 def test_never_raises_on_arbitrary_bytes(tail, head):
@@ -65,7 +66,7 @@ def test_never_raises_on_arbitrary_bytes(tail, head):
     assert size is None or (size[0] > 0 and size[1] > 0)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(min_value=0, max_value=2000))
 def test_every_truncation_of_a_real_jpeg_is_safe(cut):
     data = (IMG / "rocket.jpg").read_bytes()

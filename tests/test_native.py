@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from guidec.rules import frame
 from guidec.table import Shape, TableBuilder
 from guidec.view import load_project
+from tests.budget import examples
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 native = frame._native
@@ -56,7 +57,7 @@ def rings(draw):
     return pts
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(rings(), min_size=1, max_size=8))
 def test_native_and_numpy_agree(project, polygons):
     if native is None:
@@ -95,7 +96,7 @@ one_group = st.tuples(st.just(1), st.just(1), coord, coord, st.floats(0, 30, all
                       st.floats(0, 30, allow_nan=False))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(box, max_size=40) | st.lists(one_group, min_size=17, max_size=80))
 def test_box_sweep_native_and_numpy_agree(boxes):
     """Small groups (insertion sort in C) and one big group (qsort), ties in x0 included."""
@@ -135,7 +136,7 @@ def hard_rings(draw):
     return pts
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.lists(hard_rings() | rings(), min_size=1, max_size=6))
 def test_certified_simple_rings_are_valid_for_geos(polygons):
     """simple_rings only answers 'certainly simple'; GEOS must agree on every such ring."""

@@ -12,6 +12,7 @@ from guidec.cli import run
 from guidec.spec import load_spec, load_spec_text
 from guidec.spec.dump import dump_spec
 from guidec.spec.model import SHAPE_KINDS, Spec
+from tests.budget import examples
 from tests.conftest import spec_files
 
 ident = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\-]{0,11}", fullmatch=True)
@@ -123,7 +124,7 @@ def specs(draw):
     return Spec.model_validate(spec)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(specs())
 def test_generated_spec_dumps_and_loads_back_equal(spec):
     text = dump_spec(spec)
@@ -145,7 +146,7 @@ def _check(path) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(tmp_path_factory, data):
     p = tmp_path_factory.mktemp("bytes") / "spec.yaml"
@@ -161,7 +162,7 @@ TOKENS = ["", "-", ":", "[", "]", "{", "}", "&a", "*a", "!!python/object:os.syst
           "99999999999999999999", "\\u0000", "#", "yes", "2024-01-01", "? [a]", "|", ">"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_specs_never_raise(tmp_path_factory, data):
     text = data.draw(st.sampled_from(SHIPPED))

@@ -20,6 +20,7 @@ from guidec.masks import to_string as encode_counts
 from guidec.rules import GROUPS, RULES, run_rules
 from guidec.table import Shape, TableBuilder
 from guidec.view import load_project
+from tests.budget import examples
 
 SPEC = r"""
 guidec: 1
@@ -413,7 +414,7 @@ def test_star_fast_path_never_accepts_an_invalid_ring(project):
     coords = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=3,
                       max_size=9)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(st.lists(coords, min_size=1, max_size=6))
     def check(rings):
         b = TableBuilder()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from guidec.rules import run_rules
 from guidec.table import Shape, TableBuilder
 from guidec.view import load_project
+from tests.budget import examples
 
 SPEC = """
 guidec: 1
@@ -127,7 +128,7 @@ def inject(draw, images, anns, code):
     return j
 
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -199,7 +200,7 @@ def odd_tables(draw):
     return b.build()
 
 
-@settings(max_examples=100, deadline=None,
+@settings(max_examples=examples(100), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(odd_tables())
 def test_rules_never_crash(project, table):

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidec.playbook.text import code, literal, prose, prose_inline, safe_url
+from tests.budget import examples
 
 # The tags Markdown itself produces from prose; anything else came from raw HTML in the spec.
 MARKDOWN_TAGS = {"p", "em", "strong", "a", "code", "pre", "ul", "ol", "li", "blockquote",
@@ -103,13 +104,13 @@ hostile = st.lists(st.sampled_from([*"<>&\"'`=/ \n:()[]!*_#-|\\",
     max_size=40).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(hostile)
 def test_property_prose_never_yields_markup_beyond_markdown(text):
     assert_inert(render(str(prose(text))))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(hostile)
 def test_property_literal_and_code_never_yield_tags(text):
     for value in (literal(text), code(text), prose_inline(text)):

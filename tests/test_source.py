@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from guidec.diagnostics import GuidecError
 from guidec.source import MAX_DEPTH, load_yaml
+from tests.budget import examples
 from tests.conftest import spec_files
 
 
@@ -120,7 +121,7 @@ def _check_positions(node, positions, path) -> None:
             _check_positions(v, positions, p)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.dictionaries(_keys, _data, min_size=1, max_size=5),
        flow=st.sampled_from([False, True, None]))
 def test_same_data_and_positions_as_pyyaml(data, flow):

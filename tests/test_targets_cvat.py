@@ -11,6 +11,7 @@ import pytest
 from guidec.targets.cvat import Cvat, check_labels, labels_json, read_labels_xml
 from guidec.view import load_project
 from tests._targets import big_taxonomy, kitchen_sink, minimal, project_from
+from tests.budget import examples
 from tests.conftest import SPECS, spec_files
 
 
@@ -253,7 +254,7 @@ def test_generated_specs_build_cvat_sdk_models():
     api = cvat_sdk()
     from cvat_sdk.models import LabelType
 
-    @settings(max_examples=40, deadline=None, database=None,
+    @settings(max_examples=examples(40), deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow])
     @given(specs())
     def check(data):

@@ -18,6 +18,7 @@ from tests._targets import (
     project_from,
     run_in_ls,
 )
+from tests.budget import examples
 from tests.conftest import SPECS, spec_files
 
 
@@ -233,7 +234,7 @@ def test_label_interface_validates_generated_specs():
     venv = need_ls_venv()
     configs: list[str] = []
 
-    @settings(max_examples=40, deadline=None, database=None,
+    @settings(max_examples=examples(40), deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow])
     @given(specs())
     def collect(data):

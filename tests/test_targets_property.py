@@ -20,6 +20,7 @@ from guidec.lint import run_lint
 from guidec.targets.cvat import UNDEFINED
 from guidec.targets.schemas import CVAT_ATTRIBUTES
 from tests._targets import minimal, project_from
+from tests.budget import examples
 
 ALL = ["coco", "cvat", "label_studio", "pascal_voc", "schemas", "yolo"]
 IDENT = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
@@ -170,7 +171,7 @@ def read_schemas(coco_text: str, ls_text: str):
     return classes, values, keypoint_counts, ls_labels
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_every_target_carries_exactly_the_spec(data):
     p = project_from(data)

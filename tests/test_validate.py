@@ -277,3 +277,26 @@ def test_html_thumbnails_show_the_image_in_chromium(cli, spec, delivery, tmp_pat
     px = decode(shot.read_bytes()).pixels[..., :3].astype(int)
     red = (px[..., 0] > 200) & (px[..., 1] < 60) & (px[..., 2] < 60)
     assert red.sum() > 2000  # the thumbnail shows the (red) image, not an empty frame
+
+
+def test_sarif_help_links_to_the_rule_section_of_the_user_guide(monkeypatch):
+    from pathlib import Path
+
+    from markdown.extensions.toc import slugify
+
+    from guidec.codes import code
+    from guidec.diagnostics import Diagnostic, Severity
+    from guidec.report import render
+
+    diag = Diagnostic("V204", Severity.ERROR, "bow-tie", file="d.json")
+    rule = json.loads(render([diag], "sarif"))["runs"][0]["tool"]["driver"]["rules"][0]
+    assert "helpUri" not in rule  # no invented host
+    assert rule["help"]["text"].startswith(code("V204").summary)
+    monkeypatch.setenv("GUIDEC_DOCS_URL", "https://docs.example.org/guidec/")
+    rule = json.loads(render([diag], "sarif"))["runs"][0]["tool"]["driver"]["rules"][0]
+    url = rule["helpUri"]
+    assert url.startswith("https://docs.example.org/guidec/reference/rules/#")
+    # the anchor is the one mkdocs gives the code's heading on the generated reference page
+    page = (Path(__file__).parent.parent / "site/docs/reference/rules.md").read_text()
+    heading = next(line[4:] for line in page.splitlines() if line.startswith("### V204 "))
+    assert url.split("#")[1] == slugify(heading.replace("`", ""), "-")

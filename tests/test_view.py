@@ -15,6 +15,7 @@ from guidec._frozen import fast_init
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.spec import load_spec
 from guidec.view import ResolvedClass, assigned_color, resolve
+from tests.budget import examples
 from tests.conftest import spec_files
 
 
@@ -33,7 +34,7 @@ def test_assigned_color_is_the_defined_colour_for_many_names():
     assert [assigned_color(n) for n in names] == [_reference_color(n) for n in names]
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text(max_size=40))
 def test_assigned_color_matches_the_definition(name):
     color = assigned_color(name)

@@ -14,6 +14,7 @@ from guidec.diff.migration import migration_map
 from guidec.readers import read_delivery
 from guidec.table import Shape, TableBuilder
 from guidec.writers.coco import write as write_coco
+from tests.budget import examples
 from tests.diff.helpers import base, cls, project, spec_text
 
 
@@ -54,7 +55,7 @@ def _rows(drawn):
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ROW, min_size=1, max_size=30))
 def test_pure_rename_round_trip_gives_the_original_labels(tmp_path_factory, drawn):
     v1, v2 = project(base()), project(renamed())

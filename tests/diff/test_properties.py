@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from guidec.diff import diff_projects
 from guidec.diff.migration import migration_map
+from tests.budget import examples
 from tests.diff.helpers import project, spec_text
 
 NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
@@ -51,7 +52,7 @@ def specs(draw) -> dict:
             "qa": {"agreement": {"box_iou": draw(st.floats(0, 1))}}}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_diff_of_a_spec_with_itself_is_empty(data):
     a, b = project(data), project(data)
@@ -62,7 +63,7 @@ def test_diff_of_a_spec_with_itself_is_empty(data):
     assert mapping["from"]["sha256"] == mapping["to"]["sha256"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_yaml_formatting_does_not_matter(data):
     import yaml
@@ -76,7 +77,7 @@ def test_yaml_formatting_does_not_matter(data):
     assert diff_projects(project(data), flow) == []
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs(), st.data())
 def test_declared_renames_are_minor_and_map_back(data, draw):
     import copy

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidec.readers import coco, read_delivery
+from tests.budget import examples
 from tests.readers.tables import assert_same_table
 
 # the document strategies are big, so hypothesis warns that their repr is long; harmless
@@ -147,7 +148,7 @@ def coco_text(draw, docs=document, loose: bool = True) -> bytes:
 
 
 @needs_scanner
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(coco_text())
 def test_scanner_gives_the_general_readers_table_and_findings(raw):
     assert_same(raw)
@@ -170,14 +171,14 @@ clean_document = st.fixed_dictionaries({
 
 
 @needs_scanner
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(coco_text(clean_document, loose=False))
 def test_regular_files_take_the_fast_path(raw):
     assert assert_same(raw), "the scanner handed a regular file to the general reader"
 
 
 @needs_scanner
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(coco_text(clean_document, loose=False), st.data())
 def test_damaged_bytes_never_change_the_outcome(raw, data):
     """Cut, insert or overwrite bytes: whatever the scanner accepts equals the general read,
@@ -204,7 +205,7 @@ def _bbox_values(token: str) -> list[float]:
 
 
 @needs_scanner
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False), st.data())
 def test_numbers_are_read_exactly_as_python_reads_them(x, data):
     token = data.draw(st.sampled_from([repr(x), f"{x:.17g}", f"{x:e}", f"{x:.25e}",

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidec.readers import READERS, read_delivery
+from tests.budget import examples
 
 from .helpers import png_bytes
 from .test_coco import BASE
@@ -15,7 +16,7 @@ from .test_other_formats import LS
 from .test_xml_formats import CVAT, VOC
 
 FORMATS = sorted(READERS)
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

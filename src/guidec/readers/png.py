@@ -65,6 +65,9 @@ def decode(data: bytes) -> Png:
                 raise PngError("IHDR has the wrong length")
             ihdr = struct.unpack(">IIBBBBB", body)
         elif kind == b"PLTE":
+            if length % 3 or not length:
+                raise PngError(f"PLTE chunk of {length} bytes is not a list of RGB entries "
+                               "(a multiple of 3)")
             palette = np.frombuffer(body, dtype=np.uint8).reshape(-1, 3)
         elif kind == b"IDAT":
             idat.append(body)

@@ -8,6 +8,7 @@ command name and the files looked at (for summaries and JUnit test cases).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -131,10 +132,29 @@ def github(diags: Sequence[Diagnostic], ctx: Context) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def rule_anchor(entry) -> str:
+    """The anchor of a code's section on the user guide's rule reference page (mkdocs' slug of
+    the heading ``### V204 `polygon-self-intersection```)."""
+    return f"{entry.code.lower()}-{entry.name}"
+
+
+def _help_text(entry, md: bool = False) -> str:
+    parts = [entry.summary]
+    if entry.why:
+        parts.append(("**Why.** " if md else "Why: ") + entry.why)
+    if entry.example:
+        parts.append(("**Example.**\n\n```yaml\n" + entry.example + "\n```") if md
+                     else "Example:\n" + entry.example)
+    return "\n\n".join(parts)
+
+
 @REPORTERS.add("sarif")
 def sarif(diags: Sequence[Diagnostic], ctx: Context) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     used = sorted({d.code for d in diags})
+    # where the team hosts guidec's user guide (mkdocs build -f site/mkdocs.yml); each rule's
+    # full documentation travels in the SARIF's "help" either way
+    docs = os.environ.get("GUIDEC_DOCS_URL", "").rstrip("/")
     rules = []
     for code in used:
         entry = REGISTRY.get(code)
@@ -145,8 +165,10 @@ def sarif(diags: Sequence[Diagnostic], ctx: Context) -> str:
                 "shortDescription": {"text": entry.summary.splitlines()[0] if entry.summary else code},
                 "fullDescription": {"text": entry.summary},
                 "defaultConfiguration": {"level": level[entry.severity]},
-                "helpUri": f"https://guidec.example/rules/#{code.lower()}",
+                "help": {"text": _help_text(entry), "markdown": _help_text(entry, md=True)},
             })
+            if docs:
+                rule["helpUri"] = f"{docs}/reference/rules/#{rule_anchor(entry)}"
         rules.append(rule)
     results = []
     for d in diags:
