@@ -2,7 +2,7 @@
 install, next to their sources:
 
 * ``guidec.readers._cocoscan``: reads a COCO file's bytes straight into columns;
-* ``guidec.rules._native``: the one-pass "winds once" simplicity test for polygon rings and the
+* ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep.
 
 They only make big deliveries fast; guidec works without them (numpy and orjson paths give
@@ -21,7 +21,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSIONS = {
     "guidec.readers._cocoscan": "src/guidec/readers/_cocoscan.c",
-    "guidec.rules._native": "src/guidec/rules/_native.c",
+    "guidec.validation._native": "src/guidec/validation/_native.c",
 }
 
 

@@ -23,8 +23,8 @@ import numpy as np
 import yaml
 
 from guidec.diff import diff_projects, required_bump
-from guidec.diff.migrate import migrate_table
-from guidec.diff.migration import migration_map
+from guidec.diff.mapping import migration_map
+from guidec.diff.relabel import migrate_table
 from guidec.spec.loader import load_spec_text
 from guidec.table import AnnotationTable, ImageTable, SourceFile
 from guidec.view import resolve

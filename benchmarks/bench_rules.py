@@ -151,7 +151,7 @@ def main(argv=None) -> int:
     import yaml
     from coco_fixture import spec as make_spec
 
-    from guidec.rules import run_rules
+    from guidec.validation import run_rules
     from guidec.view import load_project
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 from tests.site_specs import generated_spec  # noqa: E402
 
 from guidec.commands.site import run_mkdocs  # noqa: E402
+from guidec.output import write_tree  # noqa: E402
 from guidec.targets.site import SiteTarget  # noqa: E402
 from guidec.view import load_project  # noqa: E402
-from guidec.writer import write_tree  # noqa: E402
 
 
 def main() -> None:

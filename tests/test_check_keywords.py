@@ -6,10 +6,10 @@ import pytest
 
 from guidec.codes import code
 from guidec.lint.checks import _PAIRS, CHECK_SHAPES
-from guidec.playbook.words import check_code, check_in_words
-from guidec.rules import RULES
 from guidec.spec.check_keywords import BY_NAME, KEYWORDS, compare, words
 from guidec.spec.model import Check
+from guidec.targets.site.words import check_code, check_in_words
+from guidec.validation import RULES
 
 SAMPLE = {float: 0.5, int: 4, bool: True, str: "shelf"}
 #: keys phrased together with another key in the playbook, instead of on their own

@@ -9,12 +9,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guidec.diff.migrate import migrate_table
-from guidec.diff.migration import migration_map
+from guidec.diff.mapping import migration_map
+from guidec.diff.relabel import migrate_table
 from guidec.labels import resolve_labels
 from guidec.readers import read_delivery
-from guidec.rules import run_rules
 from guidec.table import Shape, TableBuilder
+from guidec.validation import run_rules
 from guidec.view import load_project
 from guidec.writers import label_ids, label_names
 from guidec.writers.coco import write as write_coco

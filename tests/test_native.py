@@ -1,4 +1,4 @@
-"""rules/_native.c (the "winds once" ring test, the same-class box sweep) against the numpy
+"""validation/_native.c (the "winds once" ring test, the same-class box sweep) against the numpy
 versions it replaces."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guidec.rules import frame
 from guidec.table import Shape, TableBuilder
+from guidec.validation import frame, rings
 from guidec.view import load_project
 from tests.budget import examples
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-native = frame._native
+native = rings._native
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +71,10 @@ def test_native_and_numpy_agree(project, polygons):
     table = b.build()
     got = frame.Frame(table, project).ring_star_simple
     try:
-        frame._native = None
+        rings._native = None
         want = frame.Frame(table, project).ring_star_simple
     finally:
-        frame._native = native
+        rings._native = native
     assert got.tolist() == want.tolist()
 
 
@@ -102,7 +102,7 @@ def test_box_sweep_native_and_numpy_agree(boxes):
     """Small groups (insertion sort in C) and one big group (qsort), ties in x0 included."""
     if native is None:
         pytest.skip("the C extensions are not built in this install")
-    from guidec.rules import checks
+    from guidec.validation import checks
 
     img = np.array([b[0] for b in boxes], dtype=np.int64)
     cls = np.array([b[1] for b in boxes], dtype=np.int64)

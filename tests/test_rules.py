@@ -17,8 +17,8 @@ from guidec.codes import REGISTRY, all_codes, select_codes
 from guidec.diagnostics import Severity
 from guidec.masks import rle_columns
 from guidec.masks import to_string as encode_counts
-from guidec.rules import GROUPS, RULES, run_rules
 from guidec.table import Shape, TableBuilder
+from guidec.validation import GROUPS, RULES, run_rules
 from guidec.view import load_project
 from tests.budget import examples
 
@@ -395,7 +395,7 @@ def test_geometry_area_matches_shapely(project):
     ring = [(0, 0), (40, 0), (40, 30), (20, 50), (0, 30)]
     d["anns"][2]["rings"] = [SHELF_A, ring]
     t = build(d)
-    from guidec.rules.frame import Frame
+    from guidec.validation.frame import Frame
 
     f = Frame(t, project)
     want = shapely.Polygon(SHELF_A).area + shapely.Polygon(ring).area
@@ -409,7 +409,7 @@ def test_star_fast_path_never_accepts_an_invalid_ring(project):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from guidec.rules.frame import Frame
+    from guidec.validation.frame import Frame
 
     coords = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=3,
                       max_size=9)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidec.rules import run_rules
 from guidec.table import Shape, TableBuilder
+from guidec.validation import run_rules
 from guidec.view import load_project
 from tests.budget import examples
 

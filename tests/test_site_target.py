@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidec.diff import changes_since
-from guidec.playbook.skeleton import diagram_svg, layout
 from guidec.spec.loader import load_spec_text
 from guidec.targets.site import NAV_LIMIT, SiteTarget, slugify
+from guidec.targets.site.skeleton import diagram_svg, layout
 from guidec.view import load_project, resolve
 from tests.budget import examples
 from tests.conftest import SPECS
@@ -327,8 +327,8 @@ classes:
 
 
 def test_checks_link_to_the_validation_rule_code():
-    from guidec.playbook import words
     from guidec.spec.check_keywords import KEYWORDS
+    from guidec.targets.site import words
 
     assert words.check_code("min_box_side").code == "V400"
     assert words.check_code("max_box_side").name == "check-box-side"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guidec.playbook.text import code, literal, prose, prose_inline, safe_url
+from guidec.targets.site.text import code, literal, prose, prose_inline, safe_url
 from tests.budget import examples
 
 # The tags Markdown itself produces from prose; anything else came from raw HTML in the spec.

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from guidec.commands.build import emit_all
+from guidec.output import to_bytes
 from guidec.targets import load_targets
 from guidec.targets.pascal_voc import PascalVoc
 from guidec.targets.yolo import Yolo, data_yaml
 from guidec.view import load_project
-from guidec.writer import to_bytes
 from tests._targets import kitchen_sink, minimal, project_from
 from tests.conftest import SPECS, spec_files
 

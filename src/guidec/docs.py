@@ -5,7 +5,7 @@
 
 Two pages: ``reference/spec.md`` (every key of the spec language: type, default, description,
 from the pydantic models of :mod:`guidec.spec.model`) and ``reference/rules.md`` (every rule
-code, from :mod:`guidec.codes`). Files go through :mod:`guidec.writer`.
+code, from :mod:`guidec.codes`). Files go through :mod:`guidec.output`.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", help="the docs folder, e.g. site/docs")
     p.add_argument("--check", action="store_true", help="exit 1 if the pages are out of date")
     args = p.parse_args(argv)
-    from guidec.writer import drift, write_tree
+    from guidec.output import drift, write_tree
 
     files = pages()
     if args.check:

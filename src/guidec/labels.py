@@ -1,6 +1,6 @@
 """The one class resolver: which class of the spec each row of a delivery table is.
 
-Validation rules (through :class:`guidec.rules.frame.Frame`), ``guidec migrate``, the delivery
+Validation rules (through :class:`guidec.validation.frame.Frame`), ``guidec migrate``, the delivery
 writers and QA all ask :func:`resolve_labels`; nothing else turns a delivered label into a class.
 
 A row carries a label (the name as delivered), an id (COCO ``category_id``, a YOLO class index,

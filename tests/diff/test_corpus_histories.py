@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from guidec.diff import Bump, diff_projects, verdict
-from guidec.diff.migration import migration_map
+from guidec.diff.mapping import migration_map
 from tests.diff import corpus_specs
 from tests.diff.helpers import project
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidec.diff.migrate import migrate_table
-from guidec.diff.migration import migration_map
+from guidec.diff.mapping import migration_map
+from guidec.diff.relabel import migrate_table
 from guidec.readers import read_delivery
 from guidec.table import Shape, TableBuilder
 from guidec.writers.coco import write as write_coco
@@ -239,7 +239,7 @@ def _boxes_table():
 
 @pytest.mark.parametrize("fmt", ["coco", "cvat", "voc", "label_studio", "yolo"])
 def test_migrate_every_format_through_a_rename_and_back(cli, specs, tmp_path, fmt):
-    from guidec.writer import write_tree
+    from guidec.output import write_tree
     from guidec.writers import load_writers
 
     old, new = specs

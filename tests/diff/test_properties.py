@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidec.diff import diff_projects
-from guidec.diff.migration import migration_map
+from guidec.diff.mapping import migration_map
 from tests.budget import examples
 from tests.diff.helpers import project, spec_text
 

@@ -148,7 +148,7 @@ def test_changes_since_for_the_site():
 
 
 def test_migration_map_golden():
-    from guidec.diff.migration import dump_map, migration_map
+    from guidec.diff.mapping import dump_map, migration_map
 
     text = dump_map(migration_map(project(base()), project(evolved())))
     # the sha256 of a spec depends only on its data, so the golden file is stable

@@ -18,14 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidec.readers import coco, read_delivery
+from guidec.readers import coco_fast, read_delivery
 from tests.budget import examples
 from tests.readers.tables import assert_same_table
 
 # the document strategies are big, so hypothesis warns that their repr is long; harmless
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-scanner = coco._cocoscan
+scanner = coco_fast._cocoscan
 needs_scanner = pytest.mark.skipif(scanner is None and not os.environ.get("CI"),
                                    reason="the C scanner is not built in this install")
 
@@ -49,10 +49,10 @@ def read_both(raw: bytes):
             fh.write(raw)
         fast = read_delivery([path], "coco")
         try:
-            coco._cocoscan = None
+            coco_fast._cocoscan = None
             slow = read_delivery([path], "coco")
         finally:
-            coco._cocoscan = scanner
+            coco_fast._cocoscan = scanner
     return scanner.scan(raw, orjson.loads) is not None, fast, slow
 
 

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from guidec.readers import read_delivery
-from guidec.rules import run_rules
 from guidec.table import Shape
+from guidec.validation import run_rules
 from guidec.view import load_project
 from tests.conftest import SPECS
 

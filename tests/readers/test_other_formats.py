@@ -234,7 +234,7 @@ def test_sixteen_bit_colour_is_refused_with_the_reason():
 def test_instance_id_map_gives_one_row_per_instance(tmp_path):
     """Cityscapes' *_instanceIds.png: class * 1000 + instance (from 0); a bare class id for
     class-level regions (stuff, and groups such as 'cargroup')."""
-    from guidec.rules import run_rules
+    from guidec.validation import run_rules
     from guidec.view import load_project
 
     (tmp_path / "spec.yaml").write_text(

@@ -1,5 +1,5 @@
 """V: delivery validation. V001-V049 readers (the files themselves); V050+ rules
-over the annotation table, in groups of 50 (see ``guidec.rules.GROUPS``).
+over the annotation table, in groups of 50 (see ``guidec.validation.GROUPS``).
 
 Data only: one ``define`` per code, in code order. See ``guidec.codes`` for how to add one.
 """

@@ -46,7 +46,7 @@ def report(diags: list[Diagnostic], args, out: TextIO, ctx: Context) -> int:
     ctx.color = args.format == "human" and not args.output and _isatty(out)
     text = render(diags, args.format, ctx)
     if args.output:
-        from guidec.writer import write_atomic
+        from guidec.output import write_atomic
 
         write_atomic(args.output, text.encode("utf-8"))
     else:

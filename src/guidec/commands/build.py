@@ -7,9 +7,9 @@ import os
 from guidec.commands._common import exit_code, load_project_or_findings
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.lint import run_lint
+from guidec.output import drift, write_tree
 from guidec.report import Context, render
 from guidec.targets import load_targets
-from guidec.writer import drift, write_tree
 
 NAME = "build"
 ORDER = 20

@@ -81,7 +81,7 @@ def load_two(old_path: str, new_path: str, err):
 
 def run(args, out, err) -> int:
     from guidec.diff import diff_projects, verdict
-    from guidec.diff.migration import dump_map, migration_map
+    from guidec.diff.mapping import dump_map, migration_map
     from guidec.diff.report import (
         render_github,
         render_human,
@@ -89,7 +89,7 @@ def run(args, out, err) -> int:
         render_markdown,
         render_verdict,
     )
-    from guidec.writer import write_atomic
+    from guidec.output import write_atomic
 
     consumers = parse_consumers(args.consumer)
     old, new = load_two(args.old, args.new, err)

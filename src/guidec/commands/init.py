@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+from guidec.output import write_atomic
 from guidec.resources import template_path
-from guidec.writer import write_atomic
 
 NAME = "init"
 ORDER = 5

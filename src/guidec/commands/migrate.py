@@ -54,10 +54,10 @@ def default_out(delivery: str, version: str, single: bool) -> str:
 def run(args, out, err) -> int:
     from guidec.commands.diff import load_two
     from guidec.diff import diff_projects
-    from guidec.diff.migrate import migrate_table
-    from guidec.diff.migration import dump_map, migration_map
+    from guidec.diff.mapping import dump_map, migration_map
+    from guidec.diff.relabel import migrate_table
+    from guidec.output import safe_join, write_atomic, write_tree
     from guidec.report import Context
-    from guidec.writer import safe_join, write_atomic, write_tree
     from guidec.writers import load_writers
 
     old, new = load_two(args.old, args.new, err)

@@ -32,7 +32,7 @@ def add_arguments(p) -> None:
 def run(args, out, err) -> int:
     text = schema_text()
     if args.out:
-        from guidec.writer import write_atomic
+        from guidec.output import write_atomic
 
         write_atomic(args.out, text.encode("utf-8"))
     else:

@@ -19,9 +19,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from guidec.commands._common import load_project_or_findings
 from guidec.diagnostics import GuidecError, Severity
 from guidec.lint import run_lint
+from guidec.output import safe_join, write_tree
 from guidec.report import Context, render
 from guidec.targets.site import GENERATED_MARK
-from guidec.writer import safe_join, write_tree
 
 NAME = "site"
 ORDER = 30

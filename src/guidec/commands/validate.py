@@ -89,7 +89,7 @@ def _input_bytes(paths) -> int:
 
 def run(args, out, err) -> int:
     from guidec.readers import read_delivery
-    from guidec.rules import run_rules
+    from guidec.validation import run_rules
 
     project, spec_diags = load_project_or_findings(args.spec)
     if project is None:
@@ -120,8 +120,8 @@ def run(args, out, err) -> int:
                      "images": len(table.images), "annotations": len(table)},
     })
     if args.html:
+        from guidec.output import write_atomic
         from guidec.report.html import validation_page
-        from guidec.writer import write_atomic
 
         page = validation_page(sorted(diags, key=Diagnostic.sort_key), table, project,
                                args.html, image_root=args.images)

@@ -37,7 +37,7 @@ def changes_since(old: Project, new: Project) -> list[Change]:
 
 def changes_since_markdown(old: Project, new: Project, *, heading_level: int = 2) -> str:
     """The "what changed since" section of the playbook site, from the same diff."""
-    from guidec.diff.migration import migration_map
+    from guidec.diff.mapping import migration_map
     from guidec.diff.report import render_markdown
 
     changes = diff_projects(old, new)

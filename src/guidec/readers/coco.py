@@ -6,6 +6,10 @@ as delivered in the ``rle`` column), keypoints ``[x, y, v] * K``, ``iscrowd``, `
 per-annotation ``attributes`` object that CVAT and others write. Categories become
 ``declared_categories``. Locations are JSON pointers (``/annotations/17``).
 
+This module is the general path, which reads any file and words every finding; a file the
+compiled scanner can take goes through :mod:`.coco_fast` first, and a panoptic file (annotations
+with ``segments_info``) is read by :mod:`.coco_panoptic`.
+
 Speed: at COCO train2017 scale this is the hot path. The file is parsed once with orjson (the
 caller keeps the cyclic GC off), then every column is extracted with one list comprehension
 and one numpy conversion; polygon coordinates are concatenated as Python lists and converted
@@ -24,9 +28,7 @@ from itertools import chain
 from operator import itemgetter
 
 import numpy as np
-import orjson
 
-from guidec.codes import code
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V010, V011, V012, V015
 from guidec.readers._common import (
@@ -40,14 +42,7 @@ from guidec.readers._common import (
 )
 from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile, concat_tables
 
-try:  # the compiled scanner (readers/_cocoscan.c); without it every file takes the general path
-    from guidec.readers import _cocoscan
-except ImportError:  # pragma: no cover - a build without a C compiler
-    _cocoscan = None
-
 NAME = "coco"
-
-V021 = code("V021")
 
 
 def _detect(path: str, head: bytes, is_dir: bool) -> bool:
@@ -63,14 +58,14 @@ def read(paths: list[str], ctx) -> AnnotationTable:
 
 
 def read_file(path: str, ctx) -> AnnotationTable:
+    from guidec.readers.coco_fast import from_scan
+
     raw = read_bytes(path, ctx)
     if raw is None:
         return _empty(path)
-    if _cocoscan is not None:
-        cols = _cocoscan.scan(raw, orjson.loads)
-        table = _from_columns(cols, raw, path, ctx.report) if cols is not None else None
-        if table is not None:
-            return table
+    table = from_scan(raw, path, ctx.report)
+    if table is not None:
+        return table
     doc = load_json(path, ctx, raw)
     del raw
     if doc is None:
@@ -104,7 +99,9 @@ def read_doc(doc, path: str, ctx) -> AnnotationTable:
     images, key_to_row = _images(section("images"), path, report)
     anns = section("annotations")
     if anns and isinstance(anns[0], dict) and "segments_info" in anns[0]:
-        return _panoptic(anns, images, key_to_row, declared, path, ctx)
+        from guidec.readers.coco_panoptic import read_panoptic
+
+        return read_panoptic(anns, images, key_to_row, declared, path, ctx)
     cols = _annotations(anns, path, report, key_to_row, declared)
     return AnnotationTable(
         files=[SourceFile(path, NAME, "/annotations/{}", "/images/{}")],
@@ -113,79 +110,6 @@ def read_doc(doc, path: str, ctx) -> AnnotationTable:
         **cols,
     )
 
-
-def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | None:
-    """The table from the scanner's columns; None when a value needs the general path's
-    findings (a huge or non-finite number, an odd polygon ring), which then reads the file."""
-    def f64(key: str) -> np.ndarray:
-        return np.frombuffer(c[key], dtype=np.float64)
-
-    def i64(key: str) -> np.ndarray:
-        return np.frombuffer(c[key], dtype=np.int64)
-
-    n = c["n"]
-    widths, heights = f64("image_width"), f64("image_height")
-    bbox, area, values, kp = f64("bbox").reshape(n, 4), f64("area"), f64("values"), f64("kp")
-    ring_len = i64("ring_len")
-    with np.errstate(invalid="ignore"):  # NaN marks an absent box or area
-        huge = bool((np.abs(bbox) > HUGE).any()) or bool((np.abs(area) > 1e18).any())
-    if (huge or not _all_finite(widths) or not _all_finite(heights)
-            or not _all_finite(values) or not _all_finite(kp) or (ring_len % 2).any()):
-        return None
-
-    # the spans the scanner kept as JSON (categories, RLE objects); parsed before anything is
-    # reported, so a surprise here can still hand the file to the general reader
-    mv = memoryview(raw)
-    span = c["categories"]
-    rle = np.full(n, None, dtype=object)
-    try:
-        cats = orjson.loads(mv[span[0]:span[1]]) if span else None
-        for row, start, end in i64("rle").reshape(-1, 3).tolist():
-            rle[row] = orjson.loads(mv[start:end])
-    except orjson.JSONDecodeError:
-        return None
-    declared = _categories(_section(cats, "categories", True, path, report), path, report)
-    images, key_to_row = _image_table(i64("image_id_").tolist(), c["image_name"], widths,
-                                      heights, path, report)
-    has_rle = np.frombuffer(c["seg_kind"], dtype=np.uint8) == 2
-    ring_offsets = np.zeros(len(ring_len) + 1, dtype=np.int64)
-    np.cumsum(ring_len // 2, out=ring_offsets[1:])
-    ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(i64("nrings"), out=ann_ring_offsets[1:])
-    kp_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(i64("kp_count") // 3, out=kp_offsets[1:])
-
-    attributes = {}
-    for name, rows, vals in sorted(c["attributes"], key=itemgetter(0)):
-        col = np.full(n, None, dtype=object)
-        col[np.frombuffer(rows, dtype=np.int64)] = obj_array(vals)
-        attributes[name] = col
-    label_id = i64("category_id")
-    return AnnotationTable(
-        files=[SourceFile(path, NAME, "/annotations/{}", "/images/{}")],
-        images=images,
-        declared_categories=declared,
-        ann_id=obj_array(i64("id").tolist()),
-        image_index=_map_keys(i64("image_id"), key_to_row, None, "image_id", path, report),
-        label=_labels(label_id, declared),
-        label_id=label_id,
-        shape=_shapes(n, ann_ring_offsets, has_rle, kp_offsets),
-        bbox=bbox,
-        rotation=_rotation(attributes, n),
-        area=area,
-        iscrowd=np.frombuffer(c["iscrowd"], dtype=np.uint8).astype(bool),
-        vertices=values.reshape(-1, 2),
-        ring_offsets=ring_offsets,
-        ann_ring_offsets=ann_ring_offsets,
-        kp=kp.reshape(-1, 3),
-        kp_offsets=kp_offsets,
-        rle=rle,
-        text=np.full(n, None, dtype=object),
-        attributes=attributes,
-        src_file=np.zeros(n, dtype=np.int32),
-        src_line=np.full(n, -1, dtype=np.int32),
-        src_index=np.arange(n, dtype=np.int64),
-    )
 
 
 def _section(v, name: str, has_annotations: bool, path: str, report) -> list:
@@ -849,89 +773,6 @@ def _text(values: list, n: int) -> np.ndarray:
         return np.full(n, None, dtype=object)
     return obj_array([v if isinstance(v, str) else None for v in values])
 
-
-def _panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTable:
-    """COCO panoptic: each annotation names a PNG (``<json stem>/<file_name>``) whose pixels
-    encode segment ids as R + 256 G + 256^2 B; ``segments_info`` gives each id's category.
-    One MASK row per segment; a segment of a category the file marks ``isthing: 1`` carries
-    its id as ``instance_id``."""
-    import os
-
-    from guidec import masks
-    from guidec.readers import png as pngmod
-    from guidec.readers._codes import V018
-    from guidec.readers._common import read_bytes
-    from guidec.table import TableBuilder
-
-    b = TableBuilder()
-    fi = b.add_file(path, NAME, "/annotations/{}", "/images/{}")
-    for i in range(len(images)):
-        b.add_image(images.key[i], images.file_name[i],
-                    None if np.isnan(images.width[i]) else images.width[i],
-                    None if np.isnan(images.height[i]) else images.height[i],
-                    src_file=fi, src_index=i)
-    b.declared_categories.update(declared)
-    folder = os.path.splitext(path)[0]
-    for ai, a in enumerate(anns):
-        where = ("annotations", ai)
-        if not isinstance(a, dict) or not isinstance(a.get("segments_info"), list):
-            ctx.report(V008("a panoptic annotation needs a 'segments_info' list", file=path,
-                            path=where))
-            continue
-        img = key_to_row.get(a.get("image_id"), -1)
-        ids = None
-        fn = a.get("file_name")
-        if isinstance(fn, str):
-            png_path = os.path.join(folder, fn)
-            raw = read_bytes(png_path, ctx)
-            if raw is not None:
-                try:
-                    p = pngmod.decode(raw)
-                    if p.pixels.ndim == 3:
-                        px = p.pixels[:, :, :3].astype(np.uint32)
-                        ids = px[:, :, 0] + (px[:, :, 1] << 8) + (px[:, :, 2] << 16)
-                    else:
-                        ids = p.pixels.astype(np.uint32)
-                except pngmod.PngError as exc:
-                    ctx.report(V018(str(exc), file=png_path))
-        else:
-            ctx.report(V007("panoptic annotation has no 'file_name'", file=path, path=where))
-        seen = set()
-        for si, seg in enumerate(a["segments_info"]):
-            swhere = (*where, "segments_info", si)
-            if not isinstance(seg, dict) or "id" not in seg or "category_id" not in seg:
-                ctx.report(V007("segment needs 'id' and 'category_id'", file=path,
-                                path=swhere))
-                continue
-            sid, cid = seg["id"], seg["category_id"]
-            rle = bbox = None
-            if ids is not None and type(sid) is int:
-                m = ids == sid
-                seen.add(sid)
-                if m.any():
-                    rle = masks.encode(m)
-                else:
-                    ctx.report(V021(f"segment {sid} has no pixels in {fn}", file=path,
-                                    path=swhere))
-            bb = seg.get("bbox")
-            if isinstance(bb, list) and len(bb) == 4 and all(type(v) in (int, float)
-                                                             for v in bb):
-                bbox = bb
-            area = seg.get("area") if type(seg.get("area")) in (int, float) else None
-            thing = declared.get(cid, {}).get("isthing") == 1 if type(cid) is int else False
-            b.add_annotation(image_index=img, shape=Shape.MASK, ann_id=sid,
-                             instance_id=sid if thing and type(sid) is int and 0 <= sid < 2**62
-                             else -1,
-                             label=declared.get(cid, {}).get("name") if type(cid) is int
-                             else None, label_id=cid if type(cid) is int else -1,
-                             bbox=bbox, area=area, iscrowd=seg.get("iscrowd") == 1, rle=rle,
-                             src_file=fi, pointer="/" + "/".join(str(x) for x in swhere))
-        if ids is not None:
-            extra = sorted(set(np.unique(ids).tolist()) - seen - {0})
-            if extra:
-                ctx.report(V021(f"{fn} has pixels of segment ids {extra[:10]} that "
-                                "segments_info does not list", file=path, path=where))
-    return b.build()
 
 
 READER = Reader(

@@ -7,7 +7,7 @@ Each :class:`Keyword` holds everything any part of guidec knows about a key of a
   built (and so the spec's JSON Schema and reference page);
 * **lint**: the shapes it can be evaluated on (L601) and the key it must not exceed (L603);
 * **rule**: the validation code that enforces it (the vectorised rule functions of
-  :mod:`guidec.rules.checks` register that code);
+  :mod:`guidec.validation.checks` register that code);
 * **playbook**: the sentence the playbook and the rule pages show for a value;
 * **diff**: which way a change of its value makes the rule tighter (D403/D404/D405).
 

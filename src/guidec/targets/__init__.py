@@ -1,7 +1,7 @@
 """Targets: one module per generated artifact, registered in :data:`TARGETS`.
 
 A target reads only the resolved :class:`~guidec.view.Project` and returns files in memory
-(``{relative path: text or bytes}``); :mod:`guidec.writer` is the only code that touches disk.
+(``{relative path: text or bytes}``); :mod:`guidec.output` is the only code that touches disk.
 To add a target: subclass :class:`Target` in a new module here, set ``name`` and
 ``description``, implement ``emit``, and decorate the class with ``@TARGETS.add``.
 """

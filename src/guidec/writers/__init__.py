@@ -2,7 +2,7 @@
 
 The inverse of :mod:`guidec.readers`. Each writer module defines ``FORMAT`` (the name readers put
 in ``SourceFile.format``), ``SINGLE_FILE`` (one file, or a folder of files) and
-``write(table, project) -> {relative path: bytes}``; only :mod:`guidec.writer` touches disk.
+``write(table, project) -> {relative path: bytes}``; only :mod:`guidec.output` touches disk.
 Categories, label names and keypoint names come from the resolved project the table is written
 for (after ``guidec migrate``, the new spec).
 """

@@ -7,8 +7,8 @@ import re
 import numpy as np
 
 from guidec.columns import distinct, is_none
-from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame
+from guidec.validation import rule, vcode
+from guidec.validation.frame import Frame
 
 G = "text"
 

@@ -16,10 +16,11 @@ import numpy as np
 
 from guidec.columns import is_none
 from guidec.diagnostics import Severity
-from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame, _native, _py, build_rings
-from guidec.rules.keypoints import class_schemas, outside_box
 from guidec.table import Shape
+from guidec.validation import rule, vcode
+from guidec.validation.frame import Frame, _py
+from guidec.validation.keypoints import class_schemas, outside_box
+from guidec.validation.rings import _native, build_rings
 
 G = "checks"
 
@@ -203,7 +204,7 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
     """
     n = len(img)
     gkey = img.astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls + 1
-    if _native is not None:  # the same sweep in C (rules/_native.c), which also orders
+    if _native is not None:  # the same sweep in C (validation/_native.c), which also orders
         # each group by x0 (sorting 860k boxes by two keys in numpy costs 0.35 s)
         grouped = np.argsort(gkey, kind="stable")
         pi, pj, piou, pos, step = (np.frombuffer(x, dtype=dt) for x, dt in zip(

@@ -6,7 +6,7 @@ names every code it may report. Codes are entered once in the shared code table
 Rules are array expressions over the table (numpy, shapely 2 array functions); they loop only
 over the rows that have a finding. Derived columns several rules need (class of each row,
 image size per row, polygon rings as shapely geometries, areas) are computed once, lazily, by
-:class:`guidec.rules.frame.Frame`.
+:class:`guidec.validation.frame.Frame`.
 
 Code groups (V001-V049 belong to the readers):
 
@@ -97,7 +97,7 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
     """
     import time
 
-    from guidec.rules.frame import Frame
+    from guidec.validation.frame import Frame
 
     overrides = {k: v for k, v in project.spec.severity_overrides.items()}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame
+from guidec.validation import rule, vcode
+from guidec.validation.frame import Frame
 
 G = "resolution"
 

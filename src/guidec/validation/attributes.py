@@ -12,9 +12,9 @@ import re
 import numpy as np
 
 from guidec.columns import is_none
-from guidec.rules import rule, vcode
-from guidec.rules.frame import Frame
 from guidec.spec.model import Attribute
+from guidec.validation import rule, vcode
+from guidec.validation.frame import Frame
 
 G = "attributes"
 

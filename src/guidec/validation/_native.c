@@ -3,10 +3,10 @@
  * fallback for builds without a compiler (tests check the two agree).
  *
  * star_simple(vertices, ring_offsets, rings) -> bytearray
- *   The "winds once about a point" test of guidec.rules.frame.Frame.ring_star_simple.
+ *   The "winds once about a point" test of guidec.validation.frame.Frame.ring_star_simple.
  *
  * box_pairs(group, boxes, grouped) -> (i, j, iou, position, step) as bytearrays
- *   The sweep of guidec.rules.checks.same_class_pairs over boxes grouped by image and class.
+ *   The sweep of guidec.validation.checks.same_class_pairs over boxes grouped by image and class.
  *
  * simple_rings(vertices, ring_offsets, rings) -> bytearray
  *   Certifies rings simple (so valid) with exact-sign orientations; GEOS judges the rest.

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.rules import rule, vcode
-from guidec.rules.frame import EDGE_TOL, Frame
 from guidec.table import Shape
+from guidec.validation import rule, vcode
+from guidec.validation.frame import EDGE_TOL, Frame
 
 G = "geometry"
 

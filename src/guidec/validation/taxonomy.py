@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from guidec.rules import rule, vcode
-from guidec.rules.frame import ACCEPTS, SHAPE_NAMES, Frame
 from guidec.table import Shape
+from guidec.validation import rule, vcode
+from guidec.validation.frame import ACCEPTS, SHAPE_NAMES, Frame
 
 G = "taxonomy"
 

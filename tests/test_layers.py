@@ -1,0 +1,94 @@
+"""The import layers STYLE promises: data flows spec -> view -> targets | readers -> table ->
+validation -> report, and no module imports a higher layer (lazy imports inside functions count).
+
+A module's layer is that of the longest prefix listed in LAYERS. Modules of one layer may
+import each other only within their own package; across packages only downwards.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "guidec"
+
+LAYERS: dict[str, int] = {
+    # foundations every layer uses, with no knowledge of specs or deliveries
+    "guidec": 0, "guidec._frozen": 0,
+    "guidec.diagnostics": 1, "guidec.registry": 1, "guidec.resources": 1,
+    "guidec.imagesize": 1, "guidec.columns": 1, "guidec.masks": 1,
+    "guidec.codes": 2,
+    # the YAML source map and the delivery table
+    "guidec.source": 3, "guidec.table": 3,
+    # the spec language
+    "guidec.spec": 4,
+    # the resolved project and the one class resolver beside it
+    "guidec.view": 5, "guidec.labels": 5,
+    # what reads the resolved project, or fills and writes tables
+    "guidec.lint": 6, "guidec.readers": 6, "guidec.writers": 6, "guidec.output": 6,
+    "guidec.diff": 6,
+    # targets (the site shows the diff) and validation rules over the table
+    "guidec.targets": 7, "guidec.validation": 7,
+    # reporters
+    "guidec.report": 8,
+    # the edges: commands, the command line and the docs generator
+    "guidec.commands": 9, "guidec.cli": 10, "guidec.docs": 10,
+}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(mod: str) -> tuple[int, str]:
+    best = max((p for p in LAYERS if mod == p or mod.startswith(p + ".")), key=len)
+    return LAYERS[best], best
+
+
+def imports(path: Path, mod: str) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against the package
+                parts = mod.split(".")
+                keep = len(parts) - node.level + (1 if path.name == "__init__.py" else 0)
+                base = parts[:keep]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            out.append((node.lineno, name))
+            out += [(node.lineno, f"{name}.{a.name}") for a in node.names]
+    return [(ln, n) for ln, n in out if n == "guidec" or n.startswith("guidec.")]
+
+
+def test_every_module_has_a_layer():
+    for path in SRC.rglob("*.py"):
+        layer_of(module_name(path))  # max() of an empty list fails: an unlisted package
+
+
+def test_no_module_imports_a_higher_layer():
+    bad = []
+    for path in sorted(SRC.rglob("*.py")):
+        mod = module_name(path)
+        mine, my_pkg = layer_of(mod)
+        for line, target in imports(path, mod):
+            theirs, their_pkg = layer_of(target)
+            if target == "guidec" or their_pkg == my_pkg:
+                continue
+            if theirs > mine or (theirs == mine and their_pkg != my_pkg):
+                bad.append(f"{path.relative_to(SRC)}:{line} ({my_pkg}, layer {mine}) imports "
+                           f"{target} ({their_pkg}, layer {theirs})")
+    assert not bad, "\n".join(bad)
+
+
+def test_no_star_imports():
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert all(a.name != "*" for a in node.names), path
