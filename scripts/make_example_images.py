@@ -278,7 +278,7 @@ SCENES = {"retail-shelf": retail_shelf, "dashcam": dashcam, "histology": histolo
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
-    from guidec.writer import write_atomic
+    from guidec.output import write_atomic
 
     for spec, draw in SCENES.items():
         for name, data in draw().items():
