@@ -133,7 +133,8 @@ def test_editor_rules_pass_on_good_labels():
     assert check_labels([GOOD, SKELETON]) == []
 
 
-@pytest.mark.parametrize(("change", "code"), [
+#: (change to a good label, the code it must produce): the CVAT editor rules' case table
+EDITOR_CASES = [
     (lambda lab: lab.update(name=""), "T201"),
     (lambda lab: lab.update(name="x" * 65), "T201"),
     (lambda lab: lab.update(color="red"), "T202"),
@@ -152,17 +153,24 @@ def test_editor_rules_pass_on_good_labels():
     (lambda lab: lab["attributes"][0].update(default_value="heavy"), "T206"),
     (lambda lab: lab["attributes"][1].update(default_value="7"), "T206"),
     (lambda lab: lab["attributes"][2].update(default_value="no"), "T206"),
-])
+]
+
+
+@pytest.mark.parametrize(("change", "code"), EDITOR_CASES)
 def test_editor_rules_fail(change, code):
     assert codes(mutate(GOOD, change)) == [code]
 
 
-@pytest.mark.parametrize("change", [
+#: changes to a good skeleton, each of which must produce T207
+SKELETON_CASES = [
     lambda lab: lab.update(sublabels=[]),
     lambda lab: lab.pop("svg"),
     lambda lab: lab["sublabels"][1].update(type="rectangle"),
     lambda lab: lab.update(svg=lab["svg"] + '<circle data-label-name="foot"></circle>'),
-])
+]
+
+
+@pytest.mark.parametrize("change", SKELETON_CASES)
 def test_skeleton_rules_fail(change):
     found = codes(mutate(SKELETON, change))
     assert found and set(found) == {"T207"}

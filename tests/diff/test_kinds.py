@@ -129,7 +129,56 @@ CASES = [
     ("docs-only", _all(_set(("project", "summary"), "New words."),
                        _set(("rules", 0, "guideline"), "Be careful.")), {"D901"}, Bump.PATCH),
     ("export-added", _set(("exports",), ["coco", "yolo"]), {"D520"}, Bump.MINOR),
+    # cases whose old spec differs from the base are built in OLD below
+    ("class-undeprecated", _on("van", "deprecated", False), {"D113"}, Bump.MINOR),
+    ("title", _on("car", "title", "Passenger car"), {"D118"}, Bump.PATCH),
+    ("alias-added", _on("car", "aliases", ["auto"]), {"D119"}, Bump.PATCH),
+    ("class-became-stable", _on("van", "experimental", False), {"D122"}, Bump.MINOR),
+    ("class-instances", _on("sign", "instances", False), {"D123"}, Bump.MAJOR),
+    ("replacement-changed", _on("van", "replaced_by", "person"), {"D126"}, Bump.MINOR),
+    ("made-optional", _set(("attributes", "note", "required"), False), {"D207"}, Bump.MINOR),
+    ("default-changed", _set(("attributes", "count", "default"), 2), {"D212"}, Bump.MINOR),
+    ("text-constraint", _set(("attributes", "note", "max_length"), 20), {"D213"}, Bump.MINOR),
+    ("multiple", _set(("attributes", "occlusion", "multiple"), True), {"D214"}, Bump.MAJOR),
+    ("attr-detached", _on("car", "attributes", ["occlusion"]), {"D216"}, Bump.MAJOR),
+    ("attr-condition", _set(("attributes", "count", "when"), {"occlusion": ["heavy"]}),
+     {"D217"}, Bump.MINOR),
+    ("attr-scope", _all(_set(("attributes", "note", "scope"), "image")), {"D218"}, Bump.MAJOR),
+    ("kp-visibility", _set(("keypoint_schemas", "face", "visibility"), "binary"), {"D308"},
+     Bump.MAJOR),
+    ("kp-sigmas", _set(("keypoint_schemas", "face", "sigmas"), [0.025, 0.025, 0.026]),
+     {"D309"}, Bump.MINOR),
+    ("class-schema", _all(_set(("keypoint_schemas", "face5"),
+                               {"points": ["a", "b", "c", "d", "e"]}),
+                          _on("person", "keypoints", "face5")), {"D310"}, Bump.MAJOR),
+    # optional -> required: old labels without a transcription become invalid
+    ("text-region", _on("sign", "text_region", {"transcription": "required"}), {"D311"},
+     Bump.MAJOR),
+    ("schema-added", _set(("keypoint_schemas", "hand"), {"points": ["wrist", "thumb"]}),
+     {"D312"}, Bump.PATCH),
+    ("resolution-finer", _set(("media",), {"labeling_resolution": "original"}), {"D501"},
+     Bump.MAJOR),
+    ("media-changed", _set(("media",), {"min_image_size": [1280, 720]}), {"D504"}, Bump.MINOR),
+    ("export-removed", _set(("exports",), ["yolo"]), {"D520", "D521"}, Bump.MINOR),
+    ("splits", _set(("splits",), {"names": ["train", "val"], "group_by": "city"}), {"D522"},
+     Bump.MINOR),
+    ("grading", _set(("severity_overrides",), {"V301": "warning"}), {"D523"}, Bump.MINOR),
+    ("retired-dropped", _set(("retired",), {"ids": []}), {"D524"}, Bump.MINOR),
+    ("evaluation", _on("car", "train_id", 3), {"D124"}, Bump.MINOR),
+    ("rule-changed", _set(("rules", 0, "check"), {"max_per_image": 3}), {"D405"}, Bump.MINOR),
 ]
+
+#: cases whose *old* spec differs from the base (the change above is applied to the new one)
+OLD = {
+    "class-undeprecated": _all(_on("van", "deprecated", True), _on("van", "replaced_by", "car")),
+    "class-became-stable": _on("van", "experimental", True),
+    "replacement-changed": _all(_on("van", "deprecated", True), _on("van", "replaced_by", "car")),
+    "made-optional": _set(("attributes", "note", "required"), True),
+    "resolution-finer": _set(("media",), {"labeling_resolution": "proxy",
+                                          "proxy_max_side": 2048}),
+    "splits": _set(("splits",), {"names": ["train", "val"], "group_by": "store"}),
+    "retired-dropped": _set(("retired",), {"ids": [99]}),
+}
 
 
 def _pair(case_id, change):
@@ -143,6 +192,9 @@ def _pair(case_id, change):
     elif case_id == "alias-removed":
         cls(old, "van")["aliases"] = ["minibus"]
     else:
+        if case_id in OLD:
+            OLD[case_id](old)
+            OLD[case_id](new)
         change(new)
     return project(old), project(new)
 
