@@ -2,7 +2,10 @@
 
 Subcommands are generated from the modules of :mod:`guidec.commands`: each module defines
 ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args, out, err) -> int``.
-Exit codes everywhere: 0 clean, 1 findings at or above ``--fail-on``, 2 could not run.
+Exit codes everywhere: 0 clean, 1 findings at or above ``--fail-on``, 2 could not run, and
+70 (``EX_SOFTWARE`` of sysexits.h) for an internal error: a bug in guidec, never a verdict on the
+input, so that CI can tell a crash from a bad delivery. It prints one line; ``--debug`` (or
+``GUIDEC_DEBUG=1``) adds the traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import TextIO
 from guidec import __version__
 from guidec.diagnostics import GuidecError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 70
+REPORT_TO = "the guidec maintainers (the project's issue tracker), with the command and, if you can share it, the input"
 
 
 def _commands(only: str | None = None) -> list:
@@ -35,12 +39,15 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
                     "schemas and validators.",
     )
     parser.add_argument("--version", action="version", version=f"guidec {__version__}")
+    debug = "on an internal error (exit 70), print the traceback too"
+    parser.add_argument("--debug", action="store_true", help=debug)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     table = {}
     for mod in _commands(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
                                                                          mod.HELP))
         mod.add_arguments(p)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
         table[mod.NAME] = mod
     return parser, table
 
@@ -85,6 +92,24 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        return _internal_error(exc, args, stderr)
+
+
+def _internal_error(exc: BaseException, args, stderr: TextIO) -> int:
+    """One line for a bug (exit 70); the traceback only with --debug or GUIDEC_DEBUG=1."""
+    import os
+    import traceback
+
+    what = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    if len(what) > 300:
+        what = what[:297] + "..."
+    stderr.write(f"guidec: internal error: {what} (guidec {__version__}, command "
+                 f"{args.command!r}). This is a bug in guidec, not a finding about your files; "
+                 f"rerun with --debug and report the traceback to {REPORT_TO}.\n")
+    if getattr(args, "debug", False) or os.environ.get("GUIDEC_DEBUG"):
+        stderr.write("".join(traceback.format_exception(exc)))
+    return EXIT_INTERNAL
 
 
 def main(argv: Sequence[str] | None = None) -> int:
