@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "guidec"
 
 LAYERS: dict[str, int] = {
     # foundations every layer uses, with no knowledge of specs or deliveries
-    "guidec": 0, "guidec._frozen": 0,
+    "guidec": 0, "guidec._frozen": 0, "guidec.inputs": 0,
     "guidec.diagnostics": 1, "guidec.registry": 1, "guidec.resources": 1,
     "guidec.imagesize": 1, "guidec.columns": 1, "guidec.masks": 1,
     "guidec.codes": 2,

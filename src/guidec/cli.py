@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from guidec import __version__
+from guidec import __version__, inputs
 from guidec.diagnostics import GuidecError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 70
@@ -78,7 +78,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         parser.print_help(stdout)
         return EXIT_ERROR
     try:
-        return table[args.command].run(args, stdout, stderr)
+        with inputs.scope():  # what this command reads, so that nothing it writes lands on it
+            return table[args.command].run(args, stdout, stderr)
     except GuidecError as exc:
         from guidec.report import Context, render
 

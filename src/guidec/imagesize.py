@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import struct
 
+from guidec import inputs
+
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers carry the size: SOF0-SOF15 except DHT (C4), JPG (C8), DAC (CC).
 _SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
@@ -27,6 +29,7 @@ def size_of_file(path: str) -> tuple[int, int] | None:
     """``(width, height)`` of the image file at ``path``, or ``None`` if unreadable."""
     try:
         with open(path, "rb") as fh:
+            inputs.note(path, fh)
             head = fh.read(_HEAD)
             if head[:2] == b"\xff\xd8" and _sniff(head) is None:
                 head += fh.read()  # the SOF lies past a large APP segment

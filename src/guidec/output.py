@@ -2,7 +2,8 @@
 
 Targets return ``{relative path: text or bytes}``; :func:`write_tree` writes each file through a
 temporary file in the same folder and ``os.replace`` so a reader never sees half a file, and
-refuses paths that would leave the output folder. :func:`drift` compares instead of writing
+refuses paths that would leave the output folder. Nothing is written over a file the running
+command read (:func:`refuse_inputs`). :func:`drift` compares instead of writing
 (``guidec build --check``).
 """
 
@@ -13,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 
+from guidec import inputs
 from guidec.diagnostics import GuidecError
 
 Files = Mapping[str, str | bytes]
@@ -34,7 +36,17 @@ def safe_join(root: str, rel: str) -> str:
     return os.path.join(root, *[p for p in norm.split("/") if p and p != "."])
 
 
+def refuse_inputs(path: str) -> None:
+    """Stop before writing over a file the running command read (:mod:`guidec.inputs`)."""
+    hit = inputs.clash(path)
+    if hit is not None:
+        same = "" if os.path.abspath(hit) == os.path.abspath(path) else f" (the same file as {hit})"
+        raise GuidecError(f"refusing to write {path}: it is an input of this command{same}; "
+                          "choose another output path")
+
+
 def write_atomic(path: str, data: bytes) -> None:
+    refuse_inputs(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".guidec-", suffix=".tmp")
@@ -50,7 +62,11 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def write_tree(root: str, files: Files) -> list[str]:
-    """Write every file under ``root``; return the relative paths that changed."""
+    """Write every file under ``root``; return the relative paths that changed. Nothing is
+    written when ``root`` is a folder the command read, or any file would land on an input."""
+    refuse_inputs(root)
+    for rel in files:
+        refuse_inputs(safe_join(root, rel))
     changed = []
     for rel in sorted(files):
         path = safe_join(root, rel)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import yaml
 import yaml.constructor
 
+from guidec import inputs
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path
 
@@ -157,6 +158,7 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | No
             f"file is {size:,} bytes; specs are limited to {max_bytes:,} bytes", file=shown)])
     try:
         with open(path, "rb") as fh:
+            inputs.note(shown, fh)
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
         raise GuidecError(f"cannot read {shown}",

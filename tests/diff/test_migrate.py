@@ -186,7 +186,7 @@ def test_migrate_refuses_to_overwrite_its_input(cli, specs, tmp_path):
     old, new = specs
     src = _coco_file(tmp_path, project(base()))
     r = cli("migrate", "--from", old, "--to", new, src, "--out", src)
-    assert r.code == 2 and "refusing to overwrite" in r.err
+    assert r.code == 2 and "refusing to write" in r.err
 
 
 def test_migrate_exits_1_when_annotations_are_dropped(cli, write, tmp_path):

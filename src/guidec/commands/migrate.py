@@ -56,7 +56,7 @@ def run(args, out, err) -> int:
     from guidec.diff import diff_projects
     from guidec.diff.mapping import dump_map, migration_map
     from guidec.diff.relabel import migrate_table
-    from guidec.output import safe_join, write_atomic, write_tree
+    from guidec.output import write_atomic, write_tree
     from guidec.report import Context
     from guidec.writers import load_writers
 
@@ -75,18 +75,11 @@ def run(args, out, err) -> int:
     diags.extend(migrated.diagnostics)
     target = args.out or default_out(args.delivery[0], new.spec.project.version,
                                      writer.SINGLE_FILE)
-    inputs = {os.path.realpath(p) for p in args.delivery}
-    if os.path.realpath(target) in inputs:
-        raise GuidecError(f"refusing to overwrite the input {target}; choose another --out")
-    if writer.SINGLE_FILE:
-        files = writer.write(migrated.table, new)
+    files = writer.write(migrated.table, new)
+    if writer.SINGLE_FILE:  # output.py refuses to write over any input of this command
         (content,) = files.values()
         write_atomic(target, content)
     else:
-        files = writer.write(migrated.table, new)
-        for rel in files:
-            if os.path.realpath(safe_join(target, rel)) in inputs:
-                raise GuidecError(f"refusing to overwrite the input {rel}; choose another --out")
         write_tree(target, files)
     if args.map_out:
         fmt_map = "json" if args.map_out.endswith(".json") else "yaml"

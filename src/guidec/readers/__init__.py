@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from guidec import inputs
 from guidec.diagnostics import Diagnostic, GuidecError
 from guidec.readers._codes import V001, V003
 from guidec.registry import Registry
@@ -151,6 +152,7 @@ def read_delivery(
     formats: dict[str, str] = {}
     for p in paths:
         p = os.fspath(p)
+        inputs.note(p)  # a delivery folder too: nothing is written into it as a whole
         if input_format is not None:
             if not os.path.exists(p):
                 ctx.report(V001("no such file or folder", file=p))

@@ -9,6 +9,7 @@ import os
 import numpy as np
 import orjson
 
+from guidec import inputs
 from guidec.readers._codes import V001, V002, V005, V009
 from guidec.table import AnnotationTable, TableBuilder
 
@@ -19,6 +20,7 @@ HUGE = 1e9  # larger than any pixel coordinate of a real image
 def read_bytes(path: str, ctx) -> bytes | None:
     try:
         with open(path, "rb") as fh:
+            inputs.note(path, fh)
             return fh.read()
     except OSError as exc:
         ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))

@@ -19,6 +19,7 @@ import os
 
 import yaml
 
+from guidec import inputs
 from guidec.imagesize import size_of_file
 from guidec.readers import Reader
 from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
@@ -70,6 +71,7 @@ def read(paths: list[str], ctx) -> AnnotationTable:
 def _load_yaml(path: str, ctx, b: TableBuilder) -> dict | None:
     try:
         with open(path, "rb") as fh:
+            inputs.note(path, fh)
             raw = fh.read(MAX_YAML + 1)
     except OSError as exc:
         ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
@@ -196,6 +198,7 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
     for lp in labels:
         try:
             with open(lp, "rb") as fh:
+                inputs.note(lp, fh)
                 text = fh.read().decode("utf-8-sig")
         except OSError as exc:
             ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))

@@ -46,7 +46,8 @@ def _sub(parent, tag, text=None, **attrs):
 
 class ImageFinder:
     """Finds an image file from the delivery's file name, under ``--images`` or beside the
-    delivery file."""
+    delivery file, and nowhere else: a name that leads out of those folders (``../../etc/
+    passwd``, an absolute path, a symlink out) gets no thumbnail and no link."""
 
     def __init__(self, image_root: str | None, page_dir: str):
         self.root = image_root
@@ -58,21 +59,26 @@ class ImageFinder:
             return None
         key = (file_name, delivery_file or "")
         if key not in self.cache:
-            cands = []
-            if os.path.isabs(file_name):
-                cands.append(file_name)
+            cands = []  # (candidate, the folder it must stay in)
             if self.root:
-                cands += [os.path.join(self.root, file_name),
-                          os.path.join(self.root, os.path.basename(file_name))]
+                root = os.path.realpath(self.root)
+                cands += [(os.path.join(root, file_name), root),
+                          (os.path.join(root, os.path.basename(file_name)), root)]
             if delivery_file:
-                base = os.path.dirname(os.path.abspath(delivery_file))
-                cands += [os.path.join(base, file_name),
-                          os.path.join(base, "images", os.path.basename(file_name))]
-            self.cache[key] = next((c for c in cands if os.path.isfile(c)), None)
+                base = os.path.dirname(os.path.realpath(delivery_file))
+                cands += [(os.path.join(base, file_name), base),
+                          (os.path.join(base, "images", os.path.basename(file_name)), base)]
+            self.cache[key] = next((c for c, inside in cands
+                                    if _within(c, inside) and os.path.isfile(c)), None)
         return self.cache[key]
 
     def href(self, path: str) -> str:
         return quote(os.path.relpath(os.path.abspath(path), self.page_dir).replace(os.sep, "/"))
+
+
+def _within(path: str, folder: str) -> bool:
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, folder]) == folder
 
 
 def _extent(table, row: int) -> np.ndarray | None:
