@@ -73,7 +73,8 @@ def delivery(write):
 
 def test_clean_twin_passes(cli, spec, delivery):
     r = cli("validate", "--spec", spec, delivery(coco()))
-    assert (r.code, r.out) == (0, "All checks passed.\n"), r
+    assert (r.code, r.out) == (0, "All checks passed.\n"
+                                  "Checked 1 file (coco 1): 2 images, 4 annotations.\n"), r
 
 
 def test_seeded_defects_are_flagged_exactly_there(cli, spec, delivery):
@@ -87,7 +88,8 @@ def test_seeded_defects_are_flagged_exactly_there(cli, spec, delivery):
     assert f"{path}#/annotations/1: V204 polygon of annotation 2 is invalid: " in r.out
     assert f"{path}#/annotations/2: V101 [warning] annotation 3 uses deprecated class " \
            "'sku'; use 'product'" in r.out
-    assert r.out.endswith("Found 4 problems (3 errors, 1 warning) in 1 file.\n")
+    assert r.out.endswith("Found 4 problems (3 errors, 1 warning) in 1 file.\n"
+                          "Checked 1 file (coco 1): 2 images, 4 annotations.\n")
 
 
 def test_json_report_follows_its_schema(cli, spec, delivery):

@@ -109,6 +109,9 @@ class AnnotationTable:
     # individual instance (Cityscapes instance-id maps, COCO panoptic "thing" segments);
     # -1 for class-level regions. None: the format has no such notion (all -1).
     instance_id: np.ndarray | None = None
+    # float64 per row: a model's confidence (pycocotools results, pre-labels); NaN where a row
+    # has none. None: the format has no scores (labels made by people).
+    score: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ann_id)
@@ -167,7 +170,8 @@ class TableBuilder:
         self._img_index: dict[Any, int] = {}
         self._a: dict[str, list] = {k: [] for k in (
             "ann_id", "image_index", "label", "label_id", "shape", "bbox", "rotation", "area",
-            "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id")}
+            "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id",
+            "score")}
         self._attrs: dict[str, dict[int, Any]] = {}
         self._vertices: list[tuple[float, float]] = []
         self._ring_offsets: list[int] = [0]
@@ -235,6 +239,7 @@ class TableBuilder:
         src_index: int = -1,
         pointer: str | None = None,
         instance_id: int = -1,
+        score: float | None = None,
     ) -> int:
         row = len(self._a["ann_id"])
         if pointer is not None:
@@ -256,6 +261,7 @@ class TableBuilder:
         a["src_line"].append(src_line)
         a["src_index"].append(src_index)
         a["instance_id"].append(instance_id)
+        a["score"].append(np.nan if score is None else float(score))
         for ring in rings:
             self._vertices.extend((float(x), float(y)) for x, y in ring)
             self._ring_offsets.append(len(self._vertices))
@@ -322,6 +328,8 @@ class TableBuilder:
             declared_categories=dict(self.declared_categories),
             instance_id=(np.asarray(a["instance_id"], dtype=np.int64).reshape(n)
                          if any(v >= 0 for v in a["instance_id"]) else None),
+            score=(np.asarray(a["score"], dtype=np.float64).reshape(n)
+                   if not np.isnan(np.asarray(a["score"], dtype=np.float64)).all() else None),
         )
 
 
@@ -439,4 +447,6 @@ def concat_tables(tables: list[AnnotationTable]) -> AnnotationTable:
         declared_categories=declared,
         instance_id=(cat(lambda t: t.instances, np.int64)
                      if any(t.instance_id is not None for t in tables) else None),
+        score=(cat(lambda t: t.score if t.score is not None else np.full(len(t), np.nan),
+                   np.float64) if any(t.score is not None for t in tables) else None),
     )

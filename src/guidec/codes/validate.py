@@ -104,6 +104,15 @@ define("V021", "panoptic-segment-mismatch", ERROR,
        "A COCO panoptic PNG and its ``segments_info`` disagree: a listed segment has no "
        "pixels, or pixels carry a segment id that is not listed.",
        example='"segments_info": [{"id": 5, "category_id": 1}]  # but the PNG has id 7')
+define("V049", "nothing-read", ERROR,
+       "A file that a reader took holds no image and no annotation: an empty export (`[]`, "
+       "`{}`, a COCO file without images), or a file of another format that happens to look "
+       "like this one. An empty delivery is an error: a gate never passes on what it did not "
+       "read.",
+       why="A delivery that was not really read passes every other check: an export job that "
+           "wrote nothing, or a predictions file read as a labeling export, would be waved "
+           "through with exit 0.",
+       example="[]  # a Label Studio export with no task")
 define("V050", "duplicate-annotation-id", ERROR,
        "Two annotations in one file share an id.",
        why="pycocotools indexes annotations by id in a dict: the second one silently replaces "

@@ -62,7 +62,8 @@ def take_rows(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
         rle=t.rle[rows], text=t.text[rows],
         attributes={k: v[rows] for k, v in t.attributes.items()},
         src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows],
-        instance_id=None if t.instance_id is None else t.instance_id[rows])
+        instance_id=None if t.instance_id is None else t.instance_id[rows],
+        score=None if t.score is None else t.score[rows])
 
 
 def _old_class_index(t: AnnotationTable, old: Project) -> np.ndarray:

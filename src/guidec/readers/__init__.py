@@ -24,9 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from guidec import inputs
-from guidec.diagnostics import Diagnostic, GuidecError
-from guidec.readers._codes import V001, V003
+from guidec.diagnostics import Diagnostic, GuidecError, Severity
+from guidec.readers._codes import V001, V003, V049
 from guidec.registry import Registry
 from guidec.table import AnnotationTable, concat_tables
 
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 # The registry: one module per format, in detection order (most specific first).
-_MODULES = ("coco", "label_studio", "cvat", "voc", "yolo", "mask")
+_MODULES = ("coco", "coco_results", "label_studio", "cvat", "voc", "yolo", "mask")
 
 
 @dataclass
@@ -178,7 +180,33 @@ def read_delivery(
             gc.enable()
     table = concat_tables(tables)
     _builtin_attributes(table, project)
+    _read_nothing(table, formats, ctx)
     return ReadResult(table, ctx.diagnostics, formats)
+
+
+def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadContext) -> None:
+    """V049 for every file a reader took that gave no image and no annotation (``[]``, ``{}``,
+    a results file read as the wrong format): a gate never passes on what it did not read. A
+    file whose reading already failed with an error is not reported twice."""
+    n = len(table.files)
+    held = (np.bincount(table.src_file, minlength=n)[:n]
+            + np.bincount(table.images.src_file, minlength=n)[:n])
+    count = {}
+    for i, f in enumerate(table.files):
+        count[f.path] = count.get(f.path, 0) + int(held[i])
+    failed = {d.file for d in ctx.diagnostics if d.severity == Severity.ERROR}
+    for path, fmt in formats.items():
+        if count.get(path, 0) == 0 and path not in failed and not _is_dir_holding(path, count):
+            ctx.report(V049(f"the {fmt} reader found no image and no annotation in this "
+                            "file: it is empty, or not the format it looks like", file=path))
+
+
+def _is_dir_holding(path: str, count: dict[str, int]) -> bool:
+    """A folder read whole (a YOLO dataset) holds what its files hold."""
+    if not os.path.isdir(path):
+        return False
+    prefix = os.path.join(path, "")
+    return any(c for p, c in count.items() if p.startswith(prefix))
 
 
 # Fields that formats carry for every object whether the program uses them or not (VOC's

@@ -1,4 +1,4 @@
-"""CVAT for images 1.1 XML (``<annotations><version>1.1</version><meta>...<image>...``).
+"""CVAT 1.1 XML, for images (``<image>`` elements) and for video (``<track>`` elements).
 
 Shapes: ``box`` (xtl ytl xbr ybr, optional ``rotation`` in degrees clockwise about the centre
 -> ROTATED_BOX), ``polygon``, ``polyline``, ``points`` (``points="x,y;x,y"``), ``ellipse``
@@ -10,6 +10,10 @@ row-major over its box ``left top width height`` -> COCO RLE of the whole image)
 ``input_type`` (number -> float, checkbox -> bool). CVAT's built-in ``occluded`` flag fills
 an attribute ``occluded`` only when the spec defines one. Meta labels become
 ``declared_categories`` (keyed by name). Locations are lines in the XML.
+
+For video, every shape of a track where the object is in view (``outside="0"``) is a row on
+the image of its frame (``frame_000010``, sized by the task's ``original_size``), with the track
+id as ``instance_id``; a skeleton track's points come from its nested per-point tracks.
 """
 
 from __future__ import annotations
@@ -52,10 +56,9 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
     fill_occluded = _project_has(ctx, "occluded")
     for im in root.findall("image"):
         _image(im, path, fi, ctx, b, meta, fill_occluded)
-    if root.findall("track"):
-        t = root.findall("track")[0]
-        ctx.report(V015("tracks (CVAT for video) are not read; export as CVAT for images",
-                        file=path).with_position(t.line, t.col))
+    tracks = root.findall("track")
+    if tracks:
+        _tracks(root, tracks, path, fi, ctx, b, meta, fill_occluded)
 
 
 def _meta(root: Element, path, ctx, b: TableBuilder) -> dict:
@@ -185,65 +188,140 @@ def _image(im: Element, path, fi, ctx, b: TableBuilder, meta: dict, fill_occlude
     key = im.get("id", name)
     img = b.add_image(key, name, w, h, src_file=fi, src_line=im.line)
     for el in im.children:
-        tag = el.tag
-        label = el.get("label")
-        if tag in ("attribute",):
-            continue
-        common = dict(image_index=img, label=label or None, src_file=fi, src_line=el.line)
-        lm = meta.get(label) if label else None
-        attrs = _attributes(el, lm)
-        if fill_occluded and "occluded" not in attrs and el.get("occluded") is not None:
-            attrs["occluded"] = el.get("occluded") == "1"
-        if tag == "box":
-            xtl, ytl = _num(el, "xtl", path, ctx), _num(el, "ytl", path, ctx)
-            xbr, ybr = _num(el, "xbr", path, ctx), _num(el, "ybr", path, ctx)
-            rot = _num(el, "rotation", path, ctx, required=False) or 0.0
-            if None in (xtl, ytl, xbr, ybr):
+        if el.tag != "attribute":
+            _shape(el, img, w, h, path, fi, ctx, b, meta, fill_occluded)
+
+
+def _tracks(root: Element, tracks: list, path, fi, ctx, b: TableBuilder, meta: dict,
+            fill_occluded) -> None:
+    """CVAT for video: each shape of a track where the object is in view (``outside="0"``)
+    becomes a row on the image of its frame, with the track id as ``instance_id``. Frames are
+    images named as CVAT and Datumaro export them, ``frame_000010``, of the task's
+    ``original_size``; a skeleton track's points come from its per-point sub-tracks."""
+    w = h = None
+    meta_el = root.find("meta")
+    for holder in ([meta_el.find("task"), meta_el.find("job")] if meta_el is not None else []):
+        size = holder.find("original_size") if holder is not None else None
+        if size is not None:
+            w, h = _text_num(size.findtext("width")), _text_num(size.findtext("height"))
+            break
+    frames: dict[int, int] = {}
+
+    def image_of(el: Element) -> int | None:
+        frame = el.get("frame")
+        if frame is None or not frame.strip().isdigit():
+            ctx.report(V007(f"<{el.tag}> of a track has no frame number", file=path)
+                       .with_position(el.line, el.col))
+            return None
+        n = int(frame)
+        if n not in frames:
+            frames[n] = b.add_image(n, f"frame_{n:06d}", w, h, src_file=fi, src_line=el.line)
+        return frames[n]
+
+    for t in tracks:
+        tid = t.get("id")
+        track_id = int(tid) if tid is not None and tid.strip().isdigit() else -1
+        label = t.get("label")
+        subs = [c for c in t.children if c.tag == "track"]
+        for el in t.children:
+            if el.tag in ("attribute", "track") or el.get("outside") == "1":
                 continue
-            b.add_annotation(shape=Shape.ROTATED_BOX if rot else Shape.BOX,
-                             bbox=(xtl, ytl, xbr - xtl, ybr - ytl), rotation=rot,
-                             attributes=attrs, **common)
-        elif tag in ("polygon", "polyline", "points"):
-            pts = _points(el, path, ctx)
-            if pts is None:
+            img = image_of(el)
+            if img is None:
                 continue
-            shape = {"polygon": Shape.POLYGON, "polyline": Shape.POLYLINE,
-                     "points": Shape.POINTS}[tag]
-            b.add_annotation(shape=shape, rings=[pts], attributes=attrs, **common)
-        elif tag == "ellipse":
-            cx, cy = _num(el, "cx", path, ctx), _num(el, "cy", path, ctx)
-            rx, ry = _num(el, "rx", path, ctx), _num(el, "ry", path, ctx)
-            rot = _num(el, "rotation", path, ctx, required=False) or 0.0
-            if None in (cx, cy, rx, ry):
+            if el.tag == "skeleton":
+                el = _skeleton_frame(el, subs)
+            if label is not None and el.get("label") is None:
+                el.attrib["label"] = label
+            _shape(el, img, w, h, path, fi, ctx, b, meta, fill_occluded, instance=track_id)
+
+
+def _skeleton_frame(el: Element, subs: list) -> Element:
+    """A video skeleton at one frame: its points are the sub-tracks' ``points`` of that frame
+    (CVAT writes them as tracks nested in the skeleton's track)."""
+    frame = el.get("frame")
+    out = Element("skeleton", dict(el.attrib), el.line, el.col)
+    out.children = [c for c in el.children if c.tag == "attribute"]
+    for sub in subs:
+        for p in sub.children:
+            if p.tag == "points" and p.get("frame") == frame:
+                q = Element("points", dict(p.attrib), p.line, p.col)
+                q.attrib["label"] = sub.get("label")
+                out.children.append(q)
+    return out
+
+
+def _text_num(text: str | None) -> float | None:
+    try:
+        x = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return x if x is not None and 0 < x < HUGE else None
+
+
+def _shape(el: Element, img: int, w, h, path, fi, ctx, b: TableBuilder, meta: dict,
+           fill_occluded, instance: int = -1) -> None:
+    """One shape element of an image (or of a track at one frame) -> one table row."""
+    tag = el.tag
+    label = el.get("label")
+    common = dict(image_index=img, label=label or None, src_file=fi, src_line=el.line)
+    if instance >= 0:
+        common["instance_id"] = instance
+    lm = meta.get(label) if label else None
+    attrs = _attributes(el, lm)
+    if fill_occluded and "occluded" not in attrs and el.get("occluded") is not None:
+        attrs["occluded"] = el.get("occluded") == "1"
+    if tag == "box":
+        xtl, ytl = _num(el, "xtl", path, ctx), _num(el, "ytl", path, ctx)
+        xbr, ybr = _num(el, "xbr", path, ctx), _num(el, "ybr", path, ctx)
+        rot = _num(el, "rotation", path, ctx, required=False) or 0.0
+        if None in (xtl, ytl, xbr, ybr):
+            return
+        b.add_annotation(shape=Shape.ROTATED_BOX if rot else Shape.BOX,
+                         bbox=(xtl, ytl, xbr - xtl, ybr - ytl), rotation=rot,
+                         attributes=attrs, **common)
+    elif tag in ("polygon", "polyline", "points"):
+        pts = _points(el, path, ctx)
+        if pts is None:
+            return
+        shape = {"polygon": Shape.POLYGON, "polyline": Shape.POLYLINE,
+                 "points": Shape.POINTS}[tag]
+        b.add_annotation(shape=shape, rings=[pts], attributes=attrs, **common)
+    elif tag == "ellipse":
+        cx, cy = _num(el, "cx", path, ctx), _num(el, "cy", path, ctx)
+        rx, ry = _num(el, "rx", path, ctx), _num(el, "ry", path, ctx)
+        rot = _num(el, "rotation", path, ctx, required=False) or 0.0
+        if None in (cx, cy, rx, ry):
+            return
+        b.add_annotation(shape=Shape.ELLIPSE, bbox=(cx - rx, cy - ry, 2 * rx, 2 * ry),
+                         rotation=rot, attributes=attrs, **common)
+    elif tag == "mask":
+        _mask(el, path, ctx, b, w, h, attrs, common)
+    elif tag == "skeleton":
+        order = (lm or {}).get("sublabels") or []
+        pts = {}
+        for p in el.findall("points"):
+            xy = _points(p, path, ctx)
+            if not xy:
                 continue
-            b.add_annotation(shape=Shape.ELLIPSE, bbox=(cx - rx, cy - ry, 2 * rx, 2 * ry),
-                             rotation=rot, attributes=attrs, **common)
-        elif tag == "mask":
-            _mask(el, path, ctx, b, w, h, attrs, common)
-        elif tag == "skeleton":
-            order = (lm or {}).get("sublabels") or []
-            pts = {}
-            for p in el.findall("points"):
-                xy = _points(p, path, ctx)
-                if not xy:
-                    continue
-                v = 0 if p.get("outside") == "1" else (1 if p.get("occluded") == "1" else 2)
-                pts[p.get("label")] = (xy[0][0], xy[0][1], v)
-            names = order or list(pts)
-            kps = [pts.get(n, (0.0, 0.0, 0)) for n in names]
-            extra = [n for n in pts if n not in names]
-            if extra:
-                ctx.report(V008(f"skeleton points {extra} are not sublabels of "
-                                f"{label!r} in the meta", file=path)
-                           .with_position(el.line, el.col))
-            b.add_annotation(shape=Shape.KEYPOINTS, keypoints=kps, attributes=attrs, **common)
-        elif tag == "tag":
-            b.add_annotation(shape=Shape.TAG, attributes=attrs, **common)
-        else:
-            ctx.report(V015(f"<{tag}> is not read", file=path).with_position(el.line, el.col))
-            continue
-        if label is None:
-            ctx.report(V007(f"<{tag}> has no 'label'", file=path).with_position(el.line, el.col))
+            v = 0 if p.get("outside") == "1" else (1 if p.get("occluded") == "1" else 2)
+            pts[p.get("label")] = (xy[0][0], xy[0][1], v)
+        names = order or list(pts)
+        kps = [pts.get(n, (0.0, 0.0, 0)) for n in names]
+        extra = [n for n in pts if n not in names]
+        if extra:
+            ctx.report(V008(f"skeleton points {extra} are not sublabels of "
+                            f"{label!r} in the meta", file=path)
+                       .with_position(el.line, el.col))
+        b.add_annotation(shape=Shape.KEYPOINTS, keypoints=kps, attributes=attrs, **common)
+    elif tag == "tag":
+        b.add_annotation(shape=Shape.TAG, attributes=attrs, **common)
+    else:
+        ctx.report(V015(f"<{tag}> is not read", file=path).with_position(el.line, el.col))
+        return
+    if not label:  # an empty label="" is no label: the row stays unlabeled, said here
+        said = "an empty 'label'" if label is not None else "no 'label'"
+        ctx.report(V007(f"<{tag}> has {said}", file=path).with_position(el.line, el.col))
 
 
 def _mask(el: Element, path, ctx, b, w, h, attrs, common) -> None:
