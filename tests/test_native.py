@@ -97,9 +97,11 @@ one_group = st.tuples(st.just(1), st.just(1), coord, coord, st.floats(0, 30, all
 
 
 @settings(max_examples=examples(300), deadline=None)
-@given(st.lists(box, max_size=40) | st.lists(one_group, min_size=17, max_size=80))
-def test_box_sweep_native_and_numpy_agree(boxes):
-    """Small groups (insertion sort in C) and one big group (qsort), ties in x0 included."""
+@given(st.lists(box, max_size=40) | st.lists(one_group, min_size=17, max_size=80),
+       st.sampled_from([64, 3, 1]))
+def test_box_sweep_native_and_numpy_agree(boxes, max_step):
+    """Small groups (insertion sort in C) and one big group (qsort), ties in x0 included; the
+    comparisons cut at max_step, and the rows cut short, agree too."""
     if native is None:
         pytest.skip("the C extensions are not built in this install")
     from guidec.validation import checks
@@ -108,10 +110,10 @@ def test_box_sweep_native_and_numpy_agree(boxes):
     cls = np.array([b[1] for b in boxes], dtype=np.int64)
     xyxy = np.array([[x, y, x + w, y + h] for _, _, x, y, w, h in boxes],
                     dtype=np.float64).reshape(-1, 4)
-    got = checks.same_class_pairs(img, cls, xyxy)
+    got = checks.same_class_pairs(img, cls, xyxy, max_step)
     try:
         checks._native = None
-        want = checks.same_class_pairs(img, cls, xyxy)
+        want = checks.same_class_pairs(img, cls, xyxy, max_step)
     finally:
         checks._native = native
     for a, b in zip(got, want, strict=True):

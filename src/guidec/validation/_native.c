@@ -5,8 +5,10 @@
  * star_simple(vertices, ring_offsets, rings) -> bytearray
  *   The "winds once about a point" test of guidec.validation.frame.Frame.ring_star_simple.
  *
- * box_pairs(group, boxes, grouped) -> (i, j, iou, position, step) as bytearrays
- *   The sweep of guidec.validation.checks.same_class_pairs over boxes grouped by image and class.
+ * box_pairs(group, boxes, grouped, max_step) -> (i, j, iou, position, step, cut) as bytearrays
+ *   The sweep of guidec.validation.checks.same_class_pairs over boxes grouped by image and class;
+ *   each box is compared with at most max_step next boxes, and `cut` lists the boxes whose
+ *   sweep stopped there while boxes still overlapped (so the work is linear in the rows).
  *
  * simple_rings(vertices, ring_offsets, rings) -> bytearray
  *   Certifies rings simple (so valid) with exact-sign orientations; GEOS judges the rest.
@@ -118,11 +120,12 @@ static int col_put(Col *c, const void *v) {
 
 static PyObject *box_pairs(PyObject *self, PyObject *args) {
     Py_buffer gb, bb, rb;
-    if (!PyArg_ParseTuple(args, "y*y*y*:box_pairs", &gb, &bb, &rb)) return NULL;
+    Py_ssize_t max_step;
+    if (!PyArg_ParseTuple(args, "y*y*y*n:box_pairs", &gb, &bb, &rb, &max_step)) return NULL;
     PyObject *res = NULL;
     int64_t *idx = NULL;
-    Col out[5] = {{NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8},
-                  {NULL, 0, 0, 8}};
+    Col out[6] = {{NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8}, {NULL, 0, 0, 8},
+                  {NULL, 0, 0, 8}, {NULL, 0, 0, 8}};
     Py_ssize_t n = gb.len / (Py_ssize_t)sizeof(int64_t);
     const int64_t *g = gb.buf, *rows = rb.buf;
     const double *box = bb.buf;
@@ -135,7 +138,7 @@ static PyObject *box_pairs(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "box_pairs: row out of range");
             goto done;
         }
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 6; k++)
         if (!(out[k].ba = PyByteArray_FromStringAndSize(NULL, 0))) goto done;
     idx = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int64_t));
     if (!idx) {
@@ -170,6 +173,10 @@ static PyObject *box_pairs(PyObject *self, PyObject *args) {
                 int64_t j = rows[idx[b]];
                 const double *bj = box + 4 * j;
                 if (!(bj[0] < bi[2])) break;
+                if (b - a > max_step) {
+                    if (col_put(&out[5], &i) < 0) goto done;
+                    break;
+                }
                 double iw = (bi[2] < bj[2] ? bi[2] : bj[2]) - bj[0];
                 double ih = (bi[3] < bj[3] ? bi[3] : bj[3]) - (bi[1] > bj[1] ? bi[1] : bj[1]);
                 double inter = (iw > 0 ? iw : 0) * (ih > 0 ? ih : 0);
@@ -184,11 +191,11 @@ static PyObject *box_pairs(PyObject *self, PyObject *args) {
             }
         }
     }
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 6; k++)
         if (PyByteArray_Resize(out[k].ba, out[k].count * 8) < 0) goto done;
-    res = PyTuple_Pack(5, out[0].ba, out[1].ba, out[2].ba, out[3].ba, out[4].ba);
+    res = PyTuple_Pack(6, out[0].ba, out[1].ba, out[2].ba, out[3].ba, out[4].ba, out[5].ba);
 done:
-    for (int k = 0; k < 5; k++) Py_XDECREF(out[k].ba);
+    for (int k = 0; k < 6; k++) Py_XDECREF(out[k].ba);
     PyMem_Free(idx);
     PyBuffer_Release(&gb);
     PyBuffer_Release(&bb);
@@ -284,7 +291,7 @@ static PyMethodDef methods[] = {
     {"star_simple", star_simple, METH_VARARGS,
      "star_simple(vertices, ring_offsets, rings) -> bytearray: 1 per ring that winds once."},
     {"box_pairs", box_pairs, METH_VARARGS,
-     "box_pairs(group, boxes, grouped) -> (i, j, iou, position, step): overlapping pairs."},
+     "box_pairs(group, boxes, grouped, max_step) -> (i, j, iou, position, step, cut)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native",

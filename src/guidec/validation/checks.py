@@ -195,31 +195,40 @@ def inside(f: Frame):
                         severity=sev, rule=r.id)
 
 
-def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
-    """(i, j, IoU) of every pair of boxes of one class in one image that overlap.
+#: How many next boxes (in x order, same image and class) a box is compared with. Real
+#: duplicates start within a few boxes of each other; a pile of thousands of overlapping boxes
+#: would otherwise cost n^2/2 comparisons. Boxes cut short are reported (V405, a summary).
+MAX_STEP = 64
+
+
+def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray,
+                     max_step: int = MAX_STEP):
+    """(i, j, IoU, cut) of the pairs of boxes of one class in one image that overlap, and the
+    rows whose comparisons stopped at ``max_step`` while boxes still overlapped.
 
     A sorted sweep, vectorized over all rows: sort by (image, class, x0), then compare each
     box with the k-th next one for k = 1, 2, ... while the next box still starts before this
-    one ends. Boxes of other images or classes are never compared.
+    one ends, up to ``max_step``. Boxes of other images or classes are never compared.
     """
     n = len(img)
     gkey = img.astype(np.int64) * (int(cls.max()) + 2 if n else 1) + cls + 1
     if _native is not None:  # the same sweep in C (validation/_native.c), which also orders
         # each group by x0 (sorting 860k boxes by two keys in numpy costs 0.35 s)
         grouped = np.argsort(gkey, kind="stable")
-        pi, pj, piou, pos, step = (np.frombuffer(x, dtype=dt) for x, dt in zip(
+        pi, pj, piou, pos, step, cut = (np.frombuffer(x, dtype=dt) for x, dt in zip(
             _native.box_pairs(np.ascontiguousarray(gkey[grouped], dtype=np.int64),
                               np.ascontiguousarray(boxes, dtype=np.float64),
-                              grouped.astype(np.int64, copy=False)),
-            (np.int64, np.int64, np.float64, np.int64, np.int64), strict=True))
+                              grouped.astype(np.int64, copy=False), max_step),
+            (np.int64, np.int64, np.float64, np.int64, np.int64, np.int64), strict=True))
         by_step = np.lexsort((pos, step))  # the numpy sweep's order: by distance, then i
-        return pi[by_step], pj[by_step], piou[by_step]
+        return pi[by_step], pj[by_step], piou[by_step], np.unique(cut)
     order = np.lexsort((boxes[:, 0], gkey))
     g = gkey[order]
     b = boxes[order]
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     out_i, out_j, out_iou = [], [], []
     active = np.arange(n - 1) if n > 1 else np.zeros(0, np.intp)
+    cut = np.zeros(0, np.intp)
     k = 1
     while active.size:
         j = active + k
@@ -227,6 +236,9 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
         active, j = active[keep], j[keep]
         keep = (g[active] == g[j]) & (b[j, 0] < b[active, 2])
         active, j = active[keep], j[keep]
+        if k > max_step:
+            cut = order[active]
+            break
         iw = np.minimum(b[active, 2], b[j, 2]) - b[j, 0]
         ih = np.minimum(b[active, 3], b[j, 3]) - np.maximum(b[active, 1], b[j, 1])
         inter = np.clip(iw, 0, None) * np.clip(ih, 0, None)
@@ -239,8 +251,32 @@ def same_class_pairs(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray):
             out_iou.append(iou)
         k += 1
     if not out_i:
-        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0)
-    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_iou)
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0), np.unique(cut)
+    return (np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_iou),
+            np.unique(cut))
+
+
+def _clusters(n: int, a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    """Connected groups of rows (0..n-1) linked by the pairs (a, b), each ascending, ordered by
+    their first row; rows in no pair are left out. Union-find over the pairs."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    linked = np.unique(np.concatenate([a, b])) if len(a) else np.zeros(0, np.int64)
+    roots = np.array([root(int(x)) for x in linked], dtype=np.int64)
+    order = np.lexsort((linked, roots))
+    linked, roots = linked[order], roots[order]
+    bounds = np.flatnonzero(np.diff(roots)) + 1
+    return [g for g in np.split(linked, bounds) if len(g)]
 
 
 def _exact_turned_iou(f: Frame, a: np.ndarray, b: np.ndarray, boxes: np.ndarray,
@@ -262,8 +298,16 @@ def _exact_turned_iou(f: Frame, a: np.ndarray, b: np.ndarray, boxes: np.ndarray,
     return out
 
 
+#: Findings of duplicate clusters per image and rule before one summary says the rest.
+MAX_CLUSTERS_PER_IMAGE = 50
+SHOW_MEMBERS = 10
+
+
 @rule(V405, group=G)
 def overlap(f: Frame):
+    """One finding per cluster of same-class boxes linked by IoU above the rule's limit, on
+    its last annotation, naming the others. Exact copies are grouped before the sweep, so a
+    pile of identical boxes costs one sort, not n^2/2 comparisons."""
     boxes = usable = None
     for r, ck, sel, sev in _rules_with(f, "max_iou_same_class"):
         if boxes is None:
@@ -272,15 +316,57 @@ def overlap(f: Frame):
         rows = np.flatnonzero(sel & usable)
         if len(rows) < 2:
             continue
-        i, j, iou = same_class_pairs(f.t.image_index[rows], f.cls[rows], boxes[rows])
-        iou = _exact_turned_iou(f, rows[i], rows[j], boxes, iou)
-        for k in np.flatnonzero(iou > ck.max_iou_same_class):
-            first, later = sorted((int(rows[i[k]]), int(rows[j[k]])))
-            yield f.ann(V405, later, f"rule {r.id!r}: {f.ann_label(later)} overlaps "
-                                     f"{f.ann_label(first)} of the same class "
-                                     f"{f.class_name(later)!r} with IoU {iou[k]:.3f} > "
-                                     f"{_g(ck.max_iou_same_class)}",
-                        severity=sev, rule=r.id, other=_py(f.t.ann_id[first]))
+        img, cls = f.t.image_index[rows], f.cls[rows]
+        # exact copies (same image, class and box): one representative each
+        key = np.concatenate([np.stack([img, cls], axis=1).astype(np.float64), boxes[rows]],
+                             axis=1)
+        _, first, copy_of = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        copy_of = copy_of.reshape(-1)
+        reps = np.sort(first)
+        i, j, iou, cut = same_class_pairs(img[reps], cls[reps], boxes[rows][reps])
+        iou = _exact_turned_iou(f, rows[reps[i]], rows[reps[j]], boxes, iou)
+        over = iou > ck.max_iou_same_class
+        # pairs: the kept overlaps, plus every copy linked to its representative
+        rep_of_row = first[copy_of]
+        dup = np.flatnonzero(rep_of_row != np.arange(len(rows)))
+        a = np.concatenate([reps[i[over]], rep_of_row[dup]])
+        b = np.concatenate([reps[j[over]], dup])
+        best = np.zeros(len(rows))
+        np.maximum.at(best, reps[i[over]], iou[over])
+        np.maximum.at(best, reps[j[over]], iou[over])
+        best[dup] = 1.0
+        if ck.max_iou_same_class >= 1.0:  # identical boxes (IoU 1) do not exceed a limit of 1
+            a, b = reps[i[over]], reps[j[over]]
+        per_image: dict[int, int] = {}
+        for members in _clusters(len(rows), a, b):
+            last = int(rows[members[-1]])
+            image = int(img[members[-1]])
+            per_image[image] = per_image.get(image, 0) + 1
+            if per_image[image] > MAX_CLUSTERS_PER_IMAGE:
+                continue
+            others = [_py(f.t.ann_id[rows[m]]) for m in members[:-1]]
+            shown = ", ".join(f.ann_label(int(rows[m])) for m in members[:-1][:SHOW_MEMBERS])
+            more = len(members) - 1 - SHOW_MEMBERS
+            yield f.ann(V405, last, f"rule {r.id!r}: {f.ann_label(last)} overlaps {shown}"
+                                    + (f" and {more} more" if more > 0 else "")
+                                    + f" of the same class {f.class_name(last)!r} with IoU up "
+                                    f"to {float(best[members].max()):.3f} > "
+                                    f"{_g(ck.max_iou_same_class)}"
+                                    + (f" ({len(members)} duplicates)" if len(members) > 2
+                                       else ""),
+                        severity=sev, rule=r.id, other=others[0] if len(others) == 1 else None,
+                        members=others[:100], count=len(members))
+        for image, count in sorted(per_image.items()):
+            if count > MAX_CLUSTERS_PER_IMAGE:
+                yield f.img(V405, image, f"rule {r.id!r}: {count} clusters of duplicate "
+                                         f"boxes on this image; the first "
+                                         f"{MAX_CLUSTERS_PER_IMAGE} are listed",
+                            severity=sev, rule=r.id, count=count)
+        for image in sorted({int(img[reps[c]]) for c in cut.tolist()}):
+            yield f.img(V405, image, f"rule {r.id!r}: more than {MAX_STEP} boxes of one class "
+                                     "overlap each other along the image; each box was "
+                                     f"compared with its next {MAX_STEP} only",
+                        severity=Severity.INFO, rule=r.id)
 
 
 @rule(V406, group=G)

@@ -1,0 +1,81 @@
+"""Pairwise rules stay bounded: a pile of duplicate boxes is one finding per cluster naming its
+members, the sweep is cut (and says so) instead of growing with the square of a pile, and one
+image gets at most MAX_CLUSTERS_PER_IMAGE cluster findings plus a summary."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+from guidec.table import Shape, TableBuilder
+from guidec.validation import run_rules
+from guidec.validation.checks import MAX_CLUSTERS_PER_IMAGE, MAX_STEP
+from guidec.view import load_project
+
+SPEC = """\
+guidec: 1
+project: {id: t, title: T, version: 1.0.0}
+classes:
+  - {id: 1, name: product, shapes: [box]}
+rules:
+  - {id: dup, title: No duplicates, applies_to: [product], check: {max_iou_same_class: 0.8}}
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    path = tmp_path_factory.mktemp("s") / "spec.yaml"
+    path.write_text(SPEC)
+    return load_project(str(path))
+
+
+def _table(boxes, image_of=lambda k: 0, images=1):
+    b = TableBuilder()
+    b.add_file("d.json", "coco", "/annotations/{}", "/images/{}")
+    for i in range(images):
+        b.add_image(i + 1, f"{i}.jpg", 4000, 4000, src_index=i)
+    for k, box in enumerate(boxes):
+        b.add_annotation(image_index=image_of(k), src_index=k, ann_id=k + 1, label="product",
+                         label_id=1, shape=Shape.BOX, bbox=box)
+    return b.build()
+
+
+def test_five_thousand_identical_boxes_are_one_finding_in_bounded_memory(project):
+    table = _table([(10, 10, 50, 50)] * 5000)
+    tracemalloc.start()
+    found = [d for d in run_rules(table, project) if d.code == "V405"]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(found) == 1
+    (d,) = found
+    assert d.extra["annotation"] == 5000 and d.extra["count"] == 5000
+    assert d.extra["members"][:3] == [1, 2, 3] and len(d.extra["members"]) == 100
+    assert "and 4989 more" in d.message and "(5000 duplicates)" in d.message
+    assert peak < 64 * 2**20  # n^2/2 pairs would be 12.5 million
+
+
+def test_a_near_duplicate_pile_is_cut_and_said(project):
+    boxes = [(10 + k * 0.001, 10, 50, 50) for k in range(3000)]
+    found = [d for d in run_rules(_table(boxes), project) if d.code == "V405"]
+    clusters = [d for d in found if "count" in d.extra]
+    assert len(clusters) == 1 and clusters[0].extra["count"] == 3000
+    cut = [d for d in found if "compared with its next" in d.message]
+    assert len(cut) == 1 and cut[0].severity.label == "info"
+    assert f"next {MAX_STEP} only" in cut[0].message
+
+
+def test_one_image_gets_a_bounded_number_of_cluster_findings(project):
+    n = MAX_CLUSTERS_PER_IMAGE + 10
+    boxes = [(k * 100, 0, 50, 50) for k in range(n) for _ in range(2)]
+    found = [d for d in run_rules(_table(boxes), project) if d.code == "V405"]
+    assert len(found) == MAX_CLUSTERS_PER_IMAGE + 1
+    assert found[-1].extra["annotation"] is None
+    assert f"{n} clusters of duplicate boxes" in found[-1].message
+
+
+def test_separate_piles_are_separate_clusters(project):
+    boxes = [(0, 0, 50, 50)] * 3 + [(500, 500, 50, 50), (501, 500, 50, 50)]
+    found = [d for d in run_rules(_table(boxes), project) if d.code == "V405"]
+    assert [(d.extra["annotation"], d.extra["count"]) for d in found] == [(3, 3), (5, 2)]
+    assert found[1].extra["other"] == 4
