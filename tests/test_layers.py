@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     # reporters
     "guidec.report": 8,
     # the edges: commands, the command line and the docs generator
-    "guidec.commands": 9, "guidec.cli": 10, "guidec.docs": 10,
+    "guidec.commands": 9, "guidec.cli": 10, "guidec.docs": 10, "guidec.__main__": 11,
 }
 
 

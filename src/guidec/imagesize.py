@@ -28,8 +28,7 @@ def size_of_bytes(data: bytes) -> tuple[int, int] | None:
 def size_of_file(path: str) -> tuple[int, int] | None:
     """``(width, height)`` of the image file at ``path``, or ``None`` if unreadable."""
     try:
-        with open(path, "rb") as fh:
-            inputs.note(path, fh)
+        with inputs.open_regular(path) as fh:
             head = fh.read(_HEAD)
             if head[:2] == b"\xff\xd8" and _sniff(head) is None:
                 head += fh.read()  # the SOF lies past a large APP segment

@@ -157,7 +157,7 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | No
         raise GuidecError(f"{shown} is too large", [Y002(
             f"file is {size:,} bytes; specs are limited to {max_bytes:,} bytes", file=shown)])
     try:
-        with open(path, "rb") as fh:
+        with inputs.open_regular(path) as fh:
             inputs.note(shown, fh)
             raw = fh.read(max_bytes + 1)
     except OSError as exc:

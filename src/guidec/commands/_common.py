@@ -29,6 +29,30 @@ def add_report_options(p: argparse.ArgumentParser, formats: Sequence[str] | None
                    help="write the report to FILE instead of standard output")
 
 
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """Options of commands that read deliveries."""
+    from guidec.inputs import DEFAULT_MAX_BYTES
+
+    p.add_argument("--max-file-size", metavar="SIZE", type=_size,
+                   help=f"largest delivery file read whole, e.g. 8G (default "
+                        f"{DEFAULT_MAX_BYTES >> 30}G, or GUIDEC_MAX_FILE_BYTES)")
+
+
+def apply_input_options(args) -> None:
+    from guidec import inputs
+
+    inputs.set_limit(getattr(args, "max_file_size", None))
+
+
+def _size(text: str) -> int:
+    from guidec.inputs import parse_size
+
+    size = parse_size(text)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"expected a size such as 512M or 8G, not {text!r}")
+    return size
+
+
 def filter_diags(diags: list[Diagnostic], args) -> list[Diagnostic]:
     allowed = select_codes(args.select, args.ignore)
     return [d for d in diags if allowed(d.code)]

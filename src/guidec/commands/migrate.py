@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 
-from guidec.commands._common import add_report_options, filter_diags, report
+from guidec.commands._common import (
+    add_input_options,
+    add_report_options,
+    apply_input_options,
+    filter_diags,
+    report,
+)
 from guidec.diagnostics import GuidecError
 
 NAME = "migrate"
@@ -21,6 +27,7 @@ def add_arguments(p) -> None:
     p.add_argument("--from", dest="old", required=True, metavar="OLD", help="spec the delivery "
                    "was labeled under")
     p.add_argument("--to", dest="new", required=True, metavar="NEW", help="spec to migrate to")
+    add_input_options(p)
     p.add_argument("delivery", nargs="+", metavar="DELIVERY", help="delivery file(s) or folder")
     p.add_argument("--out", metavar="PATH", help="output file (folder for yolo, voc and mask); "
                    "default: <delivery>.<new version><ext> in the working folder")
@@ -56,6 +63,8 @@ def run(args, out, err) -> int:
     from guidec.diff import diff_projects
     from guidec.diff.mapping import dump_map, migration_map
     from guidec.diff.relabel import migrate_table
+
+    apply_input_options(args)
     from guidec.output import write_atomic, write_tree
     from guidec.report import Context
     from guidec.writers import load_writers

@@ -8,7 +8,13 @@ import time
 from dataclasses import replace
 
 from guidec.codes import REGISTRY, select_codes
-from guidec.commands._common import add_report_options, load_project_or_findings, report
+from guidec.commands._common import (
+    add_input_options,
+    add_report_options,
+    apply_input_options,
+    load_project_or_findings,
+    report,
+)
 from guidec.diagnostics import Diagnostic, Severity
 from guidec.report import Context, render
 
@@ -29,6 +35,7 @@ def add_arguments(p) -> None:
 
     p.add_argument("files", nargs="+", metavar="FILE", help="delivery files or folders")
     p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
+    add_input_options(p)
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file): "
                         + ", ".join(READERS.names()))
@@ -91,6 +98,7 @@ def run(args, out, err) -> int:
     from guidec.readers import read_delivery
     from guidec.validation import run_rules
 
+    apply_input_options(args)
     project, spec_diags = load_project_or_findings(args.spec)
     if project is None:
         err.write(render(spec_diags, "human", Context("validate")))

@@ -85,7 +85,7 @@ HEAD_BYTES = 65536  # COCO files may open with a long "info"/"licenses" block
 
 
 def _head(path: str) -> bytes:
-    with open(path, "rb") as fh:
+    with inputs.open_regular(path) as fh:
         return fh.read(HEAD_BYTES)
 
 

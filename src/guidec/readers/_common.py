@@ -19,9 +19,7 @@ HUGE = 1e9  # larger than any pixel coordinate of a real image
 
 def read_bytes(path: str, ctx) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            inputs.note(path, fh)
-            return fh.read()
+        return inputs.read_bytes(path)
     except OSError as exc:
         ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
         return None

@@ -36,7 +36,7 @@ def _is_data_yaml(path: str, head: bytes) -> bool:
 
 def _numeric_first_line(path: str) -> bool:
     try:
-        with open(path, "rb") as fh:
+        with inputs.open_regular(path) as fh:
             first = fh.readline(256).split()
     except OSError:
         return False
@@ -70,8 +70,7 @@ def read(paths: list[str], ctx) -> AnnotationTable:
 
 def _load_yaml(path: str, ctx, b: TableBuilder) -> dict | None:
     try:
-        with open(path, "rb") as fh:
-            inputs.note(path, fh)
+        with inputs.open_regular(path) as fh:
             raw = fh.read(MAX_YAML + 1)
     except OSError as exc:
         ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=path))
@@ -197,9 +196,7 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
     seg_dataset = False
     for lp in labels:
         try:
-            with open(lp, "rb") as fh:
-                inputs.note(lp, fh)
-                text = fh.read().decode("utf-8-sig")
+            text = inputs.read_bytes(lp).decode("utf-8-sig")
         except OSError as exc:
             ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
             continue
