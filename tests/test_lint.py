@@ -48,6 +48,13 @@ CASES = [
      (5, 30), "classes:\n  - {id: 1, name: a, hotkey: c}\n  - {id: 2, name: b, hotkey: d}\n"),
     ("L108", "rules:\n  - {id: r, title: A, guideline: g}\n  - {id: r, title: B, guideline: g}\n",
      (5, 10), "rules:\n  - {id: r, title: A, guideline: g}\n  - {id: s, title: B, guideline: g}\n"),
+    # --- values the tools choke on
+    ("L110", 'classes:\n  - {id: 1, name: "a\\x00b"}\n', (4, 19),
+     'classes:\n  - {id: 1, name: "a b"}\n'),
+    ("L111", "classes:\n  - {id: 4294967296, name: a}\n", (4, 10),
+     "classes:\n  - {id: 2147483647, name: a}\n"),
+    ("L112", "classes:\n  - {id: 1, name: a, hotkey: ctrl+w}\n", (4, 30),
+     "classes:\n  - {id: 1, name: a, hotkey: ctrl+k}\n"),
     # --- deprecation
     ("L201", "classes:\n  - {id: 1, name: a}\n  - {id: 2, name: b, replaced_by: a}\n", (5, 22),
      "classes:\n  - {id: 1, name: a}\n  - {id: 2, name: b, deprecated: true, replaced_by: a}\n"),
@@ -290,3 +297,30 @@ def test_severity_override_regrades_and_silences(write):
     codes = {d.code: d.severity.label for d in found}
     assert codes.get("L701") == "error"
     assert "L702" not in codes
+
+
+@pytest.mark.parametrize(("key", "why"), [
+    ("ctrl+w", "browser"), ("Ctrl+T", "browser"), ("cmd+w", "browser"), ("f5", "browser"),
+    ("ctrl+shift+t", "browser"), ("<", "cannot bind"), ("&", "cannot bind"),
+    ("foo", "cannot bind"), ("tab", "keep for themselves"), ("ctrl+", "not a key"),
+    ("x+k", "not modifiers"),
+])
+def test_unusable_hotkeys_say_why(key, why):
+    from guidec.lint.tool_values import hotkey_problem
+
+    assert why in hotkey_problem(key)
+
+
+@pytest.mark.parametrize("key", ["a", "7", "ctrl+k", "shift+1", "alt+f2", ",", "space"])
+def test_usable_hotkeys_pass(key):
+    from guidec.lint.tool_values import hotkey_problem
+
+    assert hotkey_problem(key) is None
+
+
+def test_control_character_in_a_name_never_reaches_a_target(write, cli):
+    p = write("spec.yaml", HEAD + 'classes:\n  - {id: 1, name: "a\\x07b"}\n')
+    r = cli("build", p, "--out", p.parent / "out")
+    assert r.code == 1 and "L110" in r.err + r.out
+    assert not (p.parent / "out").exists()
+

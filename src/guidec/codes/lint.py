@@ -53,6 +53,28 @@ define("L108", "duplicate-rule-id", ERROR,
        example="rules:\n"
                "- {id: min-size, title: A}\n"
                "- {id: min-size, title: B}")
+define("L110", "text-not-xml", ERROR,
+       "A name, title or prose holds a character XML cannot carry: NUL and the other control "
+       "characters below U+0020 except tab, line feed and carriage return, or U+FFFE/U+FFFF.",
+       why="Label Studio and CVAT configs and the playbook are XML or HTML: such a character "
+           "makes them not well-formed, and the tool refuses the whole config.",
+       example="classes:\n"
+               "- {id: 1, name: \"car\\u0000\"}")
+define("L111", "id-too-large", ERROR,
+       "A class id (or a retired id) is above 2^31-1, the largest id COCO loaders, CVAT and "
+       "Label Studio store.",
+       why="pycocotools, CVAT's database and Label Studio keep ids as 32-bit integers; a larger "
+           "id overflows, is refused on import, or silently becomes another number.",
+       example="classes:\n"
+               "- {id: 4294967296, name: car}")
+define("L112", "hotkey-unusable", ERROR,
+       "A hotkey that Label Studio or CVAT cannot bind (`<`, `&`, a word), that the tools keep "
+       "for themselves (tab, enter, escape, arrows) or that the browser takes before the page "
+       "sees it (`ctrl+w`, `ctrl+t`, `ctrl+r`, `f5`, ...).",
+       why="The key never reaches the tool: annotators press it and nothing happens, or the "
+           "browser closes the tab they were labeling in.",
+       example="classes:\n"
+               "- {id: 1, name: car, hotkey: ctrl+w}")
 define("L201", "replaced-by-on-active-class", ERROR,
        "A class that is not deprecated has `replaced_by`.",
        why="`replaced_by` says where labels of a retired class go; on an active class it means "
