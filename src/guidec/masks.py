@@ -77,7 +77,7 @@ def counts_of(rle: dict) -> np.ndarray:
 def _size(rle: dict) -> tuple[int, int]:
     try:
         h, w = (int(v) for v in rle["size"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise RleError("'size' must be [height, width]") from None
     if h < 0 or w < 0:
         raise RleError("'size' must not be negative")
@@ -202,7 +202,7 @@ def rle_columns(col: np.ndarray) -> RleColumns:
         sizes = list(map(itemgetter("size"), objs))
         counts = list(map(itemgetter("counts"), objs))
         hw = np.array(sizes, dtype=np.float64).reshape(k, 2)
-    except (TypeError, KeyError, ValueError, IndexError):
+    except (TypeError, KeyError, ValueError, IndexError, OverflowError):
         sizes, counts, hw = _slow_parts(objs, out)
     out.h[:] = hw[:, 0]
     out.w[:] = hw[:, 1]
@@ -237,10 +237,12 @@ def _slow_parts(objs, out: RleColumns):
         sizes.append(size)
         try:
             h, w = (float(x) for x in size)
+            if not (0 <= h <= 1e9 and 0 <= w <= 1e9):
+                raise ValueError
             hw[i] = h, w
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             out.ok[i] = False
-            out.problem[i] = f"'size' must be [height, width], not {size!r}"
+            out.problem[i] = f"'size' must be [height, width], not {str(size)[:60]}"
     return sizes, counts, hw
 
 

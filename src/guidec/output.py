@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 
@@ -48,38 +49,138 @@ def refuse_inputs(path: str) -> None:
 def write_atomic(path: str, data: bytes) -> None:
     refuse_inputs(path)
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".guidec-", suffix=".tmp")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".guidec-", suffix=".tmp")
+    except OSError as exc:  # a file where a folder should be, no permission, no space
+        raise GuidecError(f"cannot write {path}: {_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise GuidecError(f"cannot write {path}: {_why(exc)}") from None
         raise
 
 
+def _why(exc: OSError) -> str:
+    """The reason, in words, with the folder that is in the way when there is one."""
+    import errno
+
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename:
+        return f"{exc.filename} is in the way (a file where a folder is needed)"
+    return exc.strerror or str(exc)
+
+
+STAGE = ".guidec-stage-"  # sibling folders a tree is built in before it replaces the old one
+OLD = ".guidec-old-"
+
+
 def write_tree(root: str, files: Files) -> list[str]:
-    """Write every file under ``root``; return the relative paths that changed. Nothing is
-    written when ``root`` is a folder the command read, or any file would land on an input."""
+    """Write every file under ``root``, atomically as a whole: return the relative paths that
+    changed. Nothing is written when ``root`` is a folder the command read, or any file would
+    land on an input.
+
+    The new tree is staged in a sibling folder (the old tree's other files hard-linked in, so a
+    ``--target`` subset keeps the rest, then the new files written), and exchanged with the old
+    one by one ``renameat2(RENAME_EXCHANGE)`` where Linux has it, else two renames: a reader of
+    ``root`` sees the old tree or the new one, never a mix. A killed run leaves only its stage
+    folder, which the next run removes."""
     refuse_inputs(root)
     for rel in files:
         refuse_inputs(safe_join(root, rel))
+    root = os.path.abspath(root)
+    parent, name = os.path.split(root)
+    try:
+        os.makedirs(parent, exist_ok=True)
+    except OSError as exc:
+        raise GuidecError(f"cannot write {root}: {_why(exc)}") from None
+    _remove_stale_stages(parent, name)
+    if os.path.exists(root) and not os.path.isdir(root):
+        raise GuidecError(f"cannot write {root}: it is a file, not a folder")
     changed = []
     for rel in sorted(files):
-        path = safe_join(root, rel)
-        data = to_bytes(files[rel])
         try:
-            with open(path, "rb") as fh:
-                if fh.read() == data:
+            with open(safe_join(root, rel), "rb") as fh:
+                if fh.read() == to_bytes(files[rel]):
                     continue
         except OSError:
             pass
-        write_atomic(path, data)
         changed.append(rel)
+    if not changed:
+        return changed
+    try:
+        stage = tempfile.mkdtemp(prefix=f".{name}{STAGE}", dir=parent)
+    except OSError as exc:
+        raise GuidecError(f"cannot write {root}: {_why(exc)}") from None
+    try:
+        if os.path.isdir(root):
+            _link_tree(root, stage)
+        for rel in changed:
+            write_atomic(safe_join(stage, rel), to_bytes(files[rel]))
+        os.chmod(stage, 0o755)
+        _swap(stage, root)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     return changed
+
+
+def _link_tree(src: str, dst: str) -> None:
+    """``dst`` gets every file of ``src``, hard-linked (copied where links cannot be made)."""
+    for folder, _dirs, names in os.walk(src):
+        rel = os.path.relpath(folder, src)
+        target = os.path.join(dst, rel) if rel != "." else dst
+        os.makedirs(target, exist_ok=True)
+        for n in names:
+            a, b = os.path.join(folder, n), os.path.join(target, n)
+            try:
+                os.link(a, b, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(a, b, follow_symlinks=False)
+
+
+def _swap(stage: str, root: str) -> None:
+    if not os.path.exists(root):
+        os.rename(stage, root)
+        return
+    if _exchange(stage, root):
+        shutil.rmtree(stage, ignore_errors=True)  # now the old tree
+        return
+    old = tempfile.mkdtemp(prefix=f".{os.path.basename(root)}{OLD}", dir=os.path.dirname(root))
+    os.rmdir(old)
+    os.rename(root, old)
+    os.rename(stage, root)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _remove_stale_stages(parent: str, name: str) -> None:
+    """Stage and old folders a killed run left beside ``name``."""
+    try:
+        entries = os.listdir(parent)
+    except OSError:
+        return
+    for e in entries:
+        if e.startswith((f".{name}{STAGE}", f".{name}{OLD}")):
+            shutil.rmtree(os.path.join(parent, e), ignore_errors=True)
 
 
 def drift(root: str, files: Files) -> list[tuple[str, str]]:

@@ -253,7 +253,7 @@ def _fast_scalar(tag: str, value: str):
     """The common implicit scalars without building a node (the 10,000-class budget);
     anything unusual (0x10, 1_000, 1:30, .inf) goes through PyYAML's constructor."""
     if tag == "tag:yaml.org,2002:int":
-        return int(value) if _PLAIN_INT.match(value) else _SLOW
+        return int(value) if _PLAIN_INT.match(value) and len(value) <= 4000 else _SLOW
     if tag == "tag:yaml.org,2002:float":
         return float(value) if _PLAIN_FLOAT.match(value) else _SLOW
     if tag == "tag:yaml.org,2002:bool":
@@ -336,7 +336,7 @@ class _EventBuilder:
                     # all different) skip the resolver's regular expressions.
                     value = plain.get(v, _SLOW)
                     if value is _SLOW:
-                        if _PLAIN_INT.match(v):
+                        if _PLAIN_INT.match(v) and len(v) <= 4000:
                             value = int(v)
                         else:
                             n_errors = len(self.errors)
@@ -589,5 +589,8 @@ class _EventBuilder:
         try:
             return self._constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            self._fail(Y003, f"cannot read scalar {value!r}: {exc}", ev.start_mark)
+            shown = value if len(value) <= 40 else f"{value[:20]}...{value[-10:]}"
+            why = (f"a number of {len(value):,} digits is beyond any spec value"
+                   if len(value) > 4000 and value.lstrip("+-").isdigit() else str(exc)[:200])
+            self._fail(Y003, f"cannot read scalar {shown!r}: {why}", ev.start_mark)
             return None

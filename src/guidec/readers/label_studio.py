@@ -85,6 +85,15 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         _task(task, tptr, path, fi, ctx, b)
 
 
+def _ident(v, what: str, where: tuple, path, ctx):
+    """An id as Label Studio writes one (an integer or a string), else V008 and None."""
+    if v is None or (type(v) in (int, str)):
+        return v
+    ctx.report(V008(f"{what} must be an integer or a string, not {type(v).__name__}",
+                    file=path, path=where))
+    return None
+
+
 def _p(pointer: str) -> tuple:
     return tuple(int(x) if x.isdigit() else x for x in pointer.strip("/").split("/") if x)
 
@@ -112,12 +121,16 @@ def _task(task: dict, tptr: str, path, fi, ctx, b: TableBuilder) -> None:
         anns = []
     anns = [(ai, a) for ai, a in enumerate(anns)
             if isinstance(a, dict) and not a.get("was_cancelled")]
-    tid = task.get("id", _p(tptr)[0] if tptr else 0)
+    tid = _ident(task.get("id"), "a task's 'id'", (*_p(tptr), "id"), path, ctx)
+    if tid is None:
+        tid = _p(tptr)[0] if tptr else 0
     if not anns:
         b.add_image(tid, name, None, None, src_file=fi, pointer=tptr or "/")
         return
     for ai, a in anns:
-        key = tid if len(anns) == 1 else f"{tid}/{a.get('id', ai)}"
+        aid = _ident(a.get("id"), "an annotation's 'id'",
+                     (*_p(tptr), "annotations", ai, "id"), path, ctx)
+        key = tid if len(anns) == 1 else f"{tid}/{ai if aid is None else aid}"
         aptr = f"{tptr}/annotations/{ai}"
         results = a.get("result")
         if not isinstance(results, list):
@@ -129,7 +142,9 @@ def _task(task: dict, tptr: str, path, fi, ctx, b: TableBuilder) -> None:
 def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> None:
     size = None
     for r in results:
-        if isinstance(r, dict) and r.get("original_width") and r.get("original_height"):
+        if isinstance(r, dict) and _finite(r.get("original_width")) and _finite(
+                r.get("original_height")) and r["original_width"] > 0 and \
+                r["original_height"] > 0:
             size = (r["original_width"], r["original_height"])
             break
     if size is None and ctx.image_root and name:
@@ -152,15 +167,21 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> Non
             ctx.report(V008("a result must be an object", file=path, path=_p(rptr)))
             continue
         t = r.get("type")
+        if not isinstance(t, str):
+            ctx.report(V008(f"a result's 'type' must be a string, not {type(t).__name__}",
+                            file=path, path=(*_p(rptr), "type")))
+            continue
         if t in GEOMETRY:
-            rid = r.get("id", f"#{ri}")
+            rid = _ident(r.get("id"), "a result's 'id'", (*_p(rptr), "id"), path, ctx)
+            rid = f"#{ri}" if rid is None else rid
             if rid in regions:
                 extras.append((rid, r, rptr))
                 continue
             regions[rid] = (r, rptr, {})
             order.append(rid)
         elif t in PER_REGION or t == "relation":
-            extras.append((r.get("id"), r, rptr))
+            extras.append((_ident(r.get("id"), "a result's 'id'", (*_p(rptr), "id"), path,
+                                  ctx), r, rptr))
         else:
             ctx.report(V015(f"result type {t!r} is not read", file=path, path=_p(rptr)))
     proj = ctx.project

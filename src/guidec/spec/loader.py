@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity, did_you_mean
-from guidec.source import Positions, YamlDoc, gc_paused, load_yaml
+from guidec.source import Y001, Positions, YamlDoc, gc_paused, load_yaml
 from guidec.spec.model import SPEC_FORMAT, Fragment, Spec
 
 Y008 = code("Y008")
@@ -143,6 +143,10 @@ def _merge_includes(data: dict, doc: YamlDoc, folder: str, smap: SourceMap,
         where = (*prefix_file, "include", i)
         if not isinstance(rel, str) or not rel.strip():
             continue  # the model reports the wrong type
+        if "\0" in rel:
+            diags.append(smap.place(Y001(f"include {rel!r} holds a NUL character: no file has "
+                                         "such a name", path=where)))
+            continue
         d = _confine(rel, real_folder)
         if isinstance(d, str):
             diags.append(smap.place(Y008(d, path=where)))
