@@ -239,6 +239,7 @@ CASES: dict[str, tuple] = {
                                                            "segments_info": [
                                                                {"id": 7, "category_id": 1}]}]},
                        "p/a.png": _png(1, 1, 8, 2, b"\x00\x07\x00\x00")})),
+    "V046": (validate({"a.xml": VOC.format("0")}), validate({"a.xml": VOC.format("1")})),
     "V049": (validate({"d.json": []}), validate({"d.json": COCO})),
     "V049-coco": (validate({"d.json": {"images": [], "annotations": [], "categories": []}}),
                   validate({"d.json": COCO})),

@@ -69,7 +69,8 @@ def test_build_onto_a_file_is_one_clear_error(cli, spec, tmp_path):
     (tmp_path / "out").write_text("not a folder")
     r = cli("build", spec, "--out", tmp_path / "out")
     assert r.code == 2, r
-    assert r.err.startswith("guidec: error: cannot write") and "in the way" in r.err
+    assert r.err.startswith("guidec: error: cannot write") and "it is a file, not a folder" in r.err
+    assert r.err.count("\n") == 1
 
 
 def test_build_onto_a_full_disk_is_one_clear_error_and_leaves_no_temp_file(cli, spec,

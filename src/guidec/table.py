@@ -72,6 +72,10 @@ class ImageTable:
     src_index: np.ndarray  # int64 index for pointer_format, -1 when unknown
     # image-level attributes (weather, ...): name -> object array, None where unset
     attributes: dict[str, np.ndarray] = field(default_factory=dict)
+    # object per row: who labeled this copy of the image (Label Studio ``completed_by``, else
+    # the annotation id) where a delivery holds several annotators' labels of one image, each
+    # as an image row of its own; None: one labeling per image (the column may be None)
+    annotator: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.key)
@@ -165,7 +169,8 @@ class TableBuilder:
     def __init__(self) -> None:
         self.files: list[SourceFile] = []
         self._img: dict[str, list] = {k: [] for k in (
-            "key", "file_name", "width", "height", "src_file", "src_line", "src_index")}
+            "key", "file_name", "width", "height", "src_file", "src_line", "src_index",
+            "annotator")}
         self._img_attrs: dict[str, dict[int, Any]] = {}
         self._img_index: dict[Any, int] = {}
         self._a: dict[str, list] = {k: [] for k in (
@@ -187,7 +192,8 @@ class TableBuilder:
 
     def add_image(self, key, file_name: str, width: float | None, height: float | None, *,
                   src_file: int = 0, src_line: int = -1, src_index: int = -1,
-                  attributes: dict[str, Any] | None = None, pointer: str | None = None) -> int:
+                  attributes: dict[str, Any] | None = None, pointer: str | None = None,
+                  annotator: Any = None) -> int:
         idx = len(self._img["key"])
         if pointer is not None:
             src_index = self._add_pointer(src_file, pointer)
@@ -199,6 +205,7 @@ class TableBuilder:
         i["src_file"].append(src_file)
         i["src_line"].append(src_line)
         i["src_index"].append(src_index)
+        i["annotator"].append(annotator)
         for name, value in (attributes or {}).items():
             self._img_attrs.setdefault(name, {})[idx] = value
         self._img_index.setdefault(key, idx)
@@ -300,6 +307,8 @@ class TableBuilder:
             src_line=np.asarray(i["src_line"], dtype=np.int32).reshape(m),
             src_index=np.asarray(i["src_index"], dtype=np.int64).reshape(m),
             attributes=sparse(self._img_attrs, m),
+            annotator=(obj(i["annotator"]) if any(v is not None for v in i["annotator"])
+                       else None),
         )
         a = self._a
         return AnnotationTable(
@@ -416,6 +425,9 @@ def concat_tables(tables: list[AnnotationTable]) -> AnnotationTable:
         src_line=cat(lambda t: t.images.src_line, np.int32),
         src_index=cat(lambda t: t.images.src_index, np.int64),
         attributes=attr_cat(lambda t: t.images.attributes, lambda t: len(t.images)),
+        annotator=(obj_cat(lambda t: t.images.annotator if t.images.annotator is not None
+                           else np.full(len(t.images), None, dtype=object))
+                   if any(t.images.annotator is not None for t in tables) else None),
     )
     declared: dict[Any, dict] = {}
     for t in tables:

@@ -104,6 +104,14 @@ define("V021", "panoptic-segment-mismatch", ERROR,
        "A COCO panoptic PNG and its ``segments_info`` disagree: a listed segment has no "
        "pixels, or pixels carry a segment id that is not listed.",
        example='"segments_info": [{"id": 5, "category_id": 1}]  # but the PNG has id 7')
+define("V046", "voc-zero-based", WARNING,
+       "A Pascal VOC file counts pixels from 0 (an `xmin` or `ymin` of 0): Pascal VOC boxes "
+       "are 1-based inclusive pixel indexes. The file's boxes are read as 0-based; one finding "
+       "per file, at its first 0.",
+       why="Read as 1-based, every box of a 0-based export moves one pixel up and left, and "
+           "boxes at the border land 'outside the image' at coordinates the file never says. "
+           "Training code that subtracts 1 (as VOC loaders do) shifts them again.",
+       example="<bndbox><xmin>0</xmin><ymin>12</ymin><xmax>40</xmax><ymax>60</ymax></bndbox>")
 define("V049", "nothing-read", ERROR,
        "A file that a reader took holds no image and no annotation: an empty export (`[]`, "
        "`{}`, a COCO file without images), or a file of another format that happens to look "

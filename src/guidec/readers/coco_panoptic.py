@@ -18,7 +18,10 @@ def read_panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTa
     """COCO panoptic: each annotation names a PNG (``<json stem>/<file_name>``) whose pixels
     encode segment ids as R + 256 G + 256^2 B; ``segments_info`` gives each id's category.
     One MASK row per segment; a segment of a category the file marks ``isthing: 1`` carries
-    its id as ``instance_id``."""
+    its id as ``instance_id``. A segment id is the colour of its pixels, so it is unique within
+    its image, not the file: a row's id is ``<image id>/<segment id>``. The PNG is looked for
+    in ``<json stem>/`` and beside the JSON; one that is missing is a finding on its image
+    (V018), and the other images are read."""
     import os
 
     from guidec import masks
@@ -35,7 +38,7 @@ def read_panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTa
                     None if np.isnan(images.height[i]) else images.height[i],
                     src_file=fi, src_index=i)
     b.declared_categories.update(declared)
-    folder = os.path.splitext(path)[0]
+    folders = [os.path.splitext(path)[0], os.path.dirname(os.path.abspath(path))]
     for ai, a in enumerate(anns):
         where = ("annotations", ai)
         if not isinstance(a, dict) or not isinstance(a.get("segments_info"), list):
@@ -46,8 +49,13 @@ def read_panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTa
         ids = None
         fn = a.get("file_name")
         if isinstance(fn, str):
-            png_path = os.path.join(folder, fn)
-            raw = read_bytes(png_path, ctx)
+            cands = [os.path.join(folder, fn) for folder in folders]
+            png_path = next((c for c in cands if os.path.isfile(c)), None)
+            raw = read_bytes(png_path, ctx) if png_path is not None else None
+            if png_path is None:
+                ctx.report(V018(f"panoptic PNG {fn!r} of image {a.get('image_id')!r} is not "
+                                f"in {folders[0]}/ nor beside the JSON; its segments are read "
+                                "without pixels", file=path, path=(*where, "file_name")))
             if raw is not None:
                 try:
                     p = pngmod.decode(raw)
@@ -83,7 +91,8 @@ def read_panoptic(anns, images, key_to_row, declared, path, ctx) -> AnnotationTa
                 bbox = bb
             area = seg.get("area") if type(seg.get("area")) in (int, float) else None
             thing = declared.get(cid, {}).get("isthing") == 1 if type(cid) is int else False
-            b.add_annotation(image_index=img, shape=Shape.MASK, ann_id=sid,
+            b.add_annotation(image_index=img, shape=Shape.MASK,
+                             ann_id=f"{a.get('image_id')}/{sid}",
                              instance_id=sid if thing and type(sid) is int and 0 <= sid < 2**62
                              else -1,
                              label=declared.get(cid, {}).get("name") if type(cid) is int

@@ -130,16 +130,27 @@ def _task(task: dict, tptr: str, path, fi, ctx, b: TableBuilder) -> None:
     for ai, a in anns:
         aid = _ident(a.get("id"), "an annotation's 'id'",
                      (*_p(tptr), "annotations", ai, "id"), path, ctx)
-        key = tid if len(anns) == 1 else f"{tid}/{ai if aid is None else aid}"
+        several = len(anns) > 1
+        key = f"{tid}/{ai if aid is None else aid}" if several else tid
+        who = None
+        if several:  # several annotators' labels of one image: each a view of its own
+            by = a.get("completed_by")
+            by = by.get("id", by.get("email")) if isinstance(by, dict) else by
+            who = by if type(by) in (int, str) else (ai if aid is None else aid)
         aptr = f"{tptr}/annotations/{ai}"
         results = a.get("result")
         if not isinstance(results, list):
             ctx.report(V008("'result' must be a list", file=path, path=(*_p(aptr), "result")))
             results = []
-        _annotation(key, name, results, aptr, path, fi, ctx, b)
+        _annotation(key, name, results, aptr, path, fi, ctx, b, who,
+                    scope=f"{ai if aid is None else aid}/" if several else "")
 
 
-def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> None:
+def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=None,
+                scope: str = "") -> None:
+    """One annotation (one annotator's labels) of a task: an image row and its regions.
+    ``scope`` prefixes region ids where a task has several annotations (each annotator's
+    regions may carry the same ids, copied from one prediction)."""
     size = None
     for r in results:
         if isinstance(r, dict) and _finite(r.get("original_width")) and _finite(
@@ -153,7 +164,7 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> Non
         size = size_of_file(os.path.join(ctx.image_root, os.path.basename(name)))
     w, h = (float(size[0]), float(size[1])) if size else (None, None)
     img_attrs: dict = {}
-    b_img = b.add_image(key, name, w, h, src_file=fi, pointer=aptr)
+    b_img = b.add_image(key, name, w, h, src_file=fi, pointer=aptr, annotator=who)
     if w is None and any(isinstance(r, dict) and r.get("type") in GEOMETRY for r in results):
         ctx.report(V014("no original_width/original_height and no image found: percent "
                         "coordinates cannot be converted to pixels", file=path,
@@ -214,8 +225,8 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder) -> Non
         if rid in placed:
             continue  # a point of a skeleton: part of its instance's row
         r, rptr, attrs = regions[rid]
-        _region(r, rid, rptr, attrs, texts.get(rid), b_img, w, h, path, fi, ctx, b,
-                skeletons.get(rid))
+        _region(r, f"{scope}{rid}" if scope else rid, rptr, attrs, texts.get(rid), b_img, w, h,
+                path, fi, ctx, b, skeletons.get(rid))
     for key, (label, kps) in skeletons.items():
         if key in first:  # points outside every box of their class
             b.add_annotation(image_index=b_img, shape=Shape.KEYPOINTS, label=label,

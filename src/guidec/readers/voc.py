@@ -5,7 +5,10 @@ inclusive pixel indexes -> COCO convention ``x = xmin - 1``, ``w = xmax - xmin +
 ``pose``, ``truncated``, ``difficult``, ``occluded`` (attributes when given; empty elements
 as labelme writes them are absent), Datumaro's ``<attributes><attribute><name/><value/>``
 and ``<part>`` boxes (rows of their own with attribute ``part_of`` = the object's index).
-Float coordinates (labelme) are read as they are and reported once per file (V020): VOC's
+A file with an ``xmin`` or ``ymin`` of 0 was written by a 0-based exporter: its boxes are read
+as 0-based and the file gets one V046 naming the convention (instead of every box being "beyond
+the image" at coordinates the file never says). Float coordinates (labelme) are read as they
+are and reported once per file (V020): VOC's
 boxes are integer pixel indexes, so 254.38 says the file was converted from another format.
 """
 
@@ -24,6 +27,7 @@ from guidec.table import AnnotationTable, Shape, TableBuilder
 NAME = "voc"
 
 V020 = code("V020")
+V046 = code("V046")
 
 _ROOT = re.compile(rb"<annotation[\s>]")
 
@@ -68,10 +72,17 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         h = _float(size, "height", path, ctx, size)
     img = b.add_image(name, name, w, h, src_file=fi, src_line=root.line)
     floats = []
+    zero = _zero_based(root)
+    if zero is not None:
+        ctx.report(V046(f"{zero.tag} is 0: this file counts pixels from 0, Pascal VOC from 1; "
+                        "its boxes are read as 0-based", file=path)
+                   .with_position(zero.line, zero.col))
+    origin = 0.0 if zero is not None else 1.0
     for obj_index, obj in enumerate(root.findall("object")):
-        row = _box(obj, path, ctx, b, img, fi, floats, {})
+        row = _box(obj, path, ctx, b, img, fi, floats, {}, origin=origin)
         for part in obj.findall("part"):
-            _box(part, path, ctx, b, img, fi, floats, {"part_of": obj_index}, parent=row)
+            _box(part, path, ctx, b, img, fi, floats, {"part_of": obj_index}, parent=row,
+                 origin=origin)
     if floats:
         el = floats[0]
         ctx.report(V020(f"{len(floats)} box coordinate(s) are not integers, e.g. "
@@ -81,7 +92,23 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
 _FLAGS = ("pose", "truncated", "difficult", "occluded")
 
 
-def _box(obj: Element, path, ctx, b, img, fi, floats, extra: dict, parent=None):
+def _zero_based(root: Element) -> Element | None:
+    """The first ``xmin``/``ymin`` of 0 in the file: a 0-based exporter (VOC counts from 1)."""
+    for obj in root.findall("object"):
+        for el in (obj, *obj.findall("part")):
+            bb = el.find("bndbox")
+            for tag in ("xmin", "ymin"):
+                v = bb.find(tag) if bb is not None else None
+                try:
+                    if v is not None and float(v.text) == 0:
+                        return v
+                except (TypeError, ValueError):
+                    continue
+    return None
+
+
+def _box(obj: Element, path, ctx, b, img, fi, floats, extra: dict, parent=None,
+         origin: float = 1.0):
     label = obj.findtext("name")
     if not label:
         ctx.report(V007("<object> has no <name>", file=path).with_position(obj.line, obj.col))
@@ -110,7 +137,8 @@ def _box(obj: Element, path, ctx, b, img, fi, floats, extra: dict, parent=None):
             floats.append(el)
     xmin, ymin, xmax, ymax = vals
     return b.add_annotation(image_index=img, shape=Shape.BOX, label=label or None,
-                            bbox=(xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1),
+                            bbox=(xmin - origin, ymin - origin, xmax - xmin + 1,
+                                  ymax - ymin + 1),
                             attributes=attrs, src_file=fi, src_line=obj.line)
 
 

@@ -68,7 +68,10 @@ def duplicate_image_files(f: Frame):
         return
     rows = np.flatnonzero(~is_none(im.file_name))
     key = _id_codes(im.key[rows]) if len(rows) else np.zeros(0, np.int64)
-    dup, first = _repeats(np.zeros(len(rows), np.int64), _id_codes(im.file_name[rows]))
+    # several annotators' copies of one image (Label Studio) are views, not duplicates
+    who = (_id_codes(im.annotator[rows]) if im.annotator is not None and len(rows)
+           else np.zeros(len(rows), np.int64))
+    dup, first = _repeats(who, _id_codes(im.file_name[rows]))
     for i, i0, k, k0 in zip(rows[dup], rows[first], key[dup], key[first], strict=True):
         if k == k0:
             continue  # the same id twice: V011
