@@ -382,7 +382,12 @@ def from_cvat(values: list[int], left: int, top: int, width: int, height: int,
               img_w: int, img_h: int) -> dict:
     """CVAT mask ``rle`` (row-major over the mask's box, zeros first) -> COCO RLE of the
     whole image. Pixels of the box that fall outside the image are cut off."""
-    counts = np.asarray(values, dtype=np.int64)
+    try:
+        counts = np.asarray(values, dtype=np.int64)
+    except OverflowError:
+        raise RleError("a run length is larger than any image") from None
+    if width <= 0 or height <= 0:
+        raise RleError(f"the mask's box is {width}x{height}")
     if (counts < 0).any() or counts.sum() != width * height:
         raise RleError(f"runs sum to {int(counts.sum())}, not width*height = "
                        f"{width * height}")
