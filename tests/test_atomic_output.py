@@ -96,3 +96,51 @@ def test_a_target_subset_keeps_the_other_targets(versions, tmp_path, cli):
         {k for k in trees["v1"] if not k.startswith("coco/")}
     assert all(now[k] == trees["v1"][k] for k in now if not k.startswith("coco/"))
     assert leftovers(out) == []
+
+
+def _migrate(old: Path, new: Path, delivery: Path, out: Path):
+    return subprocess.Popen([sys.executable, "-m", "guidec", "migrate", "--from", str(old),
+                             "--to", str(new), str(delivery), "--out", str(out),
+                             "--input-format", "voc"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_migrate_killed_at_any_moment_leaves_old_or_new(tmp_path):
+    """A VOC folder of 400 files migrated (a class renamed), killed at 8 seeded moments."""
+    from tests.diff.helpers import base, cls, spec_text
+
+    v1, v2 = base(), base()
+    v2["project"]["version"] = "1.1.0"
+    cls(v2, "car").update(name="automobile", aliases=["car"])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    old, new = tmp_path / "a" / "spec.yaml", tmp_path / "b" / "spec.yaml"
+    old.write_text(spec_text(v1))
+    new.write_text(spec_text(v2))
+    delivery = tmp_path / "voc" / "Annotations"
+    delivery.mkdir(parents=True)
+    for i in range(400):
+        (delivery / f"{i:04d}.xml").write_text(
+            f"<annotation><filename>{i:04d}.jpg</filename><size><width>64</width><height>48"
+            "</height></size><object><name>car</name><bndbox><xmin>1</xmin><ymin>1</ymin>"
+            "<xmax>9</xmax><ymax>9</ymax></bndbox></object></annotation>")
+    trees = {}
+    for name, (a, b) in {"old": (old, old), "new": (old, new)}.items():
+        out = tmp_path / f"tree-{name}"
+        assert _migrate(a, b, tmp_path / "voc", out).wait(timeout=300) == 0
+        trees[name] = snapshot(out)
+    assert trees["old"] != trees["new"] and len(trees["new"]) == 400
+    out = tmp_path / "out"
+    rnd = random.Random(20261205)
+    t0 = time.monotonic()
+    assert _migrate(old, new, tmp_path / "voc", tmp_path / "timing").wait(timeout=300) == 0
+    span = time.monotonic() - t0  # only to aim the kills
+    for _ in range(8):
+        assert _migrate(old, old, tmp_path / "voc", out).wait(timeout=300) == 0
+        proc = _migrate(old, new, tmp_path / "voc", out)
+        time.sleep(rnd.uniform(0.0, 1.2 * span))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert snapshot(out) in (trees["old"], trees["new"]), "a mix of old and new files"
+    assert _migrate(old, new, tmp_path / "voc", out).wait(timeout=300) == 0
+    assert leftovers(out) == [] and snapshot(out) == trees["new"]

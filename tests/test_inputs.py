@@ -93,8 +93,10 @@ def test_migrate_never_writes_over_its_delivery_or_specs(cli, files, option):
     spec, delivery = files
     before = _unchanged(spec, delivery)
     for target in (delivery, spec):
-        r = cli("migrate", "--from", spec, "--to", spec, delivery, option, target)
+        r = cli("migrate", "--from", spec, "--to", spec, delivery, option, target,
+                cwd=delivery.parent)
         assert r.code == 2 and "refusing to write" in r.err, r
+        assert not list(delivery.parent.glob("*.1.0.0*")), "wrote before refusing"
     assert _unchanged(spec, delivery) == before
 
 

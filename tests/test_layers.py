@@ -25,12 +25,12 @@ LAYERS: dict[str, int] = {
     # the resolved project and the one class resolver beside it
     "guidec.view": 5, "guidec.labels": 5,
     # what reads the resolved project, or fills and writes tables
-    "guidec.lint": 6, "guidec.readers": 6, "guidec.writers": 6, "guidec.output": 6,
+    "guidec.lint": 6, "guidec.readers": 6, "guidec.output": 6,
     "guidec.diff": 6,
     # targets (the site shows the diff) and validation rules over the table
     "guidec.targets": 7, "guidec.validation": 7,
-    # reporters
-    "guidec.report": 8,
+    # reporters, and the writers (a rewrite speaks the Label Studio config's control names)
+    "guidec.report": 8, "guidec.writers": 8,
     # the edges: commands, the command line and the docs generator
     "guidec.commands": 9, "guidec.cli": 10, "guidec.docs": 10, "guidec.__main__": 11,
 }

@@ -89,3 +89,26 @@ def test_build_onto_a_full_disk_is_one_clear_error_and_leaves_no_temp_file(cli, 
     finally:
         subprocess.run(["umount", str(small)], check=False)
         assert not os.path.ismount(small)
+
+
+def test_build_and_migrate_onto_a_read_only_folder_are_one_clear_error(cli, spec, tmp_path):
+    """Root writes through file modes, so the read-only folder is a read-only mount."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        r = cli("build", spec, "--out", ro / "out")
+        assert r.code == 2, r
+        assert "Read-only file system" in r.err and r.err.count("\n") == 1
+        delivery = tmp_path / "d.json"
+        delivery.write_text('{"images": [{"id": 1, "file_name": "a.jpg", "width": 9, '
+                            '"height": 9}], "annotations": [], "categories": []}')
+        r = cli("migrate", "--from", spec, "--to", spec, delivery, "--out", ro / "m.json")
+        assert r.code == 2, r
+        assert "Read-only file system" in r.err and r.err.count("\n") == 1
+    finally:
+        subprocess.run(["umount", str(ro)], check=False)
+        assert not os.path.ismount(ro)

@@ -128,8 +128,14 @@ def test_label_studio_percent_units():
     rect = next(r for r in first if r["type"] == "rectanglelabels")
     assert rect["value"]["x"] == pytest.approx(10 / 640 * 100)
     assert rect["value"]["rectanglelabels"] == ["car"]
-    choice = next(r for r in first if r["from_name"] == "car__occlusion")
+    choice = next(r for r in first if r["from_name"] == "occlusion")
     assert choice["id"] == rect["id"] and choice["value"] == {"choices": ["partial"]}
+    # every from_name is a control of guidec's own config for the spec
+    from guidec.targets.label_studio import layout
+
+    names = {c.name for c in layout(project(base())).controls}
+    used = {r["from_name"] for task in tasks for r in task["annotations"][0]["result"]}
+    assert used <= names, used - names
     kps = [r for r in tasks[1]["annotations"][0]["result"] if r["type"] == "keypointlabels"]
     assert [k["value"]["keypointlabels"] for k in kps] == [["l_eye"], ["r_eye"]]
 

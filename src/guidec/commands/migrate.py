@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from guidec import inputs
 from guidec.commands._common import (
     add_input_options,
     add_report_options,
@@ -58,6 +59,22 @@ def default_out(delivery: str, version: str, single: bool) -> str:
     return f"{stem}.{version}{ext}"
 
 
+def placed(files: dict[str, bytes], deliveries: list[str]) -> dict[str, bytes]:
+    """Rewritten files keyed by their path inside the output: relative to the delivery folder
+    they were read from, or their base name for a delivery given as files."""
+    roots = [os.path.abspath(d) for d in deliveries if os.path.isdir(d)]
+    out: dict[str, bytes] = {}
+    for path, data in files.items():
+        full = os.path.abspath(path)
+        root = next((r for r in roots if full.startswith(r + os.sep)), None)
+        rel = os.path.relpath(full, root) if root else os.path.basename(full)
+        if rel in out:
+            raise GuidecError(f"two delivered files would both be written as {rel!r}; give "
+                              "their folder instead of the files")
+        out[rel] = data
+    return out
+
+
 def run(args, out, err) -> int:
     from guidec.commands.diff import load_two
     from guidec.diff import diff_projects
@@ -65,7 +82,7 @@ def run(args, out, err) -> int:
     from guidec.diff.relabel import migrate_table
 
     apply_input_options(args)
-    from guidec.output import write_atomic, write_tree
+    from guidec.output import refuse_inputs, write_atomic, write_tree
     from guidec.report import Context
     from guidec.writers import load_writers
 
@@ -82,10 +99,21 @@ def run(args, out, err) -> int:
     writer = writers[fmt]
     migrated = migrate_table(table, old, new, mapping)
     diags.extend(migrated.diagnostics)
-    target = args.out or default_out(args.delivery[0], new.spec.project.version,
-                                     writer.SINGLE_FILE)
-    files = writer.write(migrated.table, new)
-    if writer.SINGLE_FILE:  # output.py refuses to write over any input of this command
+    read_fmt = table.files[0].format if table.files else args.input_format
+    if fmt == read_fmt and hasattr(writer, "rewrite"):
+        # the same format: rewrite the delivered files, changing only what the map says
+        from guidec.writers.edits import row_edits
+
+        edits = row_edits(table, migrated, old, new, mapping)
+        files = placed(writer.rewrite(table, edits, inputs.read_bytes), args.delivery)
+    else:  # another format: written anew from the table
+        files = writer.write(migrated.table, new)
+    single = writer.SINGLE_FILE and len(files) == 1
+    target = args.out or default_out(args.delivery[0], new.spec.project.version, single)
+    for path in (target, args.map_out):  # refused before anything is written
+        if path:
+            refuse_inputs(path)
+    if single:  # output.py refuses to write over any input of this command
         (content,) = files.values()
         write_atomic(target, content)
     else:

@@ -26,9 +26,11 @@ D605 = code("D605")
 
 @dataclass
 class MigrateResult:
-    table: AnnotationTable
+    table: AnnotationTable  # the migrated rows that are kept
     diagnostics: list[Diagnostic]
     counts: dict[str, int]
+    full: AnnotationTable | None = None  # every row, migrated, before the drop
+    kept: np.ndarray | None = None  # bool per input row: whether it is in ``table``
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -226,6 +228,7 @@ def migrate_table(t: AnnotationTable, old: Project, new: Project,
     out = replace(t, label=new_label, label_id=new_id, attributes=attrs, kp=kp,
                   kp_offsets=kp_offsets,
                   declared_categories={c.id: {"name": c.name} for c in new.classes})
+    full = out
     if not keep.all():
         out = take_rows(out, keep)
-    return MigrateResult(out, diags, counts)
+    return MigrateResult(out, diags, counts, full, keep)

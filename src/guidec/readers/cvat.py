@@ -264,7 +264,9 @@ def _shape(el: Element, img: int, w, h, path, fi, ctx, b: TableBuilder, meta: di
     """One shape element of an image (or of a track at one frame) -> one table row."""
     tag = el.tag
     label = el.get("label")
-    common = dict(image_index=img, label=label or None, src_file=fi, src_line=el.line)
+    # line and column find the element again (guidec migrate rewrites it in place)
+    common = dict(image_index=img, label=label or None, src_file=fi, src_line=el.line,
+                  src_index=el.col)
     if instance >= 0:
         common["instance_id"] = instance
     lm = meta.get(label) if label else None

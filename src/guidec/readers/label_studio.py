@@ -61,7 +61,8 @@ def read(paths: list[str], ctx) -> AnnotationTable:
     return b.build()
 
 
-def _attr_name(from_name: str, project) -> str:
+def attribute_name(from_name: str, project) -> str:
+    """The spec attribute a per-region result's control names."""
     if project is not None and from_name in project.attributes:
         return from_name
     return from_name.split("__", 1)[1] if "__" in from_name else from_name
@@ -202,7 +203,7 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=No
         if t == "relation":
             continue
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
-        attr = _attr_name(str(r.get("from_name", t)), proj)
+        attr = attribute_name(str(r.get("from_name", t)), proj)
         v = value.get("text" if t == "textarea" else t)
         if t == "choices" and isinstance(v, list) and len(v) == 1:
             v = v[0]
@@ -233,7 +234,30 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=No
                              keypoints=kps, src_file=fi, pointer=regions[first[key]][1])
 
 
-def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]:
+def point_owners(results: list, project) -> dict:
+    """For one annotation's results: the id of each point of a ``keypoints.<schema>`` control
+    -> the id of the box region it joins (``("boxless", schema)`` for points outside every
+    box), by the same rule the reader groups them with."""
+    size = next(((r["original_width"], r["original_height"]) for r in results
+                 if isinstance(r, dict) and _finite(r.get("original_width"))
+                 and _finite(r.get("original_height"))), None)
+    if size is None or project is None:
+        return {}
+    regions: dict = {}
+    order: list = []
+    for ri, r in enumerate(results):
+        if isinstance(r, dict) and r.get("type") in GEOMETRY:
+            rid = r.get("id") if type(r.get("id")) in (int, str) else f"#{ri}"
+            if rid not in regions:
+                regions[rid] = (r, "", {})
+                order.append(rid)
+    owners: dict = {}
+    _skeletons(regions, order, float(size[0]), float(size[1]), project, owners)
+    return owners
+
+
+def _skeletons(regions: dict, order: list, w, h, proj,
+               owners: dict | None = None) -> tuple[dict, dict, set]:
     """Points of guidec's ``keypoints.<schema>`` controls, grouped into instances.
 
     guidec's Label Studio config draws a class's keypoints with one KeyPointLabels control per
@@ -296,6 +320,8 @@ def _skeletons(regions: dict, order: list, w, h, proj) -> tuple[dict, dict, set]
             continue  # the same point twice on one instance: the second stays a plain point
         entry[1][i] = (x, y, 2)
         placed.add(rid)
+        if owners is not None:
+            owners[rid] = key
     return out, first, placed
 
 

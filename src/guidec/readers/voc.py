@@ -139,7 +139,8 @@ def _box(obj: Element, path, ctx, b, img, fi, floats, extra: dict, parent=None,
     return b.add_annotation(image_index=img, shape=Shape.BOX, label=label or None,
                             bbox=(xmin - origin, ymin - origin, xmax - xmin + 1,
                                   ymax - ymin + 1),
-                            attributes=attrs, src_file=fi, src_line=obj.line)
+                            attributes=attrs, src_file=fi, src_line=obj.line,
+                            src_index=obj.col)
 
 
 READER = Reader(

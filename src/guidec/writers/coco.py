@@ -114,3 +114,108 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
     doc = build(t, project)
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return {name: (text + "\n").encode("utf-8")}
+
+
+# ---------------------------------------------------------------------------- rewrite
+def _category(project, c) -> dict:
+    cat = {"id": c.id, "name": c.name, "supercategory": c.category or ""}
+    if c.keypoints:
+        ks = project.keypoint_schemas[c.keypoints]
+        cat["keypoints"] = list(ks.points)
+        cat["skeleton"] = [[a + 1, b + 1] for a, b in ks.skeleton]
+    return cat
+
+
+def rewrite_categories(cats: list, edits) -> list:
+    """The delivered categories under the new spec: each one that names an old class takes
+    its new class's id and name (its other fields stay), a retired class's category goes, two
+    that merged become one, keypoint names and skeleton follow a changed schema, and the
+    classes new in this version are appended. Categories the old spec does not know stay."""
+    old, new = edits.old, edits.new
+    out: list = []
+    seen: set[int] = set()
+    for cat in cats:
+        if not isinstance(cat, dict):
+            out.append(cat)
+            continue
+        name = cat.get("name") if isinstance(cat.get("name"), str) else None
+        oc = old.lookup(name) if name is not None else (
+            old.by_id.get(cat.get("id")) if type(cat.get("id")) is int else None)
+        if oc is None:
+            out.append(cat)
+            continue
+        to = edits.dest.get(oc.name)
+        if to is None:
+            continue  # retired: its annotations are dropped
+        nc = new.by_name[to]
+        if nc.id in seen:
+            continue  # merged into a category already written
+        seen.add(nc.id)
+        cat = dict(cat)
+        cat["id"] = nc.id
+        if new.lookup(name or "") is not nc or oc.name != nc.name:
+            cat["name"] = nc.name
+        if nc.keypoints and "keypoints" in cat and edits.mapping.get("keypoints", {}).get(
+                nc.keypoints, {}).get("permutation") not in (None, list(range(len(
+                    new.keypoint_schemas[nc.keypoints].points)))):
+            fresh = _category(new, nc)
+            cat["keypoints"], cat["skeleton"] = fresh["keypoints"], fresh["skeleton"]
+        out.append(cat)
+    wanted = list(edits.new_classes) + [e.cls for e in edits.rows.values()
+                                         if e.cls and not e.drop]
+    for name in wanted:
+        c = new.by_name.get(name)
+        if c is not None and c.id not in seen and not c.deprecated:
+            seen.add(c.id)
+            out.append(_category(new, c))
+    return out
+
+
+def apply_rows(doc, t: AnnotationTable, fi: int, edits) -> None:
+    """Apply the row edits of file ``fi`` to the COCO-shaped objects its rows' pointers name:
+    ``category_id``, the ``attributes`` object, ``keypoints`` and ``num_keypoints``; dropped
+    rows are deleted."""
+    from guidec.writers import _json
+
+    drop = []
+    for r, e in edits.of_file(t, fi).items():
+        pointer = t.location(r)[2]
+        obj = _json.get(doc, pointer) if pointer else None
+        if not isinstance(obj, dict):
+            continue
+        if e.drop:
+            drop.append(pointer)
+            continue
+        if e.label_id is not None and "category_id" in obj:
+            obj["category_id"] = e.label_id
+        if e.set_attrs or e.del_attrs:
+            attrs = obj.get("attributes")
+            attrs = dict(attrs) if isinstance(attrs, dict) else {}
+            for k in e.del_attrs:
+                attrs.pop(k, None)
+            attrs.update(e.set_attrs)
+            if attrs or "attributes" in obj:
+                obj["attributes"] = attrs
+        if e.kp is not None and "keypoints" in obj:
+            obj["keypoints"] = [num(v) for v in e.kp.ravel()]
+            if "num_keypoints" in obj:
+                obj["num_keypoints"] = int((e.kp[:, 2] > 0).sum())
+    _json.delete(doc, drop)
+
+
+def rewrite(t: AnnotationTable, edits, source) -> dict[str, bytes]:
+    """The delivered COCO files (instances, keypoints, panoptic) with only the edits applied;
+    ``source(path)`` gives a file's bytes. Images, info, licenses, ids, order and every field
+    the map does not speak of are carried through."""
+    from guidec.writers import _json
+
+    out: dict[str, bytes] = {}
+    for fi, sf in enumerate(t.files):
+        data = source(sf.path)
+        doc = _json.load(data, sf.path)
+        if isinstance(doc, dict):
+            apply_rows(doc, t, fi, edits)
+            if isinstance(doc.get("categories"), list):
+                doc["categories"] = rewrite_categories(doc["categories"], edits)
+        out[sf.path] = _json.dump(doc, data)
+    return out

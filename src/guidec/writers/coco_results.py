@@ -38,3 +38,18 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
         out.append(item)
     text = json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return {name: (text + "\n").encode("utf-8")}
+
+
+def rewrite(t: AnnotationTable, edits, source) -> dict[str, bytes]:
+    """The delivered results list with only the edits applied (``category_id``, keypoints,
+    dropped entries); scores, ids and every other field are carried through."""
+    from guidec.writers import _json
+    from guidec.writers.coco import apply_rows
+
+    out: dict[str, bytes] = {}
+    for fi, sf in enumerate(t.files):
+        data = source(sf.path)
+        doc = _json.load(data, sf.path)
+        apply_rows(doc, t, fi, edits)
+        out[sf.path] = _json.dump(doc, data)
+    return out

@@ -79,3 +79,54 @@ def _text(v) -> str:
     if isinstance(v, list):
         return ",".join(map(str, v))
     return str(v)
+
+
+# ---------------------------------------------------------------------------- rewrite
+_FLAGS = ("pose", "truncated", "difficult", "occluded")
+
+
+def rewrite(t: AnnotationTable, edits, source) -> dict[str, bytes]:
+    """The delivered VOC files with only the edits applied: an object's (or part's)
+    ``<name>``, its attributes (the VOC flags in place, others in ``<attributes>``), and
+    dropped objects. Everything else (size, source, segmented, boxes, order) is carried
+    through."""
+    from guidec.writers import _xml
+
+    out: dict[str, bytes] = {}
+    for fi, sf in enumerate(t.files):
+        rows = edits.of_file(t, fi)
+        data = source(sf.path)
+        root = _xml.load(data, sf.path)
+        where = _xml.index(root)
+        for r, e in rows.items():
+            hit = where.get((int(t.src_line[r]), int(t.src_index[r])))
+            if hit is None:
+                continue
+            obj, parent = hit
+            if e.drop:
+                if parent is not None and obj in parent.children:
+                    parent.children.remove(obj)
+                continue
+            if e.label is not None:
+                name = obj.find("name") or _xml.child(obj, "name")
+                name.text = e.label
+            holder = obj.find("attributes")
+            for k in e.del_attrs:
+                obj.children = [c for c in obj.children if not (k in _FLAGS and c.tag == k)]
+                if holder is not None:
+                    holder.children = [a for a in holder.children
+                                       if a.findtext("name") != k]
+            for k, v in e.set_attrs.items():
+                text = ("1" if v else "0") if isinstance(v, bool) else str(v)
+                if k in _FLAGS:
+                    (obj.find(k) or _xml.child(obj, k)).text = text
+                    continue
+                if holder is None:
+                    holder = _xml.child(obj, "attributes")
+                a = next((a for a in holder.children if a.findtext("name") == k), None)
+                if a is None:
+                    a = _xml.child(holder, "attribute")
+                    _xml.child(a, "name", k)
+                (a.find("value") or _xml.child(a, "value")).text = text
+        out[sf.path] = _xml.dump(root)
+    return out
