@@ -121,7 +121,7 @@ def main() -> int:
     p.add_argument("--all-colors", action="store_true",
                    help="give all classes an explicit colour (worst case for L401/L402)")
     args = p.parse_args()
-    guidec.source.FREEZE_AFTER_BUILD = True  # as the `guidec` command does
+    guidec._frozen.FREEZE_AFTER_BUILD = True  # as the `guidec` command does
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "spec.yaml")
         with open(path, "w", encoding="utf-8") as fh:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guidec.codes import all_codes
 from guidec.lint import LINT_RULES, run_lint
 from guidec.view import load_project
+from tests.budget import examples
 
 HEAD = "guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n"  # lines 1-2
 
@@ -274,6 +277,21 @@ def test_similar_colour_search_matches_brute_force():
              if x < SIMILAR_DELTA_E and colors[a] != colors[b]}
     assert brute, "the sample should contain close pairs"
     assert {(a, b) for a, b, _ in similar_pairs(colors)} == brute
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.lists(st.integers(0, 0xFFFFFF), min_size=0, max_size=70),
+       st.floats(1.0, 30.0))
+def test_plain_python_colour_pairs_match_the_numpy_search(values, threshold):
+    """Small specs compare colours in plain Python (no numpy import); the pairs and the
+    differences are those of the numpy grid search."""
+    from guidec.lint.colors import similar_pairs
+
+    colors = [f"#{v:06x}" for v in values]
+    plain = similar_pairs(colors, threshold, small=10**6)
+    grid = similar_pairs(colors, threshold, small=-1)
+    assert [(a, b) for a, b, _ in plain] == [(a, b) for a, b, _ in grid]
+    assert np.allclose([d for *_, d in plain], [d for *_, d in grid], atol=1e-9)
 
 
 def test_mirror_names():

@@ -49,3 +49,10 @@ def fast_init(cls):
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init
     return cls
+
+
+#: Set by the command-line entry point (a short-lived process): after building a spec, move the
+#: new objects out of the cyclic collector's reach (``gc.freeze``, :func:`guidec.source.gc_paused`).
+#: Library users keep the default. Here, not in :mod:`guidec.source`, so that setting it imports
+#: no YAML.
+FREEZE_AFTER_BUILD = False

@@ -33,6 +33,9 @@ def _commands(only: str | None = None) -> list:
 
 
 def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict]:
+    """The parser. With ``only`` (the command being run), just that command and its options;
+    without, every command by name and help (``guidec --help``) but no command's options, so
+    that listing the commands imports nothing a command needs to run."""
     parser = argparse.ArgumentParser(
         prog="guidec",
         description="Compile one versioned YAML annotation spec into playbooks, tool configs, "
@@ -46,7 +49,8 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
     for mod in _commands(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
                                                                          mod.HELP))
-        mod.add_arguments(p)
+        if only == mod.NAME:
+            mod.add_arguments(p)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
         table[mod.NAME] = mod
     return parser, table
@@ -58,7 +62,7 @@ class _ArgError(Exception):
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     argv = list(argv)
-    parser, table = build_parser(argv[0] if argv else None)
+    parser, table = build_parser(next((a for a in argv if not a.startswith("-")), None))
 
     def error(message: str) -> None:  # argparse would sys.exit(2); keep control here
         raise _ArgError(message)
@@ -115,9 +119,9 @@ def _internal_error(exc: BaseException, args, stderr: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # a real, short-lived process: keep large specs out of the cyclic GC
-        import guidec.source
+        from guidec import _frozen
 
-        guidec.source.FREEZE_AFTER_BUILD = True
+        _frozen.FREEZE_AFTER_BUILD = True
     code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
     if argv is None:
         sys.exit(code)

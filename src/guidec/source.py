@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import yaml
 import yaml.constructor
 
-from guidec import inputs
+from guidec import _frozen, inputs
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path
 
@@ -35,9 +35,6 @@ Y006 = code("Y006")
 Y007 = code("Y007")
 
 
-#: Set by the command-line entry point (a short-lived process): after building, move the new
-#: objects out of the cyclic collector's reach (``gc.freeze``). Library users keep the default.
-FREEZE_AFTER_BUILD = False
 
 
 @contextmanager
@@ -51,7 +48,7 @@ def gc_paused(freeze: bool | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        if FREEZE_AFTER_BUILD if freeze is None else freeze:
+        if _frozen.FREEZE_AFTER_BUILD if freeze is None else freeze:
             gc.freeze()
         if was:
             gc.enable()

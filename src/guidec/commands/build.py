@@ -6,10 +6,6 @@ import os
 
 from guidec.commands._common import exit_code, load_project_or_findings
 from guidec.diagnostics import Diagnostic, Severity
-from guidec.lint import run_lint
-from guidec.output import drift, write_tree
-from guidec.report import Context, render
-from guidec.targets import load_targets
 
 NAME = "build"
 ORDER = 20
@@ -17,6 +13,8 @@ HELP = "compile a spec into every target (or those named with --target)"
 
 
 def add_arguments(p) -> None:
+    from guidec.targets import load_targets
+
     targets = load_targets()
     p.add_argument("spec", metavar="SPEC")
     p.add_argument("--out", "-o", metavar="DIR", default="build",
@@ -28,6 +26,8 @@ def add_arguments(p) -> None:
 
 
 def emit_all(project, names: list[str]) -> tuple[dict[str, str | bytes], list[Diagnostic]]:
+    from guidec.targets import load_targets
+
     targets = load_targets()
     files: dict[str, str | bytes] = {}
     diags: list[Diagnostic] = []
@@ -43,6 +43,11 @@ def emit_all(project, names: list[str]) -> tuple[dict[str, str | bytes], list[Di
 
 
 def run(args, out, err) -> int:
+    from guidec.lint import run_lint
+    from guidec.output import drift, write_tree
+    from guidec.report import Context, render
+    from guidec.targets import load_targets
+
     project, diags = load_project_or_findings(args.spec)
     if project is not None:
         diags = run_lint(project)

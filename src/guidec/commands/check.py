@@ -8,7 +8,6 @@ from guidec.commands._common import (
     load_project_or_findings,
     report,
 )
-from guidec.lint import run_lint
 from guidec.report import Context
 
 NAME = "check"
@@ -22,6 +21,8 @@ def add_arguments(p) -> None:
 
 
 def run(args, out, err) -> int:
+    from guidec.lint import run_lint
+
     diags = []
     for path in args.specs:
         project, found = load_project_or_findings(path)

@@ -13,15 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from guidec.commands._common import load_project_or_findings
 from guidec.diagnostics import GuidecError, Severity
-from guidec.lint import run_lint
 from guidec.report import Context, render
-from guidec.targets.label_studio import LabelStudio, config_xml
 
 NAME = "push"
 ORDER = 25
@@ -48,6 +43,9 @@ class _Client:
         self.token = token
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
+        import urllib.error
+        import urllib.request
+
         data = None if body is None else json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.base + path, data=data, method=method, headers={
             "Authorization": f"Token {self.token}", "Content-Type": "application/json",
@@ -84,6 +82,8 @@ def _errors(body: object) -> str:
 
 
 def _find_by_title(client: _Client, title: str) -> int | None:
+    import urllib.parse
+
     status, body = client.call("GET", "/api/projects?" + urllib.parse.urlencode(
         {"title": title, "page_size": 100}))
     if status != 200:
@@ -96,6 +96,9 @@ def _find_by_title(client: _Client, title: str) -> int | None:
 
 
 def run(args, out, err) -> int:
+    from guidec.lint import run_lint
+    from guidec.targets.label_studio import LabelStudio, config_xml
+
     if not args.token:
         err.write("guidec: error: no token: pass --token or set LABEL_STUDIO_TOKEN\n")
         return 2

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from guidec.spec.model import Spec
-
 NAME = "schema"
 ORDER = 70
 HELP = "write the JSON Schema (Draft 2020-12) of the spec language, for editor completion"
@@ -14,6 +12,8 @@ SCHEMA_ID = "https://guidec.example/schema/spec-1.json"
 
 
 def spec_schema() -> dict:
+    from guidec.spec.model import Spec
+
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
               **schema}

@@ -14,14 +14,10 @@ import importlib.util
 import os
 import subprocess
 import sys
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from guidec.commands._common import load_project_or_findings
 from guidec.diagnostics import GuidecError, Severity
-from guidec.lint import run_lint
-from guidec.output import safe_join, write_tree
 from guidec.report import Context, render
-from guidec.targets.site import GENERATED_MARK
 
 NAME = "site"
 ORDER = 30
@@ -66,6 +62,8 @@ def run_mkdocs(project_dir: str, html_dir: str, strict: bool) -> tuple[int, str]
 
 def remove_stale(root: str, files, under: str = "docs") -> list[str]:
     """Delete files below ``root/under`` that the target no longer generates."""
+    from guidec.output import safe_join
+
     keep = {os.path.normpath(safe_join(root, rel)) for rel in files}
     removed = []
     base = os.path.join(root, under)
@@ -80,6 +78,8 @@ def remove_stale(root: str, files, under: str = "docs") -> list[str]:
 
 def _refuse_foreign(folder: str) -> None:
     """Stale pages are deleted, so never build into a folder guidec did not make."""
+    from guidec.targets.site import GENERATED_MARK
+
     cfg = os.path.join(folder, "mkdocs.yml")
     if os.path.exists(cfg):
         with open(cfg, encoding="utf-8", errors="replace") as fh:
@@ -92,18 +92,22 @@ def _refuse_foreign(folder: str) -> None:
         raise GuidecError(f"{docs} exists and is not a guidec site; choose another --out folder")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
+def make_server(html_dir: str, port: int = 0, host: str = "127.0.0.1"):
+    """An HTTP server (``ThreadingHTTPServer``) for ``html_dir`` on the loopback address
+    (port 0: any free port)."""
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+    class _QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args) -> None:
+            pass
 
-def make_server(html_dir: str, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """An HTTP server for ``html_dir`` on the loopback address (port 0: any free port)."""
     handler = functools.partial(_QuietHandler, directory=os.path.abspath(html_dir))
     return ThreadingHTTPServer((host, port), handler)
 
 
 def run(args, out, err) -> int:
+    from guidec.lint import run_lint
+    from guidec.output import write_tree
     from guidec.targets.site import SiteTarget
     from guidec.view import load_project
 

@@ -1,13 +1,15 @@
 """Lint rules about class colours: duplicates and colours people cannot tell apart.
 
-Perceptual distance is CIEDE2000 (CIE 2000 colour difference, D65 white, sRGB input) computed
-with numpy. Candidate pairs come from a grid over CIELAB, so the check stays linear in the number
-of classes (a 10,000-class spec is checked in milliseconds).
+Perceptual distance is CIEDE2000 (CIE 2000 colour difference, D65 white, sRGB input). Up to
+:data:`SMALL` colours every pair is compared in plain Python (a small spec's check does not pay
+numpy's import, a third of its run); above, numpy computes it over candidate pairs from a grid
+over CIELAB, so the check stays linear in the number of classes (a 10,000-class spec is checked
+in milliseconds). A test holds the two paths to the same pairs.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from guidec.lint import lint_rule
 from guidec.view import Project
@@ -16,10 +18,65 @@ from guidec.view import Project
 #: one "just noticeable difference" side by side; label colours are judged across a screen,
 #: over varied image content, so we ask for twice that.
 SIMILAR_DELTA_E = 5.0
+#: Up to this many colours, all pairs in plain Python (2,016 pairs at most).
+SMALL = 64
 
 
-def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """sRGB values in 0-255 (n x 3) -> CIELAB (D65)."""
+def lab_of(color: str) -> tuple[float, float, float]:
+    """``#rrggbb`` -> CIELAB (D65), as :func:`srgb_to_lab` computes it."""
+    c = [int(color[k:k + 2], 16) / 255.0 for k in (1, 3, 5)]
+    c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+    xyz = (
+        (0.4124564 * c[0] + 0.3575761 * c[1] + 0.1804375 * c[2]) / 0.95047,
+        (0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2]) / 1.0,
+        (0.0193339 * c[0] + 0.1191920 * c[1] + 0.9503041 * c[2]) / 1.08883)
+    eps, kappa = 216 / 24389, 24389 / 27
+    f = [math.copysign(abs(v) ** (1 / 3), v) if v > eps else (kappa * v + 16) / 116
+         for v in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def delta_e(lab1: tuple, lab2: tuple) -> float:
+    """CIEDE2000 of two CIELAB colours, as :func:`ciede2000` computes it for arrays."""
+    L1, a1, b1 = lab1
+    L2, a2, b2 = lab2
+    C1, C2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    Cm7 = ((C1 + C2) / 2) ** 7
+    G = 0.5 * (1 - math.sqrt(Cm7 / (Cm7 + 25.0 ** 7)))
+    a1p, a2p = (1 + G) * a1, (1 + G) * a2
+    C1p, C2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360
+    dLp, dCp = L2 - L1, C2p - C1p
+    dh = h2p - h1p
+    dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
+    if C1p * C2p == 0:
+        dh = 0.0
+    dHp = 2 * math.sqrt(C1p * C2p) * math.sin(math.radians(dh / 2))
+    Lpm, Cpm, hsum = (L1 + L2) / 2, (C1p + C2p) / 2, h1p + h2p
+    if C1p * C2p == 0:
+        hpm = hsum
+    elif abs(h1p - h2p) > 180:
+        hpm = (hsum + 360) / 2 if hsum < 360 else (hsum - 360) / 2
+    else:
+        hpm = hsum / 2
+    T = (1 - 0.17 * math.cos(math.radians(hpm - 30)) + 0.24 * math.cos(math.radians(2 * hpm))
+         + 0.32 * math.cos(math.radians(3 * hpm + 6))
+         - 0.20 * math.cos(math.radians(4 * hpm - 63)))
+    dtheta = 30 * math.exp(-(((hpm - 275) / 25) ** 2))
+    Cpm7 = Cpm ** 7
+    Rc = 2 * math.sqrt(Cpm7 / (Cpm7 + 25.0 ** 7))
+    Sl = 1 + 0.015 * (Lpm - 50) ** 2 / math.sqrt(20 + (Lpm - 50) ** 2)
+    Sc, Sh = 1 + 0.045 * Cpm, 1 + 0.015 * Cpm * T
+    Rt = -math.sin(math.radians(2 * dtheta)) * Rc
+    return math.sqrt((dLp / Sl) ** 2 + (dCp / Sc) ** 2 + (dHp / Sh) ** 2
+                     + Rt * (dCp / Sc) * (dHp / Sh))
+
+
+def srgb_to_lab(rgb):
+    """sRGB values in 0-255 (n x 3) -> CIELAB (D65), a numpy array."""
+    import numpy as np
+
     c = np.asarray(rgb, dtype=np.float64) / 255.0
     c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     m = np.array([[0.4124564, 0.3575761, 0.1804375],
@@ -32,8 +89,10 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
                      200 * (f[:, 1] - f[:, 2])], axis=1)
 
 
-def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
+def ciede2000(lab1, lab2):
     """CIEDE2000 difference of two arrays of CIELAB colours (n x 3 each), k_L = k_C = k_H = 1."""
+    import numpy as np
+
     L1, a1, b1 = lab1[:, 0], lab1[:, 1], lab1[:, 2]
     L2, a2, b2 = lab2[:, 0], lab2[:, 1], lab2[:, 2]
     C1, C2 = np.hypot(a1, b1), np.hypot(a2, b2)
@@ -92,29 +151,43 @@ _MARGIN = 3.0
 _NEAR = 2.6
 
 
-def _search_space(lab: np.ndarray) -> np.ndarray:
+def _search_space(lab):
     """CIELAB with chroma compressed as CIEDE2000 weighs it (C' = ln(1 + 0.045 C) / 0.045, the
     integral of 1/S_C), so Euclidean distance here stays within a small factor of CIEDE2000
     (CIE76 itself can be 5x larger for saturated colours). Candidate pairs are those within
     ``_MARGIN`` thresholds here; tests compare the result with a brute-force search."""
+    import numpy as np
+
     c = np.hypot(lab[:, 1], lab[:, 2])
     scale = np.where(c > 1e-9, np.log1p(0.045 * c) / 0.045 / np.maximum(c, 1e-9), 1.0)
     return np.stack([lab[:, 0], lab[:, 1] * scale, lab[:, 2] * scale], axis=1)
 
 
-def similar_pairs(colors: list[str], threshold: float = SIMILAR_DELTA_E):
-    """``[(i, j, delta_e)]`` with i < j, distinct colours closer than ``threshold``."""
+def similar_pairs(colors: list[str], threshold: float = SIMILAR_DELTA_E,
+                  small: int = SMALL) -> list[tuple[int, int, float]]:
+    """``[(i, j, delta_e)]`` with i < j, sorted: distinct colours closer than ``threshold``.
+    Up to ``small`` colours every pair in plain Python, above that the grid search."""
+    if len(colors) <= small:
+        labs = [lab_of(c) for c in colors]
+        out = []
+        for i in range(len(colors)):
+            for j in range(i + 1, len(colors)):
+                if colors[i].lower() != colors[j].lower():
+                    d = delta_e(labs[i], labs[j])
+                    if d < threshold:
+                        out.append((i, j, d))
+        return out
     a, b, d = similar_pair_arrays(colors, threshold)
     return sorted(zip(a.tolist(), b.tolist(), d.tolist(), strict=True))
 
 
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-
-
 def similar_pair_arrays(colors: list[str], threshold: float = SIMILAR_DELTA_E):
     """Arrays ``(i, j, delta_e)`` of the distinct colour pairs closer than ``threshold``."""
+    import numpy as np
+
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     if len(colors) < 2:
-        return _EMPTY
+        return empty
     rgb = np.array([[int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16)] for h in colors])
     lab = srgb_to_lab(rgb)
     space = _search_space(lab)
@@ -148,11 +221,11 @@ def similar_pair_arrays(colors: list[str], threshold: float = SIMILAR_DELTA_E):
         ii_parts.append(src[near])
         jj_parts.append(dst[near])
     if not ii_parts:
-        return _EMPTY
+        return empty
     ii = np.concatenate(ii_parts)
     jj = np.concatenate(jj_parts)
     if not len(ii):
-        return _EMPTY
+        return empty
     a, b = np.minimum(ii, jj), np.maximum(ii, jj)
     d = ciede2000(lab[a], lab[b])
     keep = (d < threshold) & np.any(rgb[a] != rgb[b], axis=1)
@@ -165,17 +238,16 @@ def similar_colors(project: Project):
     uniq: dict[str, int] = {}
     for i, c in enumerate(given):
         uniq.setdefault(c.color, i)
-    firsts = np.array(list(uniq.values()), dtype=np.int64)
-    a, b, d = similar_pair_arrays([given[i].color for i in firsts])
-    if not len(a):
-        return
-    ca, cb = firsts[a], firsts[b]  # positions in `given`, which is in spec order
-    first, second = np.minimum(ca, cb), np.maximum(ca, cb)
-    order = np.lexsort((first, second))  # one finding per later class: its earliest look-alike
-    _, pick = np.unique(second[order], return_index=True)
-    for k in order[pick].tolist():
-        one, two = given[int(first[k])], given[int(second[k])]
+    firsts = list(uniq.values())
+    earliest: dict[int, tuple[int, float]] = {}  # later class -> its earliest look-alike
+    for a, b, d in similar_pairs([given[i].color for i in firsts]):
+        first, second = sorted((firsts[a], firsts[b]))  # positions in `given`: spec order
+        if second not in earliest or first < earliest[second][0]:
+            earliest[second] = (first, d)
+    for second in sorted(earliest):
+        first, d = earliest[second]
+        one, two = given[first], given[second]
         yield similar_colors.code(
             f"colour {two.color} of {two.name!r} is hard to tell from {one.color} of "
-            f"{one.name!r} (CIEDE2000 {float(d[k]):.1f} < {SIMILAR_DELTA_E:g})",
+            f"{one.name!r} (CIEDE2000 {d:.1f} < {SIMILAR_DELTA_E:g})",
             path=(*two.spec_path, "color"))

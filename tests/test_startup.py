@@ -1,0 +1,59 @@
+"""Start-up: listing the commands imports no command's machinery, and checking a small spec
+does not import numpy. What is imported, not how long it takes (benchmarks/bench_startup.py
+measures that)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import SPECS
+
+PROBE = """
+import sys
+from guidec.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+print("HEAVY", heavy, file=sys.stderr)
+"""
+
+
+def _imported(argv: list[str], heavy: list[str]) -> list[str]:
+    r = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
+                       capture_output=True, text=True, timeout=120)
+    line = next(x for x in r.stderr.splitlines() if x.startswith("HEAVY"))
+    return eval(line[len("HEAVY "):])  # a list literal printed above
+
+
+def test_help_imports_no_command_machinery():
+    heavy = ["numpy", "pydantic", "yaml", "jinja2", "shapely", "guidec.lint", "guidec.view",
+             "guidec.targets", "guidec.readers", "guidec.spec", "urllib.request",
+             "http.server"]
+    assert _imported(["--help"], heavy) == []
+    assert _imported([], heavy) == []
+
+
+def test_checking_a_small_spec_does_not_import_numpy():
+    spec = str(SPECS / "retail-shelf" / "spec.yaml")
+    got = _imported(["check", spec], ["numpy", "shapely", "jinja2", "guidec.readers",
+                                      "guidec.targets"])
+    assert got == []
+
+
+def test_help_still_lists_every_command():
+    from guidec.commands import COMMANDS
+
+    def helped(*argv: str) -> str:
+        r = subprocess.run([sys.executable, "-m", "guidec", *argv], capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    text = helped("--help")
+    for name in COMMANDS:
+        assert f"    {name} " in text, name
+    assert "--target" in helped("build", "--help")  # a command's own options are there
+    assert "--max-file-size" in helped("--debug", "validate", "--help")
