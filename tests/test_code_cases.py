@@ -113,14 +113,25 @@ def _spec(extra: str = "", classes: str = "") -> str:
     return SPEC.replace("classes:\n", extra + "classes:\n" + classes)
 
 
-def _fifo_free_big_spec() -> str:
-    return SPEC + "# " + "x" * (9 * 1024 * 1024) + "\n"
+def _over_the_spec_bound(tmp: Path) -> set[str]:
+    """A spec over a bound lowered to 4K (the default, 64 MiB, is raised the same way)."""
+    import os
+
+    before = os.environ.get("GUIDEC_MAX_SPEC_BYTES")
+    os.environ["GUIDEC_MAX_SPEC_BYTES"] = "4K"
+    try:
+        return check({"spec.yaml": SPEC + "# " + "x" * 5000 + "\n"})(tmp)
+    finally:
+        if before is None:
+            del os.environ["GUIDEC_MAX_SPEC_BYTES"]
+        else:
+            os.environ["GUIDEC_MAX_SPEC_BYTES"] = before
 
 
 CASES: dict[str, tuple] = {
     # --- Y: loading spec files
     "Y001": (lambda tmp: _codes(["check", tmp / "missing.yaml"]), check({"spec.yaml": SPEC})),
-    "Y002": (check({"spec.yaml": _fifo_free_big_spec()}), check({"spec.yaml": SPEC})),
+    "Y002": (_over_the_spec_bound, check({"spec.yaml": SPEC})),
     "Y003": (check({"spec.yaml": SPEC + "rules: [a, {b: 1\n"}), check({"spec.yaml": SPEC})),
     "Y004": (check({"spec.yaml": SPEC.replace("title: T,", "title: T, title: U,")}),
              check({"spec.yaml": SPEC})),

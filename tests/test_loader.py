@@ -83,3 +83,70 @@ def test_newer_format_is_refused(write):
     with pytest.raises(GuidecError) as e:
         load_spec(str(p))
     assert codes_at(e.value) == [("S004", 1, 9)]
+
+
+def _classes(first: int, n: int) -> str:
+    return "classes:\n" + "".join(f"  - {{id: {i}, name: c{i}}}\n" for i in range(first,
+                                                                             first + n))
+
+
+def test_includes_count_files_not_the_classes_they_hold(write):
+    """An include of 300 classes used to count as 300 includes and refuse the next one."""
+    write("big.yaml", _classes(1, 300))
+    write("more.yaml", _classes(301, 5))
+    spec = write("spec.yaml", "guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n"
+                              "include: [big.yaml, more.yaml]\n")
+    loaded = load_spec(str(spec))
+    assert len(loaded.spec.classes) == 305
+
+
+def test_more_than_256_included_files_is_refused_at_the_include(write):
+    from guidec.spec.loader import MAX_INCLUDES
+
+    names = []
+    for k in range(MAX_INCLUDES + 1):
+        write(f"inc/{k}.yaml", _classes(k + 1, 1))
+        names.append(f"inc/{k}.yaml")
+    spec = write("spec.yaml", "guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n"
+                              f"include: [{', '.join(names)}]\n")
+    with pytest.raises(GuidecError) as exc:
+        load_spec(str(spec))
+    (d,) = [d for d in exc.value.diagnostics if d.code == "Y009"]
+    assert f"more than {MAX_INCLUDES} included files" in d.message and d.line == 3
+
+
+def test_the_spec_size_bound_says_how_to_raise_it(write, monkeypatch):
+    spec = write("spec.yaml", "guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n"
+                              + _classes(1, 3) + "# " + "x" * 4000 + "\n")
+    monkeypatch.setenv("GUIDEC_MAX_SPEC_BYTES", "2K")
+    with pytest.raises(GuidecError) as exc:
+        load_spec(str(spec))
+    (d,) = exc.value.diagnostics
+    assert d.code == "Y002" and "limited to 2,048 bytes" in d.message
+    assert "GUIDEC_MAX_SPEC_BYTES" in d.message
+    monkeypatch.setenv("GUIDEC_MAX_SPEC_BYTES", "1M")
+    assert len(load_spec(str(spec)).spec.classes) == 3
+
+
+@pytest.mark.slow
+def test_a_100000_class_spec_loads_and_checks(tmp_path, cli):
+    """18 MB of YAML: over the old 8 MiB bound; loaded, resolved and linted in one run."""
+    import os
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    from bench_spec import generate
+
+    path = tmp_path / "spec.yaml"
+    with open(path, "w", encoding="utf-8") as fh:
+        yaml.dump(generate(100_000), fh, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                  sort_keys=False, width=120)
+    assert path.stat().st_size > 8 * 1024 * 1024
+    r = cli("check", path, "--format", "json")
+    assert r.code in (0, 1), r.err
+    import json
+
+    codes = {f["code"] for f in json.loads(r.out)["findings"]}
+    assert not codes & {"Y002", "Y005", "Y009"} and not any(c.startswith("S") for c in codes)

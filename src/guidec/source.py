@@ -22,7 +22,8 @@ from guidec import _frozen, inputs
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a 10,000-class spec is about 2 MB
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a 100,000-class spec is about 20 MB
+MAX_SPEC_ENV = "GUIDEC_MAX_SPEC_BYTES"
 MAX_NODES = 3_000_000  # values built, counting every alias expansion
 MAX_DEPTH = 64
 
@@ -142,8 +143,16 @@ class YamlDoc:
     positions: Positions
 
 
-def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | None = None) -> str:
+def spec_max_bytes() -> int:
+    """The size bound of one spec file: ``GUIDEC_MAX_SPEC_BYTES`` (bytes, or with K/M/G),
+    else :data:`MAX_FILE_BYTES`."""
+    return inputs.parse_size(os.environ.get(MAX_SPEC_ENV) or "") or MAX_FILE_BYTES
+
+
+def read_text(path: str, *, max_bytes: int | None = None, code_file: str | None = None) -> str:
     """Read a UTF-8 text file with a size cap; problems become Y001/Y002."""
+    max_bytes = max_bytes or spec_max_bytes()
+    raise_it = f" (raise the bound with {MAX_SPEC_ENV}, e.g. {MAX_SPEC_ENV}=256M)"
     shown = code_file or path
     try:
         size = os.path.getsize(path)
@@ -152,7 +161,8 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | No
                           [Y001(f"cannot read file: {exc.strerror or exc}", file=shown)]) from None
     if size > max_bytes:
         raise GuidecError(f"{shown} is too large", [Y002(
-            f"file is {size:,} bytes; specs are limited to {max_bytes:,} bytes", file=shown)])
+            f"file is {size:,} bytes; specs are limited to {max_bytes:,} bytes{raise_it}",
+            file=shown)])
     try:
         with inputs.open_regular(path) as fh:
             inputs.note(shown, fh)
@@ -162,7 +172,7 @@ def read_text(path: str, *, max_bytes: int = MAX_FILE_BYTES, code_file: str | No
                           [Y001(f"cannot read file: {exc.strerror or exc}", file=shown)]) from None
     if len(raw) > max_bytes:
         raise GuidecError(f"{shown} is too large", [Y002(
-            f"file is larger than {max_bytes:,} bytes", file=shown)])
+            f"file is larger than {max_bytes:,} bytes{raise_it}", file=shown)])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

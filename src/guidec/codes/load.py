@@ -10,9 +10,11 @@ define("Y001", "file-unreadable", ERROR,
        why="guidec needs to read the spec and every file it includes.",
        example="guidec check missing.yaml")
 define("Y002", "file-too-large", ERROR,
-       "The file is larger than 8 MiB.",
-       why="A spec that large is almost certainly not a spec; refusing it early protects CI "
-           "machines from memory exhaustion.")
+       "The spec file is larger than the spec bound (64 MiB; a 100,000-class spec is about "
+       "20 MB). Raise it with the environment variable GUIDEC_MAX_SPEC_BYTES (e.g. 256M).",
+       why="A spec far larger than any taxonomy is almost certainly not a spec; refusing it "
+           "early protects CI machines from memory exhaustion, and the bound names how to "
+           "raise it for a taxonomy that really is that large.")
 define("Y003", "yaml-syntax", ERROR,
        "The file is not valid YAML.",
        example="classes: [product, {id: 1")
@@ -42,7 +44,8 @@ define("Y008", "include-outside-folder", ERROR,
            "arbitrary files of the machine.",
        example="include: [../../etc/passwd]")
 define("Y009", "include-cycle", ERROR,
-       "Includes form a cycle (a file includes itself, directly or through others).",
+       "Includes form a cycle (a file includes itself, directly or through others), or a "
+       "spec includes more than 256 files in all.",
        example="# a.yaml\n"
                "include: [b.yaml]\n"
                "# b.yaml\n"

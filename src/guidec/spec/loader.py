@@ -134,7 +134,11 @@ def load_spec_text(text: str, *, display: str = "<spec>", folder: str | None = N
 
 # --------------------------------------------------------------------------- includes
 def _merge_includes(data: dict, doc: YamlDoc, folder: str, smap: SourceMap,
-                    diags: list[Diagnostic], stack: list[str], prefix_file: Path = ()) -> None:
+                    diags: list[Diagnostic], stack: list[str], prefix_file: Path = (),
+                    files: list[str] | None = None) -> None:
+    """Merge the files ``data`` includes (and theirs), at most :data:`MAX_INCLUDES` files in
+    all (``files``: those merged so far in this load, shared down the recursion)."""
+    files = [] if files is None else files
     includes = data.get("include") or []
     if not isinstance(includes, list):
         return  # the model reports the wrong type
@@ -156,9 +160,11 @@ def _merge_includes(data: dict, doc: YamlDoc, folder: str, smap: SourceMap,
             chain = " -> ".join(os.path.basename(s) for s in [*stack, target])
             diags.append(smap.place(Y009(f"include cycle: {chain}", path=where)))
             continue
-        if len(stack) + len(smap.segments) > MAX_INCLUDES:
-            diags.append(smap.place(Y009(f"more than {MAX_INCLUDES} includes", path=where)))
+        if len(files) >= MAX_INCLUDES:
+            diags.append(smap.place(Y009(f"more than {MAX_INCLUDES} included files",
+                                         path=where)))
             return
+        files.append(target)
         shown = os.path.relpath(target, os.path.dirname(stack[0])) if stack else rel
         try:
             inc = load_yaml(target, display=shown)
@@ -186,7 +192,7 @@ def _merge_includes(data: dict, doc: YamlDoc, folder: str, smap: SourceMap,
             continue
         # nested includes first, relative to the same spec folder
         nested = dict(inc.data)
-        _merge_includes(nested, inc, folder, frag_map, diags, [*stack, target])
+        _merge_includes(nested, inc, folder, frag_map, diags, [*stack, target], files=files)
         smap.segments.extend(s for s in frag_map.segments[1:])
         for key in ("attributes", "keypoint_schemas"):
             for name, value in (nested.get(key) or {}).items():
