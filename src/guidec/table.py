@@ -280,6 +280,38 @@ class TableBuilder:
             self._attrs.setdefault(name, {})[row] = value
         return row
 
+    def add_boxes(self, image_index: int, labels: list, bboxes: list, attributes: list, *,
+                  src_file: int, src_lines: list[int], src_indexes: list[int]) -> None:
+        """Box rows of one image at once (the fast paths of per-image formats): what
+        :meth:`add_annotation` does for each, by list extends instead of one call a row."""
+        k = len(labels)
+        if not k:
+            return
+        row = len(self._a["ann_id"])
+        a = self._a
+        a["ann_id"].extend([None] * k)
+        a["image_index"].extend([image_index] * k)
+        a["label"].extend(labels)
+        a["label_id"].extend([-1] * k)
+        a["shape"].extend([int(Shape.BOX)] * k)
+        a["bbox"].extend(bboxes)
+        a["rotation"].extend([0.0] * k)
+        a["area"].extend([np.nan] * k)
+        a["iscrowd"].extend([False] * k)
+        a["rle"].extend([None] * k)
+        a["text"].extend([None] * k)
+        a["src_file"].extend([src_file] * k)
+        a["src_line"].extend(src_lines)
+        a["src_index"].extend(src_indexes)
+        a["instance_id"].extend([-1] * k)
+        a["score"].extend([np.nan] * k)
+        rings = len(self._ring_offsets) - 1
+        self._ann_ring_offsets.extend([rings] * k)
+        self._kp_offsets.extend([len(self._kp)] * k)
+        for i, attrs in enumerate(attributes):
+            for name, value in (attrs or {}).items():
+                self._attrs.setdefault(name, {})[row + i] = value
+
     def build(self) -> AnnotationTable:
         n = len(self._a["ann_id"])
         m = len(self._img["key"])

@@ -36,6 +36,32 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-file-size", metavar="SIZE", type=_size,
                    help=f"largest delivery file read whole, e.g. 8G (default "
                         f"{DEFAULT_MAX_BYTES >> 30}G, or GUIDEC_MAX_FILE_BYTES)")
+    p.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
+                   help="worker processes for deliveries of many files (default: the cores "
+                        "this process may use); the findings are the same for any N")
+
+
+def jobs_of(args) -> int:
+    """``--jobs``, else the cores this process may run on."""
+    import os
+
+    if getattr(args, "jobs", None):
+        return args.jobs
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not "
+                                         f"{text!r}")
+    return n
 
 
 def apply_input_options(args) -> None:

@@ -10,6 +10,7 @@ from guidec.commands._common import (
     add_report_options,
     apply_input_options,
     filter_diags,
+    jobs_of,
     report,
 )
 from guidec.diagnostics import GuidecError
@@ -41,7 +42,8 @@ def add_arguments(p) -> None:
     add_report_options(p, formats=["human", "json", "github", "sarif", "junit"])
 
 
-def read(paths: list[str], input_format: str | None, project=None, image_root=None):
+def read(paths: list[str], input_format: str | None, project=None, image_root=None,
+         jobs: int = 1):
     """The delivery as a table, through the shared readers (``project``: the spec it was
     labeled under, so class indexes and colours resolve to names)."""
     try:
@@ -50,7 +52,7 @@ def read(paths: list[str], input_format: str | None, project=None, image_root=No
         raise GuidecError("reading deliveries needs guidec.readers, which is not "
                           "installed") from exc
     return read_delivery(paths, input_format=input_format, project=project,
-                         image_root=image_root)
+                         image_root=image_root, jobs=jobs)
 
 
 def default_out(delivery: str, version: str, single: bool) -> str:
@@ -88,7 +90,7 @@ def run(args, out, err) -> int:
 
     old, new = load_two(args.old, args.new, err)
     mapping = migration_map(old, new, diff_projects(old, new))
-    result = read(args.delivery, args.input_format, old, args.image_root)
+    result = read(args.delivery, args.input_format, old, args.image_root, jobs_of(args))
     table = result.table
     diags = list(result.diagnostics)
     fmt = args.output_format or (table.files[0].format if table.files else args.input_format)

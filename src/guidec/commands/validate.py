@@ -12,6 +12,7 @@ from guidec.commands._common import (
     add_input_options,
     add_report_options,
     apply_input_options,
+    jobs_of,
     load_project_or_findings,
     report,
 )
@@ -109,7 +110,7 @@ def run(args, out, err) -> int:
     progress.on = progress.on and _input_bytes(args.files) >= BIG_BYTES
     progress(f"reading {len(args.files)} path(s)")
     result = read_delivery(list(args.files), args.input_format, image_root=args.images,
-                           project=project)
+                           project=project, jobs=jobs_of(args))
     table = result.table
     big = len(table) >= BIG
     progress(f"checking {len(table):,} annotations on {len(table.images):,} images")

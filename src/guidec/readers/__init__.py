@@ -60,6 +60,7 @@ class ReadContext:
     image_root: str | None = None
     project: Any = None  # guidec.view.Project or None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    jobs: int = 1  # worker processes for readers of one file per image (see read_each)
 
     def report(self, diag: Diagnostic) -> None:
         self.diagnostics.append(diag)
@@ -85,8 +86,7 @@ HEAD_BYTES = 65536  # COCO files may open with a long "info"/"licenses" block
 
 
 def _head(path: str) -> bytes:
-    with inputs.open_regular(path) as fh:
-        return fh.read(HEAD_BYTES)
+    return inputs.read_head(path, HEAD_BYTES)
 
 
 def detect_format(path: str) -> str:
@@ -137,6 +137,7 @@ def read_delivery(
     *,
     image_root: str | None = None,
     project=None,
+    jobs: int = 1,
 ) -> ReadResult:
     """Read delivery files/folders into one table.
 
@@ -144,12 +145,14 @@ def read_delivery(
     path is detected by content. ``image_root`` is where images are looked up to learn sizes
     (YOLO, masks) when the delivery does not state them; by default next to the labels.
     ``project`` (a resolved spec) lets readers map class indexes and colours to names.
+    ``jobs``: worker processes for readers of one file per image (VOC, label maps); the
+    table and the findings are the same for any number.
     """
     readers = READERS.load()
     if input_format is not None and input_format not in readers:
         raise GuidecError(f"unknown input format {input_format!r}; expected one of: "
                           + ", ".join(readers))
-    ctx = ReadContext(image_root=image_root, project=project)
+    ctx = ReadContext(image_root=image_root, project=project, jobs=max(1, jobs))
     groups: dict[str, list[str]] = {}
     formats: dict[str, str] = {}
     for p in paths:

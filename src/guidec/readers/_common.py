@@ -25,20 +25,72 @@ def read_bytes(path: str, ctx) -> bytes | None:
         return None
 
 
+#: Below this many files a delivery is read in one process (starting workers costs more).
+PARALLEL_MIN = 256
+
+
 def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
     """Read every file (folders walked in sorted order, files ending in ``suffix``) into one
-    table with ``read_file(path, ctx, builder)``: the loop every per-file reader shares."""
-    b = TableBuilder()
+    table with ``read_file(path, ctx, builder)``: the loop every per-file reader shares.
+
+    With ``ctx.jobs`` > 1 and many files, contiguous runs of the sorted files are read in
+    worker processes (forked, so the spec and the reader come along without pickling) and
+    their tables joined in order: each file is read on its own, so the table and the findings
+    are those of one process, in the same order."""
+    files = []
     for p in paths:
         if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
+            for root, dirs, names in os.walk(p):
                 dirs.sort()
-                for f in sorted(files):
-                    if f.lower().endswith(suffix):
-                        read_file(os.path.join(root, f), ctx, b)
+                files.extend(os.path.join(root, f) for f in sorted(names)
+                             if f.lower().endswith(suffix))
         else:
-            read_file(p, ctx, b)
+            files.append(p)
+    jobs = min(getattr(ctx, "jobs", 1), len(files) // (PARALLEL_MIN // 2) or 1)
+    if jobs > 1 and len(files) >= PARALLEL_MIN and "fork" in _start_methods():
+        return _read_in_workers(files, read_file, ctx, jobs)
+    b = TableBuilder()
+    for f in files:
+        read_file(f, ctx, b)
     return b.build()
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+_WORK: tuple | None = None  # (chunks, read_file, ctx) for the forked workers
+
+
+def _read_chunk(i: int):
+    chunks, read_file, ctx = _WORK
+    sub = type(ctx)(image_root=ctx.image_root, project=ctx.project)
+    b = TableBuilder()
+    for f in chunks[i]:
+        read_file(f, sub, b)
+    return b.build(), sub.diagnostics, inputs.seen()
+
+
+def _read_in_workers(files: list[str], read_file, ctx, jobs: int) -> AnnotationTable:
+    import multiprocessing
+
+    global _WORK
+    from guidec.table import concat_tables
+
+    size = -(-len(files) // jobs)
+    chunks = [files[k:k + size] for k in range(0, len(files), size)]
+    _WORK = (chunks, read_file, ctx)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
+            parts = pool.map(_read_chunk, range(len(chunks)), chunksize=1)
+    finally:
+        _WORK = None
+    for _table, diags, seen in parts:
+        ctx.diagnostics.extend(diags)
+        inputs.remember(seen)
+    return concat_tables([t for t, _, _ in parts])
 
 
 def _line_col(text: bytes, pos: int) -> tuple[int, int]:

@@ -112,6 +112,14 @@ def parse_xml(data: bytes, path: str, ctx) -> Element | None:
     except RecursionError:  # pragma: no cover - depth is bounded above
         ctx.report(V005("XML nests too deep", file=path))
         return None
+    finally:
+        # The handlers are closures over ``p`` and ``p`` holds them: a cycle that kept every
+        # file's tree alive until the next collection, which readers pause (50,000 VOC files:
+        # 2.4 GB, then a 5-second collection). Breaking it frees each tree with its file.
+        for name in ("StartDoctypeDeclHandler", "EntityDeclHandler",
+                     "UnparsedEntityDeclHandler", "ExternalEntityRefHandler",
+                     "StartElementHandler", "EndElementHandler", "CharacterDataHandler"):
+            setattr(p, name, None)
     if not root:
         ctx.report(V002("the file holds no XML element", file=path))
         return None

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import os
 import re
+from xml.parsers import expat
 
 from guidec.codes import code
 from guidec.readers import Reader
-from guidec.readers._codes import V007, V008, V009
-from guidec.readers._common import read_each
-from guidec.readers._xml import Element, read_root
+from guidec.readers._codes import V006, V007, V008, V009
+from guidec.readers._common import read_bytes, read_each
+from guidec.readers._xml import Element, parse_xml
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "voc"
+FAST = True  # tests turn it off to hold the fast path to the general one
 
 V020 = code("V020")
 V046 = code("V046")
@@ -59,10 +61,201 @@ def _float(el: Element | None, tag: str, path, ctx, where: Element) -> float | N
     return v
 
 
+# ------------------------------------------------------------------------ the fast path
+# A regular VOC file (ASCII; only the tags below; no attributes, comments, entities or
+# processing instructions besides a UTF-8 XML declaration; integer coordinates, none of them 0;
+# every object with a name and a full bndbox) is read by regular expressions after expat has
+# judged it well-formed, without building an element tree. Anything else takes the general
+# path below, which reports what is wrong; a test holds the two to the same table.
+_HEADER_TAGS = frozenset(b"annotation folder filename path source database image flickrid "
+                         b"owner name size width height depth segmented".split())
+_OBJECT_LEAVES = frozenset(b"name pose truncated difficult occluded xmin ymin xmax ymax"
+                           .split())
+_CANON = re.compile(
+    rb"<object>\s*<name>([^<]*)</name>\s*(?:<pose>([^<]*)</pose>\s*)?"
+    rb"(?:<truncated>([^<]*)</truncated>\s*)?(?:<difficult>([^<]*)</difficult>\s*)?"
+    rb"(?:<occluded>([^<]*)</occluded>\s*)?<bndbox>\s*<xmin>\s*([0-9]{1,10})\s*</xmin>\s*"
+    rb"<ymin>\s*([0-9]{1,10})\s*</ymin>\s*<xmax>\s*([0-9]{1,10})\s*</xmax>\s*"
+    rb"<ymax>\s*([0-9]{1,10})\s*</ymax>\s*</bndbox>\s*</object>")
+_LEAF = re.compile(rb"<([A-Za-z_][\w.-]*)>([^<]*)</\1>")  # a leaf closed by its own tag
+_TAG = re.compile(rb"<(/?)([A-Za-z_][\w.-]*)/?>")
+_EMPTY = re.compile(rb"<([A-Za-z_][\w.-]*)/>")  # <pose/>: an empty leaf, as labelme writes
+_DECL = re.compile(rb'<\?xml version="1\.[01]"(?: encoding="(?:utf-8|UTF-8)")?\?>')
+
+
+def _whole(text: bytes) -> int:
+    """A coordinate that is a whole number as VOC writes it (``12``, or ``12.0`` as Datumaro
+    does); anything else raises ValueError (the general path reports floats once a file)."""
+    try:
+        return int(text)
+    except ValueError:
+        t = text.strip()
+        if t.endswith(b".0"):
+            return int(t[:-2])
+        raise
+
+
+_FLAG_VALUES: dict[bytes, int | str] = {b"0": 0, b"1": 1}  # and each other text once
+
+
+def _flag(t: bytes) -> int | str:
+    v = _FLAG_VALUES.get(t)
+    if v is None:
+        v = t.decode()
+        if len(_FLAG_VALUES) < 4096:
+            _FLAG_VALUES[t] = v
+    return v
+
+
+def _flags(pose, truncated, difficult, occluded) -> dict | None:
+    """The VOC flags an object states (an empty one is absent), as the general path reads
+    them: ``0``/``1`` as integers, other text as text."""
+    attrs = {}
+    if pose and (pose := pose.strip()):
+        attrs["pose"] = _flag(pose)
+    if truncated and (truncated := truncated.strip()):
+        attrs["truncated"] = _flag(truncated)
+    if difficult and (difficult := difficult.strip()):
+        attrs["difficult"] = _flag(difficult)
+    if occluded and (occluded := occluded.strip()):
+        attrs["occluded"] = _flag(occluded)
+    return attrs or None
+
+
+def _canonical(data: bytes, start: int) -> list | None:
+    """Objects written in the classic layout (name, the flags in VOC's order, bndbox of
+    plain whole numbers), all matched in C; None when any object is laid out otherwise."""
+    out = []
+    for m in _CANON.finditer(data, start):
+        name, pose, truncated, difficult, occluded, x0, y0, x1, y1 = m.groups()
+        name = name.strip()
+        x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)
+        if not name or not x0 or not y0 or max(x0, y0, x1, y1) > 1e9:
+            return None
+        out.append((m.start(), m.end(), name.decode(), _flags(pose, truncated, difficult,
+                                                              occluded), (x0, y0, x1, y1)))
+    return out if len(out) == data.count(b"<object>", start) else None
+
+
+def _general(data: bytes, start: int) -> list | None:
+    """Objects with their leaves in any order (and labelme's empty ``<pose/>``), one
+    dictionary each; None when one is not regular."""
+    out = []
+    last = start
+    while True:
+        pos = data.find(b"<object>", last)
+        if pos < 0:
+            return out
+        end = data.find(b"</object>", pos)
+        if end < 0:
+            return None
+        last = end + 9
+        body = data[pos + 8:end]
+        leaves = _LEAF.findall(body)
+        empties = _EMPTY.findall(body) if b"/>" in body else ()
+        d = dict(leaves)
+        for tag in empties:
+            d[tag] = b""
+        if body.count(b"<") != 2 * len(leaves) + len(empties) + 2 \
+                or len(d) != len(leaves) + len(empties) or not d.keys() <= _OBJECT_LEAVES \
+                or b"<bndbox>" not in body:
+            return None
+        try:
+            x0, y0 = _whole(d[b"xmin"]), _whole(d[b"ymin"])
+            x1, y1 = _whole(d[b"xmax"]), _whole(d[b"ymax"])
+            name = d[b"name"].strip()
+        except (KeyError, ValueError):
+            return None
+        if not name or not x0 or not y0 or not (-1e9 <= x0 <= 1e9 and -1e9 <= y0 <= 1e9
+                                               and -1e9 <= x1 <= 1e9 and -1e9 <= y1 <= 1e9):
+            return None
+        out.append((pos, last, name.decode(), _flags(d.get(b"pose"), d.get(b"truncated"),
+                                                     d.get(b"difficult"), d.get(b"occluded")),
+                    (x0, y0, x1, y1)))
+
+
+def _fast(data: bytes) -> tuple | None:
+    """(file name, width, height, line of <annotation>, [(line, col, name, attrs, box)]) of a
+    regular VOC file, else None."""
+    if not data.isascii() or b"&" in data or b"<!" in data:
+        return None
+    start = 0
+    head = data.lstrip()
+    if head.startswith(b"<?"):
+        m = _DECL.match(head)
+        if m is None:
+            return None
+        start = len(data) - len(head) + m.end()
+    if b"<?" in data[start:]:
+        return None
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError:
+        return None
+    found = _canonical(data, start)
+    if found is None:
+        found = _general(data, start)
+        if found is None:
+            return None
+    objects = []
+    gaps = []
+    last = start
+    line, seen = 1, 0  # newlines counted up to `seen`
+    for pos, end, name, attrs, box in found:
+        gaps.append(data[last:pos])
+        last = end
+        line += data.count(b"\n", seen, pos)
+        seen = pos
+        col = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
+        objects.append((line, col, name, attrs, box))
+    gaps.append(data[last:])
+    header = b"".join(gaps)
+    tags = _TAG.findall(header)  # the declaration is not in it: gaps start after it
+    if header.count(b"<") != len(tags) or not tags or tags[0] != (b"", b"annotation") \
+            or tags[-1] != (b"/", b"annotation") \
+            or any(t not in _HEADER_TAGS for _, t in tags):
+        return None
+    leaves = {}
+    for tag, text in _LEAF.findall(header):
+        if tag in (b"filename", b"width", b"height"):
+            if tag in leaves:
+                return None
+            leaves[tag] = text.strip()
+    w = h = None
+    if b"<size>" in header:
+        try:
+            w, h = float(leaves[b"width"]), float(leaves[b"height"])
+        except (KeyError, ValueError):
+            return None
+        if not (abs(w) <= 1e9 and abs(h) <= 1e9):
+            return None
+    root_pos = data.index(b"<annotation>", start)
+    root_line = data.count(b"\n", 0, root_pos) + 1
+    return leaves.get(b"filename", b"").decode(), w, h, root_line, objects
+
+
 def read_file(path: str, ctx, b: TableBuilder) -> None:
     fi = b.add_file(path, NAME)
-    root = read_root(path, ctx, "annotation", "a VOC file")
+    data = read_bytes(path, ctx)
+    if data is None:
+        return
+    fast = _fast(data) if FAST else None
+    if fast is not None:
+        name, w, h, root_line, objects = fast
+        name = name or os.path.splitext(os.path.basename(path))[0] + ".jpg"
+        img = b.add_image(name, name, w, h, src_file=fi, src_line=root_line)
+        b.add_boxes(img, [o[2] for o in objects],
+                    [(x0 - 1.0, y0 - 1.0, x1 - x0 + 1.0, y1 - y0 + 1.0)
+                     for *_, (x0, y0, x1, y1) in objects],
+                    [o[3] for o in objects], src_file=fi,
+                    src_lines=[o[0] for o in objects], src_indexes=[o[1] for o in objects])
+        return
+    root = parse_xml(data, path, ctx)
     if root is None:
+        return
+    if root.tag != "annotation":
+        ctx.report(V006(f"a VOC file has root <annotation>, not <{root.tag}>", file=path)
+                   .with_position(root.line, root.col))
         return
     name = root.findtext("filename") or os.path.splitext(os.path.basename(path))[0] + ".jpg"
     size = root.find("size")

@@ -1,0 +1,222 @@
+"""Benchmark: `guidec validate` of many-file deliveries beside their bare parse (the floor).
+
+    python benchmarks/bench_formats.py voc [--images 50000] [--objects 8] [--repeat 3]
+    python benchmarks/bench_formats.py yolo | yolo-seg
+
+Generates (once, into ``--cache``, default /tmp/guidec-bench-formats) a delivery of
+``--images`` images with ``--objects`` objects each on average (deterministic), a spec of 20
+classes, and measures in separate processes, median of ``--repeat``:
+
+* the floor: for VOC, every file read and parsed by expat with no handler; for YOLO, every
+  label file read and its numbers parsed by numpy (``np.array(data.split(), float)``) plus
+  each image's size read from its header (what any YOLO reader must do);
+* ``guidec validate --spec SPEC DELIVERY`` as a whole process, with ``--jobs 1`` and, when
+  the option exists, ``--jobs 2``;
+* ``panlabel validate`` when installed (``pip install panlabel``).
+
+YOLO segment deliveries have 60 % polygons of 8-24 vertices. Peak memory is the process's
+maximum RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+CLASSES = [f"class_{i:02d}" for i in range(20)]
+SIZES = [(640, 480), (640, 427), (480, 640), (500, 375), (1280, 720)]
+
+SPEC = """guidec: 1
+project: {{id: bench-formats, title: Bench formats, version: 1.0.0}}
+classes:
+{classes}
+"""
+
+FLOOR_VOC = r"""
+import os, sys, time
+from xml.parsers import expat
+t0 = time.perf_counter()
+n = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    for f in files:
+        if f.endswith(".xml"):
+            with open(os.path.join(root, f), "rb") as fh:
+                p = expat.ParserCreate()
+                p.Parse(fh.read(), True)
+                n += 1
+print(time.perf_counter() - t0, n)
+"""
+
+FLOOR_YOLO = r"""
+import os, struct, sys, time
+import numpy as np
+t0 = time.perf_counter()
+n = 0
+root = sys.argv[1]
+labels = os.path.join(root, "labels")
+images = os.path.join(root, "images")
+for f in sorted(os.listdir(labels)):
+    with open(os.path.join(labels, f), "rb") as fh:
+        data = fh.read()
+    values = np.array(data.split(), dtype=np.float64)
+    with open(os.path.join(images, f[:-4] + ".png"), "rb") as fh:
+        w, h = struct.unpack(">II", fh.read(24)[16:24])
+    n += 1
+print(time.perf_counter() - t0, n)
+"""
+
+
+def _png_header(w: int, h: int) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(
+            ">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * (w + 1))) + chunk(b"IEND", b""))
+
+
+def generate(kind: str, folder: str, n_images: int, per_image: int) -> None:
+    rnd = random.Random(20261205)
+    tmp = folder + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, "spec.yaml"), "w") as fh:
+        fh.write(SPEC.format(classes="".join(
+            f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon]}}\n"
+            for i, c in enumerate(CLASSES))))
+    if kind == "voc":
+        ann = os.path.join(tmp, "Annotations")
+        os.makedirs(ann)
+        for i in range(n_images):
+            w, h = rnd.choice(SIZES)
+            objs = []
+            for _ in range(rnd.randint(per_image // 2, per_image * 3 // 2)):
+                x0, y0 = rnd.randint(1, w - 40), rnd.randint(1, h - 40)
+                x1, y1 = rnd.randint(x0 + 8, min(w, x0 + 300)), rnd.randint(y0 + 8,
+                                                                             min(h, y0 + 300))
+                objs.append(f"  <object>\n    <name>{rnd.choice(CLASSES)}</name>\n"
+                            f"    <pose>Unspecified</pose>\n    <truncated>0</truncated>\n"
+                            f"    <difficult>0</difficult>\n    <bndbox>\n"
+                            f"      <xmin>{x0}</xmin>\n      <ymin>{y0}</ymin>\n"
+                            f"      <xmax>{x1}</xmax>\n      <ymax>{y1}</ymax>\n"
+                            f"    </bndbox>\n  </object>\n")
+            with open(os.path.join(ann, f"{i:06d}.xml"), "w") as fh:
+                fh.write(f"<annotation>\n  <folder>VOC</folder>\n  <filename>{i:06d}.jpg"
+                         f"</filename>\n  <size>\n    <width>{w}</width>\n    <height>{h}"
+                         f"</height>\n    <depth>3</depth>\n  </size>\n  <segmented>0"
+                         f"</segmented>\n{''.join(objs)}</annotation>\n")
+    else:
+        seg = kind == "yolo-seg"
+        labels, images = os.path.join(tmp, "labels"), os.path.join(tmp, "images")
+        os.makedirs(labels)
+        os.makedirs(images)
+        with open(os.path.join(tmp, "data.yaml"), "w") as fh:
+            fh.write("names:\n" + "".join(f"  {i}: {c}\n" for i, c in enumerate(CLASSES)))
+        headers = {s: _png_header(*s) for s in SIZES}
+        for i in range(n_images):
+            w, h = rnd.choice(SIZES)
+            rows = []
+            for _ in range(rnd.randint(per_image // 2, per_image * 3 // 2)):
+                c = rnd.randrange(len(CLASSES))
+                cx, cy = rnd.uniform(0.2, 0.8), rnd.uniform(0.2, 0.8)
+                bw, bh = rnd.uniform(0.02, 0.3), rnd.uniform(0.02, 0.3)
+                if seg and rnd.random() < 0.6:
+                    k = rnd.randint(8, 24)
+                    pts = []
+                    for j in range(k):  # a star-free convex-ish ring around the centre
+                        import math
+
+                        a = 2 * math.pi * j / k
+                        pts += [cx + bw / 2 * math.cos(a), cy + bh / 2 * math.sin(a)]
+                    rows.append(f"{c} " + " ".join(f"{v:.6f}" for v in pts))
+                else:
+                    rows.append(f"{c} {cx:.6f} {cy:.6f} {bw:.6f} {bh:.6f}")
+            with open(os.path.join(labels, f"{i:06d}.txt"), "w") as fh:
+                fh.write("\n".join(rows) + "\n")
+            with open(os.path.join(images, f"{i:06d}.png"), "wb") as fh:
+                fh.write(headers[(w, h)])
+    os.rename(tmp, folder)
+
+
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, stdout) of one process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read().decode()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{cmd[:4]} failed with exit {code}: {err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def median(n: int, cmd: list[str]) -> tuple[float, float, list[float], str]:
+    runs = [run(cmd) for _ in range(n)]
+    walls = sorted(r[0] for r in runs)
+    mid = statistics.median_low(walls)
+    r = next(r for r in runs if r[0] == mid)
+    return r[0], r[1], walls, r[2]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg"])
+    p.add_argument("--images", type=int, default=50_000)
+    p.add_argument("--objects", type=int, default=8)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--cache", default="/tmp/guidec-bench-formats")
+    a = p.parse_args(argv)
+    folder = os.path.join(a.cache, f"{a.kind}-{a.images}-{a.objects}")
+    if not os.path.isdir(folder):
+        t0 = time.perf_counter()
+        generate(a.kind, folder, a.images, a.objects)
+        print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
+    delivery = os.path.join(folder, "Annotations") if a.kind == "voc" else folder
+    spec = os.path.join(folder, "spec.yaml")
+    py = sys.executable
+    print(f"{a.kind}: {a.images:,} images, ~{a.objects} objects each; python "
+          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}")
+    floor_code = FLOOR_VOC if a.kind == "voc" else FLOOR_YOLO
+    wall, rss, walls, out = median(a.repeat, [py, "-c", floor_code, delivery])
+    floor = wall
+    print(f"floor (bare parse, process):     {wall:6.2f} s  peak {rss:6.0f} MiB  "
+          f"(runs {', '.join(f'{w:.2f}' for w in walls)})")
+    base = [py, "-m", "guidec", "validate", "--spec", spec, delivery, "--format", "summary"]
+    if a.kind != "voc":
+        base += ["--input-format", "yolo"]
+    help_text = subprocess.run([py, "-m", "guidec", "validate", "--help"],
+                               capture_output=True, text=True).stdout
+    variants = [("guidec validate", base)]
+    if "--jobs" in help_text:
+        variants = [("guidec validate --jobs 1", [*base, "--jobs", "1"]),
+                    ("guidec validate --jobs 2", [*base, "--jobs", "2"])]
+    for label, cmd in variants:
+        wall, rss, walls, out = median(a.repeat, cmd)
+        print(f"{label + ':':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = {wall / floor:.2f}x "
+              f"the floor  (runs {', '.join(f'{w:.2f}' for w in walls)})")
+        print(f"    {out.strip().splitlines()[-1] if out.strip() else ''}")
+    exe = shutil.which("panlabel") or os.path.join(os.path.dirname(py), "panlabel")
+    if os.path.exists(exe):
+        fmt = "voc" if a.kind == "voc" else "yolo"
+        wall, rss, walls, _ = median(a.repeat, [exe, "validate", "--format", fmt, delivery])
+        print(f"{'panlabel validate:':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = "
+              f"{wall / floor:.2f}x the floor")
+    else:
+        print("panlabel: not installed (pip install panlabel)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
