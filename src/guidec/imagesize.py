@@ -28,10 +28,11 @@ def size_of_bytes(data: bytes) -> tuple[int, int] | None:
 def size_of_file(path: str) -> tuple[int, int] | None:
     """``(width, height)`` of the image file at ``path``, or ``None`` if unreadable."""
     try:
-        with inputs.open_regular(path) as fh:
-            head = fh.read(_HEAD)
-            if head[:2] == b"\xff\xd8" and _sniff(head) is None:
-                head += fh.read()  # the SOF lies past a large APP segment
+        head = inputs.read_head(path, 4096)  # enough for PNG, GIF, WebP, BMP, most JPEGs
+        if head[:2] == b"\xff\xd8" and _sniff(head) is None and len(head) == 4096:
+            head = inputs.read_head(path, _HEAD)
+            if _sniff(head) is None and len(head) == _HEAD:
+                head = inputs.read_bytes(path)  # the SOF lies past a large APP segment
     except OSError:
         return None
     return size_of_bytes(head)

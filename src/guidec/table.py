@@ -281,7 +281,8 @@ class TableBuilder:
         return row
 
     def add_boxes(self, image_index: int, labels: list, bboxes: list, attributes: list, *,
-                  src_file: int, src_lines: list[int], src_indexes: list[int]) -> None:
+                  src_file: int, src_lines: list[int], src_indexes: list[int],
+                  label_ids: list[int] | None = None) -> None:
         """Box rows of one image at once (the fast paths of per-image formats): what
         :meth:`add_annotation` does for each, by list extends instead of one call a row."""
         k = len(labels)
@@ -292,7 +293,7 @@ class TableBuilder:
         a["ann_id"].extend([None] * k)
         a["image_index"].extend([image_index] * k)
         a["label"].extend(labels)
-        a["label_id"].extend([-1] * k)
+        a["label_id"].extend(label_ids if label_ids is not None else [-1] * k)
         a["shape"].extend([int(Shape.BOX)] * k)
         a["bbox"].extend(bboxes)
         a["rotation"].extend([0.0] * k)

@@ -184,7 +184,20 @@ def read_delivery(
     table = concat_tables(tables)
     _builtin_attributes(table, project)
     _read_nothing(table, formats, ctx)
-    return ReadResult(table, ctx.diagnostics, formats)
+    return ReadResult(table, ctx.diagnostics, _files_read(formats, table))
+
+
+def _files_read(formats: dict[str, str], table: AnnotationTable) -> dict[str, str]:
+    """What was read, file by file: a folder a reader took whole (YOLO) counts as the files
+    it read in it, not as one."""
+    out = dict(formats)
+    for folder in [p for p in formats if os.path.isdir(p)]:
+        inside = {sf.path: sf.format for sf in table.files
+                  if sf.path.startswith(folder.rstrip(os.sep) + os.sep)}
+        if inside:
+            del out[folder]
+            out.update(inside)
+    return out
 
 
 def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadContext) -> None:

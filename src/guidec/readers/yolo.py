@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
+import numpy as np
 import yaml
 
 from guidec import inputs
@@ -26,6 +28,7 @@ from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "yolo"
+FAST = True  # tests turn it off to hold the box-file path to the row-by-row one
 IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 MAX_YAML = 4 * 1024 * 1024
 
@@ -171,7 +174,22 @@ def _read_one(p: str, ctx, b: TableBuilder) -> None:
     _read_labels(labels, names, kpt, ctx, b, root=root)
 
 
-def _image_for(label_path: str, ctx) -> str | None:
+def _listing(folder: str, cache: dict) -> frozenset[str]:
+    """Names of the files in ``folder`` (links to files included), listed once a run: a label
+    looks its image up under a dozen spellings, a set lookup each instead of a stat each."""
+    names = cache.get(folder)
+    if names is None:
+        try:
+            with os.scandir(folder) as it:
+                names = frozenset(e.name for e in it if e.is_file())
+        except OSError:
+            names = frozenset()
+        cache[folder] = names
+    return names
+
+
+def _image_for(label_path: str, ctx, cache: dict | None = None) -> str | None:
+    cache = {} if cache is None else cache
     stem = os.path.splitext(os.path.basename(label_path))[0]
     dirs = []
     d = os.path.dirname(label_path)
@@ -183,20 +201,74 @@ def _image_for(label_path: str, ctx) -> str | None:
         dirs.append(ctx.image_root)
     dirs.append(d)
     for dd in dirs:
+        there = _listing(dd, cache)
         for ext in IMAGE_EXT:
             for e in (ext, ext.upper()):
-                cand = os.path.join(dd, stem + e)
-                if os.path.isfile(cand):
-                    return cand
+                if stem + e in there:
+                    return os.path.join(dd, stem + e)
     return None
+
+
+# A label file of box rows only, each a class index and four plain decimal numbers (no blank
+# line, no other token): read with numpy, all rows at once. Anything else is read row by row.
+_NUMBER = rb"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"  # one way to match
+_BOX_FILE = re.compile(
+    rb"(?:[ \t]*[0-9]{1,9}(?:[ \t]+" + _NUMBER + rb"){4}[ \t]*(?:\r?\n|\Z))*")
+
+
+class _BoxFiles:
+    """The values of every box-only label file, parsed by numpy in one call; each file's rows
+    are then a slice (files holding a value the row-by-row path reports are marked bad)."""
+
+    def __init__(self, raws: list[bytes], names: list[str] | None):
+        counts = [r.count(b"\n") + (1 if r and not r.endswith(b"\n") else 0) for r in raws]
+        self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        flat = b" ".join(raws).split()
+        self.values = np.array(flat, dtype=np.float64).reshape(-1, 5)
+        bad_rows = ~(np.isfinite(self.values).all(axis=1)
+                     & (np.abs(self.values) <= 1e9).all(axis=1))
+        file_of_row = np.repeat(np.arange(len(raws)), counts)
+        self.bad = np.bincount(file_of_row[bad_rows], minlength=len(raws)) > 0
+        cls = np.where(bad_rows, -1, self.values[:, 0]).astype(np.int64)
+        self.cls = cls
+        known = (cls >= 0) & (cls < len(names)) if names else np.zeros(len(cls), dtype=bool)
+        labels = np.array([*(names or []), None], dtype=object)
+        self.labels = labels[np.where(known, cls, len(labels) - 1)]
+        self.label_ids = np.where(known, -1, cls)
+
+    def add(self, k: int, fi, img, w, h, b: TableBuilder) -> bool:
+        """Add file ``k``'s rows; False (nothing added) when it holds a value to report."""
+        if self.bad[k]:
+            return False
+        a, z = int(self.offsets[k]), int(self.offsets[k + 1])
+        if a == z:
+            return True
+        v = self.values[a:z]
+        sx = w if w is not None else math.nan
+        sy = h if h is not None else math.nan
+        xc, yc = v[:, 1] * sx, v[:, 2] * sy  # the row-by-row path's operations, in order
+        bw, bh = v[:, 3] * sx, v[:, 4] * sy
+        boxes = np.stack([xc - bw / 2, yc - bh / 2, bw, bh], axis=1).tolist()
+        n = z - a
+        b.add_boxes(img, self.labels[a:z].tolist(), [tuple(x) for x in boxes], [None] * n,
+                    src_file=fi, src_lines=list(range(1, n + 1)), src_indexes=[-1] * n,
+                    label_ids=self.label_ids[a:z].tolist())
+        return True
 
 
 def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = None) -> None:
     parsed = []
     seg_dataset = False
+    boxed: list[bytes] = []
     for lp in labels:
         try:
-            text = inputs.read_bytes(lp).decode("utf-8-sig")
+            data = inputs.read_bytes(lp)
+            data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+            if _BOX_FILE.fullmatch(data):  # box rows only (ASCII): numpy reads them all below
+                parsed.append((lp, len(boxed)))
+                boxed.append(data)
+                continue
+            text = data.decode("utf-8")
         except OSError as exc:
             ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
             continue
@@ -213,10 +285,12 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
                     kpt and len(parts) == 5 + kpt[0] * kpt[1]):
                 seg_dataset = True
         parsed.append((lp, rows))
+    box_files = _BoxFiles(boxed, names) if boxed and FAST else None
     seen_images = set()
+    listings: dict = {}
     for lp, rows in parsed:
         fi = b.add_file(lp, NAME)
-        img_path = _image_for(lp, ctx)
+        img_path = _image_for(lp, ctx, listings)
         size = size_of_file(img_path) if img_path else None
         if img_path is None:
             ctx.report(V019("no image with the same name beside the labels (images/ folder "
@@ -228,6 +302,11 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
         if img_path:
             seen_images.add(os.path.abspath(img_path))
         img = b.add_image(os.path.splitext(os.path.basename(lp))[0], name, w, h, src_file=fi)
+        if isinstance(rows, int):  # a box-only file
+            if box_files is not None and box_files.add(rows, fi, img, w, h, b):
+                continue
+            rows = [(ln, line.split()) for ln, line
+                    in enumerate(boxed[rows].decode().splitlines(), 1) if line.split()]
         for ln, parts in rows:
             _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
     # images without a label file: images with no objects
@@ -262,7 +341,10 @@ def _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b: TableBui
     label = names[cls] if names and 0 <= cls < len(names) else None
     sx = w if w is not None else math.nan
     sy = h if h is not None else math.nan
-    common = dict(image_index=img, label=label, label_id=cls, **where)
+    # a YOLO class index is a position in ``names``, not a spec id: with a name it says
+    # nothing more (and must not be read as an id, V104); without one it is all there is
+    common = dict(image_index=img, label=label, label_id=cls if label is None else -1,
+                  **where)
 
     def box(v):
         xc, yc, bw, bh = v[0] * sx, v[1] * sy, v[2] * sx, v[3] * sy
