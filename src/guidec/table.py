@@ -178,7 +178,10 @@ class TableBuilder:
             "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id",
             "score")}
         self._attrs: dict[str, dict[int, Any]] = {}
-        self._vertices: list[tuple[float, float]] = []
+        # vertices in order: lists of (x, y) tuples from add_annotation, (k, 2) arrays from
+        # add_rows; _nvert counts them all
+        self._vparts: list = []
+        self._nvert = 0
         self._ring_offsets: list[int] = [0]
         self._ann_ring_offsets: list[int] = [0]
         self._kp: list[tuple[float, float, float]] = []
@@ -270,8 +273,13 @@ class TableBuilder:
         a["instance_id"].append(instance_id)
         a["score"].append(np.nan if score is None else float(score))
         for ring in rings:
-            self._vertices.extend((float(x), float(y)) for x, y in ring)
-            self._ring_offsets.append(len(self._vertices))
+            pts = [(float(x), float(y)) for x, y in ring]
+            if self._vparts and isinstance(self._vparts[-1], list):
+                self._vparts[-1].extend(pts)
+            else:
+                self._vparts.append(pts)
+            self._nvert += len(pts)
+            self._ring_offsets.append(self._nvert)
         self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
         if keypoints is not None:
             self._kp.extend((float(x), float(y), float(v)) for x, y, v in keypoints)
@@ -312,6 +320,44 @@ class TableBuilder:
         for i, attrs in enumerate(attributes):
             for name, value in (attrs or {}).items():
                 self._attrs.setdefault(name, {})[row + i] = value
+
+    def add_rows(self, image_index: int, labels: list, label_ids: list, shapes: list,
+                 bboxes: list, rings: list, *, src_file: int, src_lines: list[int]) -> None:
+        """Box and polygon rows of one image at once: ``rings[i]`` is a (k, 2) float array
+        for a polygon row, None for a box row (``bboxes[i]``, NaN for a polygon). What
+        :meth:`add_annotation` does for each, by list extends and one vertex array a row."""
+        k = len(labels)
+        if not k:
+            return
+        a = self._a
+        a["ann_id"].extend([None] * k)
+        a["image_index"].extend([image_index] * k)
+        a["label"].extend(labels)
+        a["label_id"].extend(label_ids)
+        a["shape"].extend(int(x) for x in shapes)
+        a["bbox"].extend(bboxes)
+        a["rotation"].extend([0.0] * k)
+        a["area"].extend([np.nan] * k)
+        a["iscrowd"].extend([False] * k)
+        a["rle"].extend([None] * k)
+        a["text"].extend([None] * k)
+        a["src_file"].extend([src_file] * k)
+        a["src_line"].extend(src_lines)
+        a["src_index"].extend([-1] * k)
+        a["instance_id"].extend([-1] * k)
+        a["score"].extend([np.nan] * k)
+        nkp = len(self._kp)
+        for ring in rings:
+            if ring is not None:
+                self._vparts.append(ring)
+                self._nvert += len(ring)
+                self._ring_offsets.append(self._nvert)
+            self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+            self._kp_offsets.append(nkp)
+
+    def _vertex_array(self) -> np.ndarray:
+        parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in self._vparts]
+        return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float64)
 
     def build(self) -> AnnotationTable:
         n = len(self._a["ann_id"])
@@ -356,7 +402,7 @@ class TableBuilder:
             rotation=np.asarray(a["rotation"], dtype=np.float64).reshape(n),
             area=np.asarray(a["area"], dtype=np.float64).reshape(n),
             iscrowd=np.asarray(a["iscrowd"], dtype=bool).reshape(n),
-            vertices=np.asarray(self._vertices, dtype=np.float64).reshape(-1, 2),
+            vertices=self._vertex_array(),
             ring_offsets=np.asarray(self._ring_offsets, dtype=np.int64),
             ann_ring_offsets=np.asarray(self._ann_ring_offsets, dtype=np.int64),
             kp=np.asarray(self._kp, dtype=np.float64).reshape(-1, 3),

@@ -21,7 +21,7 @@ CLASS = st.sampled_from(["0", "1", "2", "7", "25", "1.0", "-1", "007", "x"])
 def label_file(draw) -> bytes:
     lines = []
     for _ in range(draw(st.integers(0, 8))):
-        n = draw(st.sampled_from([4, 4, 4, 3, 5, 8, 10]))
+        n = draw(st.sampled_from([4, 4, 4, 3, 5, 8, 10, 12, 16]))
         lines.append(" ".join([draw(CLASS), *[draw(TOKEN) for _ in range(n)]]))
         if draw(st.integers(0, 15)) == 0:
             lines.append(draw(st.sampled_from(["", "   ", "\t"])))
@@ -42,13 +42,14 @@ def _read(folder, fast: bool):
 
 @settings(max_examples=examples(200), deadline=None)
 @given(files=st.lists(label_file(), min_size=1, max_size=3), names=st.booleans(),
-       sized=st.booleans())
-def test_label_files_read_the_same_both_ways(tmp_path_factory, files, names, sized):
+       sized=st.booleans(), pose=st.booleans())
+def test_label_files_read_the_same_both_ways(tmp_path_factory, files, names, sized, pose):
     root = tmp_path_factory.mktemp("yolo")
     (root / "labels").mkdir()
     (root / "images").mkdir()
-    if names:
-        (root / "data.yaml").write_text("names: [car, bus, van]\n")
+    if names or pose:
+        (root / "data.yaml").write_text("names: [car, bus, van]\n"
+                                        + ("kpt_shape: [2, 3]\n" if pose else ""))
     for i, data in enumerate(files):
         (root / "labels" / f"{i}.txt").write_bytes(data)
         if sized:

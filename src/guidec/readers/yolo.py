@@ -216,6 +216,50 @@ _BOX_FILE = re.compile(
     rb"(?:[ \t]*[0-9]{1,9}(?:[ \t]+" + _NUMBER + rb"){4}[ \t]*(?:\r?\n|\Z))*")
 
 
+# A label file whose every line is a class index and plain decimal numbers (boxes, segments):
+# parsed by numpy a file at a time, rows added in one call.
+_NUMERIC_FILE = re.compile(
+    rb"(?:[ \t]*[0-9]{1,9}(?:[ \t]+" + _NUMBER + rb")+[ \t]*(?:\r?\n|\Z))*")
+
+
+def _numeric_rows(data: bytes, counts: list[int], fi, img, w, h, names, kpt, seg_dataset,
+                  b: TableBuilder) -> bool:
+    """Add the box and polygon rows of a numeric label file at once; False (nothing added)
+    when a row is of another kind (pose, oriented box) or holds a value to report."""
+    for n in counts:
+        if (kpt and n == 5 + kpt[0] * kpt[1]) or (n == 9 and not seg_dataset) or not (
+                n == 5 or (n >= 7 and n % 2 == 1)):
+            return False
+    values = np.array(data.split(), dtype=np.float64)
+    if not (np.isfinite(values).all() and (np.abs(values) <= 1e9).all()):
+        return False
+    sx = w if w is not None else math.nan
+    sy = h if h is not None else math.nan
+    scale = np.array([sx, sy])
+    labels, ids, shapes, boxes, rings = [], [], [], [], []
+    nan_box = (math.nan,) * 4
+    at = 0
+    for n in counts:
+        c = int(values[at])
+        label = names[c] if names and 0 <= c < len(names) else None
+        labels.append(label)
+        ids.append(c if label is None else -1)
+        if n == 5:  # the row-by-row path's operations, in order, on Python floats
+            v0, v1, v2, v3 = values[at + 1:at + 5].tolist()
+            xc, yc, bw, bh = v0 * sx, v1 * sy, v2 * sx, v3 * sy
+            shapes.append(Shape.BOX)
+            boxes.append((xc - bw / 2, yc - bh / 2, bw, bh))
+            rings.append(None)
+        else:
+            shapes.append(Shape.POLYGON)
+            boxes.append(nan_box)
+            rings.append(values[at + 1:at + n].reshape(-1, 2) * scale)
+        at += n
+    b.add_rows(img, labels, ids, shapes, boxes, rings, src_file=fi,
+               src_lines=list(range(1, len(counts) + 1)))
+    return True
+
+
 class _BoxFiles:
     """The values of every box-only label file, parsed by numpy in one call; each file's rows
     are then a slice (files holding a value the row-by-row path reports are marked bad)."""
@@ -268,6 +312,13 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
                 parsed.append((lp, len(boxed)))
                 boxed.append(data)
                 continue
+            if FAST and _NUMERIC_FILE.fullmatch(data):  # numbers only: numpy below
+                counts = [len(line.split()) for line in data.splitlines()]
+                parsed.append((lp, (data, counts)))
+                seg_dataset = seg_dataset or any(
+                    n > 9 and n % 2 == 1 and not (kpt and n == 5 + kpt[0] * kpt[1])
+                    for n in counts)
+                continue
             text = data.decode("utf-8")
         except OSError as exc:
             ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
@@ -307,6 +358,12 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
                 continue
             rows = [(ln, line.split()) for ln, line
                     in enumerate(boxed[rows].decode().splitlines(), 1) if line.split()]
+        if isinstance(rows, tuple):  # a numeric file
+            data, counts = rows
+            if _numeric_rows(data, counts, fi, img, w, h, names, kpt, seg_dataset, b):
+                continue
+            rows = [(ln, line.split()) for ln, line
+                    in enumerate(data.decode().splitlines(), 1) if line.split()]
         for ln, parts in rows:
             _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
     # images without a label file: images with no objects
