@@ -14,25 +14,27 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "guidec"
 
 LAYERS: dict[str, int] = {
     # foundations every layer uses, with no knowledge of specs or deliveries
-    "guidec": 0, "guidec._frozen": 0, "guidec.inputs": 0,
-    "guidec.diagnostics": 1, "guidec.registry": 1, "guidec.resources": 1,
-    "guidec.imagesize": 1, "guidec.columns": 1, "guidec.masks": 1,
-    "guidec.codes": 2,
+    "guidec": 0, "guidec._frozen": 0, "guidec.progress": 0,
+    # what every command reads through (it counts what it reads into the progress line)
+    "guidec.inputs": 1,
+    "guidec.diagnostics": 2, "guidec.registry": 2, "guidec.resources": 2,
+    "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2,
+    "guidec.codes": 3,
     # the YAML source map and the delivery table
-    "guidec.source": 3, "guidec.table": 3,
+    "guidec.source": 4, "guidec.table": 4,
     # the spec language
-    "guidec.spec": 4,
+    "guidec.spec": 5,
     # the resolved project and the one class resolver beside it
-    "guidec.view": 5, "guidec.labels": 5,
+    "guidec.view": 6, "guidec.labels": 6,
     # what reads the resolved project, or fills and writes tables
-    "guidec.lint": 6, "guidec.readers": 6, "guidec.output": 6,
-    "guidec.diff": 6,
+    "guidec.lint": 7, "guidec.readers": 7, "guidec.output": 7,
+    "guidec.diff": 7,
     # targets (the site shows the diff) and validation rules over the table
-    "guidec.targets": 7, "guidec.validation": 7,
+    "guidec.targets": 8, "guidec.validation": 8,
     # reporters, and the writers (a rewrite speaks the Label Studio config's control names)
-    "guidec.report": 8, "guidec.writers": 8,
+    "guidec.report": 9, "guidec.writers": 9,
     # the edges: commands, the command line and the docs generator
-    "guidec.commands": 9, "guidec.cli": 10, "guidec.docs": 10, "guidec.__main__": 11,
+    "guidec.commands": 10, "guidec.cli": 11, "guidec.docs": 11, "guidec.__main__": 12,
 }
 
 

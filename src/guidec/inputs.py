@@ -22,6 +22,8 @@ import os
 import stat
 from collections.abc import Iterator
 
+from guidec import progress
+
 #: Largest input file a command reads whole, unless raised (4 GiB: a COCO file four times
 #: train2017's size is 1.3 GB).
 DEFAULT_MAX_BYTES = 4 << 30
@@ -110,7 +112,11 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
                 raise InputRefused(errno.EFBIG, f"over the {limit:,}-byte limit")
     finally:
         os.close(fd)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    prog = progress.active()
+    if prog is not None:
+        prog.read(len(data))
+    return data
 
 
 def read_head(path: str, size: int) -> bytes:

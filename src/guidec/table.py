@@ -188,6 +188,11 @@ class TableBuilder:
         self._kp_offsets: list[int] = [0]
         self.declared_categories: dict[Any, dict] = {}
 
+    @property
+    def rows(self) -> int:
+        """Annotation rows added so far."""
+        return len(self._a["ann_id"])
+
     def add_file(self, path: str, fmt: str, pointer_format: str | None = None,
                  image_pointer_format: str | None = None) -> int:
         self.files.append(SourceFile(path, fmt, pointer_format, image_pointer_format))

@@ -90,7 +90,10 @@ def run(args, out, err) -> int:
 
     old, new = load_two(args.old, args.new, err)
     mapping = migration_map(old, new, diff_projects(old, new))
-    result = read(args.delivery, args.input_format, old, args.image_root, jobs_of(args))
+    from guidec.progress import Progress
+
+    with Progress(err):  # a line on a terminal while a large delivery is read
+        result = read(args.delivery, args.input_format, old, args.image_root, jobs_of(args))
     table = result.table
     diags = list(result.diagnostics)
     fmt = args.output_format or (table.files[0].format if table.files else args.input_format)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import replace
 
 from guidec.codes import REGISTRY, select_codes
@@ -27,7 +26,6 @@ DESCRIPTION = HELP + ". Exit 0 clean, 1 findings at or above --fail-on, 2 could 
 
 FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
 BIG = 200_000  # annotations: exit without freeing every object one by one
-BIG_BYTES = 32 * 1024 * 1024  # input size from which a progress line is shown on a terminal
 CANNOT_READ = ("V001", "V003")  # a file that could not be read or recognized: exit 2
 
 
@@ -48,30 +46,6 @@ def add_arguments(p) -> None:
     add_report_options(p, formats=FORMATS)
 
 
-class Progress:
-    """One updating status line on stderr, only when stderr is a terminal."""
-
-    def __init__(self, err):
-        try:
-            self.on = err.isatty()
-        except (AttributeError, ValueError):
-            self.on = False
-        self.err = err
-        self.t0 = time.perf_counter()
-        self.shown = False
-
-    def __call__(self, text: str) -> None:
-        if self.on:
-            self.err.write(f"\r\033[K{text} ({time.perf_counter() - self.t0:.1f} s)")
-            self.err.flush()
-            self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.err.write("\r\033[K")
-            self.err.flush()
-
-
 def regrade(diags: list[Diagnostic], project) -> list[Diagnostic]:
     """Apply the spec's ``severity_overrides`` to the readers' findings (V001-V049)."""
     overrides = project.spec.severity_overrides
@@ -87,17 +61,8 @@ def regrade(diags: list[Diagnostic], project) -> list[Diagnostic]:
     return out
 
 
-def _input_bytes(paths) -> int:
-    total = 0
-    for p in paths:
-        if os.path.isfile(p):
-            total += os.path.getsize(p)
-    return total
-
-
 def run(args, out, err) -> int:
-    from guidec.readers import read_delivery
-    from guidec.validation import run_rules
+    from guidec.progress import Progress
 
     apply_input_options(args)
     project, spec_diags = load_project_or_findings(args.spec)
@@ -106,9 +71,14 @@ def run(args, out, err) -> int:
         err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
                   f"{args.spec}\n")
         return 2
-    progress = Progress(err)
-    progress.on = progress.on and _input_bytes(args.files) >= BIG_BYTES
-    progress(f"reading {len(args.files)} path(s)")
+    with Progress(err) as progress:
+        return _validate(args, out, err, project, progress)
+
+
+def _validate(args, out, err, project, progress) -> int:
+    from guidec.readers import read_delivery
+    from guidec.validation import run_rules
+
     result = read_delivery(list(args.files), args.input_format, image_root=args.images,
                            project=project, jobs=jobs_of(args))
     table = result.table
@@ -120,7 +90,6 @@ def run(args, out, err) -> int:
     readers = [replace(d, extra={**ident, **d.extra})
                for d in regrade(result.diagnostics, project) if allowed(d.code)]
     diags = readers + found
-    progress("writing the report")
     files = sorted(result.formats) or list(args.files)
     ctx = Context("validate", files=files, extra={
         "spec": {"file": args.spec, "id": project.spec.project.id,
@@ -132,11 +101,12 @@ def run(args, out, err) -> int:
         from guidec.output import write_atomic
         from guidec.report.html import validation_page
 
+        progress("writing the HTML report")
         page = validation_page(sorted(diags, key=Diagnostic.sort_key), table, project,
                                args.html, image_root=args.images)
         write_atomic(args.html, page.encode("utf-8"))
+    progress.done()  # the line is gone before the report is written
     code = report(diags, args, out, ctx)
-    progress.done()
     if any(d.code in CANNOT_READ for d in result.diagnostics):
         code = 2
     if big and out is sys.stdout and err is sys.stderr and not os.environ.get(

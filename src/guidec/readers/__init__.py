@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from guidec import inputs
+from guidec import inputs, progress
 from guidec.diagnostics import Diagnostic, GuidecError, Severity
 from guidec.readers._codes import V001, V003, V049
 from guidec.registry import Registry
@@ -171,6 +171,9 @@ def read_delivery(
         for fmt, f in pairs:
             groups.setdefault(fmt, []).append(f)
             formats[f] = fmt
+    prog = progress.active()
+    if prog is not None and prog.on:
+        prog.expect(*_to_read(groups, readers))
     tables = []
     was_enabled = gc.isenabled()
     gc.disable()  # parsing creates millions of acyclic objects; the cyclic GC only slows it
@@ -178,6 +181,8 @@ def read_delivery(
         for fmt in readers:  # registry order: deterministic
             if fmt in groups:
                 tables.append(readers[fmt].read(groups[fmt], ctx))
+                if prog is not None:  # what the format's reader built, whatever it reported
+                    prog.add_rows(sum(len(t) for t in tables) - prog.rows)
     finally:
         if was_enabled:
             gc.enable()
@@ -185,6 +190,31 @@ def read_delivery(
     _builtin_attributes(table, project)
     _read_nothing(table, formats, ctx)
     return ReadResult(table, ctx.diagnostics, _files_read(formats, table))
+
+
+def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[int, int]:
+    """(files, bytes) the readers will read, for a progress line: files as given, and in
+    folders the files with the extensions their reader takes."""
+    files = size = 0
+    for fmt, paths in groups.items():
+        ext = tuple(readers[fmt].extensions) or ("",)
+        for p in paths:
+            if os.path.isdir(p):
+                for root, _dirs, names in os.walk(p):
+                    for name in names:
+                        if name.lower().endswith(ext):
+                            try:
+                                size += os.path.getsize(os.path.join(root, name))
+                                files += 1
+                            except OSError:
+                                pass
+            else:
+                try:
+                    size += os.path.getsize(p)
+                    files += 1
+                except OSError:
+                    pass
+    return files, size
 
 
 def _files_read(formats: dict[str, str], table: AnnotationTable) -> dict[str, str]:

@@ -9,7 +9,7 @@ import os
 import numpy as np
 import orjson
 
-from guidec import inputs
+from guidec import inputs, progress
 from guidec.readers._codes import V001, V002, V005, V009
 from guidec.table import AnnotationTable, TableBuilder
 
@@ -50,8 +50,12 @@ def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
     if jobs > 1 and len(files) >= PARALLEL_MIN and "fork" in _start_methods():
         return _read_in_workers(files, read_file, ctx, jobs)
     b = TableBuilder()
+    prog = progress.active()
     for f in files:
+        before = b.rows
         read_file(f, ctx, b)
+        if prog is not None:
+            prog.add_rows(b.rows - before)
     return b.build()
 
 
@@ -65,12 +69,14 @@ _WORK: tuple | None = None  # (chunks, read_file, ctx) for the forked workers
 
 
 def _read_chunk(i: int):
+    progress._ACTIVE = None  # the parent draws, from what each run reports
     chunks, read_file, ctx = _WORK
     sub = type(ctx)(image_root=ctx.image_root, project=ctx.project)
     b = TableBuilder()
     for f in chunks[i]:
         read_file(f, sub, b)
-    return b.build(), sub.diagnostics, inputs.seen()
+    nbytes = sum(os.path.getsize(f) for f in chunks[i] if os.path.isfile(f))
+    return b.build(), sub.diagnostics, inputs.seen(), len(chunks[i]), nbytes
 
 
 def _read_in_workers(files: list[str], read_file, ctx, jobs: int) -> AnnotationTable:
@@ -79,18 +85,25 @@ def _read_in_workers(files: list[str], read_file, ctx, jobs: int) -> AnnotationT
     global _WORK
     from guidec.table import concat_tables
 
-    size = -(-len(files) // jobs)
+    # a few runs a worker, so that a progress line moves while they read
+    size = max(PARALLEL_MIN // 2, -(-len(files) // (jobs * 8)))
     chunks = [files[k:k + size] for k in range(0, len(files), size)]
     _WORK = (chunks, read_file, ctx)
+    prog = progress.active()
+    parts = []
     try:
-        with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
-            parts = pool.map(_read_chunk, range(len(chunks)), chunksize=1)
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_read_chunk, range(len(chunks)), chunksize=1):
+                parts.append(part)
+                if prog is not None:
+                    prog.read(part[4], files=part[3])
+                    prog.add_rows(len(part[0]))
     finally:
         _WORK = None
-    for _table, diags, seen in parts:
+    for _table, diags, seen, _n, _bytes in parts:
         ctx.diagnostics.extend(diags)
         inputs.remember(seen)
-    return concat_tables([t for t, _, _ in parts])
+    return concat_tables([p[0] for p in parts])
 
 
 def _line_col(text: bytes, pos: int) -> tuple[int, int]:

@@ -21,7 +21,7 @@ import re
 import numpy as np
 import yaml
 
-from guidec import inputs
+from guidec import inputs, progress
 from guidec.imagesize import size_of_file
 from guidec.readers import Reader
 from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
@@ -339,7 +339,12 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
     box_files = _BoxFiles(boxed, names) if boxed and FAST else None
     seen_images = set()
     listings: dict = {}
+    prog = progress.active()
+    counted = b.rows
     for lp, rows in parsed:
+        if prog is not None:
+            prog.add_rows(b.rows - counted)
+            counted = b.rows
         fi = b.add_file(lp, NAME)
         img_path = _image_for(lp, ctx, listings)
         size = size_of_file(img_path) if img_path else None
