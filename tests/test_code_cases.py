@@ -275,6 +275,7 @@ def test_failing_case_reports_the_code_and_passing_case_does_not(code, tmp_path)
 def _family_cases() -> dict[str, set[str]]:
     """Codes each family's case table covers (failing case; the passing one is beside it)."""
     from tests.diff.test_kinds import CASES as DIFF
+    from tests.qa.test_conflicts import CASES as QA
     from tests.test_lint import CASES as LINT
     from tests.test_rules import CASES as RULES
     from tests.test_targets_cvat import EDITOR_CASES, SKELETON_CASES
@@ -284,6 +285,7 @@ def _family_cases() -> dict[str, set[str]]:
         "V050+": {c for _, exp in RULES.values() for c, _ in exp},
         "L": {c[0] for c in LINT},
         "D": {c for case in DIFF for c in case[2]},
+        "Q": set(QA),
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
     }

@@ -29,8 +29,9 @@ LAYERS: dict[str, int] = {
     # what reads the resolved project, or fills and writes tables
     "guidec.lint": 7, "guidec.readers": 7, "guidec.output": 7,
     "guidec.diff": 7,
-    # targets (the site shows the diff) and validation rules over the table
-    "guidec.targets": 8, "guidec.validation": 8,
+    # targets (the site shows the diff), validation rules over the table, and QA (matching
+    # two tables with the one class resolver and the one mask module)
+    "guidec.targets": 8, "guidec.validation": 8, "guidec.qa": 8,
     # reporters, and the writers (a rewrite speaks the Label Studio config's control names)
     "guidec.report": 9, "guidec.writers": 9,
     # the edges: commands, the command line and the docs generator

@@ -144,6 +144,31 @@ def iou(a: dict, b: dict) -> float:
     return inter / union if union else 0.0
 
 
+def rasterize(rings, height: int, width: int) -> np.ndarray:
+    """A (height, width) bool bitmap of the pixels whose centres lie inside ``rings`` (each an
+    (n, 2) array of x, y; even-odd over all rings, so a hole given as a ring is left empty)."""
+    h, w = int(height), int(width)
+    toggles = np.zeros((h, w + 1), dtype=np.int32)
+    ys = np.arange(h) + 0.5
+    for ring in rings:
+        p = np.asarray(ring, dtype=np.float64).reshape(-1, 2)
+        if len(p) < 3 or not np.isfinite(p).all():
+            continue
+        x0, y0 = p[:, 0], p[:, 1]
+        x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+        lo, hi = np.minimum(y0, y1), np.maximum(y0, y1)
+        # rows whose centre line crosses each edge (half-open, so a vertex counts once)
+        cross = (ys[None, :] >= lo[:, None]) & (ys[None, :] < hi[:, None])
+        e, row = np.nonzero(cross)
+        if not len(e):
+            continue
+        t = (ys[row] - y0[e]) / (y1[e] - y0[e])
+        x = x0[e] + t * (x1[e] - x0[e])
+        col = np.clip(np.ceil(x - 0.5), 0, w).astype(np.int64)
+        np.add.at(toggles, (row, col), 1)
+    return (np.cumsum(toggles, axis=1)[:, :w] & 1).astype(bool)
+
+
 def boundary(mask: np.ndarray, dilation: int) -> np.ndarray:
     """The inner boundary band of a bitmap (Cheng et al., Boundary IoU): the mask minus its
     erosion by a (2·dilation+1)² square, pixels outside the image counting as background."""

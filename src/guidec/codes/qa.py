@@ -3,4 +3,101 @@
 Data only: one ``define`` per code, in code order. See ``guidec.codes`` for how to add one.
 """
 
-from guidec.codes._define import ERROR, INFO, WARNING, define  # noqa: F401
+from guidec.codes._define import ERROR, INFO, WARNING, define
+
+# ---------------------------------------------------------------- Q001-Q009: which images
+define("Q001", "reference-image-not-delivered", WARNING,
+       "An image of the reference (the golden set) has no image of the same file name in the "
+       "candidate delivery; its objects are not judged.",
+       why="A golden image the annotator never received, or skipped, says nothing about their "
+           "accuracy; it is reported rather than counted as missed objects.",
+       example="guidec qa --spec spec.yaml --reference gold.json --candidate batch.json")
+define("Q002", "candidate-images-not-in-reference", INFO,
+       "Images of the candidate delivery that the reference does not hold (one finding with "
+       "their count and the first names); they are not judged.",
+       example="A 10,000-image batch with 50 golden images: 9,950 images are not judged.")
+define("Q003", "nothing-to-compare", ERROR,
+       "No image of the candidate corresponds to an image of the reference (by file name, or "
+       "by id for images without one); the run stops with exit 2.",
+       why="Comparing two deliveries of different images would pass or fail on nothing.",
+       example="gold.json holds a.jpg and b.jpg; batch.json holds c.jpg")
+define("Q004", "reference-image-repeated", WARNING,
+       "The reference holds two images with the same file name; the first is the reference, "
+       "the other is ignored.",
+       example='{"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, '
+               '"file_name": "b/a.jpg"}]}')
+define("Q005", "reference-empty", ERROR,
+       "The reference holds no annotation on the compared images: every candidate object "
+       "would be extra. The run stops with exit 2.",
+       example="guidec qa --spec spec.yaml --reference empty.json --candidate batch.json")
+
+# ---------------------------------------------------------------- Q010-Q099: conflicts
+define("Q010", "missed-object", WARNING,
+       "A reference object has no candidate object of any class at or above the match "
+       "threshold (error type missed_object).",
+       example="The golden set boxes a car the annotator did not box.")
+define("Q011", "extra-object", WARNING,
+       "A candidate object matches no reference object (error type extra_object).",
+       example="The annotator boxed a reflection of a car.")
+define("Q012", "wrong-class", WARNING,
+       "A candidate object overlaps a reference object of another class; it was paired in the "
+       "second pass, across classes (error type wrong_class).",
+       example="The reference says truck, the candidate says car, IoU 0.91.")
+define("Q013", "low-overlap", WARNING,
+       "A matched pair of the same class is less alike than the spec's agreement threshold "
+       "for its shape (qa.agreement.box_iou, polygon_iou, mask_iou). Error type low_overlap, "
+       "and loose_box for boxes.",
+       example="qa.agreement.box_iou: 0.8; the pair's IoU is 0.62.")
+define("Q014", "merged-objects", WARNING,
+       "A candidate object covers two reference objects of its class: it is matched to one, "
+       "and covers at least half of the other, which has no match (error type "
+       "merged_objects).",
+       example="Two people standing close are boxed as one.")
+define("Q015", "split-object", WARNING,
+       "Two candidate objects lie on one reference object of their class: one is matched, "
+       "the other lies at least half inside it and has no match (error type split_object).",
+       example="A car hidden behind a pole is boxed as two halves.")
+define("Q016", "attribute-mismatch", WARNING,
+       "A matched pair of the same class disagrees on an attribute (error types "
+       "wrong_attribute and wrong_<attribute>).",
+       example="The reference says occlusion: heavy, the candidate says occlusion: none.")
+define("Q017", "keypoints-low-oks", WARNING,
+       "A matched pair of keypoint objects has an object keypoint similarity below "
+       "qa.agreement.keypoint_oks (error type wrong_keypoint).",
+       example="qa.agreement.keypoint_oks: 0.75; the pair's OKS is 0.52.")
+define("Q018", "keypoints-swapped", WARNING,
+       "Left and right keypoints of a matched pair are swapped: the candidate's mirrored "
+       "points (the schema's flip pairs) lie closer to the reference than its own (error "
+       "types swapped_keypoints and wrong_keypoint).",
+       example="left_wrist and right_wrist are exchanged.")
+define("Q019", "boundary-error", WARNING,
+       "A matched pair of masks agrees in area but not along its outline: Boundary IoU below "
+       "qa.agreement.mask_boundary_f (error type boundary_error).",
+       example="A mask IoU of 0.9 with a Boundary IoU of 0.4: a ragged brush edge.")
+define("Q020", "transcription-error", WARNING,
+       "The transcriptions of a matched pair of text regions differ by a character error rate "
+       "above qa.agreement.text_cer (error type wrong_transcription).",
+       example="Reference 'EXIT 12', candidate 'EXIT 21': CER 0.29.")
+define("Q021", "reversed-direction", WARNING,
+       "A matched pair of polylines runs in opposite directions (error type "
+       "reversed_direction).",
+       example="A lane line drawn from the horizon down instead of from the car up.")
+
+# ---------------------------------------------------------------- Q100-Q199: the verdict
+define("Q100", "agreement-below-threshold", ERROR,
+       "A measured agreement misses its threshold in qa.agreement: mean IoU of a shape, mean "
+       "Boundary IoU, mean OKS or attribute accuracy below it, mean CER above it.",
+       example="qa.agreement.box_iou: 0.8; the mean IoU of matched boxes is 0.74.")
+define("Q101", "golden-accuracy-below-threshold", ERROR,
+       "The candidate's accuracy on the reference is below qa.golden_set.min_accuracy. "
+       "Accuracy is correct objects over reference objects plus extra objects; an object is "
+       "correct when it is matched with its class and has no conflict.",
+       example="qa.golden_set.min_accuracy: 0.97; accuracy 0.91.")
+define("Q102", "error-rate-above-limit", ERROR,
+       "The rate of an error type exceeds its limit in qa.max_error_rates.",
+       example="qa.max_error_rates.missed_object: 0.02; 31 of 1,000 reference objects missed.")
+define("Q103", "error-type-not-measured", WARNING,
+       "qa.max_error_rates names an error type guidec qa cannot count (neither a built-in type "
+       "nor wrong_<attribute> of an attribute of the spec); its limit is not judged.",
+       why="A limit that is never measured would otherwise pass silently.",
+       example="max_error_rates: {phi_leak: 0.0}")

@@ -26,6 +26,7 @@ class Context:
     files: Sequence[str] = ()
     color: bool = False
     extra: dict = field(default_factory=dict)
+    footer: str = ""  # the human and summary reports end with it (guidec qa: the verdict)
 
 
 Renderer = Callable[[Sequence[Diagnostic], Context], str]
@@ -82,6 +83,8 @@ def human(diags: Sequence[Diagnostic], ctx: Context) -> str:
     checked = checked_line(ctx)
     if checked:
         lines.append(checked)
+    if ctx.footer:
+        lines.append(ctx.footer)
     return "\n".join(lines) + "\n"
 
 
@@ -271,4 +274,6 @@ def summary(diags: Sequence[Diagnostic], ctx: Context) -> str:
     checked = checked_line(ctx)
     if checked:
         lines.append(checked)
+    if ctx.footer:
+        lines.append(ctx.footer)
     return "\n".join(lines) + "\n"

@@ -408,6 +408,9 @@ class QA(Strict):
         default_factory=dict, description="Project-specific error types -> one-line definition."
     )
     reviewers: int | None = Field(None, ge=0, description="Review passes per item.")
+    boundary_dilation: float = Field(
+        0.02, gt=0, le=1, description="Boundary IoU band width as a share of the image "
+        "diagonal (at least one pixel); 0.02 as in Cheng et al. and faster-coco-eval.")
 
 
 # --------------------------------------------------------------------------- exports / splits

@@ -1,0 +1,346 @@
+"""guidec qa: measure a delivery against a golden set, and judge it by the spec's thresholds."""
+
+from __future__ import annotations
+
+from guidec.commands._common import (
+    add_input_options,
+    add_report_options,
+    apply_input_options,
+    jobs_of,
+    load_project_or_findings,
+    report,
+)
+
+NAME = "qa"
+ORDER = 35
+HELP = "match a delivery against a golden set (any format) and judge it by the spec's " \
+       "qa thresholds"
+DESCRIPTION = HELP + (". Exit 0 pass, 1 a threshold failed (or findings at --fail-on), "
+                      "2 could not run.")
+FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
+CANNOT_RUN = ("V001", "V003", "Q003", "Q005")
+MAX_SHOWN = 5  # names listed in a finding about many images
+
+
+def add_arguments(p) -> None:
+    from guidec.readers import READERS
+
+    p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
+    p.add_argument("--reference", "--golden", nargs="+", required=True, metavar="FILE",
+                   help="the reference: golden-set files or folders, in any format guidec reads")
+    p.add_argument("--candidate", nargs="+", required=True, metavar="FILE",
+                   help="the delivery judged against the reference")
+    p.add_argument("--input-format", choices=READERS.names(), metavar="F",
+                   help="format of both sides (default: detected per file)")
+    p.add_argument("--match-threshold", type=_unit, default=0.5, metavar="T",
+                   help="least similarity (IoU, OKS) at which two objects are the same object "
+                        "(default 0.5)")
+    p.add_argument("--annotator-key", metavar="KEY",
+                   help="image attribute that names who labelled each candidate image (Label "
+                        "Studio's completed_by is used without it)")
+    p.add_argument("--images", metavar="DIR",
+                   help="folder of the images (sizes for formats that do not state them)")
+    p.add_argument("--metrics", metavar="FILE.json",
+                   help="also write the metrics and the verdict as JSON (the 'qa' object of "
+                        "--format json)")
+    add_input_options(p)
+    add_report_options(p, formats=FORMATS)
+
+
+def _unit(text: str) -> float:
+    import argparse
+
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.0 < v <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], not {text!r}")
+    return v
+
+
+def run(args, out, err) -> int:
+    from guidec.progress import Progress
+    from guidec.report import Context, render
+
+    apply_input_options(args)
+    project, spec_diags = load_project_or_findings(args.spec)
+    if project is None:
+        err.write(render(spec_diags, "human", Context("qa")))
+        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
+                  f"{args.spec}\n")
+        return 2
+    with Progress(err) as progress:
+        return _qa(args, out, project, progress)
+
+
+def _read(files, args, project):
+    from guidec.commands.validate import regrade
+    from guidec.readers import read_delivery
+
+    res = read_delivery(list(files), args.input_format, image_root=args.images,
+                        project=project, jobs=jobs_of(args))
+    return res, regrade(res.diagnostics, project)
+
+
+def _qa(args, out, project, progress) -> int:
+    import json
+
+    from guidec.codes import code
+    from guidec.qa.match import compare, image_names
+    from guidec.qa.review import review
+    from guidec.report import Context
+
+    ref, ref_diags = _read(args.reference, args, project)
+    cand, cand_diags = _read(args.candidate, args, project)
+    diags = ref_diags + cand_diags
+    progress(f"matching {len(cand.table):,} annotations against {len(ref.table):,}")
+    cmp = compare(ref.table, cand.table, project, args.match_threshold, args.annotator_key)
+    units = cmp.units
+    ref_names = image_names(ref.table.images)
+    cand_names = image_names(cand.table.images)
+    for i, first in units.ref_duplicates:
+        loc = ref.table.image_location(i)
+        diags.append(code("Q004")(
+            f"the reference holds {ref_names[i]!r} twice; the image at "
+            f"{_where(ref.table.image_location(first))} is the reference", **_at(loc),
+            image=ref_names[i]))
+    for i in units.ref_only.tolist():
+        diags.append(code("Q001")(
+            f"reference image {ref_names[i]!r} is not in the candidate delivery; its "
+            f"objects are not judged", **_at(ref.table.image_location(i)), image=ref_names[i]))
+    if len(units.cand_only):
+        names = [cand_names[j] for j in units.cand_only[:MAX_SHOWN].tolist()]
+        more = len(units.cand_only) - len(names)
+        first = cand.table.image_location(int(units.cand_only[0]))
+        diags.append(code("Q002")(
+            f"{len(units.cand_only):,} candidate image(s) are not in the reference and are not "
+            f"judged: {', '.join(map(repr, names))}" + (f" and {more:,} more" if more else ""),
+            **_at(first)))
+    stop = False
+    if not len(units.cand_img):
+        diags.append(code("Q003")(
+            f"no candidate image corresponds to a reference image ({len(ref_names):,} "
+            f"reference, {len(cand_names):,} candidate images; images correspond by file "
+            f"name)", file=(list(args.candidate) or [None])[0]))
+        stop = True
+    elif not len(cmp.er_row):
+        diags.append(code("Q005")(
+            f"the reference holds no annotation on the {len(units.cand_img):,} compared "
+            f"image(s)", file=(list(args.reference) or [None])[0]))
+        stop = True
+    result = None
+    if not stop:
+        progress("measuring")
+        result = review(cmp, project, project.spec.qa.boundary_dilation)
+        diags += _conflict_diags(result, project)
+        diags += _verdict_diags(result, project)
+    qa_doc = _document(args, project, ref, cand, cmp, result)
+    ctx = Context("qa", files=sorted(set(ref.formats) | set(cand.formats)), extra={
+        "spec": {"file": args.spec, "id": project.spec.project.id,
+                 "version": project.spec.project.version},
+        "qa": qa_doc})
+    ctx.footer = _footer(qa_doc)
+    if args.metrics:
+        from guidec.output import write_atomic
+
+        write_atomic(args.metrics, (json.dumps(qa_doc, indent=2) + "\n").encode("utf-8"))
+    progress.done()
+    rc = report(diags, args, out, ctx)
+    if stop or any(d.code in CANNOT_RUN for d in diags):
+        return 2
+    return rc
+
+
+# --------------------------------------------------------------------------- findings
+def _where(loc) -> str:
+    f, line, pointer = loc
+    if line is not None:
+        return f"{f}:{line}"
+    return f + (f"#{pointer}" if pointer else "")
+
+
+def _at(loc) -> dict:
+    from guidec.validation.frame import pointer_path
+
+    f, line, pointer = loc
+    out = {"file": f}
+    if pointer and line is None:
+        out["path"] = pointer_path(pointer)
+    return out
+
+
+def _located(diag, loc):
+    from dataclasses import replace
+
+    return replace(diag, line=loc[1]) if loc[1] is not None else diag
+
+
+def _obj(cmp, entry: int, ref: bool, project) -> tuple[str, tuple]:
+    side = cmp.ref if ref else cmp.cand
+    row = int((cmp.er_row if ref else cmp.ec_row)[entry])
+    t = side.table
+    ci = int(side.cls[row])
+    name = project.classes[ci].name if ci >= 0 else repr(t.label[row] or t.label_id[row])
+    ident = t.ann_id[row]
+    text = f"{name}" + (f" {ident}" if ident is not None else f" (row {row})")
+    return text, t.location(row)
+
+
+def _conflict_diags(result, project) -> list:
+    from guidec.codes import code
+    from guidec.qa.match import image_names
+
+    cmp = result.cmp
+    names = image_names(cmp.ref.table.images)
+    out = []
+    for c in result.conflicts:
+        unit = int(cmp.er_unit[c.ref]) if c.ref >= 0 else int(cmp.ec_unit[c.cand])
+        image = names[int(cmp.units.ref_img[unit])]
+        who = cmp.units.annotator[unit]
+        rtext, rloc = _obj(cmp, c.ref, True, project) if c.ref >= 0 else (None, None)
+        ctext, cloc = _obj(cmp, c.cand, False, project) if c.cand >= 0 else (None, None)
+        msg = _message(c, rtext, ctext, rloc, cmp, project)
+        loc = cloc or rloc
+        d = code(c.code)(f"{image}: {msg}", **_at(loc), image=image,
+                         reference_at=_where(rloc) if rloc else None,
+                         candidate_at=_where(cloc) if cloc else None,
+                         **{"class": (rtext or ctext).split(" ")[0],
+                            "error_types": list(c.types)},
+                         **({"annotator": who} if who is not None else {}),
+                         **{k: v for k, v in c.detail.items()
+                            if k not in ("best", "matched_to") and v is not None})
+        out.append(_located(d, loc))
+    return out
+
+
+def _message(c, rtext, ctext, rloc, cmp, project) -> str:
+    d = c.detail
+    if c.code == "Q010":
+        best = d.get("best")
+        tail = ""
+        if best:
+            other, _ = _obj(cmp, best["entry"], False, project)
+            tail = f" (closest: candidate {other}, similarity {best['similarity']:.2f})"
+        return f"reference {rtext} at {_where(rloc)} has no match in the candidate{tail}"
+    if c.code == "Q011":
+        best = d.get("best")
+        tail = ""
+        if best:
+            other, _ = _obj(cmp, best["entry"], True, project)
+            tail = f" (closest: reference {other}, similarity {best['similarity']:.2f})"
+        return f"candidate {ctext} matches no reference object{tail}"
+    if c.code == "Q012":
+        return (f"candidate {ctext} is on reference {rtext} at {_where(rloc)} "
+                f"(similarity {d['similarity']:.2f}): wrong class")
+    if c.code == "Q013":
+        return (f"{d['shape']} {ctext} matches reference {rtext} at {_where(rloc)} with IoU "
+                f"{d['iou']:.3f}, below {d['threshold']}")
+    if c.code == "Q014":
+        also = "another missed reference" if d["matched_to"] is None else \
+            f"reference {_obj(cmp, d['matched_to'], True, project)[0]}, its match"
+        return (f"candidate {ctext} covers reference {rtext} at {_where(rloc)} "
+                f"({d['covered']:.0%}) and {also}: merged objects")
+    if c.code == "Q015":
+        also = "another unmatched candidate" if d["matched_to"] is None else \
+            f"candidate {_obj(cmp, d['matched_to'], False, project)[0]}, its match"
+        return (f"candidate {ctext} lies {d['inside']:.0%} inside reference {rtext} at "
+                f"{_where(rloc)}, as does {also}: split object")
+    if c.code == "Q016":
+        return (f"candidate {ctext} says {d['attribute']}={d['candidate']!r}, reference "
+                f"{rtext} at {_where(rloc)} says {d['reference']!r}")
+    if c.code == "Q017":
+        return (f"keypoints of {ctext} match reference {rtext} at {_where(rloc)} with OKS "
+                f"{d['oks']:.3f}, below {d['threshold']}")
+    if c.code == "Q018":
+        pts = ", ".join(f"{a}/{b}" for a, b in d["points"]) or "left/right"
+        return (f"keypoints of {ctext} are mirrored against reference {rtext} at "
+                f"{_where(rloc)}: {pts} swapped")
+    if c.code == "Q019":
+        return (f"mask {ctext} matches reference {rtext} at {_where(rloc)} with Boundary IoU "
+                f"{d['boundary_iou']:.3f}, below {d['threshold']}")
+    if c.code == "Q020":
+        return (f"text of {ctext} is {d['candidate']!r}, reference {rtext} at {_where(rloc)} "
+                f"says {d['reference']!r}: CER {d['cer']:.2f} above {d['threshold']}")
+    if c.code == "Q021":
+        return f"polyline {ctext} runs opposite to reference {rtext} at {_where(rloc)}"
+    raise AssertionError(c.code)
+
+
+def _verdict_diags(result, project) -> list:
+    from dataclasses import replace
+
+    from guidec.codes import code
+
+    def at(path: tuple) -> dict:
+        f, line, col = project.locate(path)
+        return {"file": f, "path": path, "_line": line, "_col": col}
+
+    out = []
+    for t in result.thresholds:
+        if t["pass"] is not False:
+            continue
+        name = t["name"]
+        if name.startswith("qa.max_error_rates."):
+            r = result.error_rates[name.rsplit(".", 1)[1]]
+            out.append(code("Q102")(
+                f"{name}: {r['count']:,} of {r['of']:,} = {t['measured']:.4f}, above "
+                f"{t['threshold']}", **at(tuple(name.split(".")))))
+        elif name == "qa.golden_set.min_accuracy":
+            out.append(code("Q101")(f"{name}: accuracy {t['measured']:.4f}, below "
+                                    f"{t['threshold']}", **at(tuple(name.split(".")))))
+        else:
+            word = "above" if t["direction"] == "<=" else "below"
+            out.append(code("Q100")(f"{name}: measured {t['measured']:.4f}, {word} "
+                                    f"{t['threshold']}", **at(tuple(name.split(".")))))
+    for t in result.unmeasured:
+        out.append(code("Q103")(f"qa.max_error_rates.{t}: guidec qa does not count the error "
+                                f"type {t!r}; its limit is not judged",
+                                **at(("qa", "max_error_rates", t))))
+    return [replace(d, line=d.extra.pop("_line"), col=d.extra.pop("_col")) for d in out]
+
+
+# --------------------------------------------------------------------------- the document
+def _document(args, project, ref, cand, cmp, result) -> dict:
+    units = cmp.units
+    doc = {
+        "reference": {"files": sorted(ref.formats), "images": len(ref.table.images),
+                      "annotations": len(ref.table)},
+        "candidate": {"files": sorted(cand.formats), "images": len(cand.table.images),
+                      "annotations": len(cand.table)},
+        "match_threshold": args.match_threshold,
+        "images": {"compared": len(units.cand_img), "reference_only": len(units.ref_only),
+                   "candidate_only": len(units.cand_only)},
+    }
+    if result is None:
+        doc["verdict"] = "not run"
+        return doc
+    doc.update(result.metrics)
+    doc["error_types"] = result.error_rates
+    doc["thresholds"] = result.thresholds
+    doc["verdict"] = "pass" if result.passed else "fail"
+    return doc
+
+
+def _footer(doc: dict) -> str:
+    """The verdict table at the end of the human report."""
+    if doc.get("verdict") == "not run":
+        return "Verdict: not run."
+    o = doc["overall"]
+    im = doc["images"]
+
+    def pct(v):
+        return "-" if v is None else f"{v:.3f}"
+
+    lines = [f"Compared {im['compared']:,} images: {o['reference']:,} reference and "
+             f"{o['candidate']:,} candidate objects, {o['matched']:,} matched; precision "
+             f"{pct(o['precision'])}, recall {pct(o['recall'])}, F1 {pct(o['f1'])}, accuracy "
+             f"{pct(o['accuracy'])}."]
+    if doc["thresholds"]:
+        lines.append(f"{'threshold':<44} {'limit':>8} {'measured':>9}  result")
+        for t in doc["thresholds"]:
+            res = {True: "pass", False: "FAIL", None: "not measured"}[t["pass"]]
+            lines.append(f"{t['name']:<44} {t['direction'] + str(t['threshold']):>8} "
+                         f"{pct(t['measured']):>9}  {res}")
+    lines.append(f"Verdict: {doc['verdict']}.")
+    return "\n".join(lines)
