@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2,
     "guidec.codes": 3,
     # the YAML source map and the delivery table
-    "guidec.source": 4, "guidec.table": 4,
+    "guidec.source": 4, "guidec.table": 4, "guidec.polygons": 4,
     # the spec language
     "guidec.spec": 5,
     # the resolved project and the one class resolver beside it

@@ -87,7 +87,7 @@ def _qa(args, out, project, progress) -> int:
     import json
 
     from guidec.codes import code
-    from guidec.qa.match import compare, image_names
+    from guidec.qa.match import by_id, compare, image_names
     from guidec.qa.review import review
     from guidec.report import Context
 
@@ -97,8 +97,9 @@ def _qa(args, out, project, progress) -> int:
     progress(f"matching {len(cand.table):,} annotations against {len(ref.table):,}")
     cmp = compare(ref.table, cand.table, project, args.match_threshold, args.annotator_key)
     units = cmp.units
-    ref_names = image_names(ref.table.images)
-    cand_names = image_names(cand.table.images)
+    ids = by_id(ref.table, cand.table)
+    ref_names = image_names(ref.table.images, ids)
+    cand_names = image_names(cand.table.images, ids)
     for i, first in units.ref_duplicates:
         loc = ref.table.image_location(i)
         diags.append(code("Q004")(
@@ -181,7 +182,8 @@ def _obj(cmp, entry: int, ref: bool, project) -> tuple[str, tuple]:
     row = int((cmp.er_row if ref else cmp.ec_row)[entry])
     t = side.table
     ci = int(side.cls[row])
-    name = project.classes[ci].name if ci >= 0 else repr(t.label[row] or t.label_id[row])
+    name = project.classes[ci].name if ci >= 0 else (
+        str(t.label[row]) if t.label[row] is not None else f"#{int(t.label_id[row])}")
     ident = t.ann_id[row]
     text = f"{name}" + (f" {ident}" if ident is not None else f" (row {row})")
     return text, t.location(row)
@@ -189,10 +191,10 @@ def _obj(cmp, entry: int, ref: bool, project) -> tuple[str, tuple]:
 
 def _conflict_diags(result, project) -> list:
     from guidec.codes import code
-    from guidec.qa.match import image_names
+    from guidec.qa.match import by_id, image_names
 
     cmp = result.cmp
-    names = image_names(cmp.ref.table.images)
+    names = image_names(cmp.ref.table.images, by_id(cmp.ref.table, cmp.cand.table))
     out = []
     for c in result.conflicts:
         unit = int(cmp.er_unit[c.ref]) if c.ref >= 0 else int(cmp.ec_unit[c.cand])
@@ -293,6 +295,10 @@ def _verdict_diags(result, project) -> list:
             word = "above" if t["direction"] == "<=" else "below"
             out.append(code("Q100")(f"{name}: measured {t['measured']:.4f}, {word} "
                                     f"{t['threshold']}", **at(tuple(name.split(".")))))
+    for name in result.not_delivered:
+        out.append(code("Q006")(
+            f"the candidate carries no value of attribute {name!r} (the reference does); it "
+            f"is not compared", **at(("attributes", name))))
     for t in result.unmeasured:
         out.append(code("Q103")(f"qa.max_error_rates.{t}: guidec qa does not count the error "
                                 f"type {t!r}; its limit is not judged",

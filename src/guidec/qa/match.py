@@ -1,7 +1,8 @@
 """The one matcher: which candidate annotation is which reference annotation, image by image.
 
 Images correspond by file name — the last component of the path, so ``images/a.jpg`` and
-``a.jpg`` are one image — and an image without a file name by its id. A candidate image that
+``a.jpg`` are one image — and an image without a file name by its id; when either side names
+none of its images (a pycocotools results file), every image corresponds by id. A candidate image that
 several annotators labelled (Label Studio ``completed_by``, or the image attribute named by
 ``--annotator-key``) is compared with the reference once per annotator: each comparison is a
 *unit*.
@@ -30,7 +31,7 @@ from guidec.qa import similarity as sm
 from guidec.table import Shape
 
 PAIR_CHUNK = 4_000_000  # candidate pairs scored at once (bounds memory on crowded images)
-COVER = 0.5  # share of an object's area another covers for merged / split / crowd-ignored
+COVER = sm.COVER_BOUND  # share of an object's area another covers for merged / split / crowd
 
 #: Kinds of matched pairs: which agreement threshold of the spec judges their similarity.
 KIND_NAMES = ("box", "rotated_box", "polygon", "mask", "keypoints", "polyline", "points", "tag")
@@ -117,20 +118,31 @@ class Comparison:
 
 
 # --------------------------------------------------------------------------- images
-def image_names(images) -> list:
+def image_names(images, by_id: bool = False) -> list:
     """The correspondence key of every image row: the file name's last component, or
-    ``#<id>`` for an image without a file name."""
+    ``#<id>`` for an image without a file name (every image, with ``by_id``)."""
     out = []
     for name, key in zip(images.file_name.tolist(), images.key.tolist(), strict=True):
-        if isinstance(name, str) and name.strip():
+        if isinstance(name, str) and name.strip() and not by_id:
             out.append(name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
         else:
             out.append(f"#{key}")
     return out
 
 
+def _named(images) -> bool:
+    return any(isinstance(n, str) and n.strip() for n in images.file_name.tolist())
+
+
+def by_id(ref_t, cand_t) -> bool:
+    """Images correspond by id when either side names none of its images (a pycocotools
+    results file knows images only by id), else by file name."""
+    return not (_named(ref_t.images) and _named(cand_t.images))
+
+
 def pair_images(ref_t, cand_t, annotator_key: str | None = None) -> Units:
-    ref_names = image_names(ref_t.images)
+    ids = by_id(ref_t, cand_t)
+    ref_names = image_names(ref_t.images, ids)
     first: dict = {}
     dups = []
     for i, name in enumerate(ref_names):
@@ -141,7 +153,7 @@ def pair_images(ref_t, cand_t, annotator_key: str | None = None) -> Units:
     who = _annotators(cand_t.images, annotator_key)
     ref_img, cand_img, ann, cand_only = [], [], [], []
     seen = set()
-    for j, name in enumerate(image_names(cand_t.images)):
+    for j, name in enumerate(image_names(cand_t.images, ids)):
         i = first.get(name)
         if i is None:
             cand_only.append(j)
@@ -190,7 +202,6 @@ def compare(ref_t, cand_t, project, threshold: float = 0.5,
 
     units = pair_images(ref_t, cand_t, annotator_key)
     ref, cand = side_of(ref_t, project), side_of(cand_t, project)
-    nclass = len(project.classes)
     skip = np.array([c.ignore_in_eval for c in project.classes] + [False], dtype=bool)
 
     # candidate entries: the candidate's rows on a compared image
@@ -211,7 +222,7 @@ def compare(ref_t, cand_t, project, threshold: float = 0.5,
     er_row = order[_ragged(starts[units.ref_img], cnt)]
     crowd = np.asarray(ref_t.iscrowd, dtype=bool)[er_row]
 
-    pairs = _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, nclass)
+    pairs = _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, crowd, project, threshold)
     p_r, p_c, p_sim, p_inter, p_ra, p_ca, p_flip, p_own = pairs
     cls_r, cls_c = ref.cls[er_row[p_r]], cand.cls[ec_row[p_c]]
     usable = ~crowd[p_r] & (p_sim >= threshold)
@@ -282,7 +293,7 @@ def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offs, counts) + np.arange(total)
 
 
-def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, nclass):
+def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, crowd, project, threshold):
     """Every same-unit, same-family pair with a similarity or an overlap, in bounded chunks."""
     fr = ref.fam[er_row].astype(np.int64)
     fc = cand.fam[ec_row].astype(np.int64)
@@ -312,10 +323,12 @@ def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, nclass):
         apart = (fam == sm.REGION) & ~(
             (np.minimum(e1[:, 2], e2[:, 2]) > np.maximum(e1[:, 0], e2[:, 0]))
             & (np.minimum(e1[:, 3], e2[:, 3]) > np.maximum(e1[:, 1], e2[:, 1])))
+        # a crowd region matters only to candidates of its class (COCO's ignore regions)
+        apart |= crowd[pr] & (ref.cls[er_row[pr]] != cand.cls[ec_row[pc]])
         pr, pc, fam = pr[~apart], pc[~apart], fam[~apart]
         sim, inter, ra, ca, flip, own = sm.pair_similarity(ref, cand, er_row[pr], ec_row[pc], fam,
-                                                      project, kp_sigmas)
-        keep = (sim > 0) | (np.nan_to_num(inter) > 0)
+                                                      project, kp_sigmas, threshold)
+        keep = ~np.isnan(sim) & ((sim > 0) | (np.nan_to_num(inter) > 0))
         for lst, col in zip(out, (pr, pc, sim, inter, ra, ca, flip, own), strict=True):
             lst.append(col[keep])
     dtypes = (np.int64, np.int64, np.float64, np.float64, np.float64, np.float64, bool,

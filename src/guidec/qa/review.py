@@ -64,6 +64,7 @@ class Review:
     thresholds: list[dict]
     error_rates: dict
     unmeasured: list[str]
+    not_delivered: list[str]  # attributes the reference carries and the candidate never does
 
     @property
     def passed(self) -> bool:
@@ -159,12 +160,17 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
 
     # ---- attributes
     attr_stats: dict[str, list] = defaultdict(lambda: [[], []])  # name -> (ref values, cand)
+    # an attribute the candidate never carries is not compared (Q006), not a mismatch per object
+    absent = {name for name in project.spec.attributes
+              if not _carries(cand_t, name, cmp.ec_row) and _carries(ref_t, name, cmp.er_row)}
     for k, p in enumerate(same.tolist()):
         r_row, c_row = int(cmp.er_row[cmp.p_r[p]]), int(cmp.ec_row[cmp.p_c[p]])
         ci = int(cmp.ref.cls[r_row])
         names = project.classes[ci].attributes if ci >= 0 else ()
         wrong = []
         for name in names:
+            if name in absent:
+                continue
             a = _attr(ref_t, name, r_row)
             b = _attr(cand_t, name, c_row)
             if a is None and b is None:
@@ -183,10 +189,15 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
     metrics = _metrics(cmp, project, kinds, sims, bad_pair, boundary, cer, attr_stats)
     rates, unmeasured = _rates(cmp, project, conflicts)
     thresholds = _thresholds(project, metrics, rates)
-    return Review(cmp, conflicts, metrics, thresholds, rates, unmeasured)
+    return Review(cmp, conflicts, metrics, thresholds, rates, unmeasured, sorted(absent))
 
 
 # --------------------------------------------------------------------------- helpers
+def _carries(t, name: str, rows: np.ndarray) -> bool:
+    col = t.attributes.get(name)
+    return col is not None and len(rows) > 0 and not np.equal(col[rows], None).all()
+
+
 def _attr(t, name: str, row: int):
     col = t.attributes.get(name)
     if col is None:

@@ -40,6 +40,8 @@ _FAMILY[Shape.TAG] = TAG
 
 DEFAULT_SIGMA = 0.09  # CVAT's oks_sigma, for schemas without sigmas
 LINE_SAMPLES = 32
+THREADS = 2  # GEOS releases the GIL: intersections run on two cores
+COVER_BOUND = 0.5  # the matcher's share for merged / split / crowd (guidec.qa.match.COVER)
 ELLIPSE_SIDES = 64
 #: COCO-17 person keypoints and their sigmas (pycocotools ``COCOeval.Params``).
 COCO17 = ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
@@ -138,22 +140,62 @@ class Side:
     fam: np.ndarray  # int8
     img_wh: np.ndarray  # (N, 2) width, height of the row's image (NaN unknown)
     _geoms: dict | None = None
+    _vec: tuple | None = None
+    _bitmaps: dict | None = None
 
-    def area(self, rows: np.ndarray) -> np.ndarray:
-        """Area of region rows: mask pixels, polygon area, box area."""
-        out = np.zeros(len(rows))
-        for k, r in enumerate(rows.tolist()):
-            out[k] = _region_area(self, r)
-        return out
+    @property
+    def is_mask(self) -> np.ndarray:
+        t = self.table
+        return (t.shape == Shape.MASK) & ~np.equal(t.rle, None)
+
+    def vector(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(axis-aligned box, vectorisable, geometry, area) per row: boxes and one-ring
+        polygons are vectorisable (shapely over arrays); their geometry is built in one
+        call, made valid where GEOS finds it invalid, and cached."""
+        if self._vec is None:
+            import shapely
+
+            from guidec.polygons import build_rings, parallel_map
+
+            t = self.table
+            n = len(t)
+            b = np.asarray(t.bbox, dtype=np.float64)
+            box = ((t.shape == Shape.BOX) & (t.rotation == 0) & np.isfinite(b).all(axis=1)
+                   & (b[:, 2] > 0) & (b[:, 3] > 0))
+            rings = np.diff(t.ann_ring_offsets)
+            first = t.ann_ring_offsets[:-1]
+            nverts = np.zeros(n, dtype=np.int64)
+            one = rings == 1
+            nverts[one] = np.diff(t.ring_offsets)[first[one]]
+            poly = (t.shape == Shape.POLYGON) & one & (nverts >= 3)
+            geom = np.full(n, None, dtype=object)
+            area = np.zeros(n)
+            if box.any():
+                bb = b[box]
+                geom[box] = shapely.box(bb[:, 0], bb[:, 1], bb[:, 0] + bb[:, 2],
+                                        bb[:, 1] + bb[:, 3])
+                area[box] = bb[:, 2] * bb[:, 3]
+            if poly.any():
+                rows = np.flatnonzero(poly)
+                g = build_rings(t.vertices, t.ring_offsets, first[rows], threads=2)
+                bad = ~parallel_map(shapely.is_valid, g, 2)
+                if bad.any():
+                    g[bad] = shapely.make_valid(g[bad])
+                geom[rows] = g
+                area[rows] = shapely.area(g)
+            self._vec = (box, box | poly, geom, area)
+        return self._vec
 
 
 def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np.ndarray,
-                    project, kp_sigmas: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                    project, kp_sigmas: dict, keep_at: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                          np.ndarray, np.ndarray]:
     """For pairs (``r[k]``, ``c[k]``) of one family ``fam[k]``: (similarity, intersection,
     reference area, candidate area, flipped, own) — intersection and areas for regions (NaN
     elsewhere), ``flipped`` True where the mirrored keypoints or the reversed line scored
-    better, ``own`` the similarity of the keypoints as drawn (not mirrored)."""
+    better, ``own`` the similarity of the keypoints as drawn (not mirrored). Region pairs that
+    can reach neither ``keep_at`` nor a covered share of ``COVER_BOUND`` get NaN: their exact
+    IoU is below both, and not computed."""
     n = len(r)
     sim = np.zeros(n)
     inter = np.full(n, np.nan)
@@ -163,7 +205,7 @@ def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np
     own = sim  # replaced below where keypoints are scored mirrored
     reg = np.flatnonzero(fam == REGION)
     if len(reg):
-        s, i, a1, a2 = _regions(ref, cand, r[reg], c[reg])
+        s, i, a1, a2 = _regions(ref, cand, r[reg], c[reg], keep_at)
         sim[reg], inter[reg], ra[reg], ca[reg] = s, i, a1, a2
     for f in (KEYPOINTS, LINE, POINTS, TAG):
         sel = np.flatnonzero(fam == f)
@@ -183,37 +225,55 @@ def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np
     return sim, inter, ra, ca, flipped, own
 
 
-def _box_only(side: Side, rows: np.ndarray) -> np.ndarray:
-    t = side.table
-    return ((t.shape[rows] == Shape.BOX) & (t.rotation[rows] == 0)
-            & np.isfinite(t.bbox[rows]).all(axis=1))
+def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float):
+    """IoU, intersection and both areas of region pairs; NaN similarity for pairs whose IoU
+    and covered shares cannot reach ``keep_at`` / ``COVER_BOUND`` (not computed exactly)."""
+    import shapely
 
-
-def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray):
     e1, e2 = ref.ext[r], cand.ext[c]
     iw = np.minimum(e1[:, 2], e2[:, 2]) - np.maximum(e1[:, 0], e2[:, 0])
     ih = np.minimum(e1[:, 3], e2[:, 3]) - np.maximum(e1[:, 1], e2[:, 1])
     overlap = (iw > 0) & (ih > 0)
-    inter = np.where(overlap, np.nan_to_num(iw) * np.nan_to_num(ih), 0.0)
-    boxes = _box_only(ref, r) & _box_only(cand, c)
-    a1 = np.where(boxes, ref.table.bbox[r, 2] * ref.table.bbox[r, 3], np.nan)
-    a2 = np.where(boxes, cand.table.bbox[c, 2] * cand.table.bbox[c, 3], np.nan)
-    exact = np.flatnonzero(~boxes)
-    for k in exact.tolist():
-        a1[k] = _region_area(ref, int(r[k]))
-        a2[k] = _region_area(cand, int(c[k]))
-        if overlap[k]:
-            inter[k] = _intersection(ref, int(r[k]), cand, int(c[k]))
-        else:
-            inter[k] = 0.0
+    ext_inter = np.where(overlap, np.nan_to_num(iw) * np.nan_to_num(ih), 0.0)
+    box1, vec1, geom1, area1 = ref.vector()
+    box2, vec2, geom2, area2 = cand.vector()
+    n = len(r)
+    inter = np.zeros(n)
+    a1, a2 = area1[r], area2[c]
+    boxes = box1[r] & box2[c]
+    inter[boxes] = ext_inter[boxes]  # two axis-aligned boxes: their extents are the boxes
+    vec = vec1[r] & vec2[c] & ~boxes
+    sim = np.zeros(n)
+    if vec.any():
+        # the intersection is at most the extents' overlap and the smaller area: skip pairs
+        # that could reach neither the threshold nor a covered share
+        # (covered shares matter only between objects of one class: merged, split, crowd)
+        ub = np.minimum(ext_inter, np.minimum(a1, a2))
+        same = ref.cls[r] == cand.cls[c]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reach = (ub / (a1 + a2 - ub) >= keep_at) | (
+                same & ((ub / a1 >= COVER_BOUND) | (ub / a2 >= COVER_BOUND)))
+        sim[vec & ~reach] = np.nan
+        todo = np.flatnonzero(vec & reach & overlap)
+        if len(todo):
+            from guidec.polygons import _parallel
+
+            ga, gb = geom1[r[todo]], geom2[c[todo]]
+            inter[todo] = _parallel(
+                lambda lo, hi: shapely.area(shapely.intersection(ga[lo:hi], gb[lo:hi])),
+                len(todo), THREADS)
+    slow = np.flatnonzero(~vec1[r] | ~vec2[c])
+    for k in slow.tolist():
+        inter[k], a1[k], a2[k] = _slow_pair(ref, int(r[k]), cand, int(c[k]), bool(overlap[k]))
     union = a1 + a2 - inter
     with np.errstate(invalid="ignore", divide="ignore"):
-        sim = np.where(union > 0, inter / union, 0.0)
+        exact = np.where(union > 0, inter / union, 0.0)
+    sim = np.where(np.isnan(sim), np.nan, exact)
     return sim, inter, a1, a2
 
 
 def _is_mask(side: Side, row: int) -> bool:
-    return side.table.shape[row] == Shape.MASK and side.table.rle[row] is not None
+    return side.table.rle[row] is not None and int(side.table.shape[row]) == Shape.MASK
 
 
 def _region_area(side: Side, row: int) -> float:
@@ -228,22 +288,59 @@ def _region_area(side: Side, row: int) -> float:
     return float(g.area) if g is not None else 0.0
 
 
-def _intersection(a: Side, ra: int, b: Side, rb: int) -> float:
+def _slow_pair(a: Side, ra: int, b: Side, rb: int, overlap: bool) -> tuple[float, float, float]:
+    """(intersection, area a, area b) of a pair the vector path does not take: shapely for two
+    geometries; pixels when either is a mask (a geometry drawn into the mask's frame, only
+    within its own bounds)."""
     from guidec import masks
 
-    if _is_mask(a, ra) or _is_mask(b, rb):
-        size = _mask_size(a, ra) or _mask_size(b, rb)
-        ma, mb = _as_rle(a, ra, size), _as_rle(b, rb, size)
-        if ma is None or mb is None:
-            return 0.0
+    ma, mb = _is_mask(a, ra), _is_mask(b, rb)
+    if not (ma or mb):
+        ga, gb = _geom(a, ra), _geom(b, rb)
+        area_a = float(ga.area) if ga is not None else 0.0
+        area_b = float(gb.area) if gb is not None else 0.0
+        if not overlap or ga is None or gb is None:
+            return 0.0, area_a, area_b
+        return float(ga.intersection(gb).area), area_a, area_b
+    if ma and mb:
+        area_a, area_b = _region_area(a, ra), _region_area(b, rb)
+        if not overlap:
+            return 0.0, area_a, area_b
         try:
-            return float(masks.intersection(ma, mb))
+            return float(masks.intersection(a.table.rle[ra], b.table.rle[rb])), area_a, area_b
         except (masks.RleError, ValueError, TypeError, KeyError):
-            return 0.0
-    ga, gb = _geom(a, ra), _geom(b, rb)
-    if ga is None or gb is None:
-        return 0.0
-    return float(ga.intersection(gb).area)
+            return 0.0, area_a, area_b
+    if mb:  # the mask first
+        inter, area_b, area_a = _slow_pair(b, rb, a, ra, overlap)
+        return inter, area_a, area_b
+    bitmap = _bitmap(a, ra)
+    area_a = float(bitmap.sum()) if bitmap is not None else 0.0
+    g = _geom(b, rb)
+    if bitmap is None or g is None:
+        return 0.0, area_a, 0.0
+    h, w = bitmap.shape
+    x0, y0, x1, y1 = g.bounds
+    x0, y0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    x1, y1 = min(w, int(np.ceil(x1)) + 1), min(h, int(np.ceil(y1)) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0, area_a, 0.0
+    drawn = masks.rasterize([ring - (x0, y0) for ring in _rings_of_geom(g)], y1 - y0, x1 - x0)
+    return float((drawn & bitmap[y0:y1, x0:x1]).sum()), area_a, float(drawn.sum())
+
+
+def _bitmap(side: Side, row: int) -> np.ndarray | None:
+    """A mask row decoded (cached: a crowd region meets many candidates)."""
+    from guidec import masks
+
+    cache = side._bitmaps
+    if cache is None:
+        cache = side._bitmaps = {}
+    if row not in cache:
+        try:
+            cache[row] = masks.decode(side.table.rle[row])
+        except (masks.RleError, ValueError, TypeError, KeyError):
+            cache[row] = None
+    return cache[row]
 
 
 def _mask_size(side: Side, row: int) -> tuple[int, int] | None:

@@ -36,6 +36,22 @@ def _number(v) -> bool:
     return type(v) in (int, float) and math.isfinite(v) and abs(v) <= HUGE
 
 
+_NUMERIC = {int, float}
+
+
+def _numbers(seq: list) -> bool:
+    """Every item an int or a float (not a bool), finite and within HUGE — at C speed: a
+    finite sum rules out inf and NaN (inf - inf is NaN), so only the extremes need a look."""
+    if not seq:
+        return True
+    if not set(map(type, seq)) <= _NUMERIC:
+        return False
+    try:
+        return math.isfinite(sum(seq)) and max(seq) <= HUGE and min(seq) >= -HUGE
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def read_file(path: str, ctx, b: TableBuilder) -> None:
     fi = b.add_file(path, NAME, "/{}", None)
     doc = load_json(path, ctx)
@@ -85,7 +101,7 @@ def _geometry(item: dict, i: int, path, ctx) -> dict | None:
     out: dict = {}
     bbox = item.get("bbox")
     if bbox is not None:
-        if not (isinstance(bbox, list) and len(bbox) == 4 and all(_number(v) for v in bbox)):
+        if not (isinstance(bbox, list) and len(bbox) == 4 and _numbers(bbox)):
             ctx.report(V008(f"result {i}: bbox must be [x, y, w, h] numbers", file=path,
                             path=(*where, "bbox")))
             return None
@@ -96,7 +112,7 @@ def _geometry(item: dict, i: int, path, ctx) -> dict | None:
     elif isinstance(seg, list) and seg:
         rings = []
         for r, ring in enumerate(seg):
-            if not (isinstance(ring, list) and all(_number(v) for v in ring)):
+            if not (isinstance(ring, list) and _numbers(ring)):
                 ctx.report(V008(f"result {i}: a polygon ring is not a list of numbers",
                                 file=path, path=(*where, "segmentation", r)))
                 return None
@@ -108,7 +124,7 @@ def _geometry(item: dict, i: int, path, ctx) -> dict | None:
         out.update(shape=Shape.POLYGON, rings=rings)
     kp = item.get("keypoints")
     if kp is not None:
-        if not (isinstance(kp, list) and len(kp) % 3 == 0 and all(_number(v) for v in kp)):
+        if not (isinstance(kp, list) and len(kp) % 3 == 0 and _numbers(kp)):
             ctx.report(V008(f"result {i}: keypoints must be [x, y, v] * K numbers", file=path,
                             path=(*where, "keypoints")))
             return None

@@ -16,11 +16,12 @@ import numpy as np
 
 from guidec.columns import is_none
 from guidec.diagnostics import Severity
+from guidec.polygons import build_rings
 from guidec.table import Shape
 from guidec.validation import rule, vcode
 from guidec.validation.frame import Frame, _py
 from guidec.validation.keypoints import class_schemas, outside_box
-from guidec.validation.rings import _native, build_rings
+from guidec.validation.rings import _native
 
 G = "checks"
 

@@ -11,8 +11,8 @@ from functools import cached_property
 
 import numpy as np
 
+from guidec.polygons import build_rings, parallel_map
 from guidec.table import Shape
-from guidec.validation.parallel import _parallel, parallel_map
 
 try:  # validation/_native.c, built with guidec; the numpy versions give the same answers
     from guidec.validation import _native
@@ -250,33 +250,3 @@ class RingColumns:
         out = np.zeros(self.n, dtype=bool)
         out[self.ring_ann[rings[~valid | flat]]] = True
         return out
-
-
-def build_rings(vertices: np.ndarray, ring_offsets: np.ndarray, rings: np.ndarray,
-                xshift: np.ndarray | None = None, threads: int = 1) -> np.ndarray:
-    """One shapely polygon per ring in ``rings`` (each of >= 3 vertices), closed by hand.
-
-    ``xshift`` (one value per ring) moves rings apart, e.g. one image per stripe, so a spatial
-    index never pairs shapes of different images.
-    """
-    import shapely
-
-    if len(rings) == 0:
-        return np.empty(0, dtype=object)
-    lens = np.diff(ring_offsets)[rings]
-    starts = ring_offsets[rings]
-    closed_len = lens + 1
-    out_off = np.zeros(len(rings) + 1, dtype=np.int64)
-    np.cumsum(closed_len, out=out_off[1:])
-    total = int(out_off[-1])
-    ring_of_slot = np.repeat(np.arange(len(rings)), closed_len)
-    pos_in_ring = np.arange(total) - out_off[:-1][ring_of_slot]
-    pos_in_ring[out_off[1:] - 1] = 0  # the closing slot repeats vertex 0
-    coords = vertices[starts[ring_of_slot] + pos_in_ring]
-    if xshift is not None:
-        coords[:, 0] += xshift[ring_of_slot]
-    return _parallel(lambda lo, hi: shapely.from_ragged_array(
-        shapely.GeometryType.POLYGON,
-        coords[out_off[lo]:out_off[hi]],
-        offsets=(out_off[lo:hi + 1] - out_off[lo], np.arange(hi - lo + 1))),
-        len(rings), threads)
