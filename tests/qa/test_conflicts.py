@@ -16,6 +16,7 @@ import os
 import pytest
 
 from guidec.cli import run
+from guidec.spec.error_types import ERROR_TYPES
 
 SPEC = """\
 guidec: 1
@@ -101,6 +102,7 @@ PAIRS = {
     "Q018": (BASE, [person(3, [(60, 30), (30, 30), (45, 50)]) if a["id"] == 3 else a
                     for a in BASE], (3, 3)),
     "Q019": ([rle(1, 20, 20, 60, 40)], [rle(1, 22, 22, 56, 36)], (1, 1)),
+    "Q022": (BASE, [*BASE, box(9, 100, 20, 40, 40, 3)], (2, 9)),
     "Q020": ([box(1, 10, 10, 40, 20, 4, caption="EXIT 12")],
              [box(1, 10, 10, 40, 20, 4, caption="EXIT 21")], (1, 1)),
 }
@@ -167,6 +169,9 @@ def test_each_conflict_names_its_exact_pair(code, tmp_path):
     ri = None if rid is None else [a["id"] for a in ref].index(rid)
     ci = None if cid is None else [a["id"] for a in cand].index(cid)
     assert _ids(found[0]) == (ri, ci)
+    # its error types come from the one taxonomy, which names this code as counting them
+    for t in found[0]["error_types"]:
+        assert t == "wrong_occlusion" or code in ERROR_TYPES[t].counted_by, (code, t)
     others = {f["code"] for f in doc["findings"]
               if f["code"].startswith("Q0") and f["code"] != code}
     assert not others - {"Q013", "Q016", "Q019"}, others  # only the planted conflict
@@ -197,6 +202,16 @@ def test_run_level_codes(code, tmp_path):
         assert rc == 1 and doc["qa"]["verdict"] == "fail"
     rc, doc = qa_codes(tmp_path / "good", coco(BASE), coco(BASE))
     assert rc == 0 and not doc["findings"] and doc["qa"]["verdict"] == "pass"
+
+
+def test_every_counting_code_is_a_conflict_code():
+    from guidec.codes import REGISTRY, code
+
+    counted = {c for t in ERROR_TYPES.values() for c in t.counted_by}
+    assert counted <= set(PAIRS) | {"Q021"}
+    for c in counted:
+        code(c)
+        assert REGISTRY[c].family == "qa"
 
 
 CASES = {**{c: PAIRS[c] for c in PAIRS}, **{c: RUNS[c] for c in RUNS}, "Q021": None}

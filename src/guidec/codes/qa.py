@@ -52,21 +52,22 @@ define("Q012", "wrong-class", WARNING,
        example="The reference says truck, the candidate says car, IoU 0.91.")
 define("Q013", "low-overlap", WARNING,
        "A matched pair of the same class is less alike than the spec's agreement threshold "
-       "for its shape (qa.agreement.box_iou, polygon_iou, mask_iou). Error type low_overlap, "
-       "and loose_box for boxes.",
+       "for its shape (qa.agreement.box_iou, polygon_iou, mask_iou). Error type loose_box "
+       "for boxes, polygon_error for polygons and masks.",
        example="qa.agreement.box_iou: 0.8; the pair's IoU is 0.62.")
-define("Q014", "merged-objects", WARNING,
+define("Q014", "merged-instances", WARNING,
        "A candidate object covers two reference objects of its class: it is matched to one, "
        "and covers at least half of the other, which has no match (error type "
-       "merged_objects).",
+       "merged_instances).",
        example="Two people standing close are boxed as one.")
-define("Q015", "split-object", WARNING,
+define("Q015", "split-instance", WARNING,
        "Two candidate objects lie on one reference object of their class: one is matched, "
-       "the other lies at least half inside it and has no match (error type split_object).",
+       "the other lies at least half inside it and has no match (error type split_instance).",
        example="A car hidden behind a pole is boxed as two halves.")
 define("Q016", "attribute-mismatch", WARNING,
        "A matched pair of the same class disagrees on an attribute (error types "
-       "wrong_attribute and wrong_<attribute>).",
+       "wrong_attribute, or missing_attribute when the candidate left it unset, and "
+       "wrong_<attribute>).",
        example="The reference says occlusion: heavy, the candidate says occlusion: none.")
 define("Q017", "keypoints-low-oks", WARNING,
        "A matched pair of keypoint objects has an object keypoint similarity below "
@@ -79,16 +80,20 @@ define("Q018", "keypoints-swapped", WARNING,
        example="left_wrist and right_wrist are exchanged.")
 define("Q019", "boundary-error", WARNING,
        "A matched pair of masks agrees in area but not along its outline: Boundary IoU below "
-       "qa.agreement.mask_boundary_f (error type boundary_error).",
+       "qa.agreement.mask_boundary_f (error type polygon_error).",
        example="A mask IoU of 0.9 with a Boundary IoU of 0.4: a ragged brush edge.")
 define("Q020", "transcription-error", WARNING,
        "The transcriptions of a matched pair of text regions differ by a character error rate "
-       "above qa.agreement.text_cer (error type wrong_transcription).",
+       "above qa.agreement.text_cer (error type wrong_text).",
        example="Reference 'EXIT 12', candidate 'EXIT 21': CER 0.29.")
 define("Q021", "reversed-direction", WARNING,
        "A matched pair of polylines runs in opposite directions (error type "
        "reversed_direction).",
        example="A lane line drawn from the horizon down instead of from the car up.")
+define("Q022", "duplicate-object", WARNING,
+       "A candidate object with no match is as alike a matched reference object of its class "
+       "as that reference's match: the object is labelled twice (error type duplicate).",
+       example="Two identical boxes on one product.")
 
 # ---------------------------------------------------------------- Q100-Q199: the verdict
 define("Q100", "agreement-below-threshold", ERROR,

@@ -264,6 +264,9 @@ def _message(c, rtext, ctext, rloc, cmp, project) -> str:
     if c.code == "Q020":
         return (f"text of {ctext} is {d['candidate']!r}, reference {rtext} at {_where(rloc)} "
                 f"says {d['reference']!r}: CER {d['cer']:.2f} above {d['threshold']}")
+    if c.code == "Q022":
+        return (f"candidate {ctext} duplicates the match of reference {rtext} at "
+                f"{_where(rloc)} (similarity {d['similarity']:.2f})")
     if c.code == "Q021":
         return f"polyline {ctext} runs opposite to reference {rtext} at {_where(rloc)}"
     raise AssertionError(c.code)

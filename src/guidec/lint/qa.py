@@ -7,20 +7,8 @@ from collections import Counter
 
 from guidec.diagnostics import did_you_mean
 from guidec.lint import lint_rule
+from guidec.spec.error_types import known
 from guidec.view import Project
-
-#: The error taxonomy guidec knows; `qa.error_types` adds a project's own.
-ERROR_TYPES: dict[str, str] = {
-    "missed_object": "An object that should be labeled is not.",
-    "extra_object": "A label where no object of the class is.",
-    "wrong_class": "The object is labeled with another class.",
-    "wrong_attribute": "An attribute has the wrong value.",
-    "loose_box": "The shape is not tight around the object.",
-    "merged_instances": "Several objects share one label.",
-    "split_instance": "One object is labeled as several.",
-    "wrong_keypoint": "A keypoint is misplaced, swapped or has the wrong visibility.",
-    "wrong_text": "A transcription differs from the text in the image.",
-}
 
 
 @lint_rule("L801")
@@ -35,10 +23,10 @@ def rates(project: Project):
 @lint_rule("L802")
 def error_types(project: Project):
     qa = project.spec.qa
-    known = {**ERROR_TYPES, **qa.error_types}
+    names = known(project.spec)
     for name in qa.max_error_rates:
-        if name not in known:
-            guess = did_you_mean(name, known)
+        if name not in names:
+            guess = did_you_mean(name, names)
             yield error_types.code(
                 f"error type {name!r} is not defined"
                 + (f" (did you mean {guess!r}?)" if guess else

@@ -79,6 +79,7 @@ class Comparison:
     ignored: np.ndarray  # bool per candidate entry: inside a crowd region of its class
     merged: list = field(default_factory=list)  # (missed ref entry, pair index of the cover)
     split: list = field(default_factory=list)  # (extra cand entry, pair index of the whole)
+    duplicates: list = field(default_factory=list)  # (extra cand entry, pair of the reference)
     merging: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # unmatched
     # candidates that are a merge of missed references (neither extra nor matched)
     splitting: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # unmatched
@@ -94,8 +95,8 @@ class Comparison:
 
     @property
     def extra(self) -> np.ndarray:
-        """Candidate entries with no reference: pieces of a split included, a merge of two
-        missed references not."""
+        """Candidate entries with no reference: pieces of a split and duplicates included, a
+        merge of two missed references not."""
         free = (self.c_match < 0) & ~self.ignored
         free[self.merging] = False
         return np.flatnonzero(free)
@@ -265,6 +266,10 @@ def compare(ref_t, cand_t, project, threshold: float = 0.5,
         [int(p_c[p]) for _, p in cmp.merged if c_match[p_c[p]] < 0], dtype=np.int64))
     # split: an extra candidate mostly inside a reference of its class that is matched to
     # another candidate, or that holds two or more extra candidates and matches none
+    # duplicate: an extra candidate as alike a matched reference of its class as its match
+    dup = base & c_free & same_r[p_r] & (p_sim >= threshold)
+    cmp.duplicates = _best(p_c, np.flatnonzero(dup), p_sim)
+    c_free = c_free & ~np.isin(p_c, [e for e, _ in cmp.duplicates])
     inside = base & c_free & (cover_c >= COVER)
     holds = np.bincount(p_r[inside & r_free], minlength=len(er_row))
     cmp.split = _best(p_c, np.flatnonzero(inside & (same_r[p_r] | (r_free & (holds[p_r] >= 2)))),

@@ -1,10 +1,10 @@
 """From a :class:`~guidec.qa.match.Comparison` to conflicts, metrics and a verdict.
 
-Every conflict is one coded finding (Q010-Q021) naming both annotations, and counts toward one
-or more *error types*: the built-in ones (:data:`ERROR_TYPES`) and ``wrong_<attribute>`` for
-every attribute of the spec. The rate of an error type is its count over the reference objects
-judged — for ``extra_object`` and ``split_object`` over the candidate objects judged — and is
-what ``qa.max_error_rates`` limits.
+Every conflict is one coded finding (Q010-Q022) naming both annotations, and counts toward one
+or more *error types* of the one taxonomy (:mod:`guidec.spec.error_types`): the built-in ones
+and ``wrong_<attribute>`` for every attribute of the spec. The rate of an error type is its
+count over the reference objects judged (over the candidate objects for ``per_candidate``
+types) and is what ``qa.max_error_rates`` limits.
 
 Metrics (all in the JSON report, see ``site/docs/qa.md``): per class and overall the reference,
 candidate and matched counts, precision (matched / candidate), recall (matched / reference), F1
@@ -23,25 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from guidec.qa import match as mt
+from guidec.spec.error_types import ERROR_TYPES, attribute_type
 
-#: The error types guidec qa counts, with the conflicts that count toward each.
-ERROR_TYPES = {
-    "missed_object": "A reference object with no candidate (Q010).",
-    "extra_object": "A candidate object with no reference (Q011); rate over candidate objects.",
-    "wrong_class": "A candidate object on a reference object of another class (Q012).",
-    "low_overlap": "A matched pair below its shape's agreement threshold (Q013).",
-    "loose_box": "low_overlap of a box (Q013 on boxes and rotated boxes).",
-    "merged_objects": "One candidate object covering two reference objects (Q014).",
-    "split_object": "Two candidate objects on one reference object (Q015); rate over candidate "
-                    "objects.",
-    "wrong_attribute": "A matched pair disagreeing on any attribute (Q016, one per pair).",
-    "wrong_keypoint": "Keypoints below the OKS threshold or swapped (Q017, Q018).",
-    "swapped_keypoints": "Left and right keypoints exchanged (Q018).",
-    "boundary_error": "A mask outline below the Boundary IoU threshold (Q019).",
-    "wrong_transcription": "A transcription above the CER limit (Q020).",
-    "reversed_direction": "A polyline drawn the other way (Q021).",
-}
-PER_CANDIDATE = ("extra_object", "split_object")
 #: The agreement thresholds and the kind of matched pair (or measure) each judges.
 AGREEMENT = {"box_iou": ("box", "rotated_box"), "polygon_iou": ("polygon",),
              "mask_iou": ("mask",), "keypoint_oks": ("keypoints",)}
@@ -83,14 +66,14 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
 
     # ---- missed / merged, extra / split, wrong class
     merged = {e for e, _ in cmp.merged}
-    split = {e for e, _ in cmp.split}
+    split = {e for e, _ in cmp.split} | {e for e, _ in cmp.duplicates}
     for e in cmp.missed.tolist():
         if e not in merged:
             conflicts.append(Conflict("Q010", e, -1, ("missed_object",),
                                       {"best": _best_other(cmp, e, ref=True)}))
     for e, p in cmp.merged:
         other = cmp.c_match[cmp.p_c[p]]  # the pair that matched the covering candidate
-        conflicts.append(Conflict("Q014", e, int(cmp.p_c[p]), ("merged_objects",),
+        conflicts.append(Conflict("Q014", e, int(cmp.p_c[p]), ("merged_instances",),
                                   {"covered": float(cmp.p_inter[p] / cmp.p_ra[p]),
                                    "matched_to": int(cmp.p_r[other]) if other >= 0 else None}))
     for e in cmp.extra.tolist():
@@ -99,9 +82,12 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
                                       {"best": _best_other(cmp, e, ref=False)}))
     for e, p in cmp.split:
         other = cmp.r_match[cmp.p_r[p]]
-        conflicts.append(Conflict("Q015", int(cmp.p_r[p]), e, ("split_object",),
+        conflicts.append(Conflict("Q015", int(cmp.p_r[p]), e, ("split_instance",),
                                   {"inside": float(cmp.p_inter[p] / cmp.p_ca[p]),
                                    "matched_to": int(cmp.p_c[other]) if other >= 0 else None}))
+    for e, p in cmp.duplicates:
+        conflicts.append(Conflict("Q022", int(cmp.p_r[p]), e, ("duplicate",),
+                                  {"similarity": float(cmp.p_sim[p])}))
     for p in cmp.cross.tolist():
         conflicts.append(Conflict("Q012", int(cmp.p_r[p]), int(cmp.p_c[p]), ("wrong_class",),
                                   {"similarity": float(cmp.p_sim[p])}))
@@ -120,8 +106,8 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
                 conflicts.append(Conflict("Q017", r, c, ("wrong_keypoint",),
                                           {"oks": float(sims[k]), "threshold": lim}))
             else:
-                types = ("low_overlap", "loose_box") if kind in ("box", "rotated_box") \
-                    else ("low_overlap",)
+                types = ("loose_box",) if kind in ("box", "rotated_box") \
+                    else ("polygon_error",)
                 conflicts.append(Conflict("Q013", r, c, types,
                                           {"iou": float(sims[k]), "threshold": lim,
                                            "shape": kind}))
@@ -140,7 +126,7 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
         if ag.mask_boundary_f is not None and boundary[k] < ag.mask_boundary_f:
             bad_pair[k] = True
             conflicts.append(Conflict("Q019", int(cmp.p_r[same[k]]), int(cmp.p_c[same[k]]),
-                                      ("boundary_error",),
+                                      ("polygon_error",),
                                       {"boundary_iou": float(boundary[k]),
                                        "threshold": ag.mask_boundary_f}))
 
@@ -154,7 +140,7 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
         if ag.text_cer is not None and cer[k] > ag.text_cer:
             bad_pair[k] = True
             conflicts.append(Conflict("Q020", int(cmp.p_r[same[k]]), int(cmp.p_c[same[k]]),
-                                      ("wrong_transcription",),
+                                      ("wrong_text",),
                                       {"cer": float(cer[k]), "reference": a, "candidate": b,
                                        "threshold": ag.text_cer}))
 
@@ -181,8 +167,8 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
                 wrong.append((name, a, b))
         for name, a, b in wrong:
             bad_pair[k] = True
-            types = ("wrong_attribute", f"wrong_{name}") if name == wrong[0][0] \
-                else (f"wrong_{name}",)
+            types = ("missing_attribute" if b is None else "wrong_attribute",
+                     attribute_type(name))
             conflicts.append(Conflict("Q016", int(cmp.p_r[p]), int(cmp.p_c[p]), types,
                                       {"attribute": name, "reference": a, "candidate": b}))
 
@@ -380,11 +366,12 @@ def _rates(cmp, project, conflicts):
     counts = Counter(t for c in conflicts for t in c.types)
     n_ref = int((~cmp.crowd).sum())
     n_cand = int((~cmp.ignored).sum())
-    known = set(ERROR_TYPES) | {f"wrong_{a}" for a in project.spec.attributes}
+    known = {t for t, e in ERROR_TYPES.items() if e.counted_by} | {
+        attribute_type(a) for a in project.spec.attributes}
     wanted = set(known) & (set(counts) | set(project.spec.qa.max_error_rates))
     rates = {}
     for t in sorted(wanted):
-        den = n_cand if t in PER_CANDIDATE else n_ref
+        den = n_cand if t in ERROR_TYPES and ERROR_TYPES[t].per_candidate else n_ref
         rates[t] = {"count": counts.get(t, 0), "of": den,
                     "rate": counts.get(t, 0) / den if den else 0.0,
                     "limit": project.spec.qa.max_error_rates.get(t)}

@@ -14,6 +14,7 @@ import yaml
 from markupsafe import Markup
 
 from guidec.diff import Change, changes_since
+from guidec.spec.error_types import CORE_ERRORS, known
 from guidec.spec.model import Attribute
 from guidec.targets.site import overlay, skeleton
 from guidec.targets.site.helpers import (
@@ -31,8 +32,6 @@ from guidec.targets.site.helpers import (
 from guidec.targets.site.navigation import Navigation
 from guidec.targets.site.text import code, literal, prose, prose_inline
 from guidec.targets.site.words import (
-    CORE_ERRORS,
-    STANDARD_ERRORS,
     check_code,
     check_in_words,
     media_in_words,
@@ -385,13 +384,13 @@ class Pages(Navigation):
         if qa.reviewers is not None:
             words.append(f"Every item gets {qa.reviewers} review pass(es).")
         errors = []
+        defined = known(p.spec)
         seen: list[str] = []
         for k in (*CORE_ERRORS, *qa.max_error_rates, *qa.error_types):
             if k not in seen:
                 seen.append(k)
         for k in seen:
-            definition = qa.error_types.get(k) or STANDARD_ERRORS.get(k) or \
-                "(no definition in the spec)"
+            definition = defined.get(k) or "(no definition in the spec)"
             rate = qa.max_error_rates.get(k)
             errors.append({"name": code(k), "definition": prose_inline(definition),
                            "max_rate": percent(rate) if rate is not None else "—"})

@@ -6,23 +6,6 @@ from guidec.codes import Code
 from guidec.spec import check_keywords
 from guidec.spec.model import Check, Media, Spec
 
-# The standard error taxonomy: one line each, as reviewers use it.
-STANDARD_ERRORS: dict[str, str] = {
-    "missed_object": "An object that the rules say must be labeled has no label.",
-    "extra_object": "A label on something that is not an object of any class (or is excluded).",
-    "wrong_class": "The object is labeled, but with the wrong class.",
-    "loose_box": "The shape is not tight: it leaves background inside or cuts off the object.",
-    "merged_instances": "Two or more separate objects share one label.",
-    "split_instance": "One object is labeled as several pieces.",
-    "duplicate": "The same object is labeled twice.",
-    "wrong_attribute": "An attribute value does not match what is visible.",
-    "missing_attribute": "A required attribute is not filled in.",
-    "keypoint_error": "A keypoint is misplaced, swapped left/right, or has the wrong visibility.",
-    "transcription_error": "The transcribed text differs from what is written in the image.",
-    "polygon_error": "A polygon or mask boundary strays from the object's outline.",
-}
-CORE_ERRORS = ("missed_object", "wrong_class", "loose_box", "merged_instances", "extra_object")
-
 
 def _px(v: float) -> str:
     return f"{v:g} px"
