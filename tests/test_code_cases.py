@@ -277,6 +277,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.diff.test_kinds import CASES as DIFF
     from tests.test_lint import CASES as LINT
     from tests.test_rules import CASES as RULES
+    from tests.test_sample import CASES as SAMPLE
     from tests.test_targets_cvat import EDITOR_CASES, SKELETON_CASES
 
     return {
@@ -286,6 +287,7 @@ def _family_cases() -> dict[str, set[str]]:
         "D": {c for case in DIFF for c in case[2]},
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
+        "Q200-Q219": set(SAMPLE),  # guidec sample
     }
 
 
