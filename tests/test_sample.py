@@ -214,6 +214,11 @@ def test_size_is_exactly_n_and_every_class_is_covered_when_n_allows(images, rate
         names = picked(out_dir)
         assert len(names) == len(set(names)) == n
         got = {c for t in tasks(out_dir) for c in t["meta"]["classes"]}
+        for t in tasks(out_dir):  # an image drawn for a class holds it; the rest are random
+            assert set(t["meta"]["drawn_for"]) <= set(t["meta"]["classes"])
+            assert len(t["meta"]["drawn_for"]) <= 1
+        drawn_for = [c for t in tasks(out_dir) for c in t["meta"]["drawn_for"]]
+        assert len(drawn_for) == len(set(drawn_for)) <= n
         if n >= len(present):
             assert got == present
             assert "Q202" not in codes(err)

@@ -39,7 +39,7 @@ class Sample:
     picked: list[int]  # the drawn images, ascending
     # image -> the classes it was drawn to cover (stratum draws only), in draw order
     drawn_for: dict[int, list[str]]
-    classes_of: list[list[str]]  # per image: the classes it contains, in spec order
+    classes_of: dict[int, list[str]]  # sampled image -> the classes it contains, spec order
     # class name -> (images containing it in the delivery, in the sample), in spec order
     coverage: dict[str, tuple[int, int]]
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -64,7 +64,7 @@ def draw(table, project, rate: float, minimum: int, seed: int = 0,
     n_images = len(names)
     if n_images == 0:
         diags.append(code("Q200")("the delivery holds no image; nothing to sample", file=file))
-        return Sample([], 0, [], {}, [], {}, diags)
+        return Sample([], 0, [], {}, {}, {}, diags)
     size = sample_size(n_images, rate, minimum)
     if minimum > n_images:
         diags.append(code("Q201")(
@@ -89,9 +89,6 @@ def draw(table, project, rate: float, minimum: int, seed: int = 0,
     pair = np.unique(unit_of_image[img_row[keep]].astype(np.int64) * n_classes
                      + res.cls[keep].astype(np.int64))
     pair_img, pair_cls = pair // n_classes, pair % n_classes  # sorted by image, then class
-    classes_of: list[list[str]] = [[] for _ in range(n_images)]
-    for i, c in zip(pair_img.tolist(), pair_cls.tolist(), strict=True):
-        classes_of[i].append(project.classes[c].name)
     count = np.bincount(pair_cls, minlength=n_classes)
 
     rng = np.random.Generator(np.random.PCG64(seed))
@@ -100,10 +97,12 @@ def draw(table, project, rate: float, minimum: int, seed: int = 0,
     present = np.flatnonzero(count)
     by_rarity = present[np.lexsort((present, count[present]))]
     drawn = 0
+    by_class = np.argsort(pair_cls, kind="stable")  # pairs of one class: a run, images ascending
+    bounds = np.searchsorted(pair_cls[by_class], np.arange(n_classes + 1))
     for c in by_rarity.tolist():
         if drawn >= size:
             break
-        holders = pair_img[pair_cls == c]  # ascending: the images of class c
+        holders = pair_img[by_class[bounds[c]:bounds[c + 1]]]  # the images of class c
         if taken[holders].any():
             continue
         img = int(holders[rng.integers(len(holders))])
@@ -115,6 +114,10 @@ def draw(table, project, rate: float, minimum: int, seed: int = 0,
     if room > 0:
         taken[rng.choice(rest, size=room, replace=False)] = True
     picked = np.flatnonzero(taken)
+    classes_of: dict[int, list[str]] = {int(i): [] for i in picked}
+    mine = taken[pair_img]  # only the sampled images' pairs: Python runs n times, not per pair
+    for i, c in zip(pair_img[mine].tolist(), pair_cls[mine].tolist(), strict=True):
+        classes_of[i].append(project.classes[c].name)
 
     in_sample = np.bincount(pair_cls[taken[pair_img]], minlength=n_classes)
     coverage = {project.classes[c].name: (int(count[c]), int(in_sample[c]))
