@@ -278,6 +278,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_lint import CASES as LINT
     from tests.test_rules import CASES as RULES
+    from tests.test_sample import CASES as SAMPLE
     from tests.test_targets_cvat import EDITOR_CASES, SKELETON_CASES
 
     return {
@@ -288,6 +289,7 @@ def _family_cases() -> dict[str, set[str]]:
         "Q": set(QA),
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
+        "Q200-Q219": set(SAMPLE),  # guidec sample
     }
 
 

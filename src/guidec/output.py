@@ -195,3 +195,29 @@ def drift(root: str, files: Files) -> list[tuple[str, str]]:
         except OSError:
             out.append((rel, "missing"))
     return out
+
+
+def refuse_inputs_in(root: str) -> None:
+    """Stop before writing the folder ``root`` when it is an input of the running command,
+    holds one (a spec, a delivery file) or lies inside a delivery folder the command read
+    (the next read of that folder would take the outputs for delivery files)."""
+    real = os.path.realpath(root)
+    for path in sorted(inputs.seen().values()):
+        p = os.path.realpath(path)
+        if p == real:
+            why = f"it is {path}, an input of this command"
+        elif _within(p, real):
+            why = f"it holds {path}, an input of this command"
+        elif os.path.isdir(p) and _within(real, p):
+            why = f"it is inside {path}, a folder this command read"
+        else:
+            continue
+        raise GuidecError(f"refusing to write {root}: {why}; choose another output folder")
+
+
+def _within(path: str, folder: str) -> bool:
+    """``path`` lies strictly inside ``folder`` (both real paths)."""
+    try:
+        return path != folder and os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives (Windows)
+        return False

@@ -51,6 +51,9 @@ from guidec.targets._common import (
 from guidec.view import Project, assigned_color
 
 OBJECT = "image"
+#: The task data key the ``Image`` object reads (``value="$image"``): tasks made for a project
+#: built from this config (``guidec sample``'s tasks.json) put the image URL under it.
+IMAGE_KEY = "image"
 FILTER_THRESHOLD = 50
 
 # shape kind -> (control name, tag, extra attributes)
@@ -296,7 +299,7 @@ def config_xml(project: Project, lay: Layout | None = None) -> str:
     root = ET.Element("View")
     ET.SubElement(root, "Header", value=f"{project.spec.project.title} "
                                         f"(spec {project.spec.project.version})")
-    ET.SubElement(root, "Image", name=lay.object_name, value="$image", zoom="true",
+    ET.SubElement(root, "Image", name=lay.object_name, value=f"${IMAGE_KEY}", zoom="true",
                   zoomControl="true", rotateControl="false")
     for ctrl in lay.labels_controls:
         if len(ctrl.labels) > FILTER_THRESHOLD:
