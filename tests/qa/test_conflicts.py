@@ -115,6 +115,7 @@ RUNS = {
     "Q004": (BASE, BASE, {"ref_images": [*IMAGES, {"id": 3, "file_name": "dir/a.jpg", "width": 200, "height": 100}]}),
     "Q005": ([], BASE, {}),
     "Q006": (BASE, edit(BASE, 1, attributes={}), {}),
+    "Q007": ([box(1, 10, 10, 40, 20, 4, caption="EXIT 12")], [box(1, 10, 10, 40, 20, 4)], {}),
     # mean box IoU (0.77 + 1) / 2 < 0.9 when box_iou is raised to 0.9
     "Q100": (BASE, PAIRS["Q013"][1], {"spec": SPEC.replace("box_iou: 0.8", "box_iou: 0.9")}),
     "Q101": (BASE, [], {}),

@@ -31,12 +31,18 @@ define("Q005", "reference-empty", ERROR,
        "would be extra. The run stops with exit 2.",
        example="guidec qa --spec spec.yaml --reference empty.json --candidate batch.json")
 define("Q006", "attribute-not-delivered", WARNING,
-       "The candidate carries no value of an attribute at all while the reference does (a "
-       "format without attributes, such as a pycocotools results file, or an export that "
-       "dropped them); the attribute is not compared, and attribute accuracy leaves it out.",
+       "One side carries no value of an attribute at all while the other does (a format "
+       "without attributes, such as a pycocotools results file, or an export that dropped "
+       "them); the attribute is not compared, and attribute accuracy leaves it out.",
        why="Counting every object as an attribute mismatch would drown the real conflicts; "
            "passing it silently would hide an export that lost the attributes.",
        example="The golden set says occlusion for every car; the delivery has no attributes.")
+define("Q007", "transcriptions-not-delivered", WARNING,
+       "One side carries no transcription at all while the other does; transcriptions are "
+       "not compared (no Q020, no character error rate).",
+       why="A format or an export that lost the text would otherwise make every text region "
+           "a transcription error.",
+       example="A golden set exported without its text, judged against a transcribed batch.")
 
 # ---------------------------------------------------------------- Q010-Q099: conflicts
 define("Q010", "missed-object", WARNING,

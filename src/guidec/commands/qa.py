@@ -298,9 +298,15 @@ def _verdict_diags(result, project) -> list:
             word = "above" if t["direction"] == "<=" else "below"
             out.append(code("Q100")(f"{name}: measured {t['measured']:.4f}, {word} "
                                     f"{t['threshold']}", **at(tuple(name.split(".")))))
-    for name in result.not_delivered:
+    for name, side in result.not_delivered.items():
+        other = "reference" if side == "candidate" else "candidate"
+        if name == "(transcription)":
+            out.append(code("Q007")(
+                f"the {side} carries no transcription at all (the {other} does); "
+                f"transcriptions are not compared", **at(("qa", "agreement"))))
+            continue
         out.append(code("Q006")(
-            f"the candidate carries no value of attribute {name!r} (the reference does); it "
+            f"the {side} carries no value of attribute {name!r} (the {other} does); it "
             f"is not compared", **at(("attributes", name))))
     for t in result.unmeasured:
         out.append(code("Q103")(f"qa.max_error_rates.{t}: guidec qa does not count the error "

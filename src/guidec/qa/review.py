@@ -47,7 +47,7 @@ class Review:
     thresholds: list[dict]
     error_rates: dict
     unmeasured: list[str]
-    not_delivered: list[str]  # attributes the reference carries and the candidate never does
+    not_delivered: dict  # attribute (or "(transcription)") -> the side that never carries it
 
     @property
     def passed(self) -> bool:
@@ -63,6 +63,7 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
     kinds = cmp.kind(same)
     sims = cmp.p_own[same]  # as drawn: mirrored keypoints are not credited
     bad_pair = np.zeros(len(same), dtype=bool)  # a same-class pair with a conflict
+    absent: dict[str, str] = {}  # attribute or "(transcription)" -> the side that never has it
 
     # ---- missed / merged, extra / split, wrong class
     merged = {e for e, _ in cmp.merged}
@@ -130,11 +131,17 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
                                       {"boundary_iou": float(boundary[k]),
                                        "threshold": ag.mask_boundary_f}))
 
-    # ---- transcriptions
+    # ---- transcriptions (not compared when one side carries none at all: Q007)
+    r_text = not np.equal(ref_t.text[cmp.er_row], None).all()
+    c_text = not np.equal(cand_t.text[cmp.ec_row], None).all()
+    if r_text != c_text:
+        absent["(transcription)"] = "candidate" if r_text else "reference"
     rt = ref_t.text[cmp.er_row[cmp.p_r[same]]]
     ct = cand_t.text[cmp.ec_row[cmp.p_c[same]]]
     cer = np.full(len(same), np.nan)
-    for k in np.flatnonzero(~(np.equal(rt, None) & np.equal(ct, None))).tolist():
+    both = ~(np.equal(rt, None) & np.equal(ct, None)) if r_text == c_text else np.zeros(
+        len(same), dtype=bool)
+    for k in np.flatnonzero(both).tolist():
         a, b = str(rt[k] or ""), str(ct[k] or "")
         cer[k] = edit_distance(a, b) / max(len(a), 1)
         if ag.text_cer is not None and cer[k] > ag.text_cer:
@@ -147,8 +154,10 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
     # ---- attributes
     attr_stats: dict[str, list] = defaultdict(lambda: [[], []])  # name -> (ref values, cand)
     # an attribute the candidate never carries is not compared (Q006), not a mismatch per object
-    absent = {name for name in project.spec.attributes
-              if not _carries(cand_t, name, cmp.ec_row) and _carries(ref_t, name, cmp.er_row)}
+    for name in project.spec.attributes:
+        r_has, c_has = _carries(ref_t, name, cmp.er_row), _carries(cand_t, name, cmp.ec_row)
+        if r_has != c_has:
+            absent[name] = "candidate" if r_has else "reference"
     for k, p in enumerate(same.tolist()):
         r_row, c_row = int(cmp.er_row[cmp.p_r[p]]), int(cmp.ec_row[cmp.p_c[p]])
         ci = int(cmp.ref.cls[r_row])
@@ -175,7 +184,8 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
     metrics = _metrics(cmp, project, kinds, sims, bad_pair, boundary, cer, attr_stats)
     rates, unmeasured = _rates(cmp, project, conflicts)
     thresholds = _thresholds(project, metrics, rates)
-    return Review(cmp, conflicts, metrics, thresholds, rates, unmeasured, sorted(absent))
+    return Review(cmp, conflicts, metrics, thresholds, rates, unmeasured, dict(sorted(
+        absent.items())))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -9,7 +9,9 @@ row-major over its box ``left top width height`` -> COCO RLE of the whole image)
 ``<attribute name="n">v</attribute>`` children become attribute columns, typed by the meta
 ``input_type`` (number -> float, checkbox -> bool). CVAT's built-in ``occluded`` flag fills
 an attribute ``occluded`` only when the spec defines one. Meta labels become
-``declared_categories`` (keyed by name). Locations are lines in the XML.
+``declared_categories`` (keyed by name). An attribute ``transcription`` (the CVAT target's text
+attribute of text regions) is the row's ``text`` unless the spec defines an attribute of that
+name. Locations are lines in the XML.
 
 For video, every shape of a track where the object is in view (``outside="0"``) is a row on
 the image of its frame (``frame_000010``, sized by the task's ``original_size``), with the track
@@ -40,6 +42,9 @@ def read(paths: list[str], ctx) -> AnnotationTable:
     for p in paths:
         read_file(p, ctx, b)
     return b.build()
+
+
+TRANSCRIPTION = "transcription"  # the text attribute the CVAT target gives text regions
 
 
 def _project_has(ctx, attr: str) -> bool:
@@ -271,6 +276,10 @@ def _shape(el: Element, img: int, w, h, path, fi, ctx, b: TableBuilder, meta: di
         common["instance_id"] = instance
     lm = meta.get(label) if label else None
     attrs = _attributes(el, lm)
+    if TRANSCRIPTION in attrs and not _project_has(ctx, TRANSCRIPTION):
+        # the CVAT target's text attribute of text regions: the row's transcription
+        value = attrs.pop(TRANSCRIPTION)
+        common["text"] = None if value is None else str(value)
     if fill_occluded and "occluded" not in attrs and el.get("occluded") is not None:
         attrs["occluded"] = el.get("occluded") == "1"
     if tag == "box":

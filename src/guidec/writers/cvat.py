@@ -71,8 +71,12 @@ def attribute_meta(spec) -> list[tuple[str, str]]:
 
 
 def _attrs(el: ET.Element, t: AnnotationTable, row: int) -> None:
-    for k, v in attributes_of(t, row).items():
+    attrs = attributes_of(t, row)
+    for k, v in attrs.items():
         ET.SubElement(el, "attribute", name=k).text = _v(v)
+    if t.text[row] is not None and "transcription" not in attrs:
+        # the text attribute the CVAT target gives text regions
+        ET.SubElement(el, "attribute", name="transcription").text = str(t.text[row])
 
 
 def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, bytes]:
