@@ -1,4 +1,12 @@
-"""Optimal linear assignment (placeholder until the tested implementation lands)."""
+"""Optimal linear assignment: the Hungarian method with potentials (Jonker-Volgenant form,
+O(n² m)), each step's scan over the columns in numpy.
+
+``assign(cost)`` has the contract of ``scipy.optimize.linear_sum_assignment``: for a rectangular
+cost matrix it returns ``(rows, cols)``, rows ascending, of a minimum-cost assignment of
+``min(n, m)`` pairs. ``inf`` marks a forbidden pair: it is priced above any finite total and
+dropped from the result (so fewer pairs may come back); NaN is an error. The matcher calls it
+only on the few images where the allowed pairs are not already one-to-one.
+"""
 
 from __future__ import annotations
 
