@@ -3,13 +3,15 @@ floor (two orjson parses) and faster-coco-eval on the same pair.
 
     python benchmarks/bench_qa.py [--images 118287] [--annotations 860001] [--repeat 3]
 
-The golden set is ``coco_fixture``'s file (cached in /tmp/guidec-bench-qa). The candidate is a
-pycocotools *results* file (what both guidec and faster-coco-eval read) made from it, seeded:
-every annotation's geometry shifted by up to 2 px, 2 % dropped, 1 % relabelled, 2 % extra
-copies on other images, crowd regions left out; score 1. Each step runs in its own process, so
+The golden set is ``coco_fixture``'s file (cached in /tmp/guidec-bench-qa). The candidate is
+made from it, seeded: every annotation's geometry shifted by up to 2 px, 2 % dropped, 1 %
+relabelled, 2 % extra copies on other images, crowd regions left out; written as a COCO
+instances file (what an annotation tool delivers; guidec reads it) and as the same objects in
+pycocotools' *results* format with score 1 (what faster-coco-eval's ``loadRes`` takes). Each step runs in its own process, so
 its peak memory (``ru_maxrss``) is its own; the median of ``--repeat`` runs is reported:
 
-* ``orjson.loads`` of both files (the floor): time of the two calls, the process's peak memory;
+* ``orjson.loads`` of the golden set and the candidate (the floor): time of the two calls, the
+  process's peak memory;
 * ``guidec qa --spec SPEC --reference GOLD --candidate CAND --format summary``: the whole
   process as a user runs it (start, imports, both reads, matching, metrics, report);
 * faster-coco-eval ``COCOeval_faster(gt, dt, "bbox")`` and ``"segm"``: load, evaluate,
@@ -51,7 +53,9 @@ print(time.perf_counter() - t)
 """
 
 
-def make_candidate(gold_path: str, out: str, seed: int = 1) -> None:
+def make_candidate(gold_path: str, out: str, results: str, seed: int = 1) -> None:
+    """The perturbed copy, twice: as a COCO instances file (``out``: the annotator's delivery
+    guidec reads) and as a results list (``results``: what faster-coco-eval's loadRes takes)."""
     import numpy as np
     import orjson
 
@@ -79,8 +83,16 @@ def make_candidate(gold_path: str, out: str, seed: int = 1) -> None:
         res.append(item)
         if roll[k] > 0.98:  # an extra copy on another image
             res.append({**item, "image_id": int(imgs[rng.integers(len(imgs))])})
-    with open(out + ".part", "wb") as fh:
+    with open(results + ".part", "wb") as fh:
         fh.write(orjson.dumps(res))
+    os.replace(results + ".part", results)
+    anns = [{k: v for k, v in item.items() if k != "score"} | {"id": k + 1, "iscrowd": 0,
+                                                               "area": item["bbox"][2]
+                                                               * item["bbox"][3]}
+            for k, item in enumerate(res)]
+    inst = {"images": doc["images"], "annotations": anns, "categories": doc["categories"]}
+    with open(out + ".part", "wb") as fh:
+        fh.write(orjson.dumps(inst))
     os.replace(out + ".part", out)
 
 
@@ -112,13 +124,14 @@ def main(argv=None) -> int:
     tag = f"{a.images}-{a.annotations}"
     gold = os.path.join(CACHE, f"gold-{tag}.json")
     spec = os.path.join(CACHE, f"gold-{tag}.spec.yaml")
-    cand = os.path.join(CACHE, f"cand-{tag}.json")
+    cand = os.path.join(CACHE, f"cand-{tag}.instances.json")
+    results = os.path.join(CACHE, f"cand-{tag}.results.json")
     if not os.path.exists(gold):
         subprocess.run([sys.executable, os.path.join(HERE, "coco_fixture.py"), gold,
                         "--images", str(a.images), "--annotations", str(a.annotations)],
                        check=True)
-    if not os.path.exists(cand):
-        make_candidate(gold, cand)
+    if not os.path.exists(cand) or not os.path.exists(results):
+        make_candidate(gold, cand, results)
     py = sys.executable
     guidec = [py, "-m", "guidec", "qa", "--spec", spec, "--reference", gold, "--candidate",
               cand, "--format", "summary"]
@@ -129,14 +142,16 @@ def main(argv=None) -> int:
     for kind in ("bbox", "segm"):
         try:
             rows.append((f"faster-coco-eval {kind} (load+evaluate+accumulate)",
-                         *median(a.repeat, [py, "-c", FCE, gold, cand, kind], inner=True)[:2]))
+                         *median(a.repeat, [py, "-c", FCE, gold, results, kind],
+                                 inner=True)[:2]))
         except SystemExit as exc:
             rows.append((f"faster-coco-eval {kind}: failed ({str(exc)[:60]})", float("nan"),
                          float("nan")))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"Python {platform.python_version()}")
     print(f"data: {gold} ({os.path.getsize(gold) / 1e6:.0f} MB) vs {cand} "
-          f"({os.path.getsize(cand) / 1e6:.0f} MB)")
+          f"({os.path.getsize(cand) / 1e6:.0f} MB; results {os.path.getsize(results) / 1e6:.0f}"
+          f" MB)")
     floor = rows[0][1]
     for name, wall, rss in rows:
         print(f"{name:<52} {wall:8.2f} s {wall / floor:6.2f}x floor {rss:8.0f} MiB")

@@ -223,10 +223,14 @@ def compare(ref_t, cand_t, project, threshold: float = 0.5,
     er_row = order[_ragged(starts[units.ref_img], cnt)]
     crowd = np.asarray(ref_t.iscrowd, dtype=bool)[er_row]
 
-    pairs = _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, crowd, project, threshold)
-    p_r, p_c, p_sim, p_inter, p_ra, p_ca, p_flip, p_own = pairs
+    # pass 1 scores the pairs that can be matched (crowd regions never are); what could only
+    # cover another object (merged, split, crowd) is scored after matching, for the few
+    # objects left unmatched
+    pairs = _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, threshold,
+                         drop=lambda pr, pc: crowd[pr], cover=False)
+    p_r, p_c, p_sim = pairs[:3]
     cls_r, cls_c = ref.cls[er_row[p_r]], cand.cls[ec_row[p_c]]
-    usable = ~crowd[p_r] & (p_sim >= threshold)
+    usable = p_sim >= threshold
     r_match = np.full(len(er_row), -1, dtype=np.int64)
     c_match = np.full(len(ec_row), -1, dtype=np.int64)
     same = _solve(p_r, p_c, p_sim, usable & (cls_r == cls_c) & (cls_r >= 0), er_unit, assign)
@@ -236,6 +240,21 @@ def compare(ref_t, cand_t, project, threshold: float = 0.5,
     cross = _solve(p_r, p_c, p_sim, left, er_unit, assign)
     r_match[p_r[cross]] = cross
     c_match[p_c[cross]] = cross
+
+    scored = p_r * max(len(ec_row), 1) + p_c
+    r_free, c_free = r_match < 0, c_match < 0
+
+    def wanted(pr, pc):
+        """Same-class pairs with an unmatched side, not scored yet."""
+        need = (ref.cls[er_row[pr]] == cand.cls[ec_row[pc]]) & (
+            (~crowd[pr] & r_free[pr]) | c_free[pc])
+        return ~need | np.isin(pr * max(len(ec_row), 1) + pc, scored)
+
+    more = _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, threshold,
+                        drop=wanted, cover=True)
+    p_r, p_c, p_sim, p_inter, p_ra, p_ca, p_flip, p_own = (
+        np.concatenate([a, b]) for a, b in zip(pairs, more, strict=True))
+    cls_r, cls_c = ref.cls[er_row[p_r]], cand.cls[ec_row[p_c]]
 
     with np.errstate(invalid="ignore", divide="ignore"):
         cover_c = np.where(p_ca > 0, p_inter / p_ca, 0.0)  # share of the candidate covered
@@ -298,8 +317,11 @@ def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offs, counts) + np.arange(total)
 
 
-def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, crowd, project, threshold):
-    """Every same-unit, same-family pair with a similarity or an overlap, in bounded chunks."""
+def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, project, threshold, drop,
+                 cover: bool):
+    """Same-unit, same-family pairs (but those ``drop(pr, pc)`` marks) with a similarity or
+    an overlap, in bounded chunks. Region pairs whose IoU cannot reach ``threshold`` — nor,
+    with ``cover``, a covered share of ``COVER`` — are left out unscored."""
     fr = ref.fam[er_row].astype(np.int64)
     fc = cand.fam[ec_row].astype(np.int64)
     gr = er_unit * 8 + fr
@@ -328,11 +350,10 @@ def _score_pairs(ref, cand, er_unit, er_row, ec_unit, ec_row, crowd, project, th
         apart = (fam == sm.REGION) & ~(
             (np.minimum(e1[:, 2], e2[:, 2]) > np.maximum(e1[:, 0], e2[:, 0]))
             & (np.minimum(e1[:, 3], e2[:, 3]) > np.maximum(e1[:, 1], e2[:, 1])))
-        # a crowd region matters only to candidates of its class (COCO's ignore regions)
-        apart |= crowd[pr] & (ref.cls[er_row[pr]] != cand.cls[ec_row[pc]])
+        apart |= drop(pr, pc)
         pr, pc, fam = pr[~apart], pc[~apart], fam[~apart]
         sim, inter, ra, ca, flip, own = sm.pair_similarity(ref, cand, er_row[pr], ec_row[pc], fam,
-                                                      project, kp_sigmas, threshold)
+                                                      project, kp_sigmas, threshold, cover)
         keep = ~np.isnan(sim) & ((sim > 0) | (np.nan_to_num(inter) > 0))
         for lst, col in zip(out, (pr, pc, sim, inter, ra, ca, flip, own), strict=True):
             lst.append(col[keep])

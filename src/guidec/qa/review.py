@@ -68,10 +68,10 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
     # ---- missed / merged, extra / split, wrong class
     merged = {e for e, _ in cmp.merged}
     split = {e for e, _ in cmp.split} | {e for e, _ in cmp.duplicates}
+    best_r, best_c = _best_others(cmp, ref=True), _best_others(cmp, ref=False)
     for e in cmp.missed.tolist():
         if e not in merged:
-            conflicts.append(Conflict("Q010", e, -1, ("missed_object",),
-                                      {"best": _best_other(cmp, e, ref=True)}))
+            conflicts.append(Conflict("Q010", e, -1, ("missed_object",), {"best": best_r.get(e)}))
     for e, p in cmp.merged:
         other = cmp.c_match[cmp.p_c[p]]  # the pair that matched the covering candidate
         conflicts.append(Conflict("Q014", e, int(cmp.p_c[p]), ("merged_instances",),
@@ -79,8 +79,7 @@ def review(cmp: mt.Comparison, project, boundary_ratio: float = 0.02) -> Review:
                                    "matched_to": int(cmp.p_r[other]) if other >= 0 else None}))
     for e in cmp.extra.tolist():
         if e not in split:
-            conflicts.append(Conflict("Q011", -1, e, ("extra_object",),
-                                      {"best": _best_other(cmp, e, ref=False)}))
+            conflicts.append(Conflict("Q011", -1, e, ("extra_object",), {"best": best_c.get(e)}))
     for e, p in cmp.split:
         other = cmp.r_match[cmp.p_r[p]]
         conflicts.append(Conflict("Q015", int(cmp.p_r[p]), e, ("split_instance",),
@@ -208,13 +207,16 @@ def _attr(t, name: str, row: int):
     return str(v)
 
 
-def _best_other(cmp: mt.Comparison, e: int, ref: bool) -> dict | None:
-    """The most similar object of the other side (any class), for a missed or extra one."""
-    sel = np.flatnonzero((cmp.p_r if ref else cmp.p_c) == e)
-    if not len(sel):
-        return None
-    k = sel[np.argmax(cmp.p_sim[sel])]
-    return {"entry": int(cmp.p_c[k] if ref else cmp.p_r[k]), "similarity": float(cmp.p_sim[k])}
+def _best_others(cmp: mt.Comparison, ref: bool) -> dict[int, dict]:
+    """Entry -> the most similar object of the other side (any class), for every entry of one
+    side that has a scored pair: what a missed or extra object's message names."""
+    mine, other = (cmp.p_r, cmp.p_c) if ref else (cmp.p_c, cmp.p_r)
+    if not len(mine):
+        return {}
+    order = np.lexsort((-cmp.p_sim, mine))
+    first = order[np.r_[True, mine[order][1:] != mine[order][:-1]]]
+    return {int(mine[k]): {"entry": int(other[k]), "similarity": float(cmp.p_sim[k])}
+            for k in first.tolist()}
 
 
 def _swapped_points(cmp: mt.Comparison, project, r: int, c: int) -> list[list[str]]:

@@ -149,9 +149,9 @@ class Side:
         return (t.shape == Shape.MASK) & ~np.equal(t.rle, None)
 
     def vector(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(axis-aligned box, vectorisable, geometry, area) per row: boxes and one-ring
-        polygons are vectorisable (shapely over arrays); their geometry is built in one
-        call, made valid where GEOS finds it invalid, and cached."""
+        """(axis-aligned box, vectorisable, geometry, area) per row: boxes and polygons are
+        vectorisable (shapely over arrays); their parts are built in one call, made valid
+        where GEOS finds them invalid, united where a row has several, and cached."""
         if self._vec is None:
             import shapely
 
@@ -163,11 +163,11 @@ class Side:
             box = ((t.shape == Shape.BOX) & (t.rotation == 0) & np.isfinite(b).all(axis=1)
                    & (b[:, 2] > 0) & (b[:, 3] > 0))
             rings = np.diff(t.ann_ring_offsets)
-            first = t.ann_ring_offsets[:-1]
-            nverts = np.zeros(n, dtype=np.int64)
-            one = rings == 1
-            nverts[one] = np.diff(t.ring_offsets)[first[one]]
-            poly = (t.shape == Shape.POLYGON) & one & (nverts >= 3)
+            ring_len = np.diff(t.ring_offsets)
+            ring_row = np.repeat(np.arange(n), rings)
+            short = np.zeros(n, dtype=bool)
+            short[ring_row[ring_len < 3]] = True  # a part that is not a polygon: slow path
+            poly = (t.shape == Shape.POLYGON) & (rings >= 1) & ~short
             geom = np.full(n, None, dtype=object)
             area = np.zeros(n)
             if box.any():
@@ -176,19 +176,28 @@ class Side:
                                         bb[:, 1] + bb[:, 3])
                 area[box] = bb[:, 2] * bb[:, 3]
             if poly.any():
-                rows = np.flatnonzero(poly)
-                g = build_rings(t.vertices, t.ring_offsets, first[rows], threads=2)
-                bad = ~parallel_map(shapely.is_valid, g, 2)
+                sel = poly[ring_row]  # the rings of those rows
+                parts = build_rings(t.vertices, t.ring_offsets, np.flatnonzero(sel), threads=2)
+                bad = ~parallel_map(shapely.is_valid, parts, 2)
                 if bad.any():
-                    g[bad] = shapely.make_valid(g[bad])
-                geom[rows] = g
-                area[rows] = shapely.area(g)
+                    parts[bad] = shapely.make_valid(parts[bad])
+                owner = ring_row[sel]
+                single = rings[owner] == 1
+                geom[owner[single]] = parts[single]
+                multi = np.flatnonzero(~single)
+                if len(multi):  # several parts: their union (rare; a loop over those rows)
+                    cut = np.flatnonzero(np.r_[True, owner[multi][1:] != owner[multi][:-1],
+                                               True])
+                    for a, z in zip(cut[:-1].tolist(), cut[1:].tolist(), strict=True):
+                        geom[owner[multi[a]]] = shapely.union_all(parts[multi[a:z]])
+                rows = np.flatnonzero(poly)
+                area[rows] = shapely.area(geom[rows])
             self._vec = (box, box | poly, geom, area)
         return self._vec
 
 
 def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np.ndarray,
-                    project, kp_sigmas: dict, keep_at: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                    project, kp_sigmas: dict, keep_at: float = 0.0, cover: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                          np.ndarray, np.ndarray]:
     """For pairs (``r[k]``, ``c[k]``) of one family ``fam[k]``: (similarity, intersection,
     reference area, candidate area, flipped, own) — intersection and areas for regions (NaN
@@ -205,7 +214,7 @@ def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np
     own = sim  # replaced below where keypoints are scored mirrored
     reg = np.flatnonzero(fam == REGION)
     if len(reg):
-        s, i, a1, a2 = _regions(ref, cand, r[reg], c[reg], keep_at)
+        s, i, a1, a2 = _regions(ref, cand, r[reg], c[reg], keep_at, cover)
         sim[reg], inter[reg], ra[reg], ca[reg] = s, i, a1, a2
     for f in (KEYPOINTS, LINE, POINTS, TAG):
         sel = np.flatnonzero(fam == f)
@@ -225,7 +234,8 @@ def pair_similarity(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, fam: np
     return sim, inter, ra, ca, flipped, own
 
 
-def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float):
+def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float,
+             cover: bool = True):
     """IoU, intersection and both areas of region pairs; NaN similarity for pairs whose IoU
     and covered shares cannot reach ``keep_at`` / ``COVER_BOUND`` (not computed exactly)."""
     import shapely
@@ -249,7 +259,7 @@ def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float
         # that could reach neither the threshold nor a covered share
         # (covered shares matter only between objects of one class: merged, split, crowd)
         ub = np.minimum(ext_inter, np.minimum(a1, a2))
-        same = ref.cls[r] == cand.cls[c]
+        same = (ref.cls[r] == cand.cls[c]) & cover
         with np.errstate(invalid="ignore", divide="ignore"):
             reach = (ub / (a1 + a2 - ub) >= keep_at) | (
                 same & ((ub / a1 >= COVER_BOUND) | (ub / a2 >= COVER_BOUND)))
