@@ -40,6 +40,13 @@ def add_arguments(p) -> None:
                         "Studio's completed_by is used without it)")
     p.add_argument("--images", metavar="DIR",
                    help="folder of the images (sizes for formats that do not state them)")
+    p.add_argument("--html", metavar="REPORT.html",
+                   help="also write the QA report page: verdict, classes, confusion matrix, "
+                        "error types, the classes to fix first, the worst conflicts drawn over "
+                        "their images (found under --images or beside the files)")
+    p.add_argument("--playbook", metavar="URL",
+                   help="where the playbook site is served (its root): the report links each "
+                        "class to fix to its page and rules there")
     p.add_argument("--metrics", metavar="FILE.json",
                    help="also write the metrics and the verdict as JSON (the 'qa' object of "
                         "--format json)")
@@ -131,10 +138,12 @@ def _qa(args, out, project, progress) -> int:
             f"image(s)", file=(list(args.reference) or [None])[0]))
         stop = True
     result = None
+    conflicts: list = []
     if not stop:
         progress("measuring")
         result = review(cmp, project, project.spec.qa.boundary_dilation)
-        diags += _conflict_diags(result, project)
+        conflicts = _conflict_diags(result, project)
+        diags += conflicts
         diags += _verdict_diags(result, project)
     qa_doc = _document(args, project, ref, cand, cmp, result)
     ctx = Context("qa", files=sorted(set(ref.formats) | set(cand.formats)), extra={
@@ -146,6 +155,14 @@ def _qa(args, out, project, progress) -> int:
         from guidec.output import write_atomic
 
         write_atomic(args.metrics, (json.dumps(qa_doc, indent=2) + "\n").encode("utf-8"))
+    if args.html:
+        from guidec.output import write_atomic
+        from guidec.report.qa_html import qa_page
+
+        progress("writing the HTML report")
+        page = qa_page(qa_doc, result, project, args.html, image_root=args.images,
+                       playbook=args.playbook, conflicts=conflicts)
+        write_atomic(args.html, page.encode("utf-8"))
     progress.done()
     rc = report(diags, args, out, ctx)
     if stop or any(d.code in CANNOT_RUN for d in diags):

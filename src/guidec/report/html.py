@@ -96,11 +96,17 @@ def _extent(table, row: int) -> np.ndarray | None:
     return np.array([arr[:, 0].min(), arr[:, 1].min(), arr[:, 0].max(), arr[:, 1].max()])
 
 
-def thumbnail(table, row: int | None, img: int, href: str, color: str) -> ET.Element:
-    """An SVG of image ``img`` cropped around annotation ``row`` (whole image if None)."""
+def thumbnail(table, row: int | None, img: int, href: str, color: str,
+              also=()) -> ET.Element:
+    """An SVG of image ``img`` cropped around annotation ``row`` (whole image if None); ``also``
+    draws more annotations over it, each ``(table, row, color)`` (QA: the candidate beside the
+    reference), the crop taking them in."""
     W = float(table.images.width[img])
     H = float(table.images.height[img])
-    ext = _extent(table, row) if row is not None else None
+    exts = [e for e in [_extent(table, row) if row is not None else None]
+            + [_extent(t, r) for t, r, _ in also] if e is not None]
+    ext = np.array([min(e[0] for e in exts), min(e[1] for e in exts),
+                    max(e[2] for e in exts), max(e[3] for e in exts)]) if exts else None
     if ext is not None and np.isfinite([W, H]).all():
         w, h = ext[2] - ext[0], ext[3] - ext[1]
         m = max(16.0, 0.35 * max(w, h))
@@ -119,8 +125,14 @@ def thumbnail(table, row: int | None, img: int, href: str, color: str) -> ET.Ele
                              "width": f"{vw * scale:.0f}", "height": f"{vh * scale:.0f}"})
     _sub(svg, "image", href=href, x=0, y=0,
          width=f"{W:g}" if np.isfinite(W) else None, height=f"{H:g}" if np.isfinite(H) else None)
-    if row is None:
-        return svg
+    for t, r, c in [(table, row, color), *also]:
+        if r is not None:
+            _draw(svg, t, r, c, max(vw, vh) / 60)
+    return svg
+
+
+def _draw(svg: ET.Element, table, row: int, color: str, radius: float) -> None:
+    """Annotation ``row``'s box, polygon parts and labeled keypoints, outlined in ``color``."""
     style = {"fill": "none", "stroke": color, "stroke-width": "2",
              "vector-effect": "non-scaling-stroke"}
     b = table.bbox[row]
@@ -135,12 +147,10 @@ def thumbnail(table, row: int | None, img: int, href: str, color: str) -> ET.Ele
     for ring in rings:
         ET.SubElement(svg, "polygon", {"points": " ".join(f"{x:g},{y:g}" for x, y in ring),
                                        **style})
-    r = max(vw, vh) / 60
     for x, y, v in table.keypoints_of(row):
         if v > 0:
-            ET.SubElement(svg, "circle", {"cx": f"{x:g}", "cy": f"{y:g}", "r": f"{r:.2f}",
+            ET.SubElement(svg, "circle", {"cx": f"{x:g}", "cy": f"{y:g}", "r": f"{radius:.2f}",
                                           "fill": color})
-    return svg
 
 
 def validation_page(diags: Sequence[Diagnostic], table, project, page_path: str,
