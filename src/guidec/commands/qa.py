@@ -25,11 +25,30 @@ MAX_SHOWN = 5  # names listed in a finding about many images
 def add_arguments(p) -> None:
     from guidec.readers import READERS
 
-    p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
-    p.add_argument("--reference", "--golden", nargs="+", required=True, metavar="FILE",
-                   help="the reference: golden-set files or folders, in any format guidec reads")
-    p.add_argument("--candidate", nargs="+", required=True, metavar="FILE",
-                   help="the delivery judged against the reference")
+    sub = p.add_subparsers(dest="qa_action", metavar="report",
+                           description="guidec qa report RECORD...: the weekly report from "
+                                       "the records of several runs")
+    r = sub.add_parser("report", help="trends per class and per error type over the records "
+                                      "of several runs, regressions flagged (Markdown on "
+                                      "standard output unless --html / --markdown)")
+    r.add_argument("records", nargs="+", metavar="RECORD", help="files written by --record")
+    r.add_argument("--html", metavar="REPORT.html", help="write the report page with plots")
+    r.add_argument("--markdown", metavar="REPORT.md",
+                   help="write the report as Markdown (for a client email)")
+    p.add_argument("--spec", metavar="SPEC", help="the spec the labels follow (required)")
+    p.add_argument("--reference", "--golden", nargs="+", metavar="FILE",
+                   help="the reference: golden-set files or folders, in any format guidec "
+                        "reads (required)")
+    p.add_argument("--candidate", nargs="+", metavar="FILE",
+                   help="the delivery judged against the reference (required)")
+    p.add_argument("--record", metavar="FILE.json",
+                   help="also write this run's record for guidec qa report (spec, batch, date, "
+                        "metrics, verdict)")
+    p.add_argument("--batch", metavar="NAME",
+                   help="the batch name in the record (default: the first candidate file's "
+                        "name without its extension)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=_date,
+                   help="the date in the record (default: today, UTC)")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="format of both sides (default: detected per file)")
     p.add_argument("--match-threshold", type=_unit, default=0.5, metavar="T",
@@ -66,10 +85,28 @@ def _unit(text: str) -> float:
     return v
 
 
+def _date(text: str) -> str:
+    import argparse
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
+
+
 def run(args, out, err) -> int:
     from guidec.progress import Progress
     from guidec.report import Context, render
 
+    if getattr(args, "qa_action", None) == "report":
+        return _report(args, out)
+    missing = [o for o, v in (("--spec", args.spec), ("--reference", args.reference),
+                              ("--candidate", args.candidate)) if not v]
+    if missing:
+        err.write(f"guidec: error: the following arguments are required: "
+                  f"{', '.join(missing)} (or: guidec qa report RECORD...)\n")
+        return 2
     apply_input_options(args)
     project, spec_diags = load_project_or_findings(args.spec)
     if project is None:
@@ -155,6 +192,18 @@ def _qa(args, out, project, progress) -> int:
         from guidec.output import write_atomic
 
         write_atomic(args.metrics, (json.dumps(qa_doc, indent=2) + "\n").encode("utf-8"))
+    if args.record and result is not None:
+        import datetime
+        import os
+
+        from guidec.output import write_atomic
+        from guidec.qa.history import make_record
+
+        batch = args.batch or os.path.splitext(os.path.basename(
+            os.path.normpath(args.candidate[0])))[0]
+        date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
+        rec = make_record(qa_doc, project.spec, batch, date)
+        write_atomic(args.record, (json.dumps(rec, indent=2) + "\n").encode("utf-8"))
     if args.html:
         from guidec.output import write_atomic
         from guidec.report.qa_html import qa_page
@@ -168,6 +217,25 @@ def _qa(args, out, project, progress) -> int:
     if stop or any(d.code in CANNOT_RUN for d in diags):
         return 2
     return rc
+
+
+def _report(args, out) -> int:
+    """guidec qa report: exit 0, or 1 when the newest batch regressed against the one before."""
+    from guidec.output import write_atomic
+    from guidec.qa.history import markdown, read_records, regressions
+    from guidec.report.qa_html import trend_page
+
+    records = read_records(list(args.records))
+    regs = regressions(records)
+    text = markdown(records, regs)
+    if args.markdown:
+        write_atomic(args.markdown, text.encode("utf-8"))
+    if args.html:
+        write_atomic(args.html, trend_page(records, regs).encode("utf-8"))
+    if not args.markdown and not args.html:
+        out.write(text)
+    latest = records[-1]["batch"] if records else None
+    return 1 if any(g.batch == latest for g in regs) else 0
 
 
 # --------------------------------------------------------------------------- findings

@@ -299,3 +299,109 @@ def _worst(body, doc, result, project, page_path, image_root, conflicts) -> None
     _sub(body, "p", f"{min(len(result.conflicts), MAX_WORST)} of {len(result.conflicts):,} "
                     f"conflicts shown; --format json lists them all. Thumbnails "
                     f"{THUMB_PX} px.", class_="na")
+
+
+# --------------------------------------------------------------------------- trends
+PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2",
+           "#ff9da6", "#9d755d", "#bab0ac")
+
+
+def _lines(series: dict[str, list], batches: list[str], title: str,
+           limits: dict[str, float] | None = None) -> ET.Element:
+    """A line chart: one line per series over the batches (None leaves a gap), the y axis from
+    0 to the largest value (at least 1 for shares), dashed limits where given."""
+    w, h, left, bottom, top = 640, 220, 44, 40, 12
+    vals = [v for s in series.values() for v in s if v is not None]
+    vals += list((limits or {}).values())
+    ymax = max([1.0] if all(0 <= v <= 1 for v in vals) and max(vals or [0]) > 0.2
+               else [max(vals or [0]) * 1.1 or 1.0])
+    n = max(len(batches), 1)
+
+    def x(i: int) -> float:
+        return left + (w - left - 10) * (i / (n - 1) if n > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return top + (h - top - bottom) * (1 - v / ymax)
+
+    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "role": "img",
+                             "width": str(w + 170), "height": str(h)})
+    _sub(svg, "title", title)
+    for k in range(5):
+        v = ymax * k / 4
+        _sub(svg, "line", x1=left, x2=w - 10, y1=f"{y(v):.1f}", y2=f"{y(v):.1f}",
+             stroke="#e6e6e6")
+        _sub(svg, "text", f"{v:.2f}", x=left - 4, y=f"{y(v) + 4:.1f}",
+             **{"text-anchor": "end", "font-size": "10"})
+    for i, b in enumerate(batches):
+        _sub(svg, "text", b, x=f"{x(i):.1f}", y=h - bottom + 14,
+             **{"text-anchor": "middle", "font-size": "10"})
+    for k, (name, values) in enumerate(series.items()):
+        color = PALETTE[k % len(PALETTE)]
+        pts = [(x(i), y(v)) for i, v in enumerate(values) if v is not None]
+        if len(pts) > 1:
+            _sub(svg, "polyline", points=" ".join(f"{a:.1f},{b:.1f}" for a, b in pts),
+                 fill="none", stroke=color, **{"stroke-width": "2"})
+        for a, b in pts:
+            _sub(svg, "circle", cx=f"{a:.1f}", cy=f"{b:.1f}", r=3, fill=color)
+        if limits and name in limits:
+            _sub(svg, "line", x1=left, x2=w - 10, y1=f"{y(limits[name]):.1f}",
+                 y2=f"{y(limits[name]):.1f}", stroke=color, **{"stroke-dasharray": "4 3"})
+        _sub(svg, "text", name, x=w + 4, y=top + 14 * k + 10, fill=color,
+             **{"font-size": "11"})
+    return svg
+
+
+def trend_page(records: list[dict], regs) -> str:
+    """The weekly report: batches, regressions, F1 per class and error rates over time."""
+    from guidec.qa.history import top_classes
+
+    html = ET.Element("html", lang="en")
+    head = _sub(html, "head")
+    _sub(head, "meta", charset="utf-8")
+    _sub(head, "title", "guidec qa report")
+    _sub(head, "style", CSS)
+    body = _sub(html, "body")
+    if not records:
+        _sub(body, "p", "No records.")
+        return _done(html)
+    last = records[-1]
+    _sub(body, "h1", f"QA report — {last['spec']['id']}, {records[0]['date']} to "
+                     f"{last['date']}")
+    p = _sub(body, "p", f"{len(records)} batch(es); latest {last['batch']}: ")
+    _sub(p, "span", last["verdict"].upper(),
+         class_=f"verdict {'pass' if last['verdict'] == 'pass' else 'fail'}")
+    tab = _sub(body, "table")
+    tr = _sub(tab, "tr")
+    for h in ("date", "batch", "spec", "verdict", "precision", "recall", "F1", "accuracy"):
+        _sub(tr, "th", h)
+    for i, r in enumerate(records):
+        tr = _sub(tab, "tr")
+        for k in ("date", "batch"):
+            _sub(tr, "td", r[k])
+        _sub(tr, "td", r["spec"]["version"])
+        _sub(tr, "td", r["verdict"], class_="bad" if r["verdict"] == "fail" else None)
+        for k in ("precision", "recall", "f1", "accuracy"):
+            _num(tr, f"{i}.overall.{k}", r["overall"][k])
+    _sub(body, "h2", "Regressions")
+    if regs:
+        ul = _sub(body, "ul")
+        for g in regs:
+            li = _sub(ul, "li")
+            _sub(li, "strong", g.batch, class_="bad")
+            _sub(li, "span", f" (since {g.since}): {g.what}")
+    else:
+        _sub(body, "p", "None.")
+    batches = [r["batch"] for r in records]
+    classes = top_classes(records)
+    if classes:
+        _sub(body, "h2", "F1 per class")
+        body.append(_lines({c: [r["classes"].get(c, {}).get("f1") for r in records]
+                            for c in classes}, batches, "F1 per class"))
+    types = sorted({t for r in records for t in r["error_types"]})
+    if types:
+        _sub(body, "h2", "Error rates (dashed: the limit)")
+        limits = {t: lim for t in types for r in records[-1:]
+                  if (lim := r["error_types"].get(t, {}).get("limit")) is not None}
+        body.append(_lines({t: [r["error_types"].get(t, {}).get("rate") for r in records]
+                            for t in types[:10]}, batches, "Error rates", limits))
+    return _done(html)
