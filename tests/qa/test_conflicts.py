@@ -215,4 +215,6 @@ def test_every_counting_code_is_a_conflict_code():
         assert REGISTRY[c].family == "qa"
 
 
-CASES = {**{c: PAIRS[c] for c in PAIRS}, **{c: RUNS[c] for c in RUNS}, "Q021": None}
+# Q030/Q031 (N annotators): failing and passing cases in tests/qa/test_annotators.py
+CASES = {**{c: PAIRS[c] for c in PAIRS}, **{c: RUNS[c] for c in RUNS}, "Q021": None,
+         "Q030": None, "Q031": None}

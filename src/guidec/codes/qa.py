@@ -101,6 +101,16 @@ define("Q022", "duplicate-object", WARNING,
        "as that reference's match: the object is labelled twice (error type duplicate).",
        example="Two identical boxes on one product.")
 
+# ---------------------------------------------------------------- Q030-Q039: N annotators
+define("Q030", "annotators-disagree-on-class", WARNING,
+       "guidec qa --annotators: one object (the same region matched across annotators) has "
+       "different classes from different annotators; the finding lists each one's class.",
+       example="ann1 car, ann2 truck, ann3 car")
+define("Q031", "object-not-drawn-by-all", WARNING,
+       "guidec qa --annotators: an object some annotators drew and others, who labelled the "
+       "same image, did not.",
+       example="person drawn by 2 of 3 annotators; not by ann3")
+
 # ---------------------------------------------------------------- Q100-Q199: the verdict
 define("Q100", "agreement-below-threshold", ERROR,
        "A measured agreement misses its threshold in qa.agreement: mean IoU of a shape, mean "

@@ -41,6 +41,16 @@ def add_arguments(p) -> None:
                         "reads (required)")
     p.add_argument("--candidate", nargs="+", metavar="FILE",
                    help="the delivery judged against the reference (required)")
+    p.add_argument("--annotators", nargs="+", metavar="DELIVERY",
+                   help="instead of --reference/--candidate: one delivery per annotator of the "
+                        "same images (2 or more); pairwise agreement, Krippendorff's alpha, "
+                        "disagreements (Q030, Q031)")
+    p.add_argument("--consensus", metavar="OUT",
+                   help="with --annotators: write the merged delivery (quorum, majority class "
+                        "and attributes, mean boxes) in the first delivery's format")
+    p.add_argument("--quorum", type=_unit, default=0.5, metavar="Q",
+                   help="with --consensus: keep an object drawn by at least ceil(n x Q) "
+                        "annotators (default 0.5)")
     p.add_argument("--record", metavar="FILE.json",
                    help="also write this run's record for guidec qa report (spec, batch, date, "
                         "metrics, verdict)")
@@ -101,6 +111,24 @@ def run(args, out, err) -> int:
 
     if getattr(args, "qa_action", None) == "report":
         return _report(args, out)
+    if args.annotators:
+        if args.reference or args.candidate:
+            err.write("guidec: error: --annotators compares annotators with each other; it "
+                      "takes no --reference or --candidate\n")
+            return 2
+        if len(args.annotators) < 2 or not args.spec:
+            err.write("guidec: error: --annotators needs --spec and two or more deliveries\n")
+            return 2
+        apply_input_options(args)
+        project, spec_diags = load_project_or_findings(args.spec)
+        if project is None:
+            err.write(render(spec_diags, "human", Context("qa")))
+            return 2
+        with Progress(err) as progress:
+            return _annotators(args, out, project, progress)
+    elif args.consensus:
+        err.write("guidec: error: --consensus needs --annotators\n")
+        return 2
     missing = [o for o, v in (("--spec", args.spec), ("--reference", args.reference),
                               ("--candidate", args.candidate)) if not v]
     if missing:
@@ -236,6 +264,130 @@ def _report(args, out) -> int:
         out.write(text)
     latest = records[-1]["batch"] if records else None
     return 1 if any(g.batch == latest for g in regs) else 0
+
+
+def _annotators(args, out, project, progress) -> int:
+    import json
+    import os
+    from dataclasses import replace
+
+    from guidec.codes import code
+    from guidec.qa.nway import compare_all, consensus
+    from guidec.report import Context
+
+    tables, names, diags, formats = [], [], [], {}
+    for path in args.annotators:
+        res, found = _read([path], args, project)
+        tables.append(res.table)
+        diags += found
+        formats.update(res.formats)
+        stem = os.path.splitext(os.path.basename(os.path.normpath(path)))[0] or path
+        names.append(stem if stem not in names else f"{stem}#{len(names) + 1}")
+    if any(d.code in CANNOT_RUN for d in diags):
+        ctx = Context("qa", files=sorted(formats))
+        report(diags, args, out, ctx)
+        return 2
+    progress(f"matching {len(names)} annotators pairwise")
+    nw = compare_all(tables, names, project, args.match_threshold)
+    for u in nw.units:
+        labelled = [a for a in range(len(names)) if u.image in nw.labelled[a]]
+        votes = {names[a]: _cls(project, nw.classes[a][r]) for a, r in sorted(u.members.items())}
+        a0, r0 = min(u.members.items())
+        loc = tables[a0].location(r0)
+        if len(set(votes.values())) > 1:
+            diags.append(_located(code("Q030")(
+                f"{u.image}: annotators disagree on the class: " + ", ".join(
+                    f"{k} {v}" for k, v in votes.items()), **_at(loc), image=u.image,
+                **{"class": votes[names[a0]], "votes": votes}), loc))
+        absent = [names[a] for a in labelled if a not in u.members]
+        if absent:
+            diags.append(_located(code("Q031")(
+                f"{u.image}: {votes[names[a0]]} drawn by {len(u.members)} of {len(labelled)} "
+                f"annotators; not by {', '.join(absent)}", **_at(loc), image=u.image,
+                **{"class": votes[names[a0]], "missing_from": absent}), loc))
+    doc = {"mode": "annotators", "annotators": names, "match_threshold": args.match_threshold,
+           "units": len(nw.units), "pairs": nw.pairs, "mean_similarity": nw.similarity,
+           "alpha": nw.alpha}
+    thresholds = _pairwise_thresholds(project, nw)
+    doc["thresholds"] = thresholds
+    doc["verdict"] = "fail" if any(t["pass"] is False for t in thresholds) else "pass"
+    for t in thresholds:
+        if t["pass"] is False:
+            f, line, col = project.locate(tuple(t["name"].split(".")))
+            word = "above" if t["direction"] == "<=" else "below"
+            diags.append(replace(code("Q100")(
+                f"{t['name']}: mean over annotator pairs {t['measured']:.4f}, {word} "
+                f"{t['threshold']}", file=f, path=tuple(t["name"].split("."))),
+                line=line, col=col))
+    if args.consensus:
+        from guidec.output import write_atomic, write_tree
+        from guidec.writers import load_writers
+
+        merged, kept, need = consensus(nw, project, args.quorum)
+        fmt = next(iter(formats.values()), "coco")
+        writer = load_writers().get(fmt) or load_writers()["coco"]
+        files = writer.write(merged, project)
+        if len(files) == 1:
+            write_atomic(args.consensus, next(iter(files.values())))
+        else:
+            write_tree(args.consensus, files)
+        doc["consensus"] = {"file": args.consensus, "format": writer.FORMAT, "kept": kept,
+                            "units": len(nw.units), "quorum": args.quorum,
+                            "needed": need, "of": len(names)}
+    if args.metrics:
+        from guidec.output import write_atomic
+
+        write_atomic(args.metrics, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+    ctx = Context("qa", files=sorted(formats), extra={
+        "spec": {"file": args.spec, "id": project.spec.project.id,
+                 "version": project.spec.project.version}, "qa": doc})
+    lines = [f"{len(names)} annotators, {len(nw.units):,} objects (units); Krippendorff's "
+             f"alpha of the classes: " + ("-" if nw.alpha["class"] is None
+                                          else f"{nw.alpha['class']:.3f}")]
+    lines += [f"  {p['a']} vs {p['b']}: F1 {p['f1'] if p['f1'] is None else round(p['f1'], 3)}"
+              f", class kappa {p['class_kappa'] if p['class_kappa'] is None else round(p['class_kappa'], 3)}"
+              for p in nw.pairs]
+    if "consensus" in doc:
+        c = doc["consensus"]
+        lines.append(f"Consensus: {c['kept']:,} of {c['units']:,} objects drawn by at least "
+                     f"{c['needed']} of {c['of']} annotators, written to {c['file']}.")
+    lines.append(f"Verdict: {doc['verdict']}.")
+    ctx.footer = "\n".join(lines)
+    progress.done()
+    return report(diags, args, out, ctx)
+
+
+def _cls(project, ci) -> str:
+    return project.classes[int(ci)].name if ci >= 0 else "(unknown)"
+
+
+def _pairwise_thresholds(project, nw) -> list[dict]:
+    import numpy as np
+
+    ag = project.spec.qa.agreement
+    out = []
+
+    def mean(key):
+        vals = [p[key] for p in nw.pairs if p[key] is not None]
+        return float(np.mean(vals)) if vals else None
+
+    sims = nw.similarity
+    measured = {
+        "box_iou": np.mean([sims[k] for k in ("box", "rotated_box") if k in sims])
+        if any(k in sims for k in ("box", "rotated_box")) else None,
+        "polygon_iou": sims.get("polygon"), "mask_iou": sims.get("mask"),
+        "keypoint_oks": sims.get("keypoints"), "mask_boundary_f": mean("mean_boundary_iou"),
+        "text_cer": mean("mean_cer"), "attribute_accuracy": mean("attribute_accuracy")}
+    for key, value in measured.items():
+        limit = getattr(ag, key)
+        if limit is None:
+            continue
+        at_least = key != "text_cer"
+        value = None if value is None else float(value)
+        ok = None if value is None else bool(value >= limit if at_least else value <= limit)
+        out.append({"name": f"qa.agreement.{key}", "threshold": limit, "measured": value,
+                    "direction": ">=" if at_least else "<=", "pass": ok})
+    return out
 
 
 # --------------------------------------------------------------------------- findings

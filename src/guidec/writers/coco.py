@@ -105,7 +105,7 @@ def build(t: AnnotationTable, project) -> dict:
         if attrs:
             ann["attributes"] = attrs
         if t.text[row] is not None:
-            ann["text"] = t.text[row]
+            ann["caption"] = t.text[row]  # what the COCO reader reads back as the text
         anns.append(ann)
     return {"images": images, "annotations": anns, "categories": cats}
 
