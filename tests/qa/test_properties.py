@@ -149,3 +149,64 @@ def test_a_perturbed_copy_yields_exactly_the_planted_conflicts(plan, rnd):
         assert rates["missed_object"]["of"] == len(ref)
     assert np.isclose(rev.metrics["overall"]["recall"],
                       sum(1 for p in plan if p not in ("drop", "relabel", "add")) / len(ref))
+
+
+SPEC_KP = """\
+guidec: 1
+project: {id: t, title: T, version: 1.0.0}
+keypoint_schemas:
+  face: {points: [l_eye, r_eye, nose], flip: [[l_eye, r_eye]]}
+classes:
+  - {id: 1, name: person, shapes: [keypoints], keypoints: face}
+  - {id: 2, name: sign, shapes: [text_region]}
+qa:
+  agreement: {keypoint_oks: 0.75, text_cer: 0.1}
+"""
+CATS_KP = [{"id": 1, "name": "person", "keypoints": ["l_eye", "r_eye", "nose"]},
+           {"id": 2, "name": "sign"}]
+
+
+@settings(deadline=None, max_examples=examples(150))
+@given(st.lists(st.sampled_from(["keep", "swap", "text", "drop"]), min_size=1, max_size=18),
+       st.randoms())
+def test_swapped_keypoints_and_edited_transcriptions_are_exactly_the_planted_ones(plan, rnd):
+    images = [{"id": 1, "file_name": "a.jpg", "width": CELL * COLS,
+               "height": CELL * (len(plan) // COLS + 1)}]
+    ref, cand, planted = [], [], set()
+    for k, what in enumerate(plan):
+        x0, y0 = CELL * (k % COLS) + 10, CELL * (k // COLS) + 10
+        if k % 2:  # a face: eyes 30 px apart, the nose below
+            eyes = [(x0 + 10, y0 + 20, 2), (x0 + 40, y0 + 20, 2), (x0 + 25, y0 + 45, 2)]
+            r = {"id": k + 1, "image_id": 1, "category_id": 1, "bbox": [x0, y0, 60, 60],
+                 "area": 3600, "keypoints": [v for p in eyes for v in p], "num_keypoints": 3}
+            c = json.loads(json.dumps(r))
+            if what == "swap":
+                c["keypoints"] = [v for p in (eyes[1], eyes[0], eyes[2]) for v in p]
+                planted.add(("Q018", r["id"], c["id"]))
+        else:  # a sign with its text
+            word = "".join(rnd.choice("ABCDEFGH0123456789") for _ in range(rnd.randint(4, 9)))
+            r = {"id": k + 1, "image_id": 1, "category_id": 2, "bbox": [x0, y0, 50, 20],
+                 "caption": word}
+            c = json.loads(json.dumps(r))
+            if what == "text":
+                c["caption"] = word[::-1] + "X"  # at least one character wrong
+                planted.add(("Q020", r["id"], c["id"]))
+        ref.append(r)
+        if what == "drop":
+            planted.add(("Q010", r["id"], None))
+            continue
+        cand.append(c)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "spec.yaml")
+        with open(path, "w") as f:
+            f.write(SPEC_KP)
+        project = load_project(path)
+        tables = []
+        for name, anns in (("gold.json", ref), ("cand.json", cand)):
+            p = os.path.join(tmp, name)
+            with open(p, "w") as f:
+                json.dump({"images": images, "annotations": anns, "categories": CATS_KP}, f)
+            tables.append(read_delivery([p]).table)
+        cmp = compare(*tables, project)
+        rev = review(cmp, project)
+    assert _found(cmp, rev) == planted
