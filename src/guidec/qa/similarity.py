@@ -167,6 +167,10 @@ class Side:
             ring_row = np.repeat(np.arange(n), rings)
             short = np.zeros(n, dtype=bool)
             short[ring_row[ring_len < 3]] = True  # a part that is not a polygon: slow path
+            vert_ring = np.repeat(np.arange(len(ring_len)), ring_len)
+            bad_vert = ~np.isfinite(t.vertices).all(axis=1) if len(t.vertices) else \
+                np.zeros(0, dtype=bool)
+            short[ring_row[vert_ring[bad_vert]]] = True  # NaN or inf: slow path (no geometry)
             poly = (t.shape == Shape.POLYGON) & (rings >= 1) & ~short
             geom = np.full(n, None, dtype=object)
             area = np.zeros(n)
@@ -269,9 +273,12 @@ def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float
             from guidec.polygons import _parallel
 
             ga, gb = geom1[r[todo]], geom2[c[todo]]
-            inter[todo] = _parallel(
-                lambda lo, hi: shapely.area(shapely.intersection(ga[lo:hi], gb[lo:hi])),
-                len(todo), THREADS)
+            try:
+                inter[todo] = _parallel(
+                    lambda lo, hi: shapely.area(shapely.intersection(ga[lo:hi], gb[lo:hi])),
+                    len(todo), THREADS)
+            except shapely.errors.GEOSException:  # one odd pair: the others one by one
+                inter[todo] = [_safe_area(x, y) for x, y in zip(ga, gb, strict=True)]
     slow = np.flatnonzero(~vec1[r] | ~vec2[c])
     for k in slow.tolist():
         inter[k], a1[k], a2[k] = _slow_pair(ref, int(r[k]), cand, int(c[k]), bool(overlap[k]))
@@ -280,6 +287,16 @@ def _regions(ref: Side, cand: Side, r: np.ndarray, c: np.ndarray, keep_at: float
         exact = np.where(union > 0, inter / union, 0.0)
     sim = np.where(np.isnan(sim), np.nan, exact)
     return sim, inter, a1, a2
+
+
+def _safe_area(a, b) -> float:
+    """Intersection area of two geometries; 0 where GEOS gives up on them."""
+    import shapely
+
+    try:
+        return float(shapely.area(shapely.intersection(a, b)))
+    except shapely.errors.GEOSException:
+        return 0.0
 
 
 def _is_mask(side: Side, row: int) -> bool:
@@ -311,7 +328,7 @@ def _slow_pair(a: Side, ra: int, b: Side, rb: int, overlap: bool) -> tuple[float
         area_b = float(gb.area) if gb is not None else 0.0
         if not overlap or ga is None or gb is None:
             return 0.0, area_a, area_b
-        return float(ga.intersection(gb).area), area_a, area_b
+        return _safe_area(ga, gb), area_a, area_b
     if ma and mb:
         area_a, area_b = _region_area(a, ra), _region_area(b, rb)
         if not overlap:
@@ -398,7 +415,7 @@ def _geom(side: Side, row: int):
     shape = int(t.shape[row])
     b = t.bbox[row]
     g = None
-    rings = [ring for ring in t.rings_of(row) if len(ring) >= 3]
+    rings = [ring for ring in t.rings_of(row) if len(ring) >= 3 and np.isfinite(ring).all()]
     if shape in (Shape.POLYGON, Shape.MASK) and rings:
         parts = [shapely.make_valid(shapely.Polygon(ring)) for ring in rings]
         g = shapely.union_all(parts) if len(parts) > 1 else parts[0]

@@ -9,6 +9,7 @@ for (after ``guidec migrate``, the new spec).
 
 from __future__ import annotations
 
+import math
 from types import ModuleType
 
 import numpy as np
@@ -63,9 +64,12 @@ def _plain(v):
     return v
 
 
-def num(x: float) -> float | int:
-    """A JSON-friendly number: integral floats as int, others rounded to 1e-6 of a pixel."""
+def num(x: float) -> float | int | None:
+    """A JSON-friendly number: integral floats as int, others rounded to 1e-6 of a pixel; None
+    (JSON null) for NaN or infinity, which JSON cannot hold (the delivery already had them)."""
     x = float(x)
+    if not math.isfinite(x):
+        return None
     r = round(x)
     return int(r) if abs(x - r) < 1e-9 else round(x, 6)
 
