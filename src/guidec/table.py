@@ -226,6 +226,16 @@ class TableBuilder:
         sf.pointers.append(pointer)
         return len(sf.pointers) - 1
 
+    @property
+    def image_count(self) -> int:
+        return len(self._img["key"])
+
+    def set_annotator(self, first_image: int, who: Any) -> None:
+        """Name who labelled the images from ``first_image`` on (a CVAT job's assignee)."""
+        ann = self._img["annotator"]
+        for k in range(first_image, len(ann)):
+            ann[k] = who
+
     def set_image_attribute(self, image: int, name: str, value: Any) -> None:
         self._img_attrs.setdefault(name, {})[image] = value
 

@@ -70,3 +70,24 @@ def test_every_pairing_of_formats_judges_alike(files, ref_fmt, cand_fmt):
     # the example plants one conflict of each kind it shows
     assert {c for c, *_ in base[1]} == {"Q010", "Q012", "Q013", "Q016", "Q020", "Q100",
                                         "Q101", "Q102"}
+
+
+def test_a_cvat_jobs_assignee_is_the_annotator(files, tmp_path):
+    """Two CVAT job exports of the same images (assignees alice and bob) as one candidate:
+    each is judged on its own, with metrics per annotator."""
+    xml = open(files[("batch-07", "cvat")]).read()
+    paths = []
+    for who in ("alice", "bob"):
+        p = tmp_path / f"job-{who}.xml"
+        p.write_text(xml.replace("<meta>", f"<meta><job><id>1</id><assignee><username>{who}"
+                                           "</username></assignee></job>", 1))
+        paths.append(str(p))
+    out = io.StringIO()
+    run(["qa", "--spec", str(SPEC), "--reference", files[("golden", "coco")], "--candidate",
+         *paths, "--format", "json"], out, io.StringIO())
+    q = json.loads(out.getvalue())["qa"]
+    assert set(q["annotators"]) == {"alice", "bob"}
+    for who in ("alice", "bob"):
+        assert q["annotators"][who]["images"] == 3
+        assert q["annotators"][who]["matched"] == 23  # as the batch alone
+    assert q["images"]["compared"] == 6

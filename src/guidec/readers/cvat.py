@@ -9,7 +9,9 @@ row-major over its box ``left top width height`` -> COCO RLE of the whole image)
 ``<attribute name="n">v</attribute>`` children become attribute columns, typed by the meta
 ``input_type`` (number -> float, checkbox -> bool). CVAT's built-in ``occluded`` flag fills
 an attribute ``occluded`` only when the spec defines one. Meta labels become
-``declared_categories`` (keyed by name). An attribute ``transcription`` (the CVAT target's text
+``declared_categories`` (keyed by name). The job's (else the task's) ``assignee`` in ``meta``
+names who labelled the file's images (the images' ``annotator``; ``guidec qa`` reports per
+annotator). An attribute ``transcription`` (the CVAT target's text
 attribute of text regions) is the row's ``text`` unless the spec defines an attribute of that
 name. Locations are lines in the XML.
 
@@ -59,11 +61,27 @@ def read_file(path: str, ctx, b: TableBuilder) -> None:
         return
     meta = _meta(root, path, ctx, b)
     fill_occluded = _project_has(ctx, "occluded")
+    who = _assignee(root)
+    first = b.image_count
     for im in root.findall("image"):
         _image(im, path, fi, ctx, b, meta, fill_occluded)
+    if who is not None:
+        b.set_annotator(first, who)
     tracks = root.findall("track")
     if tracks:
         _tracks(root, tracks, path, fi, ctx, b, meta, fill_occluded)
+
+
+def _assignee(root: Element) -> str | None:
+    """Who labelled the file: the assignee of its job (or task) in ``meta``, if named."""
+    meta = root.find("meta")
+    for holder in (meta.find("job"), meta.find("task")) if meta is not None else ():
+        a = holder.find("assignee") if holder is not None else None
+        if a is not None:
+            name = (a.findtext("username") or a.text or "").strip()
+            if name:
+                return name
+    return None
 
 
 def _meta(root: Element, path, ctx, b: TableBuilder) -> dict:
