@@ -370,6 +370,52 @@ class TableBuilder:
             self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
             self._kp_offsets.append(nkp)
 
+    def add_many(self, *, image_index: list, label_id: list, shape: list, bbox: list,
+                 score: list, rle: list, vertices: np.ndarray, ring_lens: np.ndarray,
+                 rings_per_row: np.ndarray, kp: np.ndarray, kp_per_row: np.ndarray,
+                 src_file: int, pointers: list[str]) -> None:
+        """Rows of one file at once (a results file): the columns as lists, the polygon
+        vertices of every row as one (V, 2) array cut by ``ring_lens`` (vertices a ring) and
+        ``rings_per_row``, the keypoints as one (K, 3) array cut by ``kp_per_row``. The same
+        table as :meth:`add_annotation` a row at a time."""
+        k = len(label_id)
+        if not k:
+            return
+        a = self._a
+        a["ann_id"].extend([None] * k)
+        a["image_index"].extend(image_index)
+        a["label"].extend([None] * k)
+        a["label_id"].extend(label_id)
+        a["shape"].extend(int(x) for x in shape)
+        nan4 = (np.nan,) * 4
+        a["bbox"].extend(nan4 if x is None else tuple(x) for x in bbox)
+        a["rotation"].extend([0.0] * k)
+        a["area"].extend([np.nan] * k)
+        a["iscrowd"].extend([False] * k)
+        a["rle"].extend(rle)
+        a["text"].extend([None] * k)
+        a["src_file"].extend([src_file] * k)
+        a["src_line"].extend([-1] * k)
+        sf = self.files[src_file]
+        if sf.pointers is None:
+            sf.pointers = []
+        first = len(sf.pointers)
+        sf.pointers.extend(pointers)
+        a["src_index"].extend(range(first, first + k))
+        a["instance_id"].extend([-1] * k)
+        a["score"].extend(np.nan if v is None else float(v) for v in score)
+        if len(vertices):
+            self._vparts.append(np.asarray(vertices, dtype=np.float64).reshape(-1, 2))
+        ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
+        self._nvert = int(ends[-1]) if len(ends) else self._nvert
+        self._ring_offsets.extend(ends.tolist())
+        base = len(self._ring_offsets) - 1 - len(ring_lens)
+        self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
+        if len(kp):
+            self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
+        nkp = len(self._kp) - int(np.sum(kp_per_row))
+        self._kp_offsets.extend((nkp + np.cumsum(kp_per_row)).tolist())
+
     def _vertex_array(self) -> np.ndarray:
         parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in self._vparts]
         return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float64)
