@@ -96,6 +96,9 @@ def test_annotators_mode_refuses_mixed_options(three):
     assert code == 2 and "takes no --reference" in err.getvalue()
     code = run(["qa", "--spec", str(SPEC), "--annotators", str(three[0])], out, err)
     assert code == 2 and "two or more" in err.getvalue()
+    code = run(["qa", "--spec", str(SPEC), "--annotators", *map(str, three), "--html",
+                "x.html"], out, err)
+    assert code == 2 and "--html belong to a --reference/--candidate run" in err.getvalue()
 
 
 def test_identical_annotators_agree_perfectly(three):

@@ -116,6 +116,14 @@ def run(args, out, err) -> int:
             err.write("guidec: error: --annotators compares annotators with each other; it "
                       "takes no --reference or --candidate\n")
             return 2
+        other = [o for o, v in (("--html", args.html), ("--record", args.record),
+                                ("--annotator-key", args.annotator_key),
+                                ("--playbook", args.playbook)) if v]
+        if other:
+            err.write(f"guidec: error: {', '.join(other)} belong to a --reference/--candidate "
+                      f"run, not to --annotators (which writes --metrics, --consensus and the "
+                      f"report)\n")
+            return 2
         if len(args.annotators) < 2 or not args.spec:
             err.write("guidec: error: --annotators needs --spec and two or more deliveries\n")
             return 2
