@@ -279,6 +279,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.test_lint import CASES as LINT
     from tests.test_rules import CASES as RULES
     from tests.test_sample import CASES as SAMPLE
+    from tests.test_split import CASES as SPLIT
     from tests.test_targets_cvat import EDITOR_CASES, SKELETON_CASES
 
     return {
@@ -287,6 +288,7 @@ def _family_cases() -> dict[str, set[str]]:
         "L": {c[0] for c in LINT},
         "D": {c for case in DIFF for c in case[2]},
         "Q": set(QA),
+        "H040-H049": set(SPLIT),  # guidec split
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
         "Q200-Q219": set(SAMPLE),  # guidec sample
