@@ -122,6 +122,19 @@ def test_the_command_writes_lists_and_a_report_the_same_for_a_seed(tmp_path):
     listed = sorted(doc["splits"]["train"] + doc["splits"]["val"])
     assert listed == ["aisle-01.png", "aisle-02.png", "aisle-03.png"]
     assert (a / "train.txt").read_text().splitlines() == doc["splits"]["train"]
+    # each split as a COCO delivery, read back: its images and the objects on them
+    from guidec.readers import read_delivery
+
+    whole = read_delivery([str(SPEC.parent / "deliveries" / "batch-03.json")]).table
+    per_image = {}
+    for r in range(len(whole)):  # every row, a class the spec lacks ('prodcut') included
+        name = whole.images.file_name[whole.image_index[r]]
+        per_image[name] = per_image.get(name, 0) + 1
+    for name in ("train", "val"):
+        (part,) = (a / name).iterdir()
+        t = read_delivery([str(part)]).table
+        assert sorted(t.images.file_name.tolist()) == sorted(doc["splits"][name])
+        assert len(t) == sum(per_image[f] for f in doc["splits"][name])
     _, b, _, _ = _split(tmp_path, "b")
     assert (a / "splits.json").read_bytes() == (b / "splits.json").read_bytes()
     code, _, _, err = _split(tmp_path, "c", "--fail-on", "info")

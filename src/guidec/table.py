@@ -602,3 +602,51 @@ def concat_tables(tables: list[AnnotationTable]) -> AnnotationTable:
         score=(cat(lambda t: t.score if t.score is not None else np.full(len(t), np.nan),
                    np.float64) if any(t.score is not None for t in tables) else None),
     )
+
+
+def select_images(t: AnnotationTable, keep: np.ndarray) -> AnnotationTable:
+    """The table of the images ``keep`` marks (bool per image row) and their annotations, in
+    their order; files, pointers and declared categories stay (guidec split's per-split
+    deliveries)."""
+    keep = np.asarray(keep, dtype=bool)
+    imgs = np.flatnonzero(keep)
+    new_index = np.full(len(t.images) + 1, -1, dtype=np.int64)
+    new_index[imgs] = np.arange(len(imgs))
+    img = np.asarray(t.image_index, dtype=np.int64)
+    inside = img >= 0
+    inside[inside] = keep[img[inside]]
+    rows = np.flatnonzero(inside)
+
+    def gather(offsets: np.ndarray, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the parts of ``sel`` in order, the new offsets)."""
+        starts, ends = offsets[sel], offsets[sel + 1]
+        counts = ends - starts
+        new = np.zeros(len(sel) + 1, dtype=np.int64)
+        np.cumsum(counts, out=new[1:])
+        total = int(new[-1])
+        pos = (np.repeat(starts - new[:-1], counts) + np.arange(total)) if total else \
+            np.zeros(0, np.int64)
+        return pos, new
+
+    ring_pos, ann_ring_offsets = gather(t.ann_ring_offsets, rows)
+    vert_pos, ring_offsets = gather(t.ring_offsets, ring_pos)
+    kp_pos, kp_offsets = gather(t.kp_offsets, rows)
+    im = t.images
+    images = ImageTable(
+        key=im.key[imgs], file_name=im.file_name[imgs], width=im.width[imgs],
+        height=im.height[imgs], src_file=im.src_file[imgs], src_line=im.src_line[imgs],
+        src_index=im.src_index[imgs],
+        attributes={k: v[imgs] for k, v in im.attributes.items()},
+        annotator=im.annotator[imgs] if im.annotator is not None else None)
+    return AnnotationTable(
+        files=list(t.files), images=images, ann_id=t.ann_id[rows],
+        image_index=new_index[img[rows]], label=t.label[rows], label_id=t.label_id[rows],
+        shape=t.shape[rows], bbox=t.bbox[rows].reshape(-1, 4), rotation=t.rotation[rows],
+        area=t.area[rows], iscrowd=t.iscrowd[rows], vertices=t.vertices[vert_pos].reshape(-1, 2),
+        ring_offsets=ring_offsets, ann_ring_offsets=ann_ring_offsets,
+        kp=t.kp[kp_pos].reshape(-1, 3), kp_offsets=kp_offsets, rle=t.rle[rows],
+        text=t.text[rows], attributes={k: v[rows] for k, v in t.attributes.items()},
+        src_file=t.src_file[rows], src_line=t.src_line[rows], src_index=t.src_index[rows],
+        declared_categories=dict(t.declared_categories),
+        instance_id=t.instance_id[rows] if t.instance_id is not None else None,
+        score=t.score[rows] if t.score is not None else None)

@@ -22,7 +22,8 @@ def add_arguments(p) -> None:
     p.add_argument("files", nargs="+", metavar="DELIVERY", help="delivery files or folders")
     p.add_argument("--spec", required=True, metavar="SPEC", help="the spec (its splits:)")
     p.add_argument("--out", "-o", required=True, metavar="DIR",
-                   help="folder for splits.json and one <split>.txt image list per split")
+                   help="folder for splits.json, one <split>.txt image list per split and "
+                        "each split as a delivery in the delivery's format (<split>/)")
     p.add_argument("--seed", type=int, default=0, help="random seed for ties (default 0)")
     p.add_argument("--ratios", metavar="NAME=R,...",
                    help="split ratios (default: splits.ratios of the spec), e.g. "
@@ -159,6 +160,20 @@ def run(args, out, err) -> int:
     files = {"splits.json": json.dumps(doc, indent=2) + "\n"}
     for n, names in doc["splits"].items():
         files[f"{n}.txt"] = "".join(f"{x}\n" for x in names)
+    # each split as a delivery in the delivery's own format (the first file's, if several)
+    from guidec.table import select_images
+    from guidec.writers import load_writers
+
+    fmt = next(iter(res.formats.values()), None)
+    writer = load_writers().get(fmt) if fmt else None
+    if writer is not None:
+        keys = np.array([str(f) if f is not None else f"#{k}" for f, k in zip(
+            res.table.images.file_name.tolist(), res.table.images.key.tolist(), strict=True)],
+            dtype=object)
+        for n in sp.names:
+            chosen = np.isin(keys, np.array(doc["splits"][n], dtype=object))
+            for name, data in writer.write(select_images(res.table, chosen), project).items():
+                files[f"{n}/{name}"] = data
     refuse_inputs_in(args.out)
     write_tree(args.out, files)
     lines = [f"{len(sp.image_names):,} images in {sp.groups:,} groups"
@@ -167,8 +182,9 @@ def run(args, out, err) -> int:
         worst = np.nanmax(np.abs(dev[i])) if np.isfinite(dev[i]).any() else 0.0
         lines.append(f"  {n:<10} {int(sp.images[i]):>8,} images ({sp.images[i] / total:.3f}, "
                      f"ratio {sp.wanted[i]:.3f}); worst class off by {worst:.3f}")
-    lines.append(f"Wrote {args.out}/splits.json and " + ", ".join(f"{n}.txt" for n in sp.names)
-                 + ".")
+    lines.append(f"Wrote {args.out}/splits.json, " + ", ".join(f"{n}.txt" for n in sp.names)
+                 + (f" and a {fmt} delivery per split ({', '.join(f'{n}/' for n in sp.names)})"
+                    if writer is not None else "") + ".")
     out.write("\n".join(lines) + "\n")
     if diags:
         err.write(render(diags, "human", Context("split")))
