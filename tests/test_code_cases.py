@@ -276,6 +276,7 @@ def _family_cases() -> dict[str, set[str]]:
     """Codes each family's case table covers (failing case; the passing one is beside it)."""
     from tests.diff.test_kinds import CASES as DIFF
     from tests.qa.test_conflicts import CASES as QA
+    from tests.test_handoff import CASES as HANDOFF
     from tests.test_lint import CASES as LINT
     from tests.test_rules import CASES as RULES
     from tests.test_sample import CASES as SAMPLE
@@ -289,6 +290,7 @@ def _family_cases() -> dict[str, set[str]]:
         "D": {c for case in DIFF for c in case[2]},
         "Q": set(QA),
         "H040-H049": set(SPLIT),  # guidec split
+        "H050-H069": set(HANDOFF),  # guidec handoff
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
         "Q200-Q219": set(SAMPLE),  # guidec sample

@@ -65,8 +65,9 @@ def _ratios(text: str | None, spec) -> dict[str, float] | None:
     return None
 
 
-def _sidecar(path: str, err) -> list[list[str]] | None:
-    """Groups from a CSV of (image file name, group value) rows after a header."""
+def _sidecar(path: str, err) -> dict[str, list[str]] | None:
+    """Groups from a CSV of (image file name, group value) rows after a header: value ->
+    image file names, values sorted."""
     import csv
     import io
 
@@ -86,7 +87,7 @@ def _sidecar(path: str, err) -> list[list[str]] | None:
                       f"{','.join(row)!r}\n")
             return None
         by.setdefault(row[1].strip(), []).append(row[0].strip())
-    return [v for _, v in sorted(by.items())]
+    return dict(sorted(by.items()))
 
 
 def run(args, out, err) -> int:
@@ -123,9 +124,10 @@ def run(args, out, err) -> int:
         d = code("H040")("the delivery holds no image to split", file=first)
         err.write(render([d], "human", Context("split")))
         return 2
-    extra = _sidecar(args.groups, err) if args.groups else []
-    if extra is None:
+    sidecar = _sidecar(args.groups, err) if args.groups else {}
+    if sidecar is None:
         return 2
+    extra = list(sidecar.values())
     if key and not args.groups and (
             key not in res.table.images.attributes
             or all(v is None for v in res.table.images.attributes[key].tolist())):

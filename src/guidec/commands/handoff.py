@@ -1,0 +1,166 @@
+"""guidec handoff: gate a split delivery before training — splits, leakage, class statistics."""
+
+from __future__ import annotations
+
+from guidec.commands._common import (
+    add_input_options,
+    add_report_options,
+    apply_input_options,
+    jobs_of,
+    load_project_or_findings,
+    report,
+)
+
+NAME = "handoff"
+ORDER = 37
+HELP = "gate a split delivery before training: split membership and ratios, group and " \
+       "duplicate leakage across splits, class counts, imbalance and shift per split"
+DESCRIPTION = HELP + ". Exit 0 clean, 1 findings at or above --fail-on, 2 could not run."
+FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
+
+
+def add_arguments(p) -> None:
+    from guidec.readers import READERS
+
+    p.add_argument("files", nargs="+", metavar="DELIVERY",
+                   help="the split delivery: files or folders named after the spec's splits "
+                        "(train.json, val/, ...)")
+    p.add_argument("--spec", required=True, metavar="SPEC", help="the spec (its splits:)")
+    p.add_argument("--groups", metavar="FILE.csv",
+                   help="a CSV sidecar of image file name and group value (default: the "
+                        "image attribute splits.group_by)")
+    p.add_argument("--images", metavar="DIR",
+                   help="folder of the images: identical image files across splits (H054)")
+    p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
+                   help="share of images a split may miss its ratio by (default 0.05)")
+    p.add_argument("--input-format", choices=READERS.names(), metavar="F",
+                   help="delivery format (default: detected per file)")
+    add_input_options(p)
+    add_report_options(p, formats=FORMATS)
+
+
+def run(args, out, err) -> int:
+    import numpy as np
+
+    from guidec.codes import code
+    from guidec.commands.split import _sidecar
+    from guidec.handoff import FEW, IMBALANCE, SHIFT_V, cramers_v, measure, split_of_path
+    from guidec.readers import read_delivery
+    from guidec.report import Context, render
+
+    apply_input_options(args)
+    project, spec_diags = load_project_or_findings(args.spec)
+    if project is None:
+        err.write(render(spec_diags, "human", Context("handoff")))
+        return 2
+    sp = project.spec.splits
+    if sp is None:
+        err.write("guidec: error: the spec declares no splits (splits: {names: [train, val, "
+                  "test]})\n")
+        return 2
+    res = read_delivery(list(args.files), args.input_format, image_root=args.images,
+                        project=project, jobs=jobs_of(args))
+    diags = list(res.diagnostics)
+    file_split = {}
+    for f in res.formats:
+        s = split_of_path(f, list(sp.names))
+        if s is None:
+            diags.append(code("H050")(f"{f} names none of the splits "
+                                      f"{', '.join(sp.names)}", file=f))
+        else:
+            file_split[f] = s
+    if not file_split:
+        diags.append(code("H051")(f"no delivery file names a split ({', '.join(sp.names)})",
+                                  file=(list(args.files) or [None])[0]))
+        report(diags, args, out, Context("handoff", files=sorted(res.formats)))
+        return 2
+    groups = None
+    if args.groups:
+        sidecar = _sidecar(args.groups, err)
+        if sidecar is None:
+            return 2
+        groups = {img: value for value, members in sidecar.items() for img in members}
+    hashes, unhashed = _hashes(res.table, args.images) if args.images else (None, [])
+    st = measure(res.table, project, list(sp.names), file_split, groups, sp.group_by, hashes)
+    first = {s: f for f, s in sorted(file_split.items())}
+    total = max(int(st.images.sum()), 1)
+    if sp.ratios:
+        norm = sum(sp.ratios.get(n, 0) for n in sp.names) or 1.0
+        for i, n in enumerate(st.names):
+            want = sp.ratios.get(n, 0) / norm
+            share = st.images[i] / total
+            if abs(share - want) > args.tolerance:
+                diags.append(code("H052")(f"{n} holds {share:.3f} of the images; ratio "
+                                          f"{want:.3f}", file=first[n]))
+    for value, where in st.leaks:
+        text = "; ".join(f"{s} {len(v)} image(s) ({', '.join(v[:3])}{', ...' if len(v) > 3 else ''})"
+                         for s, v in sorted(where.items()))
+        diags.append(code("H053")(f"group {value!r} is in {len(where)} splits: {text}",
+                                  file=first[sorted(where)[0]], group=value,
+                                  splits={s: v for s, v in sorted(where.items())}))
+    for h, where in st.same_files:
+        diags.append(code("H054")("the same image bytes in " + ", ".join(
+            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h))
+    present = st.counts.sum(axis=0) > 0
+    for i, n in enumerate(st.names):
+        for c in map(int, np.flatnonzero(present)):
+            k = int(st.counts[i, c])
+            if k == 0:
+                diags.append(code("H055")(f"{n} holds no {st.classes[c]!r} "
+                                          f"({int(st.counts[:, c].sum())} in the other splits)",
+                                          file=first[n], **{"class": st.classes[c]}))
+            elif k <= FEW:
+                diags.append(code("H056")(f"{n} holds {k} {st.classes[c]!r}", file=first[n],
+                                          **{"class": st.classes[c]}))
+        row = st.counts[i][st.counts[i] > 0]
+        if len(row) > 1 and row.max() > IMBALANCE * row.min():
+            hi, lo = int(np.argmax(np.where(st.counts[i] > 0, st.counts[i], -1))), int(
+                np.argmin(np.where(st.counts[i] > 0, st.counts[i], np.iinfo(np.int64).max)))
+            diags.append(code("H057")(
+                f"{n}: {st.classes[hi]} {int(st.counts[i, hi]):,}, {st.classes[lo]} "
+                f"{int(st.counts[i, lo]):,} (ratio {st.counts[i, hi] / st.counts[i, lo]:.0f})",
+                file=first[n]))
+    v = cramers_v(st.counts)
+    if v is not None and v > SHIFT_V:
+        diags.append(code("H058")(f"Cramér's V {v:.3f} over {', '.join(st.names)}",
+                                  file=first[st.names[0]]))
+    extra = {"splits": {n: {"images": int(st.images[i]),
+                            "counts": {c: int(st.counts[i, j]) for j, c in enumerate(st.classes)
+                                       if present[j]}} for i, n in enumerate(st.names)},
+             "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files)}
+    ctx = Context("handoff", files=sorted(res.formats), extra={
+        "spec": {"file": args.spec, "id": project.spec.project.id,
+                 "version": project.spec.project.version}, "handoff": extra,
+        "delivery": {"files": sorted(res.formats), "formats": dict(sorted(res.formats.items())),
+                     "images": len(res.table.images), "annotations": len(res.table)}})
+    ctx.footer = "\n".join(
+        f"{n}: {int(st.images[i]):,} images, {int(st.counts[i].sum()):,} objects"
+        for i, n in enumerate(st.names)) + (f"\nCramér's V of split x class: {v:.3f}"
+                                           if v is not None else "") + (
+        f"\n{len(unhashed)} image(s) not compared for duplicates (not found or unreadable "
+        f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "")
+    return report(diags, args, out, ctx)
+
+
+def _hashes(table, root: str) -> tuple[dict[str, str], list[str]]:
+    """sha256 of every image file the delivery names, found under ``root``; and the images
+    that could not be hashed (not found, unreadable), which the report says."""
+    import hashlib
+    import os
+
+    from guidec import inputs
+
+    out: dict = {}
+    unreadable: list[str] = []
+    for name in sorted({n for n in table.images.file_name.tolist() if isinstance(n, str)}):
+        for cand in (os.path.join(root, name), os.path.join(root, os.path.basename(name))):
+            if os.path.isfile(cand):
+                try:
+                    out[name] = hashlib.sha256(inputs.read_bytes(cand)).hexdigest()
+                except OSError as exc:
+                    out[name] = None
+                    unreadable.append(f"{cand}: {exc}")
+                break
+        else:
+            unreadable.append(f"{name}: not found under {root}")
+    return {k: v for k, v in out.items() if v is not None}, unreadable
