@@ -277,6 +277,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.diff.test_kinds import CASES as DIFF
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_lint import CASES as LINT
+    from tests.test_manifest import CASES as HANDOFF
     from tests.test_rules import CASES as RULES
     from tests.test_sample import CASES as SAMPLE
     from tests.test_targets_cvat import EDITOR_CASES, SKELETON_CASES
@@ -287,6 +288,7 @@ def _family_cases() -> dict[str, set[str]]:
         "L": {c[0] for c in LINT},
         "D": {c for case in DIFF for c in case[2]},
         "Q": set(QA),
+        "H": set(HANDOFF),  # guidec manifest, guidec validate --manifest
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
         "Q200-Q219": set(SAMPLE),  # guidec sample

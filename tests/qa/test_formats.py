@@ -75,7 +75,8 @@ def test_every_pairing_of_formats_judges_alike(files, ref_fmt, cand_fmt):
 def test_a_cvat_jobs_assignee_is_the_annotator(files, tmp_path):
     """Two CVAT job exports of the same images (assignees alice and bob) as one candidate:
     each is judged on its own, with metrics per annotator."""
-    xml = open(files[("batch-07", "cvat")]).read()
+    with open(files[("batch-07", "cvat")]) as fh:
+        xml = fh.read()
     paths = []
     for who in ("alice", "bob"):
         p = tmp_path / f"job-{who}.xml"
