@@ -334,8 +334,8 @@ def verify(manifest_path: str, project, result, args_files: list[str],
         diags.append(code("H003")(
             f"the manifest names {spec['id']} version {spec['version']}, the spec given is "
             f"version {sver}", file=m, path=("spec", "version"),
-            hint=f"see what changed: guidec diff SPEC-{spec['version']}.yaml "
-                 f"{project.loaded.path} (the spec of version {spec['version']} first)",
+            hint=f"see what changed: guidec diff OLD NEW, with the spec of version "
+                 f"{spec['version']} and {project.loaded.path} (the older first)",
             expected=spec["version"], found=sver))
     else:
         now = spec_digest(project)
