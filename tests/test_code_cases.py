@@ -278,6 +278,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_handoff import CASES as HANDOFF
     from tests.test_lint import CASES as LINT
+    from tests.test_manifest import CASES as MANIFEST
     from tests.test_rules import CASES as RULES
     from tests.test_sample import CASES as SAMPLE
     from tests.test_split import CASES as SPLIT
@@ -291,6 +292,7 @@ def _family_cases() -> dict[str, set[str]]:
         "Q": set(QA),
         "H040-H049": set(SPLIT),  # guidec split
         "H050-H069": set(HANDOFF),  # guidec handoff
+        "H001-H039": set(MANIFEST),  # guidec manifest, guidec validate --manifest
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
         "Q200-Q219": set(SAMPLE),  # guidec sample

@@ -32,7 +32,9 @@ CANNOT_READ = ("V001", "V003")  # a file that could not be read or recognized: e
 def add_arguments(p) -> None:
     from guidec.readers import READERS
 
-    p.add_argument("files", nargs="+", metavar="FILE", help="delivery files or folders")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="delivery files or folders (with --manifest, default: the files it "
+                        "lists)")
     p.add_argument("--spec", required=True, metavar="SPEC", help="the spec the labels follow")
     add_input_options(p)
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
@@ -43,6 +45,10 @@ def add_arguments(p) -> None:
                         "thumbnails for --html)")
     p.add_argument("--html", metavar="REPORT.html",
                    help="also write an HTML page with thumbnails of offending annotations")
+    p.add_argument("--manifest", metavar="MANIFEST",
+                   help="also verify the delivery against a manifest written by guidec "
+                        "manifest: files, sizes and SHA-256, counts per class and split, the "
+                        "spec's id, version and hash (H codes); with --images, the images too")
     add_report_options(p, formats=FORMATS)
 
 
@@ -65,6 +71,18 @@ def run(args, out, err) -> int:
     from guidec.progress import Progress
 
     apply_input_options(args)
+    if not args.files:
+        if not args.manifest:
+            err.write("guidec: error: the following arguments are required: FILE (or "
+                      "--manifest)\n")
+            return 2
+        from guidec.commands.manifest import listed_files
+
+        args.files = listed_files(args.manifest)
+        if not args.files:
+            err.write(f"guidec: error: {args.manifest} lists no delivery file that exists "
+                      "(or cannot be read); give the delivery files\n")
+            return 2
     project, spec_diags = load_project_or_findings(args.spec)
     if project is None:
         err.write(render(spec_diags, "human", Context("validate")))
@@ -90,6 +108,12 @@ def _validate(args, out, err, project, progress) -> int:
     readers = [replace(d, extra={**ident, **d.extra})
                for d in regrade(result.diagnostics, project) if allowed(d.code)]
     diags = readers + found
+    if args.manifest:
+        from guidec.commands.manifest import verify
+
+        progress("checking the manifest")
+        diags += [d for d in verify(args.manifest, project, result, list(args.files),
+                                    args.images) if allowed(d.code)]
     files = sorted(result.formats) or list(args.files)
     ctx = Context("validate", files=files, extra={
         "spec": {"file": args.spec, "id": project.spec.project.id,
@@ -107,7 +131,8 @@ def _validate(args, out, err, project, progress) -> int:
         write_atomic(args.html, page.encode("utf-8"))
     progress.done()  # the line is gone before the report is written
     code = report(diags, args, out, ctx)
-    if any(d.code in CANNOT_READ for d in result.diagnostics):
+    if any(d.code in CANNOT_READ for d in result.diagnostics) or any(
+            d.code == "H001" for d in diags):
         code = 2
     if big and out is sys.stdout and err is sys.stderr and not os.environ.get(
             "GUIDEC_NO_FAST_EXIT"):

@@ -81,6 +81,9 @@ class LoadedSpec:
     path: str  # the spec file as given
     folder: str  # its folder: includes and example images are relative to it
     raw: dict  # the merged plain data (for linters that need what the model normalized away)
+    # every included file (real paths), in the order the loader first read them: depth first,
+    # each file's ``include:`` list in its order (guidec manifest hashes the spec with them)
+    includes: tuple[str, ...] = ()
 
 
 def load_spec(path: str, *, display: str | None = None) -> LoadedSpec:
@@ -96,7 +99,9 @@ def load_spec(path: str, *, display: str | None = None) -> LoadedSpec:
         raise GuidecError(f"{shown}: not a mapping", [smap.place(d)])
     data = dict(doc.data)
     diags: list[Diagnostic] = []
-    _merge_includes(data, doc, folder, smap, diags, stack=[os.path.realpath(path)])
+    included: list[str] = []
+    _merge_includes(data, doc, folder, smap, diags, stack=[os.path.realpath(path)],
+                    files=included)
     _check_format(data, smap, diags)
     if diags:
         raise GuidecError(f"{shown}: {diags[0].message}", diags)
@@ -106,7 +111,7 @@ def load_spec(path: str, *, display: str | None = None) -> LoadedSpec:
     except ValidationError as exc:
         diags = pydantic_diagnostics(exc, data, smap, Spec)
         raise GuidecError(f"{shown}: {len(diags)} problem(s) in the spec", diags) from None
-    return LoadedSpec(spec, smap, shown, folder, data)
+    return LoadedSpec(spec, smap, shown, folder, data, tuple(included))
 
 
 def load_spec_text(text: str, *, display: str = "<spec>", folder: str | None = None) -> LoadedSpec:
