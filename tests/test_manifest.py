@@ -184,6 +184,10 @@ def test_findings_name_the_file_and_both_values(shop):
     by = {f["code"]: f for f in found}
     assert "batch-03.json" in by["H006"]["message"]
     assert by["H006"]["message"].count("size 6257") == 2
+    assert by["H006"]["file"].endswith("batch-03.json")
+    assert by["H006"]["expected"]["size"] == by["H006"]["found"]["size"] == 6257
+    assert by["H006"]["expected"]["sha256"] != by["H006"]["found"]["sha256"]
+    assert (by["H009"]["class"], by["H009"]["found"] - by["H009"]["expected"]) == ("product", -2)
     assert "class product:" in by["H009"]["message"]
     assert "the manifest counts" in by["H009"]["message"]
 

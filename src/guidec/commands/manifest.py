@@ -384,7 +384,7 @@ def verify(manifest_path: str, project, result, args_files: list[str],
             diags.append(code("H006")(
                 f"{rel} differs from the manifest: size {want['size']} sha256 "
                 f"{want['sha256'][:12]}... expected, found size {size} sha256 "
-                f"{digest[:12]}...", file=rel_to(path, "."), path=("files", i),
+                f"{digest[:12]}...", file=os.path.relpath(path),
                 expected={"size": want["size"], "sha256": want["sha256"]},
                 found={"size": size, "sha256": digest}, delivery_file=rel))
     for rel in sorted(set(given_rel) - set(listed)):
