@@ -141,6 +141,7 @@ def test_clean_and_deterministic(shop):
     doc = json.loads(first)
     assert doc["meta"] == {"export": "cvat 2.14", "model": "yolo11n.pt"}
     assert doc["spec"]["id"] == "retail-shelf" and doc["spec"]["version"] == "2.1.0"
+    assert doc["spec"]["path"] == "../spec.yaml"
     assert [f["path"] for f in doc["spec"]["files"]] == ["spec.yaml", "common/occlusion.yaml"]
     paths = [f["path"] for f in doc["files"]]
     assert paths == sorted(paths) and "manifest.json" not in paths
@@ -183,6 +184,10 @@ def test_findings_name_the_file_and_both_values(shop):
     by = {f["code"]: f for f in found}
     assert "batch-03.json" in by["H006"]["message"]
     assert by["H006"]["message"].count("size 6257") == 2
+    assert by["H006"]["file"].endswith("batch-03.json")
+    assert by["H006"]["expected"]["size"] == by["H006"]["found"]["size"] == 6257
+    assert by["H006"]["expected"]["sha256"] != by["H006"]["found"]["sha256"]
+    assert (by["H009"]["class"], by["H009"]["found"] - by["H009"]["expected"]) == ("product", -2)
     assert "class product:" in by["H009"]["message"]
     assert "the manifest counts" in by["H009"]["message"]
 
@@ -195,7 +200,9 @@ def test_wrong_version_names_it_and_points_to_diff(shop):
     assert code == 1
     assert "H003 the manifest names retail-shelf version 2.1.0, the spec given is version " \
            "2.0.0" in out
-    assert "guidec diff" in out
+    # the spec the manifest was written with is still there: the diff's summary, oldest first
+    assert "guidec diff " + str(shop / "spec-2.0.0.yaml") + " " + str(shop / "spec.yaml") in out
+    assert "(2.0.0 -> 2.1.0: 1 change(s); required bump: minor)" in out
 
 
 def test_manifest_alone_verifies_the_files_it_lists(shop):
@@ -236,6 +243,13 @@ def test_refuses_to_write_over_an_input(shop):
     code, _, err = guidec("manifest", "--spec", shop / "spec.yaml", target, "--out",
                           shop / "common" / "occlusion.yaml")
     assert code == 2 and "refusing to write" in err
+
+
+def test_refuses_to_write_inside_a_delivery_folder(shop):
+    voc = shop / "deliveries" / "voc"
+    code, _, err = guidec("manifest", "--spec", shop / "spec.yaml", voc, "--out",
+                          voc / "manifest.json")
+    assert code == 2 and "inside" in err and not (voc / "manifest.json").exists()
 
 
 def test_unreadable_delivery_writes_nothing(shop, tmp_path):
@@ -298,3 +312,21 @@ def test_written_then_verified_is_clean(tmp_path, files):
     code, out, err = guidec("validate", "--spec", case / "spec.yaml", "--manifest", m,
                             case / "d", "--select", "H", "--format", "json")
     assert code == 0 and json.loads(out)["findings"] == [], out + err
+
+
+def test_yolo_split_folders(tmp_path):
+    """YOLO labels/train/ and labels/val/: counts per split, from the folder names."""
+    root = tmp_path / "r"
+    shutil.copytree(EXAMPLE, root)
+    labels = root / "deliveries" / "yolo" / "labels"
+    (labels / "train").mkdir()
+    (labels / "val").mkdir()
+    for name, split in (("aisle-01", "train"), ("aisle-02", "train"), ("aisle-03", "val")):
+        (labels / f"{name}.txt").rename(labels / split / f"{name}.txt")
+    out = tmp_path / "m.json"
+    code, _, err = guidec("manifest", "--spec", root / "spec.yaml", root / "deliveries" / "yolo",
+                          "--out", out, "--images", root / "deliveries" / "images")
+    assert code == 0, err
+    splits = json.loads(out.read_text())["counts"]["splits"]
+    assert {s: (v["images"], v["annotations"]) for s, v in splits.items()} == {
+        "train": (2, 17), "val": (1, 8)}

@@ -63,7 +63,8 @@ define("H011", "manifest-image-changed", ERROR,
 define("H012", "manifest-image-not-found", WARNING,
        "An image is not under the folder of images given: an image the delivery names when the "
        "manifest is written (its hash is not recorded), or one the manifest records when it is "
-       "verified.",
+       "verified; also when the manifest records image hashes and no --images is given (they "
+       "cannot be checked).",
        example="guidec manifest --images images/ ...: images/aisle-04.png does not exist")
 
 # ---------------------------------------------------------------- H040-H049: guidec split

@@ -6,7 +6,7 @@ same inputs give the same bytes (no timestamp unless one is given with ``--meta`
 
     {"manifest": 1,
      "batch": "batch-03",
-     "spec": {"id", "version", "sha256", "files": [{"path", "size", "sha256"}, ...]},
+     "spec": {"id", "version", "path", "sha256", "files": [{"path", "size", "sha256"}, ...]},
      "files": [{"path", "size", "sha256"}, ...],
      "counts": {"images", "annotations", "classes": {name: n},
                 "splits": {split: {"images", "annotations", "classes"}}},
@@ -16,9 +16,10 @@ same inputs give the same bytes (no timestamp unless one is given with ``--meta`
 * ``spec.sha256`` is the SHA-256 of, for the spec file and then each file it includes (in the
   order the loader reads them: depth first, each ``include:`` list in order), the file's path
   relative to the spec's folder (POSIX), a newline, its size in bytes in decimal, a newline and
-  its bytes. ``spec.files`` lists the same files in the same order.
+  its bytes. ``spec.files`` lists the same files in the same order. ``spec.path``: the spec
+  file relative to the manifest's folder (a verifier given another version diffs the two).
 * ``files``: every delivery file: a file argument itself, every file under a folder argument
-  (hidden files and the manifest itself left out). Paths are relative to the manifest's folder
+  (hidden files left out; the manifest is never written inside a delivery folder). Paths are relative to the manifest's folder
   with ``/`` separators, sorted.
 * ``counts.classes``: annotations per class as the one class resolver
   (:func:`guidec.labels.resolve_labels`) reads them; a label the spec does not know counts
@@ -260,7 +261,7 @@ def build(args, project, result, out_path: str) -> tuple[dict, list]:
         "manifest": VERSION,
         "batch": args.batch or default_batch(list(args.files)),
         "spec": {"id": project.spec.project.id, "version": project.spec.project.version,
-                 **spec_digest(project)},
+                 "path": rel_to(project.loaded.path, base), **spec_digest(project)},
         "files": [files[k] for k in sorted(files)],
         "counts": counts(result.table, project, list(args.files)),
         "meta": dict(sorted(args.meta)),
@@ -274,6 +275,17 @@ def build(args, project, result, out_path: str) -> tuple[dict, list]:
                                       f"{args.images}: its hash is not recorded",
                                       file=args.images, image=name))
     return doc, diags
+
+
+def _folder_holding(path: str, args_files: list[str]) -> str | None:
+    """The delivery folder argument ``path`` would lie inside, or None."""
+    real = os.path.realpath(path)
+    for arg in args_files:
+        if os.path.isdir(arg):
+            folder = os.path.realpath(arg)
+            if os.path.commonpath([real, folder]) == folder:
+                return arg
+    return None
 
 
 def dumps(doc: dict) -> bytes:
@@ -291,6 +303,12 @@ def run(args, out, err) -> int:
         err.write(render(spec_diags, "human", Context("manifest")))
         err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
                   f"{args.spec}\n")
+        return 2
+    inside = _folder_holding(args.out, list(args.files))
+    if inside is not None:
+        err.write(f"guidec: error: refusing to write {args.out}: it is inside {inside}, a "
+                  "delivery folder (the next read of the folder would take the manifest for a "
+                  "delivery file); write it beside the folder\n")
         return 2
     result = read_delivery(list(args.files), args.input_format, image_root=args.images,
                            project=project, jobs=jobs_of(args))
@@ -334,8 +352,7 @@ def verify(manifest_path: str, project, result, args_files: list[str],
         diags.append(code("H003")(
             f"the manifest names {spec['id']} version {spec['version']}, the spec given is "
             f"version {sver}", file=m, path=("spec", "version"),
-            hint=f"see what changed: guidec diff OLD NEW, with the spec of version "
-                 f"{spec['version']} and {project.loaded.path} (the older first)",
+            hint=_version_hint(spec, project, manifest_path),
             expected=spec["version"], found=sver))
     else:
         now = spec_digest(project)
@@ -367,7 +384,7 @@ def verify(manifest_path: str, project, result, args_files: list[str],
             diags.append(code("H006")(
                 f"{rel} differs from the manifest: size {want['size']} sha256 "
                 f"{want['sha256'][:12]}... expected, found size {size} sha256 "
-                f"{digest[:12]}...", file=rel_to(path, "."), path=("files", i),
+                f"{digest[:12]}...", file=os.path.relpath(path),
                 expected={"size": want["size"], "sha256": want["sha256"]},
                 found={"size": size, "sha256": digest}, delivery_file=rel))
     for rel in sorted(set(given_rel) - set(listed)):
@@ -394,6 +411,11 @@ def verify(manifest_path: str, project, result, args_files: list[str],
                     split=s, expected=a.get(key, 0), found=b.get(key, 0)))
         diags += _class_diffs(a.get("classes") or {}, b.get("classes") or {}, m,
                               ("counts", "splits", s, "classes"), s)
+    if not image_root and doc.get("images"):
+        # the manifest records image hashes the run cannot check: said, not skipped
+        diags.append(code("H012")(f"the manifest records {len(doc['images']):,} image "
+                                  f"hash(es); give --images DIR to verify them", file=m,
+                                  path=("images",)))
     if image_root and "images" in doc:
         for i, want in enumerate(doc["images"]):
             path = os.path.join(image_root, *want["name"].split("/"))
@@ -411,6 +433,38 @@ def verify(manifest_path: str, project, result, args_files: list[str],
                     expected={"size": want["size"], "sha256": want["sha256"]},
                     found={"size": size, "sha256": digest}))
     return diags
+
+
+def _version_hint(spec: dict, project, manifest_path: str) -> str:
+    """``guidec diff OLD NEW`` for the manifest's spec version and the one given, with the
+    diff's one-line summary when the spec the manifest was written with (``spec.path``) is
+    still there at that version."""
+    from guidec.diagnostics import GuidecError
+
+    given = project.loaded.path
+    generic = (f"see what changed: guidec diff OLD NEW, with the spec of version "
+               f"{spec['version']} and {given} (the older first)")
+    rel = spec.get("path")
+    if not isinstance(rel, str):
+        return generic
+    then = os.path.normpath(os.path.join(os.path.dirname(manifest_path), *rel.split("/")))
+    try:
+        from guidec.view import load_project
+
+        other = load_project(then)
+    except (GuidecError, OSError):
+        return generic
+    if (other.spec.project.id, other.spec.project.version) != (spec["id"], spec["version"]):
+        return generic
+    from guidec.diff import diff_projects, required_bump
+    from guidec.diff.semver import parse
+
+    old, new = (other, project) if (parse(spec["version"]) or (0,)) <= (
+        parse(project.spec.project.version) or (0,)) else (project, other)
+    changes = diff_projects(old, new)
+    return (f"see what changed: guidec diff {old.loaded.path} {new.loaded.path} "
+            f"({old.spec.project.version} -> {new.spec.project.version}: {len(changes)} "
+            f"change(s); required bump: {required_bump(changes).name.lower()})")
 
 
 def _class_diffs(was: dict, now: dict, m: str, path: tuple, split: str) -> list:
