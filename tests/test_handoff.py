@@ -89,6 +89,7 @@ CASES = {
              {"train": _no_empty_slot(_part({1, 2})), "val": _part({3, 1})}, (), None),
     "H057": ({"train": _many_products(_part({1, 2}), 400), "val": _part({3})}, GOOD, (),
              None),
+    "H059": (GOOD, GOOD, ("--images", "{near}"), None),
     "H058": ({"train": _many_products(_part({1, 2}), 400), "val": _part({3})},
              {"train": _part({1}), "val": _part({3})}, (), None),
 }
@@ -102,6 +103,8 @@ def _options(tmp, extra, leak: bool):
             p.write_text("image,store\naisle-01.png,s1\naisle-02.png,s2\naisle-03.png,"
                          + ("s1" if leak else "s3") + "\n")
             o = str(p)
+        elif o == "{near}":
+            o = str(_patterns(tmp, leak))
         elif o == "{same}":
             imgs = tmp / "images"
             imgs.mkdir(exist_ok=True)
@@ -111,6 +114,30 @@ def _options(tmp, extra, leak: bool):
             o = str(imgs)
         out.append(o)
     return out
+
+
+def _patterns(tmp, leak: bool):
+    """Three photos-like images; with ``leak`` the val image (aisle-03) is a brightened,
+    recompressed copy of a train image (aisle-01)."""
+    from PIL import Image, ImageEnhance
+
+    folder = tmp / "near"
+    folder.mkdir(exist_ok=True)
+    yy, xx = np.mgrid[0:240, 0:320]
+
+    def img(seed):
+        rng = np.random.default_rng(seed)
+        f = sum(np.sin(xx / rng.uniform(8, 40) + rng.uniform(0, 6))
+                * np.cos(yy / rng.uniform(8, 40)) for _ in range(4))
+        a = ((f - f.min()) / (np.ptp(f) or 1) * 255).astype(np.uint8)
+        return Image.fromarray(np.stack([a, a[::-1], a[:, ::-1]], axis=2))
+
+    base = img(1)
+    base.save(folder / "aisle-01.png")
+    img(2).save(folder / "aisle-02.png")
+    third = ImageEnhance.Brightness(base).enhance(1.15) if leak else img(3)
+    third.save(folder / "aisle-03.png")
+    return folder
 
 
 def test_every_handoff_code_has_a_failing_and_a_passing_case(tmp_path):

@@ -19,6 +19,8 @@ LAYERS: dict[str, int] = {
     "guidec.inputs": 1,
     "guidec.diagnostics": 2, "guidec.registry": 2, "guidec.resources": 2,
     "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2,
+    # image hashes (they raise GuidecError when Pillow is missing)
+    "guidec.imagehash": 3,
     "guidec.codes": 3,
     # the YAML source map and the delivery table
     "guidec.source": 4, "guidec.table": 4, "guidec.polygons": 4,

@@ -125,3 +125,9 @@ define("H058", "class-mix-differs-between-splits", WARNING,
        "above 0.1 (Datumaro has no such check; a distribution shift the splits were meant to "
        "avoid).",
        example="Cramér's V 0.23 over train, val and test")
+define("H059", "near-duplicate-across-splits", ERROR,
+       "Two images in different splits are near-duplicates: their 64-bit perceptual hashes "
+       "(pHash, as imagededup) differ in at most --hamming bits (default 10). A crop, a "
+       "rescale, a recompression or a small rotation of one photo, tested on after training "
+       "on it.",
+       example="train/0012.jpg and test/0981.jpg: Hamming distance 4")

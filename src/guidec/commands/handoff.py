@@ -17,6 +17,7 @@ HELP = "gate a split delivery before training: split membership and ratios, grou
        "duplicate leakage across splits, class counts, imbalance and shift per split"
 DESCRIPTION = HELP + ". Exit 0 clean, 1 findings at or above --fail-on, 2 could not run."
 FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
+MAX_PAIRS = 500  # near-duplicate pairs reported one by one; the rest are counted
 
 
 def add_arguments(p) -> None:
@@ -33,6 +34,9 @@ def add_arguments(p) -> None:
                    help="folder of the images: identical image files across splits (H054)")
     p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
                    help="share of images a split may miss its ratio by (default 0.05)")
+    p.add_argument("--hamming", type=int, default=10, metavar="D",
+                   help="with --images: perceptual hashes at most D bits apart are near-"
+                        "duplicates (default 10, as imagededup); -1 turns the search off")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file)")
     add_input_options(p)
@@ -101,6 +105,28 @@ def run(args, out, err) -> int:
     for h, where in st.same_files:
         diags.append(code("H054")("the same image bytes in " + ", ".join(
             f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h))
+    skipped = ""
+    if args.images and args.hamming >= 0:
+        from guidec.diagnostics import GuidecError
+
+        try:
+            pairs, unhashed2 = _near(res.table, st, args.images, args.hamming, jobs_of(args))
+        except GuidecError as exc:  # Pillow is an optional extra: say so, gate the rest
+            pairs, unhashed2, skipped = [], [], f"\nNear-duplicates not searched: {exc}"
+        unhashed += [u for u in unhashed2 if u not in unhashed]
+        exact = {tuple(sorted(n for _, n in where)) for _, where in st.same_files}
+        shown = 0
+        for a, b, d in pairs:
+            if tuple(sorted((a[1], b[1]))) in exact:
+                continue  # the same bytes: H054 already
+            if shown < MAX_PAIRS:
+                diags.append(code("H059")(f"{a[0]}/{a[1]} and {b[0]}/{b[1]}: Hamming distance "
+                                          f"{d}", file=first[a[0]], distance=d,
+                                          images=[f"{a[0]}/{a[1]}", f"{b[0]}/{b[1]}"]))
+            shown += 1
+        if shown > MAX_PAIRS:
+            diags.append(code("H059")(f"... and {shown - MAX_PAIRS:,} more near-duplicate "
+                                      f"pairs across splits", file=first[st.names[0]]))
     present = st.counts.sum(axis=0) > 0
     for i, n in enumerate(st.names):
         for c in map(int, np.flatnonzero(present)):
@@ -138,8 +164,37 @@ def run(args, out, err) -> int:
         for i, n in enumerate(st.names)) + (f"\nCramér's V of split x class: {v:.3f}"
                                            if v is not None else "") + (
         f"\n{len(unhashed)} image(s) not compared for duplicates (not found or unreadable "
-        f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "")
+        f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "") + skipped
     return report(diags, args, out, ctx)
+
+
+def _near(table, st, root: str, hamming: int, jobs: int):
+    """Near-duplicate image pairs in different splits: ((split, name), (split, name), d)."""
+    import os
+
+    from guidec import imagehash
+
+    found, missing = {}, []
+    for k, name in enumerate(st.image_names):
+        if st.image_split[k] < 0 or name in found:
+            continue
+        cands = (os.path.join(root, name), os.path.join(root, os.path.basename(name)))
+        path = next((c for c in cands if os.path.isfile(c)), None)
+        if path is None:
+            missing.append(f"{name}: not found under {root}")
+        else:
+            found[name] = (path, st.names[st.image_split[k]])
+    names = sorted(found)
+    hashes = imagehash.phash_many([found[n][0] for n in names], jobs=jobs)
+    missing += [f"{n}: not a readable image" for n, h in zip(names, hashes, strict=True)
+                if h is None]
+    values, index = imagehash.hash_array(hashes)
+    out = []
+    for i, j, d in imagehash.near_duplicates(values, hamming):
+        a, b = names[index[i]], names[index[j]]
+        if found[a][1] != found[b][1]:
+            out.append(((found[a][1], a), (found[b][1], b), d))
+    return out, missing
 
 
 def _hashes(table, root: str) -> tuple[dict[str, str], list[str]]:

@@ -1,0 +1,322 @@
+"""Exact and near-duplicate images without a model: content hashes, 64-bit perceptual hashes
+and an exact all-pairs search under a Hamming threshold.
+
+- :func:`content_hash`: SHA-256 of the file's bytes (exact duplicates, whatever the format).
+- :func:`phash`: the DCT perceptual hash as imagededup's ``PHash`` defines it (grayscale,
+  32x32 Lanczos, unnormalised 2-D DCT-II, the top-left 8x8 coefficients, a bit set where a
+  coefficient is ``>=`` the median of the 63 coefficients other than DC, read row by row with
+  the first coefficient as the most significant bit). Two changes: JPEGs are decoded at 1/2 to
+  1/8 scale (Pillow's ``draft``, at least 64x64) before the resize, and the EXIF orientation is
+  applied first, so a rotated copy hashes like the upright image.
+- :func:`dhash`: imagededup's ``DHash`` (9x8 grayscale, a bit where a pixel is brighter than
+  its left neighbour).
+- :func:`near_duplicates`: every pair within a Hamming distance (default 10, imagededup's),
+  exact; by blocks of numpy XOR + popcount, or for many hashes through a multi-index (the 64
+  bits cut into ``threshold + 1`` blocks: by pigeonhole two hashes within ``threshold`` agree
+  exactly on one block, so only hashes that share a block value are compared).
+- :func:`clusters`: the connected components of those pairs, for keeping near duplicates in
+  one split.
+
+Pillow is an optional extra (``pip install 'guidec[images]'``), imported only when an image is
+decoded; the search needs only numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from guidec import inputs, progress
+from guidec.diagnostics import GuidecError
+
+#: imagededup's default ``max_distance_threshold`` for its hashes
+DEFAULT_THRESHOLD = 10
+
+_HASH_SIZE = 8  # an 8x8 block: 64 bits
+_PHASH_SIZE = 32  # the image is resized to 32x32 before the DCT
+_DRAFT = (64, 64)  # JPEG decoded at the smallest scale that keeps at least this size
+
+
+def _pillow():
+    try:
+        from PIL import Image, ImageOps
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        raise GuidecError("hashing images needs Pillow: pip install 'guidec[images]'") from None
+    return Image, ImageOps
+
+
+def content_hash(path: str) -> str:
+    """SHA-256 (hex) of the file's bytes, read through :func:`guidec.inputs.read_bytes` (which
+    bounds the size and refuses FIFOs and devices: its ``OSError`` reaches the caller)."""
+    return hashlib.sha256(inputs.read_bytes(str(path))).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def dct_matrix(n: int) -> np.ndarray:
+    """The unnormalised DCT-II as an ``n x n`` matrix (scipy's ``dct(x, type=2, norm=None)``):
+    ``C[k, x] = 2 cos(pi k (2x + 1) / 2n)``, so ``C @ a @ C.T`` is the 2-D DCT of ``a``. No
+    orthonormal scaling of row 0: scaling the DC row differently would move the AC coefficients
+    of row and column 0 against the median and change the hash."""
+    k = np.arange(n)[:, None]
+    x = np.arange(n)[None, :]
+    c = 2.0 * np.cos(np.pi * k * (2 * x + 1) / (2 * n))
+    c.setflags(write=False)
+    return c
+
+
+def dct2(a: np.ndarray) -> np.ndarray:
+    """2-D DCT-II (unnormalised, as :func:`dct_matrix`) of a square array."""
+    c = dct_matrix(a.shape[0])
+    return c @ np.asarray(a, dtype=np.float64) @ c.T
+
+
+def _gray(path: str, size: tuple[int, int]) -> np.ndarray | None:
+    """The image at ``path`` as a ``size`` (width, height) grayscale float array, upright by its
+    EXIF orientation; ``None`` if it cannot be read or decoded."""
+    Image, ImageOps = _pillow()
+    try:
+        data = inputs.read_bytes(str(path))
+        with Image.open(io.BytesIO(data)) as im:
+            if im.format == "JPEG":
+                im.draft("L", _DRAFT)
+            im = ImageOps.exif_transpose(im)  # loads the pixels (a truncated file raises here)
+            if im.mode != "L":
+                im = im.convert("L")
+            im = im.resize(size, Image.Resampling.LANCZOS)
+            return np.asarray(im, dtype=np.float64)
+    except Exception:  # any damaged image is "unreadable"; the caller reports it
+        return None
+
+
+def _bits_to_int(bits: np.ndarray) -> int:
+    """64 booleans, row by row, the first as the most significant bit (imagededup's hex)."""
+    return int.from_bytes(np.packbits(bits.ravel()).tobytes(), "big")
+
+
+def phash_of_array(gray: np.ndarray) -> int:
+    """pHash of a 32x32 grayscale array (see the module docstring)."""
+    c = dct_matrix(gray.shape[0])[:_HASH_SIZE]  # only the 8 lowest frequencies are kept
+    block = c @ gray @ c.T
+    median = np.median(block.ravel()[1:])  # without the DC term, as imagededup
+    return _bits_to_int(block >= median)
+
+
+def phash(path: str) -> int | None:
+    """The 64-bit DCT perceptual hash of the image at ``path``, ``None`` if it is unreadable
+    (missing, refused, not an image, truncated)."""
+    gray = _gray(path, (_PHASH_SIZE, _PHASH_SIZE))
+    return None if gray is None else phash_of_array(gray)
+
+
+def dhash(path: str) -> int | None:
+    """The 64-bit difference hash (9x8 grayscale, bit = pixel > its left neighbour), ``None``
+    if the image is unreadable."""
+    gray = _gray(path, (_HASH_SIZE + 1, _HASH_SIZE))
+    return None if gray is None else _bits_to_int(gray[:, 1:] > gray[:, :-1])
+
+
+_PATHS: Sequence[str] = ()  # the paths the forked workers hash
+
+
+def _phash_chunk(bounds: tuple[int, int]) -> list[int | None]:
+    progress._ACTIVE = None
+    return [phash(p) for p in _PATHS[bounds[0]:bounds[1]]]
+
+
+def phash_many(paths: Sequence[str], jobs: int = 1) -> list[int | None]:
+    """:func:`phash` of each path, in order. With ``jobs`` > 1, contiguous runs of the paths
+    are hashed in forked worker processes; the result is the same list."""
+    global _PATHS
+    paths = list(paths)
+    import multiprocessing
+
+    if jobs <= 1 or len(paths) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+        return [phash(p) for p in paths]
+    size = max(16, -(-len(paths) // (jobs * 8)))
+    bounds = [(k, min(k + size, len(paths))) for k in range(0, len(paths), size)]
+    _PATHS = paths
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_phash_chunk, bounds, chunksize=1)
+    finally:
+        _PATHS = ()
+    return [h for part in parts for h in part]
+
+
+def hash_array(hashes: Iterable[int | None]) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, index)``: the hashes that are not ``None`` as a uint64 array and their
+    positions in ``hashes``, so pairs over ``values`` map back through ``index``."""
+    hs = list(hashes)
+    index = np.array([k for k, h in enumerate(hs) if h is not None], dtype=np.int64)
+    values = np.array([hs[k] for k in index], dtype=np.uint64)
+    return values, index
+
+
+# --- the search ------------------------------------------------------------------------------
+
+_POP8 = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+
+
+def popcount(x: np.ndarray) -> np.ndarray:
+    """Set bits of each uint64 (uint8 result): ``np.bitwise_count`` (numpy >= 2), else a byte
+    lookup table."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    return _popcount_table(x)
+
+
+def _popcount_table(x: np.ndarray) -> np.ndarray:
+    x = np.ascontiguousarray(x, dtype=np.uint64)
+    return _POP8[x.view(np.uint8)].reshape(*x.shape, 8).sum(axis=-1, dtype=np.uint8)
+
+
+_BLOCK_ELEMS = 1 << 22  # a brute-force block holds at most this many distances (~36 MB)
+_SMALL_GROUP = 48  # multi-index buckets up to this size are compared by offsets, not blocks
+
+
+def _block_masks(threshold: int) -> list[tuple[int, int]]:
+    """``threshold + 1`` blocks covering the 64 bits, as ``(shift, width)``, widths within 1."""
+    m = threshold + 1
+    widths = [64 // m + (1 if i < 64 % m else 0) for i in range(m)]
+    shifts = np.cumsum([0, *widths[:-1]]).tolist()
+    return list(zip(shifts, widths, strict=True))
+
+
+def _brute(h: np.ndarray, idx: np.ndarray, threshold: int, out: list) -> None:
+    """Pairs within ``threshold`` among ``h`` (upper triangle), appended to ``out`` as
+    ``(idx[i], idx[j], d, xor)`` arrays."""
+    n = len(h)
+    rows = max(1, _BLOCK_ELEMS // max(n, 1))
+    for i0 in range(0, n - 1, rows):
+        i1 = min(i0 + rows, n - 1)
+        x = h[i0:i1, None] ^ h[None, i0 + 1:]  # column c is item i0 + 1 + c
+        d = popcount(x)
+        r, c = np.nonzero(d <= threshold)
+        if len(r) == 0:
+            continue
+        i = r + i0
+        j = c + i0 + 1
+        keep = j > i
+        i, j, r, c = i[keep], j[keep], r[keep], c[keep]
+        out.append((idx[i], idx[j], d[r, c], x[r, c]))
+
+
+def _multi_index_cost(h: np.ndarray, threshold: int) -> int:
+    """Pairs the multi-index compares: the sum over blocks of ``size * (size - 1) / 2`` over
+    the buckets of equal block values."""
+    total = 0
+    for shift, width in _block_masks(threshold):
+        key = (h >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+        counts = np.unique(key, return_counts=True)[1].astype(np.int64)
+        total += int((counts * (counts - 1) // 2).sum())
+    return total
+
+
+def _multi_index(h: np.ndarray, threshold: int, out: list) -> None:
+    n = len(h)
+    blocks = _block_masks(threshold)
+    masks = [np.uint64(((1 << w) - 1) << s) for s, w in blocks]
+    for b, (shift, width) in enumerate(blocks):
+        key = (h >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        hs = h[order]
+        starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        found: list = []
+        # big buckets: blocks of XOR + popcount within the bucket
+        big = sizes > _SMALL_GROUP
+        for s, c in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
+            _brute(hs[s:s + c], order[s:s + c], threshold, found)
+        # small buckets: item p against item p + o of the same bucket, for o = 1, 2, ...
+        small = (sizes > 1) & (sizes <= _SMALL_GROUP)
+        end = np.repeat(starts + sizes, sizes)  # one past each sorted item's bucket
+        active = np.repeat(small, sizes).nonzero()[0]
+        o = 1
+        while len(active):
+            active = active[end[active] - active > o]
+            if not len(active):
+                break
+            x = hs[active] ^ hs[active + o]
+            d = popcount(x)
+            sel = d <= threshold
+            if sel.any():
+                p = active[sel]
+                found.append((order[p], order[p + o], d[sel], x[sel]))
+            o += 1
+        # a pair that agrees on an earlier block was found there: keep it once
+        for i, j, d, x in found:
+            keep = np.ones(len(x), dtype=bool)
+            for mask in masks[:b]:
+                keep &= (x & mask) != 0
+            out.append((i[keep], j[keep], d[keep], x[keep]))
+
+
+def near_duplicate_arrays(hashes, threshold: int = DEFAULT_THRESHOLD,
+                          method: str = "auto") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`near_duplicates` as three arrays ``(i, j, d)`` (int64, int64, uint8), sorted by
+    ``(i, j)``. ``method``: ``"brute"``, ``"index"`` or ``"auto"`` (whichever compares fewer
+    pairs; both are exact)."""
+    h = np.ascontiguousarray(np.asarray(hashes, dtype=np.uint64).ravel())
+    n = len(h)
+    if threshold < 0:
+        raise ValueError("threshold must be >= 0")
+    threshold = min(int(threshold), 64)
+    out: list = []
+    if n >= 2:
+        if method == "auto":
+            brute_cost = n * (n - 1) // 2
+            method = "brute"
+            if threshold < 63 and n > 2000 and _multi_index_cost(h, threshold) < brute_cost // 2:
+                method = "index"
+        if method == "index" and threshold < 63:
+            _multi_index(h, threshold, out)
+        else:
+            _brute(h, np.arange(n, dtype=np.int64), threshold, out)
+    if not out:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
+    i = np.concatenate([o[0] for o in out]).astype(np.int64)
+    j = np.concatenate([o[1] for o in out]).astype(np.int64)
+    d = np.concatenate([o[2] for o in out]).astype(np.uint8)
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((j, i))
+    return i[order], j[order], d[order]
+
+
+def near_duplicates(hashes, threshold: int = DEFAULT_THRESHOLD) -> list[tuple[int, int, int]]:
+    """Every pair ``(i, j, d)`` with ``i < j`` whose hashes differ in ``d <= threshold`` bits
+    (exact duplicates, ``d == 0``, included), sorted. ``hashes``: a uint64 array (or ints).
+    Exact for any threshold; memory stays bounded by comparing in blocks."""
+    i, j, d = near_duplicate_arrays(hashes, threshold)
+    return list(zip(i.tolist(), j.tolist(), d.tolist(), strict=True))
+
+
+def clusters(n: int, pairs: Iterable[Sequence[int]]) -> list[list[int]]:
+    """The connected components of ``range(n)`` joined by ``pairs`` (``(i, j, ...)``), each a
+    sorted list, ordered by their first member; singletons included, so every index is in
+    exactly one cluster (the groups a splitter keeps together)."""
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        root = a
+        while parent[root] != root:
+            root = parent[root]
+        while parent[a] != root:
+            parent[a], a = root, parent[a]
+        return root
+
+    for pair in pairs:
+        a, b = find(int(pair[0])), find(int(pair[1]))
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    groups: dict[int, list[int]] = {}
+    for k in range(n):
+        groups.setdefault(find(k), []).append(k)
+    return sorted(groups.values(), key=lambda g: g[0])
