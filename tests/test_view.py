@@ -34,7 +34,7 @@ def test_assigned_color_is_the_defined_colour_for_many_names():
     assert [assigned_color(n) for n in names] == [_reference_color(n) for n in names]
 
 
-@settings(max_examples=examples(300))
+@settings(deadline=None, max_examples=examples(300))
 @given(st.text(max_size=40))
 def test_assigned_color_matches_the_definition(name):
     color = assigned_color(name)

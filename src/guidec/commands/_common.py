@@ -121,3 +121,15 @@ def load_project_or_findings(path: str):
         if not exc.diagnostics or any(d.code == "Y001" for d in exc.diagnostics):
             raise
         return None, exc.diagnostics
+
+
+def project_or_report(path: str, command: str, err: TextIO):
+    """The resolved project of the spec at ``path``; None after writing its findings and one
+    line saying to run ``guidec check`` (the caller exits 2) when it is not a valid spec."""
+    from guidec.report import Context, render
+
+    project, diags = load_project_or_findings(path)
+    if project is None:
+        err.write(render(diags, "human", Context(command)))
+        err.write(f"guidec: error: {path} is not a valid spec; run: guidec check {path}\n")
+    return project

@@ -7,7 +7,7 @@ from guidec.commands._common import (
     add_report_options,
     apply_input_options,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
     report,
 )
 
@@ -50,12 +50,11 @@ def run(args, out, err) -> int:
     from guidec.commands.split import _sidecar
     from guidec.handoff import FEW, IMBALANCE, SHIFT_V, cramers_v, measure, split_of_path
     from guidec.readers import read_delivery
-    from guidec.report import Context, render
+    from guidec.report import Context
 
     apply_input_options(args)
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, "handoff", err)
     if project is None:
-        err.write(render(spec_diags, "human", Context("handoff")))
         return 2
     sp = project.spec.splits
     if sp is None:

@@ -40,7 +40,7 @@ from guidec.commands._common import (
     add_report_options,
     apply_input_options,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
     report,
 )
 
@@ -298,11 +298,8 @@ def run(args, out, err) -> int:
     from guidec.report import Context, render
 
     apply_input_options(args)
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, "manifest", err)
     if project is None:
-        err.write(render(spec_diags, "human", Context("manifest")))
-        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
-                  f"{args.spec}\n")
         return 2
     inside = _folder_holding(args.out, list(args.files))
     if inside is not None:

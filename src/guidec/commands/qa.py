@@ -7,7 +7,7 @@ from guidec.commands._common import (
     add_report_options,
     apply_input_options,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
     report,
 )
 
@@ -107,7 +107,6 @@ def _date(text: str) -> str:
 
 def run(args, out, err) -> int:
     from guidec.progress import Progress
-    from guidec.report import Context, render
 
     if getattr(args, "qa_action", None) == "report":
         return _report(args, out)
@@ -128,9 +127,8 @@ def run(args, out, err) -> int:
             err.write("guidec: error: --annotators needs --spec and two or more deliveries\n")
             return 2
         apply_input_options(args)
-        project, spec_diags = load_project_or_findings(args.spec)
+        project = project_or_report(args.spec, "qa", err)
         if project is None:
-            err.write(render(spec_diags, "human", Context("qa")))
             return 2
         with Progress(err) as progress:
             return _annotators(args, out, project, progress)
@@ -144,11 +142,8 @@ def run(args, out, err) -> int:
                   f"{', '.join(missing)} (or: guidec qa report RECORD...)\n")
         return 2
     apply_input_options(args)
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, "qa", err)
     if project is None:
-        err.write(render(spec_diags, "human", Context("qa")))
-        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
-                  f"{args.spec}\n")
         return 2
     with Progress(err) as progress:
         return _qa(args, out, project, progress)

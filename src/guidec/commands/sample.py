@@ -10,7 +10,7 @@ from guidec.commands._common import (
     apply_input_options,
     exit_code,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
 )
 from guidec.diagnostics import GuidecError
 
@@ -97,11 +97,8 @@ def run(args, out, err) -> int:
     from guidec.sampling import draw
 
     apply_input_options(args)
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, NAME, err)
     if project is None:
-        err.write(render(spec_diags, "human", Context(NAME)))
-        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
-                  f"{args.spec}\n")
         return 2
     rate, minimum = _settings(args, project)
     with Progress(err):  # a line on a terminal while a large delivery is read

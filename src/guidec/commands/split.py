@@ -6,7 +6,7 @@ from guidec.commands._common import (
     add_input_options,
     apply_input_options,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
 )
 
 NAME = "split"
@@ -103,9 +103,8 @@ def run(args, out, err) -> int:
     from guidec.splitting import deviation, plan
 
     apply_input_options(args)
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, "split", err)
     if project is None:
-        err.write(render(spec_diags, "human", Context("split")))
         return 2
     ratios = _ratios(args.ratios, project.spec)
     if ratios is None:

@@ -12,11 +12,11 @@ from guidec.commands._common import (
     add_report_options,
     apply_input_options,
     jobs_of,
-    load_project_or_findings,
+    project_or_report,
     report,
 )
 from guidec.diagnostics import Diagnostic, Severity
-from guidec.report import Context, render
+from guidec.report import Context
 
 NAME = "validate"
 ORDER = 30
@@ -83,11 +83,8 @@ def run(args, out, err) -> int:
             err.write(f"guidec: error: {args.manifest} lists no delivery file that exists "
                       "(or cannot be read); give the delivery files\n")
             return 2
-    project, spec_diags = load_project_or_findings(args.spec)
+    project = project_or_report(args.spec, "validate", err)
     if project is None:
-        err.write(render(spec_diags, "human", Context("validate")))
-        err.write(f"guidec: error: {args.spec} is not a valid spec; run: guidec check "
-                  f"{args.spec}\n")
         return 2
     with Progress(err) as progress:
         return _validate(args, out, err, project, progress)
