@@ -39,6 +39,11 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
                    help="worker processes for deliveries of many files (default: the cores "
                         "this process may use); the findings are the same for any N")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="read the delivery's files on the workers of this dask.distributed "
+                        "scheduler (tcp://host:8786; needs guidec[dask] here and on the "
+                        "workers, and the files at the same paths there); the findings are "
+                        "those of one process")
 
 
 def jobs_of(args) -> int:
@@ -68,6 +73,9 @@ def apply_input_options(args) -> None:
     from guidec import inputs
 
     inputs.set_limit(getattr(args, "max_file_size", None))
+    from guidec.readers._common import set_scheduler
+
+    set_scheduler(getattr(args, "scheduler", None))
 
 
 def _size(text: str) -> int:

@@ -28,6 +28,16 @@ def read_bytes(path: str, ctx) -> bytes | None:
 #: Below this many files a delivery is read in one process (starting workers costs more).
 PARALLEL_MIN = 256
 
+#: A dask.distributed scheduler the per-file readers send their files to (``--scheduler``).
+_SCHEDULER: str | None = None
+
+
+def set_scheduler(address: str | None) -> None:
+    """Read deliveries of many files on the workers of the dask.distributed scheduler at
+    ``address`` (None: on this machine)."""
+    global _SCHEDULER
+    _SCHEDULER = address or None
+
 
 def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
     """Read every file (folders walked in sorted order, files ending in ``suffix``) into one
@@ -46,6 +56,8 @@ def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
                              if f.lower().endswith(suffix))
         else:
             files.append(p)
+    if _SCHEDULER is not None and files:
+        return _read_on_cluster(files, read_file, ctx, _SCHEDULER)
     jobs = min(getattr(ctx, "jobs", 1), len(files) // (PARALLEL_MIN // 2) or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN and "fork" in _start_methods():
         return _read_in_workers(files, read_file, ctx, jobs)
@@ -68,15 +80,69 @@ def _start_methods() -> list[str]:
 _WORK: tuple | None = None  # (chunks, read_file, ctx) for the forked workers
 
 
+def _read_run(files: list[str], read_file, sub):
+    """Read a contiguous run of files into its own table (in a worker): the table, the
+    findings, the file count and their bytes."""
+    b = TableBuilder()
+    for f in files:
+        read_file(f, sub, b)
+    nbytes = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+    return b.build(), sub.diagnostics, len(files), nbytes
+
+
 def _read_chunk(i: int):
     progress._ACTIVE = None  # the parent draws, from what each run reports
     chunks, read_file, ctx = _WORK
-    sub = type(ctx)(image_root=ctx.image_root, project=ctx.project)
-    b = TableBuilder()
-    for f in chunks[i]:
-        read_file(f, sub, b)
-    nbytes = sum(os.path.getsize(f) for f in chunks[i] if os.path.isfile(f))
-    return b.build(), sub.diagnostics, inputs.seen(), len(chunks[i]), nbytes
+    table, diags, n, nbytes = _read_run(chunks[i], read_file,
+                                        type(ctx)(image_root=ctx.image_root, project=ctx.project))
+    return table, diags, inputs.seen(), n, nbytes
+
+
+def _read_remote(files: list[str], read_file, context_type, image_root, project):
+    """A task on a dask worker: the same run, in a process that shares nothing with ours."""
+    return _read_run(files, read_file, context_type(image_root=image_root, project=project))
+
+
+def _read_on_cluster(files: list[str], read_file, ctx, address: str) -> AnnotationTable:
+    """Read ``files`` in contiguous runs on the dask.distributed workers at ``address`` and
+    join their tables in order, exactly as ``_read_in_workers`` does on this machine: every
+    file is read on its own, so the table and the findings are those of one process. The
+    workers must see the files at the same paths (a shared file system) and run the same
+    guidec version."""
+    from guidec.diagnostics import GuidecError
+    from guidec.table import concat_tables
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise GuidecError("--scheduler needs dask.distributed: pip install 'guidec[dask]'"
+                          ) from None
+    try:
+        timeout = float(os.environ.get("GUIDEC_SCHEDULER_TIMEOUT", "10"))
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise GuidecError(f"cannot reach the dask scheduler at {address}: {exc}") from None
+    prog = progress.active()
+    try:
+        threads = max(1, sum(client.nthreads().values()))
+        # several runs a worker thread: the load evens out, and the progress line moves
+        size = max(1, -(-len(files) // (threads * 8)))
+        chunks = [files[k:k + size] for k in range(0, len(files), size)]
+        futures = client.map(_read_remote, chunks, read_file=read_file,
+                             context_type=type(ctx), image_root=ctx.image_root,
+                             project=ctx.project, pure=False)
+        parts = []
+        for fut in futures:  # in order: the joined table is that of one process
+            part = fut.result()
+            parts.append(part)
+            if prog is not None:
+                prog.read(part[3], files=part[2])
+                prog.add_rows(len(part[0]))
+    finally:
+        client.close()
+    for _table, diags, _n, _bytes in parts:
+        ctx.diagnostics.extend(diags)
+    return concat_tables([p[0] for p in parts])
 
 
 def _read_in_workers(files: list[str], read_file, ctx, jobs: int) -> AnnotationTable:
