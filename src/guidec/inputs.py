@@ -86,6 +86,30 @@ def open_regular(path: str):
     return fh
 
 
+def map_file(path: str, limit: int | None = None):
+    """A read-only memory map of a regular file (a ``mmap``, closed by the caller), with the
+    refusals of :func:`read_bytes`; None for an empty file, which cannot be mapped. The file's
+    pages are read on demand and can be given back as they are scanned (see
+    ``readers.coco_fast``), so a file larger than memory can be read. The caller reports the
+    bytes to the progress line once it has read them."""
+    import mmap
+
+    limit = limit or max_bytes()
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        _refuse_irregular(st)
+        _SEEN[(st.st_dev, st.st_ino)] = path
+        if st.st_size > limit:
+            raise InputRefused(errno.EFBIG, f"{st.st_size:,} bytes, over the {limit:,}-byte "
+                               "limit (raise it with --max-file-size or GUIDEC_MAX_FILE_BYTES)")
+        if st.st_size == 0:
+            return None
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: str, limit: int | None = None) -> bytes:
     """The whole of a regular file, refusing one larger than ``limit`` (default
     :func:`max_bytes`) before reading it. One open, one ``fstat``, reads straight from the

@@ -268,3 +268,62 @@ def test_corpus_coco_files_read_the_same_both_ways(corpus):
     assert len(files) >= 10
     fast = sum(assert_same(p.read_bytes()) for p in files)
     assert fast >= 10  # the real instance, keypoint and stuff files take the fast path
+
+
+# --- streaming: big files are scanned from a memory map whose pages are given back -----------
+def read_three(raw: bytes, monkeypatch):
+    """(was the map used?, streamed, bytes-scanned, general) results for the same file."""
+    calls = []
+    real = coco_fast.from_mapped
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "d.json")
+        with open(path, "wb") as fh:
+            fh.write(raw)
+        with monkeypatch.context() as m:
+            m.setattr(coco_fast, "STREAM_MIN", 0)
+            m.setattr(coco_fast, "RELEASE_EVERY", 1)  # after every element: the most releases
+            m.setattr(coco_fast, "from_mapped", lambda *a: calls.append(a) or real(*a))
+            streamed = read_delivery([path], "coco")
+        fast = read_delivery([path], "coco")
+        with monkeypatch.context() as m:
+            m.setattr(coco_fast, "_cocoscan", None)
+            slow = read_delivery([path], "coco")
+    return bool(calls), streamed, fast, slow
+
+
+@needs_scanner
+def test_a_streamed_file_reads_as_its_bytes_do(monkeypatch):
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
+    import gen_coco
+
+    doc, _defects = gen_coco.generate(300, 3000, seed=4)
+    raw = orjson.dumps(doc)
+    assert len(raw) > 100 * 4096  # many pages given back on the way
+    mapped, streamed, fast, slow = read_three(raw, monkeypatch)
+    assert mapped
+    assert _findings(streamed) == _findings(fast) == _findings(slow)
+    assert_same_table(streamed.table, fast.table)
+    assert_same_table(streamed.table, slow.table)
+
+
+@needs_scanner
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(coco_text(clean_document, loose=False), st.data())
+def test_a_streamed_damaged_file_reads_as_the_general_reader_reads_it(monkeypatch, raw, data):
+    """The mapped path hands an irregular file to the general reader exactly as the bytes path
+    does (and never crashes on an empty or cut file)."""
+    at = data.draw(st.integers(0, len(raw)))
+    raw = raw[:at] + data.draw(st.sampled_from([b"", b"{", b'"', b"\xc3", b"]"])) + raw[at + 1:]
+    _, streamed, _, slow = read_three(raw, monkeypatch)
+    assert _findings(streamed) == _findings(slow)
+    assert_same_table(streamed.table, slow.table)
+
+
+def test_an_empty_file_is_not_mapped(tmp_path):
+    from guidec import inputs
+
+    (tmp_path / "e.json").write_bytes(b"")
+    assert inputs.map_file(str(tmp_path / "e.json")) is None

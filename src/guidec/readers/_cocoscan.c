@@ -1,6 +1,6 @@
 /* One pass over a COCO JSON file straight into columns: guidec's fast path for big deliveries.
  *
- * scan(data) -> dict | None
+ * scan(data, loads, release=0) -> dict | None
  *
  * Parsing a 330 MB COCO file into Python objects (orjson) builds some 25 million floats and
  * dicts, only for the reader to unbox them again into numpy columns. This scanner reads the
@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #define MAX_DEPTH 512       /* deeper documents take the general path */
 #define MAX_ATTRS 256       /* more distinct attribute names: the general path */
@@ -101,6 +103,11 @@ typedef struct {
     AttrCol attrs[MAX_ATTRS];
     int nattrs;
     Py_ssize_t cat_start, cat_end;
+    /* streaming: with data mapped from a file, the pages already scanned are handed back to
+     * the kernel every `release` bytes, so the file never has to be resident as a whole */
+    size_t release;
+    const unsigned char *released;
+    PyObject *rle_objs; /* streaming: [(row, RLE object)], parsed while its pages are in */
 } Scanner;
 
 static const double POW10[] = {
@@ -534,6 +541,23 @@ static int scan_segmentation(Scanner *s, int64_t row, uint8_t *kind, int64_t *nr
         const unsigned char *b = s->p;
         if (skip_value(s, 1) < 0) return BAIL;
         *kind = 2;
+        if (s->rle_objs) { /* streaming: these pages are given back soon, parse it now */
+            PyObject *view = PyMemoryView_FromMemory((char *)b, (Py_ssize_t)(s->p - b),
+                                                     PyBUF_READ);
+            if (!view) return FAIL;
+            PyObject *v = PyObject_CallOneArg(s->loads, view);
+            Py_DECREF(view);
+            if (!v) {
+                if (!PyErr_ExceptionMatches(PyExc_ValueError)) return FAIL;
+                PyErr_Clear(); /* not JSON orjson reads: the general path words it */
+                return BAIL;
+            }
+            PyObject *pair = Py_BuildValue("(LN)", (long long)row, v);
+            if (!pair) return FAIL;
+            int r = PyList_Append(s->rle_objs, pair);
+            Py_DECREF(pair);
+            return r < 0 ? FAIL : OK;
+        }
         if (put_i64(&s->rle, row) < 0 || put_i64(&s->rle, b - s->start) < 0 ||
             put_i64(&s->rle, s->p - s->start) < 0)
             return FAIL;
@@ -697,6 +721,21 @@ bail:
     return BAIL;
 }
 
+/* Drop the scanned pages of a read-only file mapping from this process (they are read again
+ * from the file if a later step needs them: the categories and RLE spans). Only ever called
+ * when the caller says the data is such a mapping: on anonymous memory it would lose data. */
+static void release_pages(Scanner *s) {
+#ifdef MADV_DONTNEED
+    static size_t page = 0;
+    if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = (uintptr_t)s->released, to = (uintptr_t)s->p;
+    from = (from + page - 1) / page * page;
+    to = to / page * page;
+    if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
+    s->released = (const unsigned char *)to;
+#endif
+}
+
 static int scan_array_of(Scanner *s, int (*item)(Scanner *)) {
     if (expect(s, '[') < 0) return BAIL;
     ws(s);
@@ -707,6 +746,7 @@ static int scan_array_of(Scanner *s, int (*item)(Scanner *)) {
     for (;;) {
         int r = item(s);
         if (r < 0) return r;
+        if (s->release && (size_t)(s->p - s->released) >= s->release) release_pages(s);
         r = next_member(s, ']');
         if (r < 0) return BAIL;
         if (r == 0) return OK;
@@ -758,6 +798,7 @@ static void scanner_free(Scanner *s) {
                    &s->nrings, &s->ring_len, &s->values, &s->rle, &s->kp_count, &s->kp};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) buf_free(bufs[i]);
     Py_CLEAR(s->img_names);
+    Py_CLEAR(s->rle_objs);
     for (int i = 0; i < s->nattrs; i++) {
         Py_CLEAR(s->attrs[i].name);
         Py_CLEAR(s->attrs[i].values);
@@ -801,7 +842,8 @@ static PyObject *result(Scanner *s) {
     if (!cat || !n || PyDict_SetItemString(d, "categories", cat) < 0 ||
         PyDict_SetItemString(d, "n", n) < 0 ||
         PyDict_SetItemString(d, "attributes", attrs) < 0 ||
-        PyDict_SetItemString(d, "image_name", s->img_names) < 0) {
+        PyDict_SetItemString(d, "image_name", s->img_names) < 0 ||
+        (s->rle_objs && PyDict_SetItemString(d, "rle_objects", s->rle_objs) < 0)) {
         Py_XDECREF(cat);
         Py_XDECREF(n);
         goto fail;
@@ -828,7 +870,8 @@ fail:
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer view;
     PyObject *loads;
-    if (!PyArg_ParseTuple(args, "y*O:scan", &view, &loads)) return NULL;
+    Py_ssize_t release = 0;
+    if (!PyArg_ParseTuple(args, "y*O|n:scan", &view, &loads, &release)) return NULL;
     Scanner *s = PyMem_RawCalloc(1, sizeof(Scanner));
     if (!s) {
         PyBuffer_Release(&view);
@@ -837,9 +880,12 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     s->start = s->p = (const unsigned char *)view.buf;
     s->end = s->start + view.len;
     s->loads = loads;
+    s->release = release > 0 ? (size_t)release : 0;
+    s->released = s->start;
     s->img_names = PyList_New(0);
+    s->rle_objs = s->release ? PyList_New(0) : NULL;
     PyObject *out = NULL;
-    if (s->img_names) {
+    if (s->img_names && (s->rle_objs || !s->release)) {
         int r = scan_document(s);
         if (r == OK) out = result(s);
         else if (r == BAIL && !PyErr_Occurred()) out = Py_NewRef(Py_None);
@@ -852,7 +898,9 @@ static PyObject *scan(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(data, loads) -> dict | None: the columns of a regular COCO file, or None."},
+     "scan(data, loads, release=0) -> dict | None: the columns of a regular COCO file, or None. "
+     "release > 0: data is a read-only file mapping whose scanned pages are dropped every "
+     "release bytes."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cocoscan",

@@ -23,12 +23,14 @@ person's box and polygon next to its keypoints) stays in its columns.
 
 from __future__ import annotations
 
+import os
 from array import array
 from itertools import chain
 from operator import itemgetter
 
 import numpy as np
 
+from guidec import progress
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V010, V011, V012, V015
 from guidec.readers._common import (
@@ -57,13 +59,33 @@ def read(paths: list[str], ctx) -> AnnotationTable:
     return concat_tables([read_file(p, ctx) for p in paths])
 
 
-def read_file(path: str, ctx) -> AnnotationTable:
-    from guidec.readers.coco_fast import from_scan
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
+
+def read_file(path: str, ctx) -> AnnotationTable:
+    from guidec.readers.coco_fast import STREAM_MIN, available, from_mapped, from_scan
+
+    size, scanned = _size(path), False
+    if available() and size >= STREAM_MIN:
+        try:
+            table = from_mapped(path, ctx.report)
+            scanned = True
+        except OSError:
+            table = None  # read_bytes below reports why the file cannot be read
+        if table is not None:
+            prog = progress.active()
+            if prog is not None:
+                prog.read(size)
+            return table
     raw = read_bytes(path, ctx)
     if raw is None:
         return _empty(path)
-    table = from_scan(raw, path, ctx.report)
+    # an irregular file the mapped scan gave up on goes straight to the general reader
+    table = None if scanned else from_scan(raw, path, ctx.report)
     if table is not None:
         return table
     doc = load_json(path, ctx, raw)

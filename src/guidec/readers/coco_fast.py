@@ -6,6 +6,8 @@ paths give bit-identical tables (``tests/readers/test_cocoscan.py``).
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 from operator import itemgetter
 
 import numpy as np
@@ -31,12 +33,40 @@ except ImportError:  # pragma: no cover - a build without a C compiler
     _cocoscan = None
 
 
-def from_scan(raw: bytes, path: str, report) -> AnnotationTable | None:
-    """The table of a COCO file's bytes, or None when the general reader must read it."""
+#: Files at least this large are scanned from a memory map whose pages are given back as the
+#: scan passes them (every RELEASE_EVERY bytes): the file is never resident as a whole.
+STREAM_MIN = 64 << 20
+RELEASE_EVERY = 32 << 20
+
+
+def available() -> bool:
+    return _cocoscan is not None
+
+
+def from_scan(raw, path: str, report, release: int = 0) -> AnnotationTable | None:
+    """The table of a COCO file's bytes, or None when the general reader must read it.
+    ``raw`` is bytes, or a read-only ``mmap`` of the file when ``release`` > 0."""
     if _cocoscan is None:
         return None
-    cols = _cocoscan.scan(raw, orjson.loads)
+    cols = _cocoscan.scan(raw, orjson.loads, release)
     return _from_columns(cols, raw, path, report) if cols is not None else None
+
+
+def from_mapped(path: str, report) -> AnnotationTable | None:
+    """Scan a big COCO file streaming from a memory map; None when the general reader must
+    read it (an irregular file, an empty one)."""
+    from guidec import inputs
+
+    mm = inputs.map_file(path)
+    if mm is None:
+        return None
+    with contextlib.suppress(AttributeError, OSError):  # a hint: read ahead, pages in order
+        mm.madvise(mmap.MADV_SEQUENTIAL)
+    try:
+        return from_scan(mm, path, report, release=RELEASE_EVERY)
+    finally:
+        with contextlib.suppress(BufferError):  # a view still alive: the collector closes it
+            mm.close()
 
 
 def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | None:
@@ -67,6 +97,8 @@ def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | N
         cats = orjson.loads(mv[span[0]:span[1]]) if span else None
         for row, start, end in i64("rle").reshape(-1, 3).tolist():
             rle[row] = orjson.loads(mv[start:end])
+        for row, obj in c.get("rle_objects", ()):  # parsed during a streaming scan
+            rle[row] = obj
     except orjson.JSONDecodeError:
         return None
     declared = _categories(_section(cats, "categories", True, path, report), path, report)
