@@ -47,9 +47,8 @@ def test_retail_shelf_controls():
     assert [lab.get("value") for lab in ctrls["text_region"]] == ["price_tag"]
     tr = ctrls["transcription"]
     assert (tr.get("whenLabelValue"), tr.get("required")) == ("price_tag", "true")
-    kp = ctrls["keypoints.shelf-corners"]
-    assert [lab.get("value") for lab in kp] == ["top_left", "top_right", "bottom_right",
-                                                "bottom_left"]
+    assert [lab.get("value") for lab in ctrls["polygon"]] == ["shelf"]
+    assert not [n for n in ctrls if n.startswith("keypoints.")]
     assert ctrls["store_format"].get("perRegion") is None
 
 
