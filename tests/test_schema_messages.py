@@ -144,3 +144,48 @@ def test_a_mapping_in_a_union_gets_its_own_findings_only():
         "semantic_mask, panoptic (did you mean 'coco'?)",
         "missing required key 'format'",
         "unknown key 'formt' (did you mean 'format'?)"]
+
+
+ALL_AT_ONCE = """guidec: 1
+project: {id: t, title: T, version: 1.0.0}
+attributes:
+  occlusion: {type: enum, values: [none, heavy], default: heavvy}
+  size: {type: numbr}
+classes:
+  - {id: 1, name: car, shapes: [obb], attributes: [occlusion], color: "#112233"}
+  - {id: 2, name: bus, color: "#112233", definition: A bus.}
+  - {id: 3, name: van, color: red}
+rules:
+  - {id: r1, title: R, applies_to: [truk]}
+  - {id: r2, title: R, severity: fatal}
+"""
+
+
+def test_check_reports_schema_errors_and_the_lint_of_the_rest_in_one_run(cli, write):
+    """One bad class does not hide the lint of the others: schema errors (S) and lint
+    findings (L) together; nothing is said about the broken parts beyond their errors."""
+    spec = write("spec.yaml", ALL_AT_ONCE)
+    r = cli("check", spec, "--format", "json")
+    assert r.code == 1
+    import json
+
+    got = sorted((f["code"], f["line"]) for f in json.loads(r.out)["findings"])
+    assert got == [("L104", 11), ("L401", 8), ("L502", 4), ("L702", 8), ("L705", 11),
+                   ("S003", 5), ("S003", 7), ("S003", 9), ("S003", 12)]
+
+
+def test_nothing_more_when_the_spec_cannot_be_salvaged(cli, write):
+    spec = write("spec.yaml", "guidec: 1\nproject: [x]\nclasses: {a: 1}\n")
+    r = cli("check", spec)
+    assert r.code == 1 and all(" S0" in line for line in r.out.splitlines()[:-1]), r.out
+
+
+@settings(max_examples=examples(100), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(broken_specs())
+def test_check_of_broken_specs_never_fails_to_run(cli, tmp_path, data):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    r = cli("check", spec)
+    assert r.code in (0, 1) and not r.err, (r.code, r.err)
