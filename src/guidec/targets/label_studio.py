@@ -11,7 +11,7 @@ Decisions (documented in site/docs/targets.md):
   ``rotated_box`` (RectangleLabels, canRotate="true"), ``polygon`` (PolygonLabels), ``mask``
   (BrushLabels), ``polyline`` (VectorLabels), ``points`` (KeyPointLabels), ``text_region``
   (PolygonLabels: quadrilaterals and polygons) and one KeyPointLabels per keypoint schema,
-  ``keypoints.<schema>``, whose labels are the schema's points. A class whose only instance
+  ``keypoints.<schema>``, whose labels are the schema's points (as written). A class whose only instance
   shape is keypoints also gets a label in ``box``: the instance box (COCO keypoint annotations
   carry one).
 - Label ``value`` is the class name, ``background`` its colour, ``category`` its spec id (Label
@@ -23,6 +23,17 @@ Decisions (documented in site/docs/targets.md):
   classes carrying it) and ``required`` ON the control, inside a ``View`` with the same condition
   that also holds a header. enum -> Choices (single or multiple), bool -> Choices ``true`` /
   ``false``, integer/number -> Number (min, max, step), text -> TextArea.
+- ``when:`` conditions: one nested ``View visibleWhen="choice-selected"`` (``whenTagName`` the
+  other attribute's Choices, ``whenChoiceValue`` the wanted values) per condition around the
+  control, so it shows only when every condition holds. A condition on a number or text
+  attribute, on an attribute of the other scope, or on a value with a comma cannot be
+  expressed: T103 (warning, once per build), and the control shows always.
+- Control names are identifiers (Label Studio lists them comma-separated in ``toName`` and
+  ``whenTagName``), derived from the spec's names by
+  :func:`guidec.readers.label_studio.control_names` so that readers map them back: an attribute
+  or schema whose name is an identifier keeps it (``Leaf Area Affected(%)`` ->
+  ``Leaf_Area_Affected``); an attribute named like a fixed control gets ``attr_`` in front. The
+  header above the control shows the name as written.
 - Transcriptions of text regions: one per-region TextArea ``transcription``.
 - Image attributes: the same controls without ``perRegion``.
 - More than :data:`FILTER_THRESHOLD` labels in one control: a ``Filter`` search box above it and
@@ -36,6 +47,8 @@ from dataclasses import dataclass, field
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
+from guidec.names import is_identifier
+from guidec.readers.label_studio import control_names
 from guidec.spec.model import Attribute
 from guidec.targets import TARGETS, Target
 from guidec.targets._common import (
@@ -66,7 +79,6 @@ SHAPE_CONTROLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "points": ("points", "KeyPointLabels", {}),
     "text_region": ("text_region", "PolygonLabels", {}),
 }
-KEYPOINTS_PREFIX = "keypoints."
 RESULT_TYPES = {  # tag -> result "type" and value key in exports
     "RectangleLabels": "rectanglelabels",
     "PolygonLabels": "polygonlabels",
@@ -80,6 +92,7 @@ RESULT_TYPES = {  # tag -> result "type" and value key in exports
 
 T101 = code("T101")
 T102 = code("T102")
+T103 = code("T103")
 
 
 @dataclass
@@ -109,6 +122,9 @@ class Control:
     title: str = ""
     shape: str | None = None  # shape kind of a labels control
     keypoint_schema: str | None = None
+    # when: conditions Label Studio can show: (Choices control name, its values), all must hold
+    conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    hidden_condition: bool = False  # a when: condition Label Studio cannot show (T103)
 
     @property
     def result_type(self) -> str:
@@ -142,22 +158,25 @@ class Layout:
                 return c
         return None
 
+    def keypoints_control(self, schema: str) -> Control | None:
+        """The KeyPointLabels control of a keypoint schema."""
+        for c in self.labels_controls:
+            if c.keypoint_schema == schema:
+                return c
+        return None
 
-def _unique_name(wanted: str, taken: set[str]) -> str:
-    name = wanted
-    if name in taken:
-        name = f"attr_{wanted}"
-    i = 2
-    while name in taken:
-        name = f"attr_{wanted}_{i}"
-        i += 1
-    taken.add(name)
-    return name
+
+def attribute_title(name: str, a: Attribute) -> str:
+    """What annotators read above an attribute's control: its title, else its name (a machine
+    word such as ``lane_kind`` becomes ``Lane kind``; any other name is shown as written)."""
+    if a.title:
+        return a.title
+    return name.replace("_", " ").capitalize() if is_identifier(name) else name
 
 
 def _attribute_control(name: str, a: Attribute, control_name: str, classes: tuple[str, ...],
                        per_region: bool) -> Control:
-    title = a.title or name.replace("_", " ").capitalize()
+    title = attribute_title(name, a)
     required = a.required and a.when is None
     if a.type in ("enum", "bool"):
         if a.type == "enum":
@@ -219,21 +238,21 @@ def layout(project: Project) -> Layout:
     for c in active:
         if "keypoints" in c.shapes and c.keypoints and c.keypoints not in used_schemas:
             used_schemas.append(c.keypoints)
+    attr_ctrl, schema_ctrl = control_names(project)
     for schema in used_schemas:
         ks = project.keypoint_schemas[schema]
-        ctrl = Control(KEYPOINTS_PREFIX + schema, "KeyPointLabels", shape="keypoints",
+        ctrl = Control(schema_ctrl[schema], "KeyPointLabels", shape="keypoints",
                        keypoint_schema=schema)
         for p in ks.points:
             ctrl.labels.append(LabelEntry(p, assigned_color(f"{schema}.{p}")))
         kp_controls.append(ctrl)
     labels_controls = [*by_shape.values(), *kp_controls]
 
-    taken = {OBJECT} | {c.name for c in labels_controls}
     region: list[Control] = []
     # transcription first: it is the name every target uses for text regions
     tr_classes = [c for c in active if transcription_mode(project, c)]
     if tr_classes:
-        name = _unique_name(TRANSCRIPTION, taken)
+        name = TRANSCRIPTION  # a fixed control name: no attribute control takes it
         required = all(transcription_mode(project, c) == "required" for c in tr_classes)
         region.append(Control(name, "TextArea", classes=tuple(c.name for c in tr_classes),
                               per_region=True, required=required, title="Transcription"))
@@ -243,11 +262,39 @@ def layout(project: Project) -> Layout:
             carriers.setdefault(a_name, []).append(c.name)
     for a_name in carriers:  # in order of first use by a class
         a = project.attributes[a_name]
-        region.append(_attribute_control(a_name, a, _unique_name(a_name, taken),
+        region.append(_attribute_control(a_name, a, attr_ctrl[a_name],
                                          tuple(carriers[a_name]), True))
-    image = [_attribute_control(n, a, _unique_name(n, taken), (), False)
+    image = [_attribute_control(n, a, attr_ctrl[n], (), False)
              for n, a in image_attributes(project)]
+    _conditions(project, region, [*region, *image])  # a region's control may follow the image's
+    _conditions(project, image, image)
     return Layout(OBJECT, labels_controls, region, image)
+
+
+def _conditions(project: Project, group: list[Control], pool: list[Control]) -> None:
+    """Fill ``conditions`` of the attribute controls of ``group`` whose ``when:`` Label Studio
+    can show: every attribute it names has a Choices control in ``pool`` (for a region's
+    control: the region's and the image's; for the image's: the image's) and no wanted value
+    has a comma (``whenChoiceValue`` is comma-separated). Otherwise the control is marked
+    ``hidden_condition`` and shows always."""
+    choices = {c.attribute: c for c in pool if c.attribute and c.tag == "Choices"}
+    for ctrl in group:
+        a = project.attributes.get(ctrl.attribute) if ctrl.attribute else None
+        if a is None or not a.when:
+            continue
+        conds = []
+        for other, wanted in a.when.items():
+            target = choices.get(other)
+            values = wanted if isinstance(wanted, list) else [wanted]
+            texts = tuple(("true" if v else "false") if isinstance(v, bool) else str(v)
+                          for v in values)
+            if target is None or not texts or any("," in t or t not in target.choices
+                                                  for t in texts):
+                ctrl.hidden_condition = True
+                break
+            conds.append((target.name, texts))
+        else:
+            ctrl.conditions = tuple(conds)
 
 
 # --------------------------------------------------------------------------- XML
@@ -294,6 +341,15 @@ def _control_el(parent: ET.Element, ctrl: Control, to_name: str) -> ET.Element:
     return el
 
 
+def _condition_views(parent: ET.Element, ctrl: Control) -> ET.Element:
+    """One nested ``View visibleWhen="choice-selected"`` per condition of a ``when:``
+    attribute (a View hides what it holds; nesting makes them all hold)."""
+    for tag_name, values in ctrl.conditions:
+        parent = ET.SubElement(parent, "View", visibleWhen="choice-selected",
+                               whenTagName=tag_name, whenChoiceValue=",".join(values))
+    return parent
+
+
 def config_xml(project: Project, lay: Layout | None = None) -> str:
     lay = lay or layout(project)
     root = ET.Element("View")
@@ -314,11 +370,13 @@ def config_xml(project: Project, lay: Layout | None = None) -> str:
     for ctrl in lay.region_controls:
         wrap = ET.SubElement(root, "View", visibleWhen="region-selected",
                              whenLabelValue=",".join(ctrl.classes))
+        wrap = _condition_views(wrap, ctrl)
         ET.SubElement(wrap, "Header", value=ctrl.title, size="6")
         _control_el(wrap, ctrl, lay.object_name)
     for ctrl in lay.image_controls:
-        ET.SubElement(root, "Header", value=ctrl.title, size="6")
-        _control_el(root, ctrl, lay.object_name)
+        wrap = _condition_views(root, ctrl)
+        ET.SubElement(wrap, "Header", value=ctrl.title, size="6")
+        _control_el(wrap, ctrl, lay.object_name)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 
@@ -343,6 +401,17 @@ class LabelStudio(Target):
         if not lay.labels_controls:
             out.append(T102("no active class has a shape Label Studio can draw",
                             file=project.loaded.path))
+        hidden = [c.attribute for c in [*lay.region_controls, *lay.image_controls]
+                  if c.hidden_condition]
+        if hidden:  # once per build, naming every such attribute
+            out.append(project.loaded.source.place(T103(
+                "Label Studio cannot hide " + ", ".join(repr(n) for n in hidden)
+                + " until its `when:` condition holds (it names a number or text attribute, "
+                "an object attribute for an image one, or a value with a comma): annotators see "
+                + ("it" if len(hidden) == 1 else "them") + " always",
+                path=("attributes", hidden[0], "when"),
+                hint="guidec validate still checks the condition; say it in the "
+                     "attribute's description")))
         return out
 
     def emit(self, project: Project) -> dict[str, str | bytes]:
