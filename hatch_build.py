@@ -3,7 +3,8 @@ install, next to their sources:
 
 * ``guidec.readers._cocoscan``: reads a COCO file's bytes straight into columns;
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
-  same-class box overlap sweep.
+  same-class box overlap sweep;
+* ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing).
 
 They only make big deliveries fast; guidec works without them (numpy and orjson paths give
 the same results, slower). So a machine without a C compiler still installs guidec, with a
@@ -22,6 +23,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 EXTENSIONS = {
     "guidec.readers._cocoscan": "src/guidec/readers/_cocoscan.c",
     "guidec.validation._native": "src/guidec/validation/_native.c",
+    "guidec._hamming": "src/guidec/_hamming.c",
 }
 
 

@@ -123,15 +123,29 @@ def main(argv=None) -> int:
         h, planted = random_hashes(args.random)
         for t_ in (int(x) for x in args.thresholds.split(",")):
             t = time.perf_counter()
-            cost = ih._multi_index_cost(h, t_)
             i, j, _d = ih.near_duplicate_arrays(h, t_)
             dt = time.perf_counter() - t
+            blocks = ih._compiled_blocks(len(h), t_) if ih._hamming is not None else None
             found = set(zip(i.tolist(), j.tolist(), strict=True))
             want = [(a, b) for a, b, f in planted if f <= t_]
             missed = sum((a, b) not in found for a, b in want)
             print(f"near_duplicates of {len(h):,} random hashes, threshold {t_}: {dt:.2f} s, "
                   f"{len(i):,} pairs, {missed} of {len(want)} planted missed, "
-                  f"multi-index compares {cost:,} pairs (brute force {len(h) * (len(h) - 1) // 2:,})")
+                  + (f"compiled, {blocks} blocks" if blocks else "numpy"))
+        # near-duplicate families, as a delivery of many near copies has: 1/10 as many
+        # originals, each with 9 copies 1-8 bits away
+        rng = np.random.default_rng(7)
+        base = rng.integers(0, 2**64 - 1, args.random // 10, dtype=np.uint64, endpoint=True)
+        fam = np.repeat(base, 10)
+        for _ in range(4):
+            flip = rng.integers(0, 64, len(fam)).astype(np.uint64)
+            fam ^= (rng.random(len(fam)) < 0.9).astype(np.uint64) << flip
+        fam[::10] = base
+        for t_ in (int(x) for x in args.thresholds.split(",")):
+            t = time.perf_counter()
+            i, _j, _d = ih.near_duplicate_arrays(fam, t_)
+            print(f"near_duplicates of {len(fam):,} hashes in families of 10 near copies, "
+                  f"threshold {t_}: {time.perf_counter() - t:.2f} s, {len(i):,} pairs")
     return 0
 
 

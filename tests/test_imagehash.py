@@ -233,6 +233,34 @@ def test_near_duplicates_equal_brute_force(hs, t):
         ih._SMALL_GROUP = saved
     i, j, d = ih.near_duplicate_arrays(arr, t, method="brute")
     assert list(zip(i.tolist(), j.tolist(), d.tolist(), strict=True)) == want
+    if ih._hamming is not None:  # the compiled search, any number of blocks and threads
+        for blocks in range(3, 17):
+            for threads in (1, 3):
+                got = ih._hamming.pairs(arr, t, blocks, threads, 10**9)
+                i, j = np.frombuffer(got[0], np.int64), np.frombuffer(got[1], np.int64)
+                d = np.frombuffer(got[2], np.uint8)
+                pairs = sorted(zip(np.minimum(i, j).tolist(), np.maximum(i, j).tolist(),
+                                   d.tolist(), strict=True))
+                assert pairs == want, (blocks, threads)
+
+
+def test_the_compiled_search_is_built_in_ci():
+    import os
+
+    if os.environ.get("CI"):
+        assert ih._hamming is not None
+
+
+@pytest.mark.skipif(ih._hamming is None, reason="the compiled search is not built here")
+def test_the_compiled_search_stops_at_max_pairs():
+    h = np.zeros(3000, np.uint64)  # one picture 3,000 times: 4,498,500 pairs at distance 0
+    assert ih._hamming.pairs(h, 10, 4, 2, 1000) is None
+    with pytest.raises(ih.TooManyPairs, match="more than 1,000 pairs"):
+        ih.near_duplicate_arrays(h, 10, max_pairs=1000)
+    with pytest.raises(ih.TooManyPairs):
+        ih.near_duplicate_arrays(h[:100], 10, method="brute", max_pairs=1000)
+    i, _, _ = ih.near_duplicate_arrays(h[:100], 10, method="compiled", max_pairs=4950)
+    assert len(i) == 4950  # exactly at the bound is a result
 
 
 def test_near_duplicates_large_sets_and_bounds():

@@ -11,9 +11,11 @@ and an exact all-pairs search under a Hamming threshold.
 - :func:`dhash`: imagededup's ``DHash`` (9x8 grayscale, a bit where a pixel is brighter than
   its left neighbour).
 - :func:`near_duplicates`: every pair within a Hamming distance (default 10, imagededup's),
-  exact; by blocks of numpy XOR + popcount, or for many hashes through a multi-index (the 64
-  bits cut into ``threshold + 1`` blocks: by pigeonhole two hashes within ``threshold`` agree
-  exactly on one block, so only hashes that share a block value are compared).
+  exact. Many hashes go to a compiled multi-index search (``guidec/_hamming.c``: the 64 bits
+  cut into ``m`` blocks; by pigeonhole two hashes within ``t`` bits are within ``t // m`` bits
+  on one block, so each hash visits only the buckets of block values that near its own; both
+  cores); few hashes, or an install without a C compiler, go to blocks of numpy XOR +
+  popcount or a numpy multi-index with ``t + 1`` blocks. All give the same pairs.
 - :func:`clusters`: the connected components of those pairs, for keeping near duplicates in
   one split.
 
@@ -33,8 +35,20 @@ import numpy as np
 from guidec import inputs, progress
 from guidec.diagnostics import GuidecError
 
+try:  # guidec/_hamming.c, built with guidec; the numpy search gives the same pairs
+    from guidec import _hamming
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _hamming = None
+
 #: imagededup's default ``max_distance_threshold`` for its hashes
 DEFAULT_THRESHOLD = 10
+#: More near-duplicate pairs than this is an error, not a result: it means most images are
+#: the same picture (or the threshold is far too loose), and the pairs would not fit in memory.
+MAX_PAIRS = 20_000_000
+
+
+class TooManyPairs(GuidecError):
+    """The search found more than ``max_pairs`` pairs."""
 
 _HASH_SIZE = 8  # an 8x8 block: 64 bits
 _PHASH_SIZE = 32  # the image is resized to 32x32 before the DCT
@@ -272,18 +286,57 @@ def _multi_index(h: np.ndarray, threshold: int, out: list) -> None:
             out.append((i[keep], j[keep], d[keep], x[keep]))
 
 
-def near_duplicate_arrays(hashes, threshold: int = DEFAULT_THRESHOLD,
-                          method: str = "auto") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _compiled_blocks(n: int, threshold: int) -> int | None:
+    """The number of blocks for the compiled search that visits the fewest hashes, or None
+    when comparing every pair (numpy) is about as cheap. Estimate per hash and block: the
+    bucket values within ``t // m`` bits of its own (each a lookup) times the hashes in a
+    bucket (``n / 2**width``, uniform hashes)."""
+    from math import comb
+
+    best, best_cost = None, n * (n - 1) / 2 / 4  # numpy compares ~4x faster per pair
+    for m in range(3, min(threshold + 1, 16) + 1):
+        width, r = -(-64 // m), threshold // m
+        visits = sum(comb(width, k) for k in range(r + 1))
+        cost = n * m * visits * (4 + n / 2 ** width / 2)
+        if cost < best_cost:
+            best, best_cost = m, cost
+    return best
+
+
+def _threads() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def near_duplicate_arrays(hashes, threshold: int = DEFAULT_THRESHOLD, method: str = "auto",
+                          *, threads: int | None = None, max_pairs: int = MAX_PAIRS
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`near_duplicates` as three arrays ``(i, j, d)`` (int64, int64, uint8), sorted by
-    ``(i, j)``. ``method``: ``"brute"``, ``"index"`` or ``"auto"`` (whichever compares fewer
-    pairs; both are exact)."""
+    ``(i, j)``. ``method``: ``"compiled"`` (the C multi-index, both cores), ``"brute"``,
+    ``"index"`` (numpy) or ``"auto"`` (the compiled search when built and cheaper than
+    comparing every pair); all are exact. More than ``max_pairs`` pairs raises
+    :class:`TooManyPairs` (the compiled search stops there; the numpy ones check at the end)."""
     h = np.ascontiguousarray(np.asarray(hashes, dtype=np.uint64).ravel())
     n = len(h)
     if threshold < 0:
         raise ValueError("threshold must be >= 0")
     threshold = min(int(threshold), 64)
     out: list = []
-    if n >= 2:
+    blocks = _compiled_blocks(n, threshold) if _hamming is not None and n >= 2 else None
+    if method == "compiled" or (method == "auto" and blocks is not None):
+        if _hamming is None:
+            raise ValueError("the compiled search is not built in this install")
+        got = _hamming.pairs(h, threshold, blocks or max(3, min(threshold + 1, 16)),
+                             threads or _threads(), max_pairs)
+        if got is None:
+            raise _too_many(max_pairs, threshold)
+        out.append((np.frombuffer(got[0], np.int64), np.frombuffer(got[1], np.int64),
+                    np.frombuffer(got[2], np.uint8), None))
+    elif n >= 2:
         if method == "auto":
             brute_cost = n * (n - 1) // 2
             method = "brute"
@@ -293,6 +346,8 @@ def near_duplicate_arrays(hashes, threshold: int = DEFAULT_THRESHOLD,
             _multi_index(h, threshold, out)
         else:
             _brute(h, np.arange(n, dtype=np.int64), threshold, out)
+    if sum(len(o[0]) for o in out) > max_pairs:
+        raise _too_many(max_pairs, threshold)
     if not out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
     i = np.concatenate([o[0] for o in out]).astype(np.int64)
@@ -301,6 +356,13 @@ def near_duplicate_arrays(hashes, threshold: int = DEFAULT_THRESHOLD,
     i, j = np.minimum(i, j), np.maximum(i, j)
     order = np.lexsort((j, i))
     return i[order], j[order], d[order]
+
+
+def _too_many(max_pairs: int, threshold: int) -> TooManyPairs:
+    return TooManyPairs(f"more than {max_pairs:,} pairs of images within {threshold} bits of "
+                        "each other: most images look alike to a perceptual hash (blank or "
+                        "near-uniform frames?) or the threshold is too loose; search with a "
+                        "smaller one")
 
 
 def near_duplicates(hashes, threshold: int = DEFAULT_THRESHOLD) -> list[tuple[int, int, int]]:
