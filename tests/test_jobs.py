@@ -84,3 +84,23 @@ def test_jobs_must_be_a_positive_number(cli, write, tmp_path):
     spec = write("spec.yaml", SPEC)
     r = cli("validate", "--spec", spec, tmp_path, "--jobs", "0")
     assert r.code == 2 and "expected a number of processes" in r.err
+
+
+def test_a_folder_is_sniffed_in_workers_as_in_one_process(tmp_path, monkeypatch):
+    from guidec import readers
+
+    _voc_folder(tmp_path / "d", n=400)
+    (tmp_path / "d" / "README.txt").write_text("not a delivery")
+    (tmp_path / "d" / "00007.xml").write_text("<html/>")  # a .xml no reader takes
+    files = sorted(str(p) for p in (tmp_path / "d").iterdir())
+    one = readers._detect_files(files, 1)
+    pools = []
+    import multiprocessing.pool
+
+    real = multiprocessing.pool.Pool.map
+    monkeypatch.setattr(multiprocessing.pool.Pool, "map",
+                        lambda self, *a, **k: pools.append(1) or real(self, *a, **k))
+    two = readers._detect_files(files, 2)
+    assert pools  # the workers really sniffed
+    assert one == two
+    assert one.count("voc") == 399 and one.count(None) == 2

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidec.readers import ReadContext, voc
 from guidec.table import TableBuilder
+from tests import conftest
 from tests.budget import examples
 from tests.readers.tables import assert_same_table
 
-CORPUS = os.environ.get("GUIDEC_CORPUS") or os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "shared", "corpus")
+CORPUS = str(conftest.CORPUS)  # one lookup of ../shared/corpus for every test
 
 
 def _read(path: str, fast: bool):
@@ -56,10 +55,9 @@ def _corpus_voc() -> list[str]:
     return sorted(out)
 
 
-def test_every_corpus_voc_file_reads_the_same_both_ways():
+def test_every_corpus_voc_file_reads_the_same_both_ways(corpus):
     files = _corpus_voc()
-    if not files:
-        pytest.skip("corpus not found")
+    assert files, f"no Pascal VOC file in {corpus}"
     taken = sum(_both(p) for p in files)
     assert taken >= 3, f"the fast path took only {taken} of {len(files)} corpus files"
 

@@ -89,10 +89,12 @@ def _head(path: str) -> bytes:
     return inputs.read_head(path, HEAD_BYTES)
 
 
-def detect_format(path: str) -> str:
-    """The format of one file or folder, from its content; raises GuidecError (V001/V003)."""
+def detect_format(path: str, is_dir: bool | None = None) -> str:
+    """The format of one file or folder, from its content; raises GuidecError (V001/V003).
+    ``is_dir``: when the caller knows (a folder walk), no ``stat`` to learn it."""
     readers = READERS.load()
-    is_dir = os.path.isdir(path)
+    if is_dir is None:
+        is_dir = os.path.isdir(path)
     try:
         head = b"" if is_dir else _head(path)
     except OSError as exc:
@@ -115,17 +117,15 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
         if not os.path.isdir(path):
             ctx.diagnostics.extend(exc.diagnostics)
             return []
-    out = []
+    exts = tuple({e for r in readers.values() for e in r.extensions})
+    candidates = []
     for root, dirs, files in os.walk(path):
         dirs.sort()
-        for name in sorted(files):
-            full = os.path.join(root, name)
-            if not any(name.lower().endswith(e) for r in readers.values() for e in r.extensions):
-                continue
-            try:
-                out.append((detect_format(full), full))
-            except GuidecError:
-                continue  # a folder may hold other files (README, images)
+        candidates.extend(os.path.join(root, name) for name in sorted(files)
+                          if name.lower().endswith(exts))
+    # a folder may hold other files (README, images): those detect as nothing and are left
+    out = [(fmt, f) for fmt, f in zip(_detect_files(candidates, ctx.jobs), candidates,
+                                      strict=True) if fmt is not None]
     if not out:
         ctx.report(V003("no delivery file of a known format in this folder", file=path))
     return out
@@ -155,6 +155,7 @@ def read_delivery(
     ctx = ReadContext(image_root=image_root, project=project, jobs=max(1, jobs))
     groups: dict[str, list[str]] = {}
     formats: dict[str, str] = {}
+    given = {os.fspath(p) for p in paths}
     for p in paths:
         p = os.fspath(p)
         inputs.note(p)  # a delivery folder too: nothing is written into it as a whole
@@ -188,8 +189,52 @@ def read_delivery(
             gc.enable()
     table = concat_tables(tables)
     _builtin_attributes(table, project)
-    _read_nothing(table, formats, ctx)
-    return ReadResult(table, ctx.diagnostics, _files_read(formats, table))
+    # a folder read whole can only be one of the paths given (a walk adds files): no stat
+    # for each of 50,000 files
+    folders = [p for p in formats if p in given and os.path.isdir(p)]
+    _read_nothing(table, formats, ctx, folders)
+    return ReadResult(table, ctx.diagnostics, _files_read(formats, table, folders))
+
+
+def _detect_one(path: str) -> str | None:
+    try:
+        return detect_format(path, is_dir=False)
+    except GuidecError:
+        return None
+
+
+_SNIFF: list[str] = []  # the files the forked sniffing workers share
+
+
+def _sniff_run(bounds: tuple[int, int]):
+    lo, hi = bounds
+    return [_detect_one(f) for f in _SNIFF[lo:hi]], inputs.seen()
+
+
+def _detect_files(files: list[str], jobs: int) -> list[str | None]:
+    """The format of each file of a folder walk (None: no reader's), sniffed in ``jobs``
+    forked workers when there are many: each reads the head of every file, which is most of
+    a small file's cost. The result is that of one process, in order."""
+    from guidec.readers._common import PARALLEL_MIN, _start_methods
+
+    if jobs < 2 or len(files) < PARALLEL_MIN or "fork" not in _start_methods():
+        return [_detect_one(f) for f in files]
+    import multiprocessing
+
+    global _SNIFF
+    size = max(PARALLEL_MIN // 2, -(-len(files) // (jobs * 4)))
+    runs = [(k, min(k + size, len(files))) for k in range(0, len(files), size)]
+    _SNIFF = files
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_sniff_run, runs, chunksize=1)
+    finally:
+        _SNIFF = []
+    out: list[str | None] = []
+    for found, seen in parts:
+        out.extend(found)
+        inputs.remember(seen)
+    return out
 
 
 def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[int, int]:
@@ -217,11 +262,12 @@ def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[
     return files, size
 
 
-def _files_read(formats: dict[str, str], table: AnnotationTable) -> dict[str, str]:
+def _files_read(formats: dict[str, str], table: AnnotationTable,
+                folders: list[str]) -> dict[str, str]:
     """What was read, file by file: a folder a reader took whole (YOLO) counts as the files
     it read in it, not as one."""
     out = dict(formats)
-    for folder in [p for p in formats if os.path.isdir(p)]:
+    for folder in folders:
         inside = {sf.path: sf.format for sf in table.files
                   if sf.path.startswith(folder.rstrip(os.sep) + os.sep)}
         if inside:
@@ -230,7 +276,8 @@ def _files_read(formats: dict[str, str], table: AnnotationTable) -> dict[str, st
     return out
 
 
-def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadContext) -> None:
+def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadContext,
+                  folders: list[str]) -> None:
     """V049 for every file a reader took that gave no image and no annotation (``[]``, ``{}``,
     a results file read as the wrong format): a gate never passes on what it did not read. A
     file whose reading already failed with an error is not reported twice."""
@@ -241,8 +288,10 @@ def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadCont
     for i, f in enumerate(table.files):
         count[f.path] = count.get(f.path, 0) + int(held[i])
     failed = {d.file for d in ctx.diagnostics if d.severity == Severity.ERROR}
+    folders = set(folders)
     for path, fmt in formats.items():
-        if count.get(path, 0) == 0 and path not in failed and not _is_dir_holding(path, count):
+        if count.get(path, 0) == 0 and path not in failed and not (
+                path in folders and _is_dir_holding(path, count)):
             ctx.report(V049(f"the {fmt} reader found no image and no annotation in this "
                             "file: it is empty, or not the format it looks like", file=path))
 
