@@ -62,11 +62,17 @@ def _imbalance(counts, wanted):
 
 
 @settings(deadline=None, max_examples=examples(200))
-@given(deliveries, st.integers(0, 3))
-def test_groups_stay_whole_and_classes_beat_a_random_grouped_split(images, seed):
+@given(deliveries, st.integers(0, 3), st.data())
+def test_groups_stay_whole_and_classes_beat_a_random_grouped_split(images, seed, data):
     project = load_project(str(SPEC))
     t = _table(images)
-    sp = plan(t, project, RATIOS, "store_id", seed=seed)
+    # near-duplicate clusters (as guidec split --images finds them) join groups too
+    dups = data.draw(st.lists(st.lists(st.integers(0, len(images) - 1), min_size=2,
+                                       max_size=4), max_size=5))
+    extra = [[f"{k:05d}.jpg" for k in c] for c in dups]
+    sp = plan(t, project, RATIOS, "store_id", extra_groups=extra, seed=seed)
+    for c in dups:
+        assert len({int(sp.split_of[k]) for k in c}) == 1, c
     # every image in one split; no group across two
     assert len(sp.split_of) == len(images) and (sp.split_of >= 0).all()
     for g in range(sp.groups):
@@ -81,7 +87,7 @@ def test_groups_stay_whole_and_classes_beat_a_random_grouped_split(images, seed)
     per_class = np.bincount([c for _, objs in images for c in objs], minlength=4)
     assert sp.counts.sum(axis=0)[idx].tolist() == per_class.tolist()
     # same seed, same split
-    again = plan(t, project, RATIOS, "store_id", seed=seed)
+    again = plan(t, project, RATIOS, "store_id", extra_groups=extra, seed=seed)
     assert (again.split_of == sp.split_of).all()
     # classes: no worse than the median of random grouped splits of the same groups, once there
     # are enough groups for balance to mean anything (3 groups into 3 splits cannot balance)
@@ -204,3 +210,79 @@ def test_each_split_code_has_a_failing_and_a_passing_case(tmp_path):
             extra = ("--groups", str(csv))
         _, err = _run_codes(tmp_path / code / "good", good, *extra)
         assert code not in re.findall(r": (H\d{3}) ", err), (code, err)
+
+
+def _photo_delivery(tmp_path):
+    """Four corpus photos and edited copies of two (crop, rescale, recompression): a COCO
+    delivery of 10 images, one object each."""
+    import pytest
+
+    from tests.conftest import CORPUS
+    from tests.test_imagehash import PHOTOS
+
+    pil = pytest.importorskip("PIL.Image")
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    images = tmp_path / "images"
+    images.mkdir()
+    names = []
+    for k in ("dog", "horses", "person", "bus"):
+        with pil.open(CORPUS / PHOTOS[k]) as im:
+            im = im.convert("RGB")
+            im.save(images / f"{k}.jpg", quality=90)
+            names.append(f"{k}.jpg")
+            if k in ("dog", "horses"):
+                w, h = im.size
+                im.crop((w // 50, h // 50, w - w // 50, h - h // 50)).save(
+                    images / f"{k}-crop.jpg", quality=90)
+                im.resize((w // 2, h // 2)).save(images / f"{k}-half.jpg", quality=90)
+                im.save(images / f"{k}-q40.jpg", quality=40)
+                names += [f"{k}-crop.jpg", f"{k}-half.jpg", f"{k}-q40.jpg"]
+    doc = {"images": [{"id": i, "file_name": n, "width": 64, "height": 64}
+                      for i, n in enumerate(names)],
+           "annotations": [{"id": i, "image_id": i, "category_id": 1 + i % 2,
+                            "bbox": [1, 1, 5, 5]} for i in range(len(names))],
+           "categories": [{"id": 1, "name": "product"}, {"id": 2, "name": "price_tag"}]}
+    (tmp_path / "d.json").write_text(json.dumps(doc))
+    return tmp_path / "d.json", images
+
+
+def test_copies_of_one_picture_stay_in_one_split(tmp_path):
+    delivery, images = _photo_delivery(tmp_path)
+    for seed in range(4):
+        out, err = io.StringIO(), io.StringIO()
+        code = run(["split", "--spec", str(SPEC), str(delivery), "--out", str(tmp_path / f"s{seed}"),
+                    "--ratios", "train=0.5,val=0.5", "--images", str(images),
+                    "--seed", str(seed), "--fail-on", "never"], out, err)
+        assert code == 0, err.getvalue()
+        doc = json.loads((tmp_path / f"s{seed}" / "splits.json").read_text())
+        where = {n: s for s, names in doc["splits"].items() for n in names}
+        for k in ("dog", "horses"):
+            assert len({where[f"{k}{v}.jpg"] for v in ("", "-crop", "-half", "-q40")}) == 1
+        assert doc["hamming"] == 10
+        assert "2 clusters of the same picture (8 images) kept whole" in out.getvalue()
+        assert "H044" not in err.getvalue() and "H045" not in err.getvalue()
+    # -1: not grouped (the copies may land anywhere), and said in the report's settings
+    out, err = io.StringIO(), io.StringIO()
+    run(["split", "--spec", str(SPEC), str(delivery), "--out", str(tmp_path / "off"),
+         "--ratios", "train=0.5,val=0.5", "--images", str(images), "--hamming", "-1"], out, err)
+    assert json.loads((tmp_path / "off" / "splits.json").read_text())["hamming"] is None
+    assert "clusters of the same picture" not in out.getvalue()
+
+
+def test_images_not_compared_and_searches_given_up_are_findings(tmp_path, monkeypatch):
+    from guidec import imagehash
+
+    delivery, images = _photo_delivery(tmp_path)
+    (images / "bus.jpg").unlink()
+    (images / "person.jpg").write_bytes(b"not a jpeg")
+    out, err = io.StringIO(), io.StringIO()
+    run(["split", "--spec", str(SPEC), str(delivery), "--out", str(tmp_path / "a"),
+         "--ratios", "train=0.5,val=0.5", "--images", str(images)], out, err)
+    assert re.search(r"H045 .*2 image\(s\) not compared for duplicates: bus.jpg: not found "
+                     r"under .*; person.jpg: not a readable image", err.getvalue())
+    monkeypatch.setattr(imagehash, "MAX_PAIRS", 3)  # 2 x 6 pairs of copies: too many
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["split", "--spec", str(SPEC), str(delivery), "--out", str(tmp_path / "b"),
+                "--ratios", "train=0.5,val=0.5", "--images", str(images)], out, err)
+    assert code == 0 and re.search(r"H044 .*more than 3 pairs of images", err.getvalue())

@@ -398,3 +398,33 @@ def clusters(n: int, pairs: Iterable[Sequence[int]]) -> list[list[int]]:
     for k in range(n):
         groups.setdefault(find(k), []).append(k)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+def duplicate_clusters(names: Sequence[str], root: str, threshold: int = DEFAULT_THRESHOLD,
+                       jobs: int = 1) -> tuple[list[list[str]], list[str]]:
+    """The images among ``names`` (image names of a delivery, found under ``root`` as
+    :func:`guidec.imagesize.find_image` finds them) that show the same picture: identical or
+    within ``threshold`` bits of perceptual hash, joined into clusters of two or more names
+    (each sorted, ordered by their first name). And the names that could not be compared
+    (not found, unreadable), each with the reason. Raises :class:`GuidecError` without Pillow
+    and :class:`TooManyPairs` past :data:`MAX_PAIRS`."""
+    from guidec.imagesize import find_image
+
+    _pillow()
+    unique = sorted({str(n) for n in names})
+    paths, missing = {}, []
+    for name in unique:
+        p = find_image(name, root)
+        if p is None:
+            missing.append(f"{name}: not found under {root}")
+        else:
+            paths[name] = p
+    found = sorted(paths)
+    hashes = phash_many([paths[n] for n in found], jobs=jobs)
+    missing += [f"{n}: not a readable image" for n, h in zip(found, hashes, strict=True)
+                if h is None]
+    values, index = hash_array(hashes)
+    pairs = near_duplicate_arrays(values, threshold, max_pairs=MAX_PAIRS)
+    groups = clusters(len(values), zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+    out = [[found[index[k]] for k in g] for g in groups if len(g) > 1]
+    return sorted(out), sorted(missing)

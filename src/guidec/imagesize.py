@@ -7,9 +7,32 @@ raising, so a bad example image becomes a diagnostic, not a traceback.
 
 from __future__ import annotations
 
+import os
 import struct
 
 from guidec import inputs
+
+#: Extensions tried for an image named without one (YOLO names images by their label's stem).
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif")
+
+
+def find_image(name: str, root: str) -> str | None:
+    """The file under ``root`` an image name of the delivery means: the name as a path under
+    ``root``, else its base name; a name without an extension (YOLO) with one of
+    :data:`IMAGE_EXTS`. A name that leads out of ``root`` (absolute, ``..``) means nothing."""
+    name = str(name).replace("\\", "/")
+    base = os.path.basename(name)
+    for cand in (name, base):
+        if not cand or cand.startswith("/") or ".." in cand.split("/"):
+            continue
+        p = os.path.join(root, cand)
+        if os.path.isfile(p):
+            return p
+        if not os.path.splitext(cand)[1]:
+            for ext in IMAGE_EXTS:
+                if os.path.isfile(p + ext):
+                    return p + ext
+    return None
 
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers carry the size: SOF0-SOF15 except DHT (C4), JPG (C8), DAC (CC).

@@ -86,6 +86,16 @@ define("H043", "split-class-share-off", INFO,
        "A split's share of a class's objects is further from the split's ratio than the "
        "tolerance (a class with few objects, or held by few groups).",
        example="test holds 0 of the 4 'forklift' objects; ratio 0.10")
+define("H044", "split-duplicates-not-grouped", WARNING,
+       "guidec split --images could not group the images that show the same picture: Pillow is "
+       "not installed (pip install 'guidec[images]'), or more than 20 million pairs were within "
+       "--hamming bits (most images one picture, or the threshold far too loose). The split was "
+       "made without keeping near duplicates together.",
+       example="near-duplicate images not grouped: hashing images needs Pillow")
+define("H045", "split-image-not-compared", WARNING,
+       "guidec split --images: images of the delivery not found under --images, or not "
+       "readable as images, so they were not compared for duplicates (each is its own unit).",
+       example="2 image(s) not compared for duplicates: a.jpg: not found under images/")
 
 # ---------------------------------------------------------------- H050-H069: guidec handoff
 define("H050", "file-in-no-split", WARNING,

@@ -53,7 +53,6 @@ FORMATS = ["human", "json", "junit", "sarif", "github", "summary"]
 VERSION = 1  # the manifest format
 UNKNOWN = "(unknown)"
 CANNOT_READ = ("V001", "V003")
-IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif")
 CHUNK = 1 << 20
 
 
@@ -209,28 +208,11 @@ def counts(table, project, args_files: list[str]) -> dict:
 
 
 # --------------------------------------------------------------------------- images
-def find_image(name: str, root: str) -> str | None:
-    """The file under ``root`` an image name of the delivery means: the name as a path under
-    ``root``, else its base name; a name without an extension (YOLO) with one of
-    :data:`IMAGE_EXTS`."""
-    name = str(name).replace("\\", "/")
-    base = os.path.basename(name)
-    for cand in (name, base):
-        if not cand or cand.startswith("/") or ".." in cand.split("/"):
-            continue
-        p = os.path.join(root, cand)
-        if os.path.isfile(p):
-            return p
-        if not os.path.splitext(cand)[1]:
-            for ext in IMAGE_EXTS:
-                if os.path.isfile(p + ext):
-                    return p + ext
-    return None
-
-
 def image_entries(table, root: str) -> tuple[list[dict], list[str]]:
     """``([{"name", "size", "sha256"}], [names not found])``: each distinct image once, by
     its name under ``root`` (POSIX), sorted."""
+    from guidec.imagesize import find_image
+
     found: dict[str, dict] = {}
     missing = []
     for name in sorted({str(n) for n in table.images.file_name}):

@@ -40,7 +40,14 @@ def add_arguments(p) -> None:
                         "finding (default 0.05)")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file)")
-    p.add_argument("--images", metavar="DIR", help="folder of the images (sizes)")
+    p.add_argument("--images", metavar="DIR",
+                   help="folder of the images: their sizes where the delivery lacks them, and "
+                        "the same picture kept in one split (identical files and perceptual "
+                        "hashes within --hamming bits)")
+    p.add_argument("--hamming", type=int, default=10, metavar="D",
+                   help="with --images: images whose 64-bit perceptual hashes differ in at most "
+                        "D bits are one picture and stay in one split (default 10, as "
+                        "imagededup; -1 turns it off)")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error",
                    help="exit 1 when a finding has at least this severity (default: error)")
     add_input_options(p)
@@ -127,6 +134,27 @@ def run(args, out, err) -> int:
     if sidecar is None:
         return 2
     extra = list(sidecar.values())
+    dup_note = ""
+    if args.images and args.hamming >= 0:
+        from guidec import imagehash
+        from guidec.diagnostics import GuidecError
+
+        names = [str(n) for n in res.table.images.file_name.tolist() if n is not None]
+        try:
+            dups, missing = imagehash.duplicate_clusters(names, args.images, args.hamming,
+                                                         jobs_of(args))
+        except GuidecError as exc:  # no Pillow, or most images one picture: said, not skipped
+            diags.append(code("H044")(f"near-duplicate images not grouped: {exc}",
+                                      file=args.images))
+            dups, missing = [], []
+        extra += dups
+        if missing:
+            diags.append(code("H045")(
+                f"{len(missing):,} image(s) not compared for duplicates: "
+                + "; ".join(missing[:3]) + ("; ..." if len(missing) > 3 else ""),
+                file=args.images, images=missing[:100]))
+        dup_note = (f", {len(dups):,} clusters of the same picture "
+                    f"({sum(len(c) for c in dups):,} images) kept whole") if dups else ""
     if key and not args.groups and (
             key not in res.table.images.attributes
             or all(v is None for v in res.table.images.attributes[key].tolist())):
@@ -150,6 +178,7 @@ def run(args, out, err) -> int:
                     file=first, **{"class": cname}))
     doc = {
         "seed": args.seed, "group_by": key, "tolerance": args.tolerance,
+        "hamming": args.hamming if args.images and args.hamming >= 0 else None,
         "ratios": {n: float(sp.wanted[i]) for i, n in enumerate(sp.names)},
         "groups": sp.groups,
         "images": {n: int(sp.images[i]) for i, n in enumerate(sp.names)},
@@ -178,7 +207,7 @@ def run(args, out, err) -> int:
     refuse_inputs_in(args.out)
     write_tree(args.out, files)
     lines = [f"{len(sp.image_names):,} images in {sp.groups:,} groups"
-             + (f" (by {key})" if key else "") + f", seed {args.seed}:"]
+             + (f" (by {key})" if key else "") + dup_note + f", seed {args.seed}:"]
     for i, n in enumerate(sp.names):
         worst = np.nanmax(np.abs(dev[i])) if np.isfinite(dev[i]).any() else 0.0
         lines.append(f"  {n:<10} {int(sp.images[i]):>8,} images ({sp.images[i] / total:.3f}, "
