@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2, "guidec.colorspace": 2,
     "guidec.names": 2,
     # image hashes (they raise GuidecError when Pillow is missing)
-    "guidec.imagehash": 3,
+    "guidec.imagehash": 3, "guidec.imagecheck": 3,
     "guidec.codes": 3,
     # the YAML source map and the delivery table
     "guidec.source": 4, "guidec.table": 4, "guidec.polygons": 4,

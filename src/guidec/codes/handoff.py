@@ -141,3 +141,57 @@ define("H059", "near-duplicate-across-splits", ERROR,
        "rescale, a recompression or a small rotation of one photo, tested on after training "
        "on it.",
        example="train/0012.jpg and test/0981.jpg: Hamming distance 4")
+
+# ---------------------------------------------------------------- H070-H089: image integrity
+define("H070", "image-unreadable", ERROR,
+       "guidec handoff --images: an image file of the delivery cannot be read as an image (not "
+       "an image, a damaged header, more pixels than Pillow decodes safely). Datumaro: "
+       "ImportError on the item.",
+       example="0007.jpg: not an image Pillow can read (cannot identify image file)")
+define("H071", "image-truncated", ERROR,
+       "An image file is cut short: a JPEG without its end-of-image marker, a PNG without its "
+       "IEND chunk, or (--verify-pixels) pixels that do not decode. Training loaders fail on "
+       "it or read grey rows.",
+       example="0012.jpg: no JPEG end-of-image marker: the file is cut short")
+define("H072", "image-size-differs", ERROR,
+       "The image file's pixel size differs from the width and height the delivery declares: "
+       "the labels were drawn on another version of the image (a resized proxy, the "
+       "EXIF-turned view).",
+       example="0003.jpg: the file is 1280x960 pixels, the delivery declares 640x480")
+define("H073", "image-exif-rotated", WARNING,
+       "The image's EXIF orientation turns or mirrors it: labeling tools and viewers show the "
+       "turned image, the raw pixels (and most training loaders) are not turned, so the labels "
+       "fit one of the two only. Bake the rotation into the pixels before labeling.",
+       example="0005.jpg: EXIF orientation 6 (turned 90 degrees clockwise)")
+define("H074", "image-multipage", WARNING,
+       "The image file holds several pages or frames (a multi-page TIFF, an animated GIF, a "
+       "multi-frame DICOM); the labels belong to the first only.",
+       example="slide-3.tif: 4 pages or frames; labels belong to the first only")
+define("H075", "image-format-not-allowed", ERROR,
+       "The image file's format is not among the spec's media.formats.",
+       example="0002.png: a png file; media.formats allows jpeg")
+define("H076", "image-colour-mode", WARNING,
+       "The image's colour mode does not match the spec's media.color (a grayscale image in an "
+       "RGB program, a palette image in a grayscale one).",
+       example="0009.jpg: colour mode L; media.color is rgb")
+define("H077", "jpeg-quality-low", WARNING,
+       "The JPEG's quality, estimated from its luminance quantization table (the IJG 1-100 "
+       "scale), is below the spec's media.jpeg_quality_min.",
+       example="0004.jpg: JPEG quality about 35, below media.jpeg_quality_min 75")
+define("H078", "dicom-burned-in-annotation", ERROR,
+       "media.deidentified: a DICOM file says BurnedInAnnotation YES: patient data may be "
+       "drawn into the pixels.",
+       example="ct-0001.dcm: BurnedInAnnotation is YES")
+define("H079", "dicom-identifying-data", ERROR,
+       "media.deidentified: a DICOM file carries patient-identifying attributes (patient name, "
+       "id, birth date, address, referring physician, institution, accession number, ...: a "
+       "subset of the DICOM PS3.15 basic profile).",
+       example="ct-0001.dcm: identifying attributes present: PatientName, PatientID")
+define("H080", "dicom-not-checked", WARNING,
+       "DICOM files were not checked (size, burned-in annotation, identifying data): pydicom "
+       "is not installed (pip install 'guidec[dicom]').",
+       example="3 DICOM file(s) not checked: pydicom is not installed")
+define("H081", "image-not-found", WARNING,
+       "guidec handoff --images: images the delivery names are not under the images folder, "
+       "so nothing about them was checked (integrity, duplicates).",
+       example="2 image(s) of the delivery not found under images/: 0001.jpg, 0002.jpg")

@@ -37,6 +37,9 @@ def add_arguments(p) -> None:
     p.add_argument("--hamming", type=int, default=10, metavar="D",
                    help="with --images: perceptual hashes at most D bits apart are near-"
                         "duplicates (default 10, as imagededup); -1 turns the search off")
+    p.add_argument("--verify-pixels", action="store_true",
+                   help="with --images: also decode every image whole (finds files damaged in "
+                        "the middle; slower)")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file)")
     add_input_options(p)
@@ -126,6 +129,8 @@ def run(args, out, err) -> int:
         if shown > MAX_PAIRS:
             diags.append(code("H059")(f"... and {shown - MAX_PAIRS:,} more near-duplicate "
                                       f"pairs across splits", file=first[st.names[0]]))
+    if args.images:
+        diags += _integrity(res.table, project, args, first, jobs_of(args))
     present = st.counts.sum(axis=0) > 0
     for i, n in enumerate(st.names):
         for c in map(int, np.flatnonzero(present)):
@@ -218,3 +223,19 @@ def _hashes(table, root: str) -> tuple[dict[str, str], list[str]]:
         else:
             unreadable.append(f"{name}: not found under {root}")
     return {k: v for k, v in out.items() if v is not None}, unreadable
+
+
+def _integrity(table, project, args, first: dict, jobs: int) -> list:
+    """H070-H081: every image file against what the delivery declares and media expects."""
+    from guidec import imagecheck
+    from guidec.codes import code
+
+    names = [str(n) for n in table.images.file_name.tolist() if n is not None]
+    declared = {str(n): (float(w), float(h)) for n, w, h in zip(
+        table.images.file_name.tolist(), table.images.width.tolist(),
+        table.images.height.tolist(), strict=True) if n is not None}
+    out = []
+    for p in imagecheck.check(names, declared, args.images, project.spec.media,
+                              args.verify_pixels, jobs):
+        out.append(code(p.code)(p.message, file=args.images, image=p.image, **p.extra))
+    return out

@@ -612,7 +612,8 @@ def _media(old: Project, new: Project) -> Iterator[Change]:
     if a.coordinates != b.coordinates:
         yield make("D503", f"delivery coordinates changed from {a.coordinates} to "
                    f"{b.coordinates}", subject, path=("media", "coordinates"))
-    for f in ("formats", "min_image_size", "max_image_size", "image_sizes", "tiling", "color"):
+    for f in ("formats", "min_image_size", "max_image_size", "image_sizes", "tiling", "color",
+              "jpeg_quality_min", "deidentified"):
         if getattr(a, f) != getattr(b, f):
             yield make("D504", f"media {f} changed from {_short(getattr(a, f))} to "
                        f"{_short(getattr(b, f))}", subject, path=("media", f))

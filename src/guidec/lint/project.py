@@ -112,6 +112,12 @@ def media(project: Project):
         if (lo and (w < lo[0] or h < lo[1])) or (hi and (w > hi[0] or h > hi[1])):
             yield media.code(f"expected image size {w}x{h} is outside min/max_image_size",
                              path=("media", "image_sizes", i))
+    if m.jpeg_quality_min is not None and "jpeg" not in m.formats:
+        yield media.code(f"jpeg_quality_min {m.jpeg_quality_min} is set but jpeg is not among "
+                         "the formats", path=("media", "jpeg_quality_min"))
+    if m.deidentified and "dicom" not in m.formats:
+        yield media.code("deidentified is set but dicom is not among the formats: only DICOM "
+                         "headers are checked for identifying data", path=("media", "deidentified"))
     t = m.tiling
     if t is not None and t.overlap >= min(t.tile_size):
         yield media.code(f"tile overlap {t.overlap} is not smaller than the tile "

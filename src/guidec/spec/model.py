@@ -101,6 +101,14 @@ class Media(Strict):
     tiling: Tiling | None = Field(None, description="Large images labeled as tiles.")
     color: Literal["rgb", "grayscale", "multispectral"] = Field(
         "rgb", description="Colour model of the images.")
+    jpeg_quality_min: int | None = Field(
+        None, ge=1, le=100, description="Lowest JPEG quality a delivered image may have (the "
+        "IJG 1-100 scale, estimated from the file's quantization tables by guidec handoff "
+        "--images): heavy compression blurs the small objects labels depend on.")
+    deidentified: bool = Field(
+        False, description="Images must carry no patient-identifying data: guidec handoff "
+        "--images refuses DICOM files with identifying attributes (patient name, id, birth "
+        "date, institution, ...) or BurnedInAnnotation YES.")
 
 
 # --------------------------------------------------------------------------- attributes

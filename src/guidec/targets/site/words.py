@@ -42,6 +42,12 @@ def media_in_words(media: Media) -> list[str]:
                    f"pixels overlapping by {t.overlap} px; coordinates refer to {where}.")
     fmts = ", ".join(f.upper() if len(f) <= 4 else f for f in media.formats)
     out.append(f"Image formats: {fmts}; colour: {media.color}.")
+    if media.jpeg_quality_min:
+        out.append(f"JPEG images are saved at quality {media.jpeg_quality_min} or better "
+                   "(on the 1-100 scale of common encoders).")
+    if media.deidentified:
+        out.append("Images are de-identified: no patient names, ids, birth dates or "
+                   "institutions in DICOM headers, and nothing burned into the pixels.")
     return out
 
 
