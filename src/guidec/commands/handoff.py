@@ -32,6 +32,9 @@ def add_arguments(p) -> None:
                         "image attribute splits.group_by)")
     p.add_argument("--images", metavar="DIR",
                    help="folder of the images: identical image files across splits (H054)")
+    p.add_argument("--reviewed-empty", metavar="FILE",
+                   help="a list of image file names (one a line) reviewed and empty on "
+                        "purpose, for formats with no image-level mark (COCO, VOC, YOLO)")
     p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
                    help="share of images a split may miss its ratio by (default 0.05)")
     p.add_argument("--hamming", type=int, default=10, metavar="D",
@@ -126,6 +129,10 @@ def run(args, out, err) -> int:
         if shown > MAX_PAIRS:
             diags.append(code("H059")(f"... and {shown - MAX_PAIRS:,} more near-duplicate "
                                       f"pairs across splits", file=first[st.names[0]]))
+    plan_diags, plan = _plan(res.table, project, st, first, args, err)
+    if plan_diags is None:
+        return 2
+    diags += plan_diags
     present = st.counts.sum(axis=0) > 0
     for i, n in enumerate(st.names):
         for c in map(int, np.flatnonzero(present)):
@@ -152,7 +159,8 @@ def run(args, out, err) -> int:
     extra = {"splits": {n: {"images": int(st.images[i]),
                             "counts": {c: int(st.counts[i, j]) for j, c in enumerate(st.classes)
                                        if present[j]}} for i, n in enumerate(st.names)},
-             "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files)}
+             "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files),
+             "plan": plan}
     ctx = Context("handoff", files=sorted(res.formats), extra={
         "spec": {"file": args.spec, "id": project.spec.project.id,
                  "version": project.spec.project.version}, "handoff": extra,
@@ -165,6 +173,22 @@ def run(args, out, err) -> int:
         f"\n{len(unhashed)} image(s) not compared for duplicates (not found or unreadable "
         f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "") + skipped
     return report(diags, args, out, ctx)
+
+
+def _plan(table, project, st, first, args, err):
+    """The checks against the spec's composition plan (H060-H068, guidec.handoff_plan);
+    (None, None) when the --reviewed-empty list cannot be read."""
+    from guidec.handoff_plan import check_plan
+
+    reviewed = None
+    if args.reviewed_empty:
+        try:
+            with open(args.reviewed_empty, encoding="utf-8") as f:
+                reviewed = {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+        except (OSError, UnicodeDecodeError) as exc:
+            err.write(f"guidec: error: --reviewed-empty {args.reviewed_empty}: {exc}\n")
+            return None, None
+    return check_plan(table, project, st, first, reviewed)
 
 
 def _near(table, st, root: str, hamming: int, jobs: int):
