@@ -6,6 +6,7 @@ from guidec.commands._common import (
     add_input_options,
     add_report_options,
     apply_input_options,
+    exit_code,
     jobs_of,
     project_or_report,
     report,
@@ -40,6 +41,10 @@ def add_arguments(p) -> None:
     p.add_argument("--hamming", type=int, default=10, metavar="D",
                    help="with --images: perceptual hashes at most D bits apart are near-"
                         "duplicates (default 10, as imagededup); -1 turns the search off")
+    p.add_argument("--html", metavar="REPORT.html",
+                   help="also write a static report page: verdict, splits, leaking groups, "
+                        "duplicate pairs (thumbnails with --images), classes against the "
+                        "priors, strata, hard negatives")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file)")
     add_input_options(p)
@@ -106,7 +111,8 @@ def run(args, out, err) -> int:
                                   splits={s: v for s, v in sorted(where.items())}))
     for h, where in st.same_files:
         diags.append(code("H054")("the same image bytes in " + ", ".join(
-            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h))
+            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h,
+            images=[f"{s}/{n}" for s, n in where]))
     skipped = ""
     if args.images and args.hamming >= 0:
         from guidec.diagnostics import GuidecError
@@ -156,11 +162,18 @@ def run(args, out, err) -> int:
     if v is not None and v > SHIFT_V:
         diags.append(code("H058")(f"Cramér's V {v:.3f} over {', '.join(st.names)}",
                                   file=first[st.names[0]]))
+    norm = sum((sp.ratios or {}).get(n, 0) for n in sp.names) or 1.0
     extra = {"splits": {n: {"images": int(st.images[i]),
+                            "share": float(st.images[i] / total),
+                            "ratio": (sp.ratios.get(n, 0) / norm) if sp.ratios else None,
+                            "objects": int(st.counts[i].sum()),
                             "counts": {c: int(st.counts[i, j]) for j, c in enumerate(st.classes)
                                        if present[j]}} for i, n in enumerate(st.names)},
              "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files),
+             "tolerance": args.tolerance,
+             "group_key": "--groups" if args.groups else sp.group_by,
              "plan": plan}
+    extra["verdict"] = "pass" if exit_code(diags, args.fail_on) == 0 else "fail"
     ctx = Context("handoff", files=sorted(res.formats), extra={
         "spec": {"file": args.spec, "id": project.spec.project.id,
                  "version": project.spec.project.version}, "handoff": extra,
@@ -172,7 +185,21 @@ def run(args, out, err) -> int:
                                            if v is not None else "") + (
         f"\n{len(unhashed)} image(s) not compared for duplicates (not found or unreadable "
         f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "") + skipped
+    if args.html:
+        _html(diags, ctx, args)
     return report(diags, args, out, ctx)
+
+
+def _html(diags, ctx, args) -> None:
+    """The report page, built from the JSON report (so every number on it is the JSON's)."""
+    import json
+
+    from guidec.output import write_atomic
+    from guidec.report import render
+    from guidec.report.handoff_html import handoff_page
+
+    doc = json.loads(render(diags, "json", ctx))
+    write_atomic(args.html, handoff_page(doc, args.images).encode("utf-8"))
 
 
 def _plan(table, project, st, first, args, err):
