@@ -277,6 +277,7 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.diff.test_kinds import CASES as DIFF
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_handoff import CASES as HANDOFF
+    from tests.test_handoff_plan import CASES as PLAN
     from tests.test_lint import CASES as LINT
     from tests.test_manifest import CASES as MANIFEST
     from tests.test_rules import CASES as RULES
@@ -291,7 +292,7 @@ def _family_cases() -> dict[str, set[str]]:
         "D": {c for case in DIFF for c in case[2]},
         "Q": set(QA),
         "H040-H049": set(SPLIT),  # guidec split
-        "H050-H069": set(HANDOFF),  # guidec handoff
+        "H050-H069": set(HANDOFF) | set(PLAN),  # guidec handoff
         "H001-H039": set(MANIFEST),  # guidec manifest, guidec validate --manifest
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),

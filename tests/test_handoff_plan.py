@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -61,6 +62,7 @@ def _task(tid, labels, *, store, region=None, reviewed=None):
 
 
 def _handoff(tmp, parts: dict, *extra, plan=PLAN):
+    tmp.mkdir(parents=True, exist_ok=True)
     spec = _spec(tmp, plan)
     paths = []
     for name, tasks in parts.items():
@@ -99,6 +101,24 @@ GOOD = {
 }
 
 
+BAD = {
+    # train: product 5 of 6 objects (share 0.833 > 0.5 +- 0.1); price_tag on 1 of 6 images
+    # (0.167, < 0.5 - 0.2); four empty images, two forgotten; region eu 4 of 5 carrying
+    # one; one image without region; one 'apac'; store s3 also in val (leak from task data)
+    "train": [_task(1, [P, P, P], store="s1", region="eu"),
+              _task(2, [P, P, T], store="s1", region="eu"),
+              _task(3, [], store="s2", region="eu", reviewed=True),
+              _task(4, [], store="s2", region="eu"),
+              _task(5, [], store="s3"),
+              _task(6, [], store="s3", region="apac", reviewed=True)],
+    # val: product 2 (< min 3; 0.4 of the objects, within 0.1); price_tag on 3 of 3 images;
+    # no reviewed empty image (H062); a reviewed-empty image holding objects (H064)
+    "val": [_task(11, [P, T], store="s3", region="us"),
+            _task(12, [P, T], store="s4", region="eu", reviewed="yes"),
+            _task(13, [T], store="s4", region="us")],
+}
+
+
 def test_a_delivery_that_meets_the_plan_has_no_plan_finding(tmp_path):
     _, doc = _handoff(tmp_path, GOOD)
     assert _plan_findings(doc) == []
@@ -113,22 +133,7 @@ def test_a_delivery_that_meets_the_plan_has_no_plan_finding(tmp_path):
 
 
 def test_priors_missed_forgotten_empty_images_strata_off_and_ls_group_leakage(tmp_path):
-    bad = {
-        # train: product 5 of 6 objects (share 0.833 > 0.5 +- 0.1); price_tag on 1 of 6 images
-        # (0.167, < 0.5 - 0.2); two empty images, one forgotten; region eu 4 of 5 carrying
-        # one; one image without region; one 'apac'; store s3 also in val (leak from task data)
-        "train": [_task(1, [P, P, P], store="s1", region="eu"),
-                  _task(2, [P, P, T], store="s1", region="eu"),
-                  _task(3, [], store="s2", region="eu", reviewed=True),
-                  _task(4, [], store="s2", region="eu"),
-                  _task(5, [], store="s3"),
-                  _task(6, [], store="s3", region="apac", reviewed=True)],
-        # val: product 2 (< min 3; 0.4 of the objects, within 0.1); price_tag on 3 of 3 images; no reviewed empty
-        # image (H062); a reviewed-empty image holding objects (H064)
-        "val": [_task(11, [P, T], store="s3", region="us"),
-                _task(12, [P, T], store="s4", region="eu", reviewed="yes"),
-                _task(13, [T], store="s4", region="us")],
-    }
+    bad = BAD
     code, doc = _handoff(tmp_path, bad)
     assert code == 1
     got = _plan_findings(doc)
@@ -156,6 +161,23 @@ def test_priors_missed_forgotten_empty_images_strata_off_and_ls_group_leakage(tm
     hn = doc["handoff"]["plan"]["hard_negatives"]
     assert hn["train"]["forgotten"] == 2 and hn["train"]["reviewed_empty"] == 2
     assert hn["val"]["marked_with_objects"] == 1
+
+
+# code -> (failing delivery, its plan): each fails with the code; GOOD under PLAN passes all
+# (tests/test_code_cases.py closes the loop over every code)
+NO_SITE = "splits:\n  names: [train, val]\n  group_by: site\n"
+CASES = {c: (BAD, PLAN) for c in ("H060", "H061", "H062", "H063", "H064", "H065", "H066",
+                                  "H067")}
+CASES["H068"] = (GOOD, NO_SITE)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_every_plan_code_fails_and_passes(tmp_path, code):
+    parts, plan = CASES[code]
+    _, doc = _handoff(tmp_path / "bad", parts, plan=plan)
+    assert code in {f["code"] for f in doc["findings"]}
+    _, doc = _handoff(tmp_path / "good", GOOD)
+    assert code not in {f["code"] for f in doc["findings"]}
 
 
 def test_a_reviewed_empty_list_marks_images_for_formats_without_a_mark(tmp_path):
@@ -222,18 +244,24 @@ CVAT = """<?xml version="1.0" encoding="utf-8"?>
     <tag label="reviewed_empty" source="manual"/>
   </image>
   <image id="2" name="c.jpg" width="100" height="100"/>
+  <image id="3" name="d.jpg" width="100" height="100">
+    <tag label="product" source="manual"/>
+  </image>
 </annotations>
 """
 
 
 def test_a_cvat_tag_marks_an_image_reviewed_empty(tmp_path):
-    spec = _spec(tmp_path, "splits:\n  names: [train]\n  hard_negatives: {min_share: 0.3}\n")
+    spec = _spec(tmp_path, "splits:\n  names: [train]\n  hard_negatives: {min_share: 0.25}\n")
     p = tmp_path / "train.xml"
     p.write_text(CVAT)
     out = io.StringIO()
     run(["handoff", "--spec", str(spec), str(p), "--format", "json"], out, io.StringIO())
     doc = json.loads(out.getvalue())
+    # a tag is image-level, not an object: d.jpg is as empty as c.jpg
     assert _plan_findings(doc) == [
         ("H063", "train/c.jpg has no object and is not marked 'reviewed_empty': forgotten, "
+                 "or empty on purpose?"),
+        ("H063", "train/d.jpg has no object and is not marked 'reviewed_empty': forgotten, "
                  "or empty on purpose?")]
     assert doc["handoff"]["plan"]["hard_negatives"]["train"]["reviewed_empty"] == 1

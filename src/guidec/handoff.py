@@ -21,6 +21,21 @@ FEW = 1  # Datumaro's few_samples_thr: a class with at most this many objects in
 SHIFT_V = 0.1  # Cramér's V of split x class above which the class mix differs between splits
 
 
+def image_values(table, key: str) -> list | None:
+    """Per image row: the value of metadata ``key`` (an image attribute, else Label Studio task
+    data ``data.<key>``), None where unset; None when no image carries it."""
+    attrs = table.images.attributes
+    cols = [attrs[k] for k in (key, f"data.{key}") if k in attrs]
+    if not cols:
+        return None
+    out = [None] * len(table.images)
+    for col in reversed(cols):  # the image attribute wins over task data
+        for i, v in enumerate(col.tolist()):
+            if v is not None:
+                out[i] = v
+    return out
+
+
 def split_of_path(path: str, names: list[str]) -> str | None:
     """The split a delivery file belongs to, from its stem or a folder on its path."""
     parts = os.path.normpath(path).replace("\\", "/").split("/")
@@ -72,8 +87,6 @@ def measure(table, project, split_names: list[str], file_split: dict[str, str],
     if groups is not None:
         value_of = [groups.get(os.path.basename(n)) or groups.get(n) for n in names]
     elif group_key:
-        from guidec.handoff_plan import image_values
-
         found = image_values(table, group_key)  # an image attribute, or LS data.<key>
         if found is not None:
             value_of = [None if v is None else str(v) for v in found]

@@ -4,8 +4,9 @@ and whether they were reviewed, and the mix of a metadata key per split. Codes H
 
 Image metadata (a group key, a stratum, the reviewed-empty mark) is an image attribute of the
 delivery: a Label Studio image-level result, or the task's ``data`` field (read as
-``data.<key>``, see :func:`image_values`). An image is *empty* when it has no annotation row
-other than a tag whose label is the mark (CVAT ``<tag label="reviewed_empty">``).
+``data.<key>``, see :func:`guidec.handoff.image_values`). An image is *empty* when it has no
+object: no annotation row other than image-level tags (a tag whose label is the mark, CVAT
+``<tag label="reviewed_empty">``, marks it reviewed).
 """
 
 from __future__ import annotations
@@ -13,25 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from guidec.codes import code
+from guidec.handoff import image_values
 from guidec.labels import resolve_labels
 
 MAX_LISTED = 200  # images named one finding each; the rest counted in one more finding
 TRUE = {"true", "yes", "1", "y", "reviewed", "empty", "reviewed_empty"}
-
-
-def image_values(table, key: str) -> list | None:
-    """Per image row: the value of metadata ``key`` (an image attribute, else Label Studio task
-    data ``data.<key>``), None where unset; None when no image carries it."""
-    attrs = table.images.attributes
-    cols = [attrs[k] for k in (key, f"data.{key}") if k in attrs]
-    if not cols:
-        return None
-    out = [None] * len(table.images)
-    for col in reversed(cols):  # the image attribute wins over task data
-        for i, v in enumerate(col.tolist()):
-            if v is not None:
-                out[i] = v
-    return out
 
 
 def truthy(v) -> bool:
@@ -121,9 +108,10 @@ def _hard_negatives(table, hn, st, img, n_img, first, reviewed, plan) -> list:
 
     out = []
     labels = table.label.tolist()
-    marker = (np.asarray(table.shape) == int(Shape.TAG)) & np.array(
-        [lab == hn.mark for lab in labels], dtype=bool) if len(labels) else np.zeros(0, bool)
-    objects = np.bincount(img[(img >= 0) & ~marker], minlength=n_img)
+    tag = np.asarray(table.shape) == int(Shape.TAG)
+    marker = tag & np.array([lab == hn.mark for lab in labels], dtype=bool) if len(labels) \
+        else np.zeros(0, bool)
+    objects = np.bincount(img[(img >= 0) & ~tag], minlength=n_img)  # tags are not objects
     tagged = np.zeros(n_img, dtype=bool)
     tagged[img[(img >= 0) & marker]] = True
     vals = image_values(table, hn.mark)
