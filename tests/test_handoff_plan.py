@@ -204,6 +204,14 @@ def test_a_group_key_no_image_carries_is_a_finding(tmp_path):
                  "Studio task data data.site): group leakage is not checked")]
 
 
+def test_a_groups_sidecar_stands_in_for_the_group_key(tmp_path):
+    plan = "splits:\n  names: [train, val]\n  group_by: site\n"
+    sidecar = tmp_path / "sites.csv"
+    sidecar.write_text("image,site\n/data/img1.jpg,A\n/data/img11.jpg,A\n")
+    _, doc = _handoff(tmp_path, GOOD, "--groups", sidecar, plan=plan)
+    assert [c for c, _ in _plan_findings(doc)] == ["H053"]
+
+
 def test_task_data_is_not_an_undefined_attribute_for_validate(tmp_path):
     spec = _spec(tmp_path)
     p = tmp_path / "train.json"

@@ -11,6 +11,8 @@ object: no annotation row other than image-level tags (a tag whose label is the 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from guidec.codes import code
@@ -38,10 +40,11 @@ def _listed(c, items: list, text, file, **extra) -> list:
 
 
 def check_plan(table, project, st, first: dict[str, str],
-               reviewed: set[str] | None = None) -> tuple[list, dict]:
+               reviewed: set[str] | None = None, sidecar: bool = False) -> tuple[list, dict]:
     """Findings H060-H068 and the ``plan`` section of the JSON report. ``st``: the
     :class:`guidec.handoff.Stats` of the delivery; ``first``: split -> a file of it (where
-    findings point); ``reviewed``: image file names listed as reviewed-empty (a sidecar)."""
+    findings point); ``reviewed``: image file names listed as reviewed-empty (a sidecar);
+    ``sidecar``: groups come from a --groups file, not the images."""
     sp = project.spec.splits
     diags: list = []
     plan: dict = {}
@@ -55,7 +58,7 @@ def check_plan(table, project, st, first: dict[str, str],
                                  plan)
     if sp.strata:
         diags += _strata(table, sp, st, first, plan)
-    if sp.group_by and image_values(table, sp.group_by) is None and st.names:
+    if sp.group_by and not sidecar and image_values(table, sp.group_by) is None and st.names:
         diags.append(code("H068")(
             f"no image carries the group key {sp.group_by!r} (as an image attribute or Label "
             f"Studio task data data.{sp.group_by}): group leakage is not checked",
@@ -163,7 +166,7 @@ def _strata(table, sp, st, first, plan) -> list:
             idx = np.flatnonzero(st.image_split == i)
             got = [None if vals[k] is None else str(vals[k]) for k in idx]
             known = [v for v in got if v is not None]
-            counts = {v: known.count(v) for v in sorted(set(known))}
+            counts = dict(sorted(Counter(known).items()))
             total = len(known)
             row = {}
             for v, target in stratum.shares.items():

@@ -215,7 +215,7 @@ def _plan(table, project, st, first, args, err):
         except (OSError, UnicodeDecodeError) as exc:
             err.write(f"guidec: error: --reviewed-empty {args.reviewed_empty}: {exc}\n")
             return None, None
-    return check_plan(table, project, st, first, reviewed)
+    return check_plan(table, project, st, first, reviewed, sidecar=bool(args.groups))
 
 
 def _near(table, st, root: str, hamming: int, jobs: int):
