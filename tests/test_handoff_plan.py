@@ -273,3 +273,26 @@ def test_a_cvat_tag_marks_an_image_reviewed_empty(tmp_path):
         ("H063", "train/d.jpg has no object and is not marked 'reviewed_empty': forgotten, "
                  "or empty on purpose?")]
     assert doc["handoff"]["plan"]["hard_negatives"]["train"]["reviewed_empty"] == 1
+
+
+def test_guidec_split_keeps_a_task_data_group_in_one_split(tmp_path):
+    """The same metadata reader as handoff: a Label Studio group key in task data."""
+    spec = _spec(tmp_path, "splits:\n  names: [train, val]\n  group_by: store_id\n"
+                           "  ratios: {train: 0.5, val: 0.5}\n")
+    p = tmp_path / "all.json"
+    p.write_text(json.dumps([_task(k, [P], store=f"s{k % 3}") for k in range(1, 13)]))
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["split", "--spec", str(spec), str(p), "--out", str(tmp_path / "out")],
+               out, err)
+    assert code in (0, 1), err.getvalue()
+    assert "H041" not in out.getvalue() + err.getvalue()
+    stores = {}
+    for split in ("train", "val"):
+        for t in json.loads((tmp_path / "out" / split / "tasks.json").read_text()):
+            stores.setdefault(t["data"]["store_id"], set()).add(split)  # written back
+    assert len(stores) == 3 and all(len(v) == 1 for v in stores.values())
+    # and the gate reads the written split back: no leak, the group key found
+    out = io.StringIO()
+    run(["handoff", "--spec", str(spec), str(tmp_path / "out" / "train"),
+         str(tmp_path / "out" / "val"), "--format", "json"], out, io.StringIO())
+    assert not {"H053", "H068"} & {f["code"] for f in json.loads(out.getvalue())["findings"]}

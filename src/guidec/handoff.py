@@ -15,25 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from guidec.labels import resolve_labels
+from guidec.table import image_metadata
 
 IMBALANCE = 50.0  # Datumaro's imbalance_ratio_thr: largest class over smallest
 FEW = 1  # Datumaro's few_samples_thr: a class with at most this many objects in a split
 SHIFT_V = 0.1  # Cramér's V of split x class above which the class mix differs between splits
-
-
-def image_values(table, key: str) -> list | None:
-    """Per image row: the value of metadata ``key`` (an image attribute, else Label Studio task
-    data ``data.<key>``), None where unset; None when no image carries it."""
-    attrs = table.images.attributes
-    cols = [attrs[k] for k in (key, f"data.{key}") if k in attrs]
-    if not cols:
-        return None
-    out = [None] * len(table.images)
-    for col in reversed(cols):  # the image attribute wins over task data
-        for i, v in enumerate(col.tolist()):
-            if v is not None:
-                out[i] = v
-    return out
 
 
 def split_of_path(path: str, names: list[str]) -> str | None:
@@ -87,7 +73,7 @@ def measure(table, project, split_names: list[str], file_split: dict[str, str],
     if groups is not None:
         value_of = [groups.get(os.path.basename(n)) or groups.get(n) for n in names]
     elif group_key:
-        found = image_values(table, group_key)  # an image attribute, or LS data.<key>
+        found = image_metadata(table, group_key)  # an image attribute, or LS data.<key>
         if found is not None:
             value_of = [None if v is None else str(v) for v in found]
     by: dict[str, dict[str, list[str]]] = {}

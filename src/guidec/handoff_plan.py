@@ -4,7 +4,7 @@ and whether they were reviewed, and the mix of a metadata key per split. Codes H
 
 Image metadata (a group key, a stratum, the reviewed-empty mark) is an image attribute of the
 delivery: a Label Studio image-level result, or the task's ``data`` field (read as
-``data.<key>``, see :func:`guidec.handoff.image_values`). An image is *empty* when it has no
+``data.<key>``, see :func:`guidec.table.image_metadata`). An image is *empty* when it has no
 object: no annotation row other than image-level tags (a tag whose label is the mark, CVAT
 ``<tag label="reviewed_empty">``, marks it reviewed).
 """
@@ -16,8 +16,8 @@ from collections import Counter
 import numpy as np
 
 from guidec.codes import code
-from guidec.handoff import image_values
 from guidec.labels import resolve_labels
+from guidec.table import image_metadata as image_values
 
 MAX_LISTED = 200  # images named one finding each; the rest counted in one more finding
 TRUE = {"true", "yes", "1", "y", "reviewed", "empty", "reviewed_empty"}
