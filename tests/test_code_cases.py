@@ -289,6 +289,8 @@ def _family_cases() -> dict[str, set[str]]:
     from tests.diff.test_kinds import CASES as DIFF
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_handoff import CASES as HANDOFF
+    from tests.test_handoff_plan import CASES as PLAN
+    from tests.test_imagecheck import CASES as IMAGES
     from tests.test_lint import CASES as LINT
     from tests.test_manifest import CASES as MANIFEST
     from tests.test_rules import CASES as RULES
@@ -303,7 +305,8 @@ def _family_cases() -> dict[str, set[str]]:
         "D": {c for case in DIFF for c in case[2]},
         "Q": set(QA),
         "H040-H049": set(SPLIT),  # guidec split
-        "H050-H069": set(HANDOFF),  # guidec handoff
+        "H050-H069": set(HANDOFF) | set(PLAN),  # guidec handoff
+        "H070-H089": set(IMAGES),  # guidec handoff --images: image integrity
         "H001-H039": set(MANIFEST),  # guidec manifest, guidec validate --manifest
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
@@ -321,6 +324,9 @@ ELSEWHERE = {
     "D603": "tests/diff/test_migrate.py",
     "D604": "tests/diff/test_migrate.py",
     "D605": "tests/test_labels.py and tests/diff/test_migrate.py",
+    "H044": "tests/test_split.py::test_images_not_compared_and_searches_given_up_are_findings",
+    "H045": "tests/test_split.py::test_images_not_compared_and_searches_given_up_are_findings",
+    "H080": "tests/test_imagecheck.py::test_dicom_without_pydicom_is_a_finding",
 }
 
 

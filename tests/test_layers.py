@@ -34,6 +34,8 @@ LAYERS: dict[str, int] = {
     "guidec.diff": 7,
     # the audit sample of a delivery (reads the table through the class resolver)
     "guidec.sampling": 7, "guidec.splitting": 7, "guidec.handoff": 7,
+    # the handoff gate against the spec's composition plan (reads guidec.handoff's measures)
+    "guidec.handoff_plan": 8,
     # targets (the site shows the diff), validation rules over the table, and QA (matching
     # two tables with the one class resolver and the one mask module)
     "guidec.targets": 8, "guidec.validation": 8, "guidec.qa": 8,

@@ -208,6 +208,38 @@ CASES = [
      "  error_types: {mislabelled: Label on the wrong object.}\n"),
     ("L803", "splits:\n  names: [train, val, test]\n  ratios: {train: 0.8, val: 0.1, tset: 0.1}\n",
      (5, 34), "splits:\n  names: [train, val, test]\n  ratios: {train: 0.8, val: 0.1, test: 0.1}\n"),
+    ("L804", "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {cra: {share: 0.5}}\n", (7, 12),
+     "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {car: {share: 1, min: 5}}\n"),
+    ("L804", "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {car: {min: {tset: 5}}}\n", (7, 24),
+     "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {car: {min: {val: 5}}}\n"),
+    ("L804", "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  ratios: {train: 1, val: 0}\n  priors: {car: {min: 5}}\n", (8, 23),
+     "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  ratios: {train: 1, val: 0}\n  priors: {car: {min: {train: 5}}}\n"),
+    ("L804", "classes:\n  - {id: 1, name: car}\n  - {id: 2, name: bus}\nsplits:\n"
+     "  names: [train, val]\n  priors: {car: {share: 0.7}, bus: {share: 0.4}}\n", (8, 3),
+     "classes:\n  - {id: 1, name: car}\n  - {id: 2, name: bus}\nsplits:\n"
+     "  names: [train, val]\n  priors: {car: {share: 0.6}, bus: {share: 0.4}}\n"),
+    ("L805", "splits:\n  names: [train, val]\n  hard_negatives: {min_share: 1.5}\n", (5, 31),
+     "splits:\n  names: [train, val]\n  hard_negatives: {min_share: 0.1}\n"),
+    ("L805", "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {car: {share: 0.9, of: images, tolerance: 0}}\n"
+     "  hard_negatives: {min_share: 0.2}\n", (8, 31),
+     "classes:\n  - {id: 1, name: car}\nsplits:\n  names: [train, val]\n"
+     "  priors: {car: {share: 0.8, of: images, tolerance: 0}}\n"
+     "  hard_negatives: {min_share: 0.2}\n"),
+    ("L806", "splits:\n  names: [train, val]\n"
+     "  strata: {region: {shares: {eu: 0.6, us: 0.6}}}\n", (5, 21),
+     "splits:\n  names: [train, val]\n"
+     "  strata: {region: {shares: {eu: 0.5, us: 0.5}}}\n"),
+    ("L806", "splits:\n  names: [train, val]\n  group_by: store\n"
+     "  strata: {store: {shares: {a: 1}}}\n", (6, 12),
+     "splits:\n  names: [train, val]\n  group_by: store\n"
+     "  strata: {region: {shares: {eu: 1}}}\n"),
     # --- project
     ("L901", "", (2, 37), ""),
     ("L902", "classes:\n  - {id: 5, name: a, since: 3.0.0}\n", (4, 29),

@@ -361,3 +361,34 @@ classes:
     assert changes
     for c in changes:
         assert c.kind in page and "bus" in page
+
+
+def test_home_page_states_the_composition_plan():
+    project = resolve(load_spec_text("""guidec: 1
+project: {id: p, title: P, version: 1.0.0}
+classes:
+  - {id: 1, name: forklift}
+  - {id: 2, name: pallet}
+splits:
+  names: [train, val]
+  priors:
+    forklift: {share: 0.05, tolerance: 0.02, min: {train: 200, val: 30}}
+    pallet: {share: 0.3, of: images, min: 10}
+  hard_negatives: {min_share: 0.1}
+  strata:
+    region: {shares: {eu: 0.5, us: 0.5}, tolerance: 0.05}
+"""))
+    page = SiteTarget().emit(project)["docs/index.md"]
+    plan = page.split("## Dataset composition")[1].split("\n## ")[0]
+    lines = [ln for ln in plan.splitlines() if ln.startswith("- ")]
+    assert lines == [
+        "- `forklift`: 5 % of each split's objects, give or take 2 points; at least 200 in "
+        "train, 30 in val.",
+        "- `pallet`: 30 % of each split's images (holding at least one), give or take 5 "
+        "points; at least 10 objects in every split.",
+        "- Hard negatives: at least 10 % of each split's images hold no object on purpose, "
+        "each marked `reviewed_empty`; an empty image without the mark is taken as forgotten "
+        "and sent back.",
+        "- Each split's images by `region`: eu 50 %, us 50 %, give or take 5 points."]
+    assert "## Dataset composition" not in SiteTarget().emit(resolve(load_spec_text(
+        "guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n")))["docs/index.md"]

@@ -44,6 +44,9 @@ SECTIONS: list[tuple[type[BaseModel], str, str]] = [
     (m.Audit, "qa.audit", "`qa: {audit: ...}`"),
     (m.Export, "exports", "an item of `exports:` written as a mapping"),
     (m.Splits, "splits", "`splits:`"),
+    (m.ClassPrior, "splits.priors", "each value of `splits: {priors: {class: ...}}`"),
+    (m.HardNegatives, "splits.hard_negatives", "`splits: {hard_negatives: ...}`"),
+    (m.Stratum, "splits.strata", "each value of `splits: {strata: {key: ...}}`"),
     (m.Retired, "retired", "`retired:`"),
     (m.Fragment, "Included files", "the top of a file named in `include:`"),
 ]

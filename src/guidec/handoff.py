@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from guidec.labels import resolve_labels
+from guidec.table import image_metadata
 
 IMBALANCE = 50.0  # Datumaro's imbalance_ratio_thr: largest class over smallest
 FEW = 1  # Datumaro's few_samples_thr: a class with at most this many objects in a split
@@ -47,7 +48,8 @@ def measure(table, project, split_names: list[str], file_split: dict[str, str],
             groups: dict[str, str] | None = None, group_key: str | None = None,
             image_hashes: dict[str, str] | None = None) -> Stats:
     """``file_split``: delivery file -> split name; ``groups``: image file name -> group value
-    (a sidecar), else the image attribute ``group_key``; ``image_hashes``: image file name ->
+    (a sidecar), else the image attribute ``group_key`` (or Label Studio task data
+    ``data.<group_key>``); ``image_hashes``: image file name ->
     content hash."""
     present = [n for n in split_names if n in set(file_split.values())]
     pos = {n: i for i, n in enumerate(present)}
@@ -70,8 +72,10 @@ def measure(table, project, split_names: list[str], file_split: dict[str, str],
     value_of: list = [None] * len(names)
     if groups is not None:
         value_of = [groups.get(os.path.basename(n)) or groups.get(n) for n in names]
-    elif group_key and group_key in im.attributes:
-        value_of = [None if v is None else str(v) for v in im.attributes[group_key].tolist()]
+    elif group_key:
+        found = image_metadata(table, group_key)  # an image attribute, or LS data.<key>
+        if found is not None:
+            value_of = [None if v is None else str(v) for v in found]
     by: dict[str, dict[str, list[str]]] = {}
     for k, v in enumerate(value_of):
         if v is not None and image_split[k] >= 0:

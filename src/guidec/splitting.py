@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from guidec.labels import resolve_labels
+from guidec.table import image_metadata
 
 
 @dataclass
@@ -65,10 +66,10 @@ def plan(table, project, ratios: dict[str, float], group_key: str | None = None,
                 parent[max(a, b)] = min(a, b)
 
     if group_key:
-        col = table.images.attributes.get(group_key)
+        col = image_metadata(table, group_key)  # an image attribute, or LS data.<key>
         if col is not None:
             by: dict = {}
-            for i, v in enumerate(col.tolist()):
+            for i, v in enumerate(col):
                 if v is not None:
                     by.setdefault(str(v), []).append(int(img_unit[i]))
             for members in by.values():

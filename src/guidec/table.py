@@ -482,6 +482,22 @@ class TableBuilder:
         )
 
 
+def image_metadata(t: AnnotationTable, key: str) -> list | None:
+    """Per image row: the value of metadata ``key`` (a store, a site, a region): the image
+    attribute ``key``, else Label Studio task data ``data.<key>``; None where unset. None when
+    no image carries either column."""
+    attrs = t.images.attributes
+    cols = [attrs[k] for k in (key, f"data.{key}") if k in attrs]
+    if not cols:
+        return None
+    out = [None] * len(t.images)
+    for col in reversed(cols):  # the image attribute wins over task data
+        for i, v in enumerate(col.tolist()):
+            if v is not None:
+                out[i] = v
+    return out
+
+
 def empty_table() -> AnnotationTable:
     """A table with no files, images or annotations."""
     return TableBuilder().build()

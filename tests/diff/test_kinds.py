@@ -166,6 +166,22 @@ CASES = [
     ("retired-dropped", _set(("retired",), {"ids": []}), {"D524"}, Bump.MINOR),
     ("evaluation", _on("car", "train_id", 3), {"D124"}, Bump.MINOR),
     ("rule-changed", _set(("rules", 0, "check"), {"max_per_image": 3}), {"D405"}, Bump.MINOR),
+    # the composition plan (splits.priors, hard_negatives, strata): not D522
+    ("prior-added", _set(("splits", "priors", "van"), {"min": 5}), {"D525"}, Bump.MINOR),
+    ("prior-min-lowered", _set(("splits", "priors", "car", "min"), 5), {"D526"}, Bump.PATCH),
+    ("prior-share-moved", _set(("splits", "priors", "car", "share"), 0.4), {"D527"},
+     Bump.MINOR),
+    ("prior-tolerance-narrowed", _set(("splits", "priors", "car", "tolerance"), 0.01),
+     {"D525"}, Bump.MINOR),
+    ("stratum-added", _set(("splits", "strata", "light"), {"shares": {"day": 1}}),
+     {"D525"}, Bump.MINOR),
+    ("stratum-moved", _set(("splits", "strata", "region", "shares"), {"eu": 0.4, "us": 0.6}),
+     {"D527"}, Bump.MINOR),
+    ("hard-negatives-raised", _set(("splits", "hard_negatives", "min_share"), 0.1), {"D525"},
+     Bump.MINOR),
+    ("hard-negatives-removed", _set(("splits", "hard_negatives"), _DEL), {"D526"}, Bump.PATCH),
+    ("ratios-not-plan", _set(("splits", "ratios"), {"train": 0.7, "val": 0.3}), {"D522"},
+     Bump.PATCH),
 ]
 
 #: cases whose *old* spec differs from the base (the change above is applied to the new one)
@@ -178,6 +194,14 @@ OLD = {
                                           "proxy_max_side": 2048}),
     "splits": _set(("splits",), {"names": ["train", "val"], "group_by": "store"}),
     "retired-dropped": _set(("retired",), {"ids": [99]}),
+    **{k: lambda d: d.update(splits={  # a fresh dict each call: old and new share nothing
+        "names": ["train", "val"], "ratios": {"train": 0.8, "val": 0.2},
+        "priors": {"car": {"share": 0.3, "min": 10}},
+        "hard_negatives": {"min_share": 0.05},
+        "strata": {"region": {"shares": {"eu": 0.5, "us": 0.5}}}})
+       for k in ("prior-added", "prior-min-lowered", "prior-share-moved",
+                 "prior-tolerance-narrowed", "stratum-added", "stratum-moved",
+                 "hard-negatives-raised", "hard-negatives-removed", "ratios-not-plan")},
 }
 
 

@@ -301,6 +301,24 @@ change("D523", "validation-grading-changed", "WIW",
 change("D524", "retired-entry-dropped", "WII",
        "An id or name left the `retired` list: it could now be reused.",
        example="# old: retired: {ids: [12]}   new: retired: {ids: []}")
+change("D525", "composition-plan-tightened", "WWI",
+       "The composition plan under ``splits`` asks for more: a class prior or a stratum "
+       "added, a prior's minimum or ``hard_negatives.min_share`` raised, a tolerance "
+       "narrowed, hard negatives required. A delivery that passed the handoff gate may not.",
+       why="More labelling (rare classes, empty images, a region) before the next handoff; "
+           "models trained on the new plan see another mix.",
+       example="splits: {priors: {forklift: {min: 20}}}  ->  {forklift: {min: 50}}")
+change("D526", "composition-plan-loosened", "III",
+       "The composition plan under ``splits`` asks for less: a prior, a stratum or the hard "
+       "negatives removed, a minimum or ``min_share`` lowered, a tolerance widened. Every "
+       "delivery that passed still passes.",
+       example="splits: {hard_negatives: {min_share: 0.1}}  ->  {min_share: 0.05}")
+change("D527", "composition-plan-target-moved", "WWI",
+       "A planned share moved (a class prior's ``share`` or what it counts, a stratum's "
+       "shares, the reviewed-empty mark): deliveries that met the old plan may miss the new "
+       "one in either direction.",
+       example="splits: {strata: {region: {shares: {eu: 0.5, us: 0.5}}}}  ->  "
+               "{eu: 0.4, us: 0.6}")
 define("D601", "migrate-needs-review", WARNING,
        "Annotations kept under their old class because the class was split (or carved out of): "
        "a person must choose the new class.",

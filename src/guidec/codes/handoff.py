@@ -141,6 +141,55 @@ define("H059", "near-duplicate-across-splits", ERROR,
        "rescale, a recompression or a small rotation of one photo, tested on after training "
        "on it.",
        example="train/0012.jpg and test/0981.jpg: Hamming distance 4")
+# H060-H068: the spec's composition plan (splits.priors, hard_negatives, strata)
+define("H060", "prior-share-missed", WARNING,
+       "A class's share of a split's objects (or images, ``of: images``) is further from its "
+       "prior (``splits.priors.<class>.share``) than the prior's tolerance (Datumaro has no "
+       "priors; the nearest is ImbalancedLabels).",
+       why="Rare classes the program planned for are starved, or a common one crowds the "
+           "split: the model learns the delivery's mix, not the plan's.",
+       example="priors: {forklift: {share: 0.05, tolerance: 0.02}}; train: 0.004 of the objects")
+define("H061", "prior-minimum-missed", ERROR,
+       "A split holds fewer objects of a class than the prior's minimum "
+       "(``splits.priors.<class>.min``; Datumaro: FewSamplesInLabel, with the program's "
+       "threshold instead of 1).",
+       example="priors: {forklift: {min: {val: 30}}}; val holds 12 'forklift'")
+define("H062", "too-few-hard-negatives", WARNING,
+       "A split's share of reviewed-empty images is below ``splits.hard_negatives.min_share``.",
+       why="Without empty shelves, clear roads and benign tissue the model learns that "
+           "something is always there.",
+       example="hard_negatives: {min_share: 0.1}; val: 3 of 120 images are reviewed empty")
+define("H063", "empty-image-not-reviewed", ERROR,
+       "An image has no object and is not marked reviewed-empty (``hard_negatives.mark``): "
+       "forgotten, not empty, until someone says otherwise (Datumaro: MissingAnnotation).",
+       why="An unlabelled image trains as a negative: every object in it teaches the model to "
+           "miss that object.",
+       example="train/aisle-07.jpg has no object and no reviewed_empty")
+define("H064", "reviewed-empty-has-objects", ERROR,
+       "An image marked reviewed-empty holds objects: the mark or the objects are wrong.",
+       example="reviewed_empty: true on an image with 3 boxes")
+define("H065", "stratum-share-missed", WARNING,
+       "A value of a stratum (``splits.strata.<key>``) is further from its planned share of a "
+       "split's images than the tolerance (Datumaro: ImbalancedAttribute, against a plan "
+       "instead of uniform).",
+       why="Fairness audits and per-region metrics need the composition the program "
+           "planned, in every split.",
+       example="strata: {region: {shares: {eu: 0.5, us: 0.5}}}; test: eu 0.81")
+define("H066", "stratum-key-missing", WARNING,
+       "Images of a split carry no value for a stratum's key (Datumaro: MissingAttribute); "
+       "the shares are over the images that carry one.",
+       example="12 images in val carry no 'region'")
+define("H067", "stratum-value-unplanned", WARNING,
+       "Images carry a value of a stratum's key that the plan does not list (Datumaro: "
+       "UndefinedAttribute).",
+       example="strata: {region: {shares: {eu: 0.5, us: 0.5}}}; 40 images have region 'apac'")
+define("H068", "group-key-not-found", WARNING,
+       "``splits.group_by`` names a key no image carries (as an image attribute or as Label "
+       "Studio task data ``data.<key>``), and no --groups sidecar is given: group leakage is "
+       "not checked.",
+       why="A group key that is silently absent is exactly the leakage it was meant to "
+           "prevent.",
+       example="splits: {group_by: store_id}; the tasks' data has 'store', not 'store_id'")
 
 # ---------------------------------------------------------------- H070-H089: image integrity
 define("H070", "image-unreadable", ERROR,

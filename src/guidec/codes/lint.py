@@ -323,6 +323,28 @@ define("L803", "bad-splits", ERROR,
        example="splits:\n"
                "names: [train, val, test]\n"
                "ratios: {train: 0.8, val: 0.1, tset: 0.1}")
+define("L804", "bad-class-prior", ERROR,
+       "A class prior (``splits.priors``) names an unknown class or split, has a share "
+       "outside 0..1, object shares of all classes that sum above 1 (or not to 1 when every "
+       "class has one), or a minimum that cannot be met (a split with ratio 0, or share 0).",
+       why="A plan that no delivery can meet fails every handoff, and a typo in a class name "
+           "checks nothing.",
+       example="splits:\n"
+               "names: [train, val]\n"
+               "priors: {forklfit: {share: 0.05}, pallet: {min: {tset: 10}}}")
+define("L805", "bad-hard-negatives", ERROR,
+       "``splits.hard_negatives.min_share`` is not between 0 and 1, or leaves less room than a "
+       "class prior needs (an image share of a class above 1 minus min_share).",
+       example="splits:\n"
+               "names: [train, val]\n"
+               "hard_negatives: {min_share: 1.5}")
+define("L806", "bad-strata", ERROR,
+       "A stratum (``splits.strata``) has a share outside 0..1, shares that do not sum to 1, "
+       "or is the group key itself (groups never cross splits, so every split cannot hold "
+       "the planned mix of each group value).",
+       example="splits:\n"
+               "names: [train, val]\n"
+               "strata: {region: {shares: {eu: 0.6, us: 0.6}}}")
 define("L901", "version-not-semver", ERROR,
        "`project.version` is not a semantic version (MAJOR.MINOR.PATCH).",
        why="`guidec diff` decides whether a change is breaking from the version; consumers pin "

@@ -6,6 +6,7 @@ from guidec.commands._common import (
     add_input_options,
     add_report_options,
     apply_input_options,
+    exit_code,
     jobs_of,
     project_or_report,
     report,
@@ -32,6 +33,9 @@ def add_arguments(p) -> None:
                         "image attribute splits.group_by)")
     p.add_argument("--images", metavar="DIR",
                    help="folder of the images: identical image files across splits (H054)")
+    p.add_argument("--reviewed-empty", metavar="FILE",
+                   help="a list of image file names (one a line) reviewed and empty on "
+                        "purpose, for formats with no image-level mark (COCO, VOC, YOLO)")
     p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
                    help="share of images a split may miss its ratio by (default 0.05)")
     p.add_argument("--hamming", type=int, default=10, metavar="D",
@@ -40,6 +44,10 @@ def add_arguments(p) -> None:
     p.add_argument("--verify-pixels", action="store_true",
                    help="with --images: also decode every image whole (finds files damaged in "
                         "the middle; slower)")
+    p.add_argument("--html", metavar="REPORT.html",
+                   help="also write a static report page: verdict, splits, leaking groups, "
+                        "duplicate pairs (thumbnails with --images), classes against the "
+                        "priors, strata, hard negatives")
     p.add_argument("--input-format", choices=READERS.names(), metavar="F",
                    help="delivery format (default: detected per file)")
     add_input_options(p)
@@ -106,7 +114,8 @@ def run(args, out, err) -> int:
                                   splits={s: v for s, v in sorted(where.items())}))
     for h, where in st.same_files:
         diags.append(code("H054")("the same image bytes in " + ", ".join(
-            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h))
+            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h,
+            images=[f"{s}/{n}" for s, n in where]))
     skipped = ""
     if args.images and args.hamming >= 0:
         from guidec.diagnostics import GuidecError
@@ -131,6 +140,10 @@ def run(args, out, err) -> int:
                                       f"pairs across splits", file=first[st.names[0]]))
     if args.images:
         diags += _integrity(res.table, project, args, first, jobs_of(args))
+    plan_diags, plan = _plan(res.table, project, st, first, args, err)
+    if plan_diags is None:
+        return 2
+    diags += plan_diags
     present = st.counts.sum(axis=0) > 0
     for i, n in enumerate(st.names):
         for c in map(int, np.flatnonzero(present)):
@@ -154,10 +167,18 @@ def run(args, out, err) -> int:
     if v is not None and v > SHIFT_V:
         diags.append(code("H058")(f"Cramér's V {v:.3f} over {', '.join(st.names)}",
                                   file=first[st.names[0]]))
+    norm = sum((sp.ratios or {}).get(n, 0) for n in sp.names) or 1.0
     extra = {"splits": {n: {"images": int(st.images[i]),
+                            "share": float(st.images[i] / total),
+                            "ratio": (sp.ratios.get(n, 0) / norm) if sp.ratios else None,
+                            "objects": int(st.counts[i].sum()),
                             "counts": {c: int(st.counts[i, j]) for j, c in enumerate(st.classes)
                                        if present[j]}} for i, n in enumerate(st.names)},
-             "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files)}
+             "cramers_v": v, "group_leaks": len(st.leaks), "duplicate_images": len(st.same_files),
+             "tolerance": args.tolerance,
+             "group_key": "--groups" if args.groups else sp.group_by,
+             "plan": plan}
+    extra["verdict"] = "pass" if exit_code(diags, args.fail_on) == 0 else "fail"
     ctx = Context("handoff", files=sorted(res.formats), extra={
         "spec": {"file": args.spec, "id": project.spec.project.id,
                  "version": project.spec.project.version}, "handoff": extra,
@@ -169,7 +190,37 @@ def run(args, out, err) -> int:
                                            if v is not None else "") + (
         f"\n{len(unhashed)} image(s) not compared for duplicates (not found or unreadable "
         f"under --images): {'; '.join(sorted(unhashed)[:3])}" if unhashed else "") + skipped
+    if args.html:
+        _html(diags, ctx, args)
     return report(diags, args, out, ctx)
+
+
+def _html(diags, ctx, args) -> None:
+    """The report page, built from the JSON report (so every number on it is the JSON's)."""
+    import json
+
+    from guidec.output import write_atomic
+    from guidec.report import render
+    from guidec.report.handoff_html import handoff_page
+
+    doc = json.loads(render(diags, "json", ctx))
+    write_atomic(args.html, handoff_page(doc, args.images).encode("utf-8"))
+
+
+def _plan(table, project, st, first, args, err):
+    """The checks against the spec's composition plan (H060-H068, guidec.handoff_plan);
+    (None, None) when the --reviewed-empty list cannot be read."""
+    from guidec.handoff_plan import check_plan
+
+    reviewed = None
+    if args.reviewed_empty:
+        try:
+            with open(args.reviewed_empty, encoding="utf-8") as f:
+                reviewed = {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
+        except (OSError, UnicodeDecodeError) as exc:
+            err.write(f"guidec: error: --reviewed-empty {args.reviewed_empty}: {exc}\n")
+            return None, None
+    return check_plan(table, project, st, first, reviewed, sidecar=bool(args.groups))
 
 
 def _near(table, st, root: str, hamming: int, jobs: int):

@@ -108,6 +108,7 @@ def run(args, out, err) -> int:
     from guidec.readers import read_delivery
     from guidec.report import Context, render
     from guidec.splitting import deviation, plan
+    from guidec.table import image_metadata
 
     apply_input_options(args)
     project = project_or_report(args.spec, "split", err)
@@ -155,9 +156,7 @@ def run(args, out, err) -> int:
                 file=args.images, images=missing[:100]))
         dup_note = (f", {len(dups):,} clusters of the same picture "
                     f"({sum(len(c) for c in dups):,} images) kept whole") if dups else ""
-    if key and not args.groups and (
-            key not in res.table.images.attributes
-            or all(v is None for v in res.table.images.attributes[key].tolist())):
+    if key and not args.groups and all(v is None for v in image_metadata(res.table, key) or []):
         diags.append(code("H041")(f"no image carries the group key {key!r}: every image is "
                                   f"its own group (give the groups with --groups FILE.csv)",
                                   file=first))

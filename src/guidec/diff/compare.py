@@ -676,11 +676,13 @@ def _exports_splits(old: Project, new: Project) -> Iterator[Change]:
         yield make("D521", f"export {f}{'/' + v if v else ''} removed", "exports",
                    side="old", path=("exports",))
     sa, sb = old.spec.splits, new.spec.splits
-    if sa != sb:
+    core = lambda s: (s.names, s.group_by, s.ratios) if s else None  # noqa: E731
+    if core(sa) != core(sb):
         key = lambda s: (s.names, s.group_by) if s else None  # noqa: E731
         only_ratios = key(sa) == key(sb)
         yield make("D522", "split ratios changed" if only_ratios else "splits changed",
                    "splits", path=("splits",), impact="III" if only_ratios else None)
+    yield from _plan(sa, sb)
     if old.spec.severity_overrides != new.spec.severity_overrides:
         yield make("D523", "validation severity overrides changed", "severity_overrides",
                    path=("severity_overrides",))
@@ -690,3 +692,87 @@ def _exports_splits(old: Project, new: Project) -> Iterator[Change]:
     if dropped:
         yield make("D524", f"retired ids or names no longer listed: {', '.join(dropped)}",
                    "retired", path=("retired",))
+
+
+# --------------------------------------------------------------------------- composition plan
+def _plan(sa, sb) -> Iterator[Change]:
+    """splits.priors, hard_negatives, strata: more asked (D525), less asked (D526), a target
+    moved (D527); one change per prior, stratum or field."""
+    def mk(code, msg, path, what, old_v=None, new_v=None):
+        # a removal points into the old spec, where the removed entry still is
+        return make(code, msg, "splits", path=path,
+                    side="old" if code == "D526" and new_v is None else "new",
+                    details={"field": what, "old": old_v, "new": new_v})
+
+    pa = sa.priors if sa else {}
+    pb = sb.priors if sb else {}
+    for name in sorted(set(pa) | set(pb)):
+        a, b = pa.get(name), pb.get(name)
+        path = ("splits", "priors", name)
+        if a == b:
+            continue
+        if a is None:
+            yield mk("D525", f"class prior for {name!r} added", path, f"priors.{name}", None,
+                     b.model_dump())
+            continue
+        if b is None:
+            yield mk("D526", f"class prior for {name!r} removed", path, f"priors.{name}",
+                     a.model_dump(), None)
+            continue
+        if (a.share, a.of) != (b.share, b.of):
+            code = "D527" if a.share is not None and b.share is not None else (
+                "D525" if b.share is not None else "D526")
+            yield mk(code, f"prior share of {name!r} {a.share} of {a.of} -> {b.share} of "
+                     f"{b.of}", (*path, "share"), f"priors.{name}.share", a.share, b.share)
+        if a.tolerance != b.tolerance and a.share is not None and b.share is not None:
+            yield mk("D525" if b.tolerance < a.tolerance else "D526",
+                     f"prior tolerance of {name!r} {a.tolerance} -> {b.tolerance}",
+                     (*path, "tolerance"), f"priors.{name}.tolerance", a.tolerance,
+                     b.tolerance)
+        splits = sorted(set(sa.names) | set(sb.names))
+        for s in splits:
+            x, y = _min_of(a, s), _min_of(b, s)
+            if x != y:
+                yield mk("D525" if (y or 0) > (x or 0) else "D526",
+                         f"minimum of {name!r} in {s} {x} -> {y}", (*path, "min"),
+                         f"priors.{name}.min.{s}", x, y)
+    ha = sa.hard_negatives if sa else None
+    hb = sb.hard_negatives if sb else None
+    if ha != hb:
+        path = ("splits", "hard_negatives")
+        x, y = (ha.min_share if ha else None), (hb.min_share if hb else None)
+        if x != y:
+            yield mk("D525" if (y or 0) > (x or 0) else "D526",
+                     f"hard_negatives.min_share {x} -> {y}", path, "hard_negatives.min_share",
+                     x, y)
+        if ha and hb and ha.mark != hb.mark:
+            yield mk("D527", f"reviewed-empty mark {ha.mark!r} -> {hb.mark!r}",
+                     (*path, "mark"), "hard_negatives.mark", ha.mark, hb.mark)
+    sta = sa.strata if sa else {}
+    stb = sb.strata if sb else {}
+    for key in sorted(set(sta) | set(stb)):
+        a, b = sta.get(key), stb.get(key)
+        path = ("splits", "strata", key)
+        if a == b:
+            continue
+        if a is None:
+            yield mk("D525", f"stratum {key!r} added", path, f"strata.{key}", None,
+                     b.model_dump())
+        elif b is None:
+            yield mk("D526", f"stratum {key!r} removed", path, f"strata.{key}",
+                     a.model_dump(), None)
+        else:
+            if a.shares != b.shares:
+                yield mk("D527", f"stratum {key!r} shares {a.shares} -> {b.shares}",
+                         (*path, "shares"), f"strata.{key}.shares", a.shares, b.shares)
+            if a.tolerance != b.tolerance:
+                yield mk("D525" if b.tolerance < a.tolerance else "D526",
+                         f"stratum {key!r} tolerance {a.tolerance} -> {b.tolerance}",
+                         (*path, "tolerance"), f"strata.{key}.tolerance", a.tolerance,
+                         b.tolerance)
+
+
+def _min_of(prior, split: str) -> int | None:
+    if prior.min is None:
+        return None
+    return prior.min.get(split) if isinstance(prior.min, dict) else prior.min

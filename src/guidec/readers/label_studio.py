@@ -12,7 +12,8 @@ guidec's own ``keypoints.<schema>`` controls join their instance box as one KEYP
 become that row's attributes, named by ``from_name`` (``car__occlusion`` -> ``occlusion``:
 guidec's Label Studio target prefixes per-class controls with the class). A ``textarea``
 that is not an attribute of the spec becomes the row's ``text`` (transcription). Results
-with no region are image-level: attributes of the image row.
+with no region are image-level: attributes of the image row. The task's other ``data`` fields
+(scalars beside the image: store, site, region) are image attributes named ``data.<key>``.
 
 One image row per (task, annotation); the image key is the task id, or ``task/annotation``
 when a task has several annotations. Cancelled annotations and predictions are skipped.
@@ -192,8 +193,11 @@ def _task(task: dict, tptr: str, path, fi, ctx, b: TableBuilder) -> None:
     tid = _ident(task.get("id"), "a task's 'id'", (*_p(tptr), "id"), path, ctx)
     if tid is None:
         tid = _p(tptr)[0] if tptr else 0
+    meta = _task_data(data, name)
     if not anns:
-        b.add_image(tid, name, None, None, src_file=fi, pointer=tptr or "/")
+        b_img = b.add_image(tid, name, None, None, src_file=fi, pointer=tptr or "/")
+        for k, v in meta.items():
+            b.set_image_attribute(b_img, k, v)
         return
     for ai, a in anns:
         aid = _ident(a.get("id"), "an annotation's 'id'",
@@ -211,11 +215,22 @@ def _task(task: dict, tptr: str, path, fi, ctx, b: TableBuilder) -> None:
             ctx.report(V008("'result' must be a list", file=path, path=(*_p(aptr), "result")))
             results = []
         _annotation(key, name, results, aptr, path, fi, ctx, b, who,
-                    scope=f"{ai if aid is None else aid}/" if several else "")
+                    scope=f"{ai if aid is None else aid}/" if several else "", meta=meta)
+
+
+def _task_data(data: dict, name) -> dict:
+    """The task's own metadata (``data`` beside the image: store, site, patient, region), as
+    image attributes named ``data.<key>``: scalars only, the image's own field left out. The
+    prefix keeps them apart from the spec's image attributes (labels), which results carry."""
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, bool | int | float | str) and not (isinstance(v, str) and v == name):
+            out[f"data.{k}"] = v
+    return out
 
 
 def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=None,
-                scope: str = "") -> None:
+                scope: str = "", meta: dict | None = None) -> None:
     """One annotation (one annotator's labels) of a task: an image row and its regions.
     ``scope`` prefixes region ids where a task has several annotations (each annotator's
     regions may carry the same ids, copied from one prediction)."""
@@ -286,7 +301,7 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=No
         if t in GEOMETRY or t == "labels":
             continue
         target[2][attr] = v
-    for attr, v in img_attrs.items():
+    for attr, v in {**(meta or {}), **img_attrs}.items():
         b.set_image_attribute(b_img, attr, v)
     skeletons, first, placed = _skeletons(regions, order, w, h, proj)
     for rid in order:

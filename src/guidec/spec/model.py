@@ -442,10 +442,52 @@ class Export(Strict):
                                 "coco: instances | keypoints | panoptic.")
 
 
+class ClassPrior(Strict):
+    """The planned presence of one class in every split (``guidec handoff`` checks it)."""
+
+    share: float | None = Field(None, description="Target share of the split's objects (or "
+                                "images, see 'of') this class has; with 'tolerance'.")
+    of: Literal["objects", "images"] = Field("objects", description="What 'share' counts: "
+                                             "the class's objects among all objects, or the "
+                                             "images holding the class among all images.")
+    tolerance: float = Field(0.05, ge=0, le=1, description="How far a split's share may be "
+                             "from 'share' (absolute, e.g. 0.05 = five points).")
+    min: int | dict[Identifier, int] | None = Field(
+        None, description="Minimum number of objects of the class in every split, or per "
+        "split: {train: 200, val: 30}.")
+
+
+class HardNegatives(Strict):
+    """Images with no object, planned on purpose (empty shelves, clear roads)."""
+
+    min_share: float = Field(description="Minimum share of every split's images that hold no "
+                             "object.")
+    mark: str = Field("reviewed_empty", description="Image attribute (or Label Studio task "
+                      "data key) that says an image was reviewed and is empty on purpose; an "
+                      "empty image without it is taken as forgotten.")
+
+
+class Stratum(Strict):
+    """The planned composition of one metadata key (region, lighting, skin-tone group)."""
+
+    shares: dict[str, float] = Field(min_length=1, description="Value -> target share of "
+                                     "every split's images; sums to 1.")
+    tolerance: float = Field(0.05, ge=0, le=1, description="How far a split's share of a "
+                             "value may be from its target (absolute).")
+
+
 class Splits(Strict):
     names: list[Identifier] = Field(min_length=1, description="Split names, e.g. [train, val, test].")
     group_by: str | None = Field(None, description="Metadata key that must not cross splits.")
     ratios: dict[str, float] | None = Field(None, description="Split -> share of images; sums to 1.")
+    priors: dict[ClassName, ClassPrior] = Field(
+        default_factory=dict, description="Class name -> its planned share and minimum count "
+        "per split: {forklift: {share: 0.05, tolerance: 0.02, min: 20}}.")
+    hard_negatives: HardNegatives | None = Field(
+        None, description="Minimum share of images with no object, each marked reviewed-empty.")
+    strata: dict[str, Stratum] = Field(
+        default_factory=dict, description="Image metadata key -> its planned composition per "
+        "split: {region: {shares: {eu: 0.5, us: 0.5}, tolerance: 0.05}}.")
 
 
 class Retired(Strict):

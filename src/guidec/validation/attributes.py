@@ -185,7 +185,9 @@ def attribute_values(f: Frame):
     def make_img(code, i, msg, extra):
         return f.img(code, i, f"image {f.image_name(i)!r}: {msg}", **extra)
 
-    yield from _check_columns(f, f.t.images.attributes, len(f.t.images), "image", make_img,
+    # Label Studio task data (``data.<key>``: store, site, region) is metadata, not labels
+    labels = {k: v for k, v in f.t.images.attributes.items() if not k.startswith("data.")}
+    yield from _check_columns(f, labels, len(f.t.images), "image", make_img,
                               lambda name: None)
 
 

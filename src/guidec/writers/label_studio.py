@@ -21,7 +21,7 @@ import numpy as np
 
 from guidec.table import AnnotationTable, Shape
 from guidec.targets.label_studio import Layout, layout
-from guidec.writers import attributes_of, boxes, label_names, num
+from guidec.writers import attributes_of, boxes, image_attributes_of, label_names, num
 
 FORMAT = "label_studio"
 SINGLE_FILE = True
@@ -138,11 +138,17 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
                                 "value": {"text": [t.text[row]]}})
         key = im.key[img]
         task = {"id": int(key) if isinstance(key, int | np.integer) else img + 1,
-                "data": {"image": str(im.file_name[img])},
+                "data": {**_task_data(t, img), "image": str(im.file_name[img])},
                 "annotations": [{"id": img + 1, "result": results}]}
         tasks.append(task)
     text = json.dumps(tasks, sort_keys=True, ensure_ascii=False, indent=1)
     return {name: (text + "\n").encode("utf-8")}
+
+
+def _task_data(t: AnnotationTable, img: int) -> dict:
+    """The task data the reader read as ``data.<key>`` image attributes (store, site, region):
+    written back, so a split delivery keeps its group key and strata."""
+    return {k[5:]: v for k, v in image_attributes_of(t, img).items() if k.startswith("data.")}
 
 
 # ---------------------------------------------------------------------------- rewrite

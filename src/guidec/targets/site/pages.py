@@ -34,6 +34,7 @@ from guidec.targets.site.text import code, literal, prose, prose_inline
 from guidec.targets.site.words import (
     check_code,
     check_in_words,
+    composition_in_words,
     media_in_words,
     percent,
     splits_in_words,
@@ -107,6 +108,7 @@ class Pages(Navigation):
             roots=roots_,
             media=[prose_inline(s) for s in media_in_words(p.spec.media)],
             splits=[prose_inline(s) for s in splits_in_words(p.spec)],
+            composition=[prose_inline(s) for s in composition_in_words(p.spec)],
             image_attributes=image_attrs, exports=exports,
             since=self.since.spec.project.version if self.since else None,
             changes=[{"kind": ch.kind, "message": prose_inline(ch.message)} for ch in changes],

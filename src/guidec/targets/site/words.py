@@ -61,6 +61,37 @@ def splits_in_words(spec: Spec) -> list[str]:
     return out
 
 
+def composition_in_words(spec: Spec) -> list[str]:
+    """The composition plan (``splits.priors``, ``hard_negatives``, ``strata``) as sentences
+    for the people who plan and receive the data: what every split should hold."""
+    s = spec.splits
+    if s is None:
+        return []
+    out = []
+    for name, pr in s.priors.items():
+        parts = []
+        if pr.share is not None:
+            what = "objects" if pr.of == "objects" else "images (holding at least one)"
+            parts.append(f"{percent(pr.share)} of each split's {what}, give or take "
+                         f"{pr.tolerance * 100:.4g} points")
+        if isinstance(pr.min, dict):
+            parts.append("at least " + ", ".join(f"{k:,} in {sp}" for sp, k in pr.min.items()))
+        elif pr.min is not None:
+            parts.append(f"at least {pr.min:,} objects in every split")
+        if parts:
+            out.append(f"`{name}`: " + "; ".join(parts) + ".")
+    hn = s.hard_negatives
+    if hn is not None:
+        out.append(f"Hard negatives: at least {percent(hn.min_share)} of each split's images "
+                   f"hold no object on purpose, each marked `{hn.mark}`; an empty image "
+                   f"without the mark is taken as forgotten and sent back.")
+    for key, st in s.strata.items():
+        mix = ", ".join(f"{v} {percent(x)}" for v, x in st.shares.items())
+        out.append(f"Each split's images by `{key}`: {mix}, give or take "
+                   f"{st.tolerance * 100:.4g} points.")
+    return out
+
+
 def check_in_words(check: Check) -> list[tuple[str, str]]:
     """``[(check key, sentence)]``: what the validator enforces, one condition each (the
     sentences are the keyword table's, :mod:`guidec.spec.check_keywords`)."""
