@@ -171,10 +171,18 @@ class Pages(Navigation):
             "scope": a.scope,
         }
 
+    def _class_attr_row(self, name: str) -> dict[str, Any]:
+        """An attribute's row on a class page (cached: one attribute serves thousands of
+        classes)."""
+        row = self._attr_rows.get(name)
+        if row is None:
+            row = self._attr_rows[name] = self._attr_row(name, self.p.attributes[name],
+                                                         "classes")
+        return row
+
     def class_page(self, c: ResolvedClass) -> None:
         p = self.p
-        attrs = [self._attr_row(n, p.attributes[n], "classes") for n in c.attributes
-                 if n in p.attributes]
+        attrs = [self._class_attr_row(n) for n in c.attributes if n in p.attributes]
         tr = c.text_region
         text_words: list[Markup] = []
         if tr is not None:
