@@ -117,3 +117,22 @@ def test_property_literal_and_code_never_yield_tags(text):
         tags = render(f"before {value} after")
         assert_inert(tags)
         assert all(t in ("p", "code", "em", "strong", "a", "br") for t, _ in tags), tags
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.text(), st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False),
+                            st.integers()))
+def test_front_matter_is_pyyamls_whichever_emitter_writes_it(title, boost):
+    import html
+
+    import yaml
+
+    from guidec.targets.site.pages import front_matter
+
+    front: dict = {"title": html.escape(" ".join(title.split()), quote=False)}
+    if boost is not None:
+        front["search"] = {"boost": boost}
+    for t in (front["title"], front["title"].encode("ascii", "replace").decode()):
+        f = {**front, "title": t}
+        assert front_matter(f) == yaml.safe_dump(f, allow_unicode=True, width=10_000,
+                                                 sort_keys=True)

@@ -34,6 +34,8 @@ def test_help_imports_no_command_machinery():
              "http.server"]
     assert _imported(["--help"], heavy) == []
     assert _imported([], heavy) == []
+    assert _imported(["--version"], heavy) == []
+    assert _imported(["check", "--help"], heavy) == []  # a command's own options, built alone
 
 
 def test_checking_a_small_spec_does_not_import_numpy():

@@ -1,7 +1,8 @@
 """The only code that writes output files: atomic, deterministic, and able to check for drift.
 
-Targets return ``{relative path: text or bytes}``; :func:`write_tree` writes each file through a
-temporary file in the same folder and ``os.replace`` so a reader never sees half a file, and
+Targets return ``{relative path: text or bytes}``; :func:`write_tree` builds the new tree in a
+stage folder and swaps it in whole (:func:`write_atomic`, a temporary file and ``os.replace``,
+for a single file) so a reader never sees half a file or half a tree, and
 refuses paths that would leave the output folder. Nothing is written over a file the running
 command read (:func:`refuse_inputs`). :func:`drift` compares instead of writing
 (``guidec build --check``).
@@ -118,16 +119,45 @@ def write_tree(root: str, files: Files) -> list[str]:
     except OSError as exc:
         raise GuidecError(f"cannot write {root}: {_why(exc)}") from None
     try:
-        if os.path.isdir(root):
+        linked = os.path.isdir(root)
+        if linked:
             _link_tree(root, stage)
+        made: set[str] = set()
         for rel in changed:
-            write_atomic(safe_join(stage, rel), to_bytes(files[rel]))
+            _write_staged(safe_join(stage, rel), to_bytes(files[rel]), made, linked)
         os.chmod(stage, 0o755)
         _swap(stage, root)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return changed
+
+
+def _write_staged(path: str, data: bytes, made: set[str], linked: bool) -> None:
+    """Write one file of a stage folder straight, no temporary file and rename of its own:
+    nobody sees the stage until it replaces the tree whole. A file hard-linked in from the old
+    tree is unlinked first, so the old tree keeps its content until the exchange. ``made``:
+    the folders made so far (one ``makedirs`` per folder, not per file); ``linked``: the old
+    tree's files are in the stage."""
+    folder = os.path.dirname(path)
+    try:
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if linked:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o644)
+        try:
+            os.fchmod(fd, 0o644) if hasattr(os, "fchmod") else None  # whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except OSError as exc:  # a file where a folder should be, no space
+        raise GuidecError(f"cannot write {path}: {_why(exc)}") from None
 
 
 def _link_tree(src: str, dst: str) -> None:

@@ -1,4 +1,4 @@
-"""One updating progress line on a terminal: files, bytes, annotations, time left.
+"""One updating progress line on a terminal: a bar, files, bytes, annotations, time left.
 
 Commands that read deliveries open a :class:`Progress` on their stderr; it draws nothing unless
 that stream is a terminal, and nothing for a run shorter than :data:`DELAY` seconds (no flicker
@@ -15,6 +15,7 @@ import time
 
 DELAY = float(os.environ.get("GUIDEC_PROGRESS_DELAY", "0.5"))  # seconds before the first draw
 EVERY = 0.1  # seconds between draws
+BAR = 20  # characters of the bar between its brackets
 
 _ACTIVE: Progress | None = None
 
@@ -70,19 +71,27 @@ class Progress:
         self._draw(force=True)
 
     # ---------------------------------------------------------------- drawing
-    def line(self) -> str:
+    def line(self, width: int = 80) -> str:
+        """What is drawn, fitted to a terminal ``width`` characters wide."""
         elapsed = time.perf_counter() - self.t0
         if self.stage:
             return f"{self.stage} ({elapsed:.1f} s)"
         files = f"{self.files:,}" + (f"/{self.total_files:,}" if self.total_files else "")
-        parts = [f"{self.what} {files} files", _size(self.bytes) + (
+        parts = [f"{files} files", _size(self.bytes) + (
             f"/{_size(self.total_bytes)}" if self.total_bytes else "")]
         if self.rows:
             parts.append(f"{self.rows:,} annotations")
         if self.total_bytes and self.bytes and elapsed > 0.2:
             left = elapsed * (self.total_bytes - self.bytes) / self.bytes
             parts.append(f"{int(left) // 60}:{int(left) % 60:02d} left")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        if self.total_bytes or self.total_files:  # the bar (bytes if known, else files) in
+            done = (self.bytes / self.total_bytes if self.total_bytes  # the room left, if any
+                    else self.files / self.total_files)
+            room = min(BAR, width - len(text) - 9)  # "[" "] 100% " and the cursor's column
+            if room >= 8:
+                return f"{bar(done, room)} {text}"
+        return f"{self.what} {text}"
 
     def _draw(self, force: bool = False) -> None:
         if not self.on:
@@ -91,7 +100,11 @@ class Progress:
         if now - self.t0 < DELAY or (not force and now - self.last < EVERY):
             return
         self.last = now
-        self.err.write(f"\r\033[K{self.line()}")
+        width = _columns(self.err)
+        line = self.line(width)
+        if len(line) >= width:  # a wrapped line could not be redrawn in place
+            line = line[:max(width - 1, 0)]
+        self.err.write(f"\r\033[K{line}")
         self.err.flush()
         self.shown = True
 
@@ -100,6 +113,23 @@ class Progress:
             self.err.write("\r\033[K")
             self.err.flush()
             self.shown = False
+
+
+def bar(done: float, width: int = BAR) -> str:
+    """``[=====>    ]  52%``: ``done`` is the fraction read, clamped to 0..1 (files can grow
+    while they are read)."""
+    done = min(max(done, 0.0), 1.0)
+    full = int(done * width)
+    head = ">" if full < width else ""
+    return f"[{'=' * full}{head}{' ' * (width - full - len(head))}] {int(done * 100):3d}%"
+
+
+def _columns(err) -> int:
+    """The terminal's width (80 when it cannot be told)."""
+    try:
+        return os.get_terminal_size(err.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _size(n: int) -> str:

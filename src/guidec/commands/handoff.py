@@ -72,8 +72,11 @@ def run(args, out, err) -> int:
         err.write("guidec: error: the spec declares no splits (splits: {names: [train, val, "
                   "test]})\n")
         return 2
-    res = read_delivery(list(args.files), args.input_format, image_root=args.images,
-                        project=project, jobs=jobs_of(args))
+    from guidec.progress import Progress
+
+    with Progress(err):  # a line on a terminal while a large delivery is read
+        res = read_delivery(list(args.files), args.input_format, image_root=args.images,
+                            project=project, jobs=jobs_of(args))
     diags = list(res.diagnostics)
     file_split = {}
     for f in res.formats:

@@ -289,8 +289,11 @@ def run(args, out, err) -> int:
                   "delivery folder (the next read of the folder would take the manifest for a "
                   "delivery file); write it beside the folder\n")
         return 2
-    result = read_delivery(list(args.files), args.input_format, image_root=args.images,
-                           project=project, jobs=jobs_of(args))
+    from guidec.progress import Progress
+
+    with Progress(err):  # a line on a terminal while a large delivery is read
+        result = read_delivery(list(args.files), args.input_format, image_root=args.images,
+                               project=project, jobs=jobs_of(args))
     unread = [d for d in result.diagnostics if d.code in CANNOT_READ]
     if unread:
         err.write(render(unread, "human", Context("manifest")))

@@ -119,8 +119,11 @@ def run(args, out, err) -> int:
         err.write("guidec: error: no split ratios: give --ratios train=0.8,val=0.2 or "
                   "splits: {names: [...], ratios: {...}} in the spec\n")
         return 2
-    res = read_delivery(list(args.files), args.input_format, image_root=args.images,
-                        project=project, jobs=jobs_of(args))
+    from guidec.progress import Progress
+
+    with Progress(err):  # a line on a terminal while a large delivery is read
+        res = read_delivery(list(args.files), args.input_format, image_root=args.images,
+                            project=project, jobs=jobs_of(args))
     diags = [d for d in res.diagnostics if d.code in ("V001", "V002", "V003")]
     if diags:
         err.write(render(diags, "human", Context("split")))

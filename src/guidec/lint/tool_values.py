@@ -44,8 +44,27 @@ def _walk(value, path=()):
         yield path, value, False
 
 
+def _any_not_xml(value) -> bool:
+    """Whether any key or text anywhere in ``value`` holds a character XML cannot carry: one
+    regex over every string joined (a clean spec, the common case, builds no paths)."""
+    parts: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            parts.extend(k for k in v if isinstance(k, str))
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, str):
+            parts.append(v)
+    return _NOT_XML.search("\n".join(parts)) is not None
+
+
 @lint_rule("L110")
 def control_characters(project: Project):
+    if not _any_not_xml(project.loaded.raw):
+        return
     for path, value, is_key in _walk(project.loaded.raw):
         if isinstance(value, str):
             bad = _NOT_XML.search(value)

@@ -155,6 +155,7 @@ def labels_json(project: Project) -> list[dict]:
     """The CVAT label list (attribute dicts are shared between labels: treat as read-only)."""
     out = []
     made: dict[str, list[dict]] = {}
+    svgs: dict[str, str] = {}  # a schema's template, drawn once for all its classes
     for c in project.active_classes:
         attrs: list[dict] = []
         for name, a in class_attributes(project, c):
@@ -171,7 +172,9 @@ def labels_json(project: Project) -> list[dict]:
             ks = project.keypoint_schemas[c.keypoints]
             label["sublabels"] = [{"name": p, "type": "points", "attributes": []}
                                   for p in ks.points]
-            label["svg"] = skeleton_svg(ks.points, ks.skeleton)
+            if c.keypoints not in svgs:
+                svgs[c.keypoints] = skeleton_svg(ks.points, ks.skeleton)
+            label["svg"] = svgs[c.keypoints]
         out.append(label)
     for name, a in image_attributes(project):
         out.append({"name": IMAGE_TAG + name, "color": assigned_color(IMAGE_TAG + name),

@@ -44,6 +44,7 @@ class Navigation:
         self.env = environment()
         self.files: dict[str, str | bytes] = {}
         self._rule_lines: dict[str, Markup] = {}
+        self._attr_rows: dict[str, dict] = {}
 
     # -- naming ------------------------------------------------------------
     @cached_property

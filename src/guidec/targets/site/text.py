@@ -10,6 +10,7 @@ environment passes through; every other value a template prints goes through :fu
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -43,7 +44,12 @@ def literal(value: object) -> Markup:
     """Any value as inline Markdown that shows exactly its characters, on one line."""
     if isinstance(value, Markup):
         return value
-    text = re.sub(r"\s+", " ", str(value))
+    return _literal(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names and values recur on thousands of class pages
+def _literal(text: str) -> Markup:
+    text = re.sub(r"\s+", " ", text)
     text = html.escape(text, quote=False)
     text = _MD_PUNCT.sub(r"\\\1", text)
     return Markup(_LINE_START.sub(lambda m: (f"{m.group(1)}\\{m.group(2)}" if m.group(1)
@@ -52,7 +58,12 @@ def literal(value: object) -> Markup:
 
 def code(value: object) -> Markup:
     """A value as an inline code span (names, patterns), safe for any backticks inside."""
-    text = " ".join(str(value).split())
+    return _code(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _code(value: str) -> Markup:
+    text = " ".join(value.split())
     run = max((len(m) for m in re.findall(r"`+", text)), default=0)
     ticks = "`" * (run + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
