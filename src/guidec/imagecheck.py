@@ -28,7 +28,9 @@ the finding.
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,8 +86,12 @@ def jpeg_quality(tables: dict) -> int | None:
     t = tables.get(0) if tables else None
     if not t or len(t) != 64:
         return None
-    have = sorted(int(v) for v in t)
-    best, best_err = None, None
+    return _quality_of(tuple(sorted(int(v) for v in t)))
+
+
+@functools.lru_cache(maxsize=256)  # an encoder writes the same tables into every file
+def _quality_of(have: tuple[int, ...]) -> int:
+    best, best_err = 1, None
     for q in range(1, 101):
         scale = 5000 / q if q < 50 else 200 - 2 * q
         want = sorted(min(max((v * scale + 50) // 100, 1), 255) for v in _STD_LUMA)
@@ -106,8 +112,13 @@ def _dicom(path: str, facts: Facts) -> None:
     except ImportError:
         facts.dicom_unchecked = True
         return
+    log = logging.getLogger("pydicom")  # the report is the only output: no pydicom chatter
+    level = log.level
+    log.setLevel(logging.CRITICAL)
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
         rows, cols = ds.get("Rows"), ds.get("Columns")
         facts.height = int(rows) if rows is not None else None
         facts.width = int(cols) if cols is not None else None
@@ -118,6 +129,8 @@ def _dicom(path: str, facts: Facts) -> None:
         }
     except Exception as exc:  # any damaged header is "unreadable"
         facts.unreadable = f"not a readable DICOM file ({type(exc).__name__}: {exc})"[:200]
+    finally:
+        log.setLevel(level)
 
 
 def inspect(path: str, verify_pixels: bool = False) -> Facts:
