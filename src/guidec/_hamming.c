@@ -3,8 +3,8 @@
  * pairs(hashes, threshold, blocks, threads, max_pairs) -> (i, j, d) as bytes, or None
  *
  * Multi-index hashing (Norouzi, Punjani and Fleet, 2012): the 64 bits are cut into `blocks`
- * blocks; two hashes within `threshold` bits agree within r = threshold / blocks (rounded
- * down) bits on at least one block (pigeonhole). Per block, the items are bucketed by the
+ * blocks with radii r_b whose r_b + 1 sum to threshold + 1; two hashes within `threshold`
+ * bits are within r_b bits on at least one block b (pigeonhole). Per block, the items are bucketed by the
  * block's value (a counting sort); every bucket is then compared with itself and with each
  * bucket whose value is within r bits of its own (each unordered pair of buckets once: two
  * short contiguous runs, which keeps the comparisons in cache; visiting the neighbour
@@ -36,7 +36,7 @@ typedef struct {
     const uint64_t *h;  /* the hashes, in input order */
     int64_t n;
     int t, m;
-    int shift[MAX_BLOCKS], width[MAX_BLOCKS], radius;
+    int shift[MAX_BLOCKS], width[MAX_BLOCKS], radius[MAX_BLOCKS];
     uint64_t mask[MAX_BLOCKS];   /* the block's bits in place */
     /* the block being searched: items sorted by the block's value */
     const int64_t *offsets;      /* 2^width + 1 */
@@ -106,7 +106,7 @@ static int use_hw = 0;
                 if (d > s->t) continue;                                                      \
                 int earlier = 0;                                                             \
                 for (int e = 0; e < s->block; e++)                                           \
-                    if (POP(x & s->mask[e]) <= s->radius) { earlier = 1; break; }            \
+                    if (POP(x & s->mask[e]) <= s->radius[e]) { earlier = 1; break; }         \
                 if (earlier) continue;                                                       \
                 if (w->out.len >= s->max_pairs) { s->overflow = 1; return; }                 \
                 if (out_put(&w->out, s->sorted_idx[a], s->sorted_idx[b], (uint8_t)d) < 0) {  \
@@ -177,13 +177,15 @@ static PyObject *pairs(PyObject *self, PyObject *args) {
     s.n = view.len / 8;
     s.t = t;
     s.m = m;
-    s.radius = t / m;
     s.max_pairs = (size_t)max_pairs;
     int at = 0;
     for (int b = 0; b < m; b++) {
         s.width[b] = 64 / m + (b < 64 % m ? 1 : 0);
         s.shift[b] = at;
         s.mask[b] = (s.width[b] == 64 ? ~0ULL : (((uint64_t)1 << s.width[b]) - 1)) << at;
+        /* radii r_b with sum(r_b + 1) = t + 1: two hashes within t bits are within r_b on some
+         * block, or they would differ in at least t + 1 (t = 10, m = 4: 2, 2, 2, 1) */
+        s.radius[b] = (t + 1) / m - 1 + (b < (t + 1) % m ? 1 : 0);
         at += s.width[b];
     }
     int widest = s.width[0];
@@ -211,6 +213,7 @@ static PyObject *pairs(PyObject *self, PyObject *args) {
         works[t0].hi = nthreads;
     }
     for (int b = 0; b < m && !failed && !s.overflow; b++) {
+        if (s.radius[b] < 0) continue; /* more blocks than t + 1: this one is not needed */
         size_t buckets = (size_t)1 << s.width[b];
         uint64_t low = ((uint64_t)1 << s.width[b]) - 1;
         memset(offsets, 0, (buckets + 1) * sizeof *offsets);
@@ -225,7 +228,7 @@ static PyObject *pairs(PyObject *self, PyObject *args) {
         for (size_t k = buckets; k > 0; k--) offsets[k] = offsets[k - 1];
         offsets[0] = 0;
         int64_t nflips = 0;
-        list_flips(flips, &nflips, 0, 0, s.width[b], s.radius);
+        list_flips(flips, &nflips, 0, 0, s.width[b], s.radius[b]);
         s.flips = flips;
         s.nflips = nflips;
         s.offsets = offsets;

@@ -12,9 +12,9 @@ and an exact all-pairs search under a Hamming threshold.
   its left neighbour).
 - :func:`near_duplicates`: every pair within a Hamming distance (default 10, imagededup's),
   exact. Many hashes go to a compiled multi-index search (``guidec/_hamming.c``: the 64 bits
-  cut into ``m`` blocks; by pigeonhole two hashes within ``t`` bits are within ``t // m`` bits
-  on one block, so each hash visits only the buckets of block values that near its own; both
-  cores); few hashes, or an install without a C compiler, go to blocks of numpy XOR +
+  cut into ``m`` blocks with radii ``r_b`` whose ``r_b + 1`` sum to ``t + 1``; by pigeonhole two
+  hashes within ``t`` bits are within ``r_b`` bits on some block, so each bucket is compared
+  only with the buckets of block values that near its own; both cores); few hashes, or an install without a C compiler, go to blocks of numpy XOR +
   popcount or a numpy multi-index with ``t + 1`` blocks. All give the same pairs.
 - :func:`clusters`: the connected components of those pairs, for keeping near duplicates in
   one split.
@@ -290,14 +290,18 @@ def _compiled_blocks(n: int, threshold: int) -> int | None:
     """The number of blocks for the compiled search that visits the fewest hashes, or None
     when comparing every pair (numpy) is about as cheap. Estimate per hash and block: the
     bucket values within ``t // m`` bits of its own (each a lookup) times the hashes in a
-    bucket (``n / 2**width``, uniform hashes)."""
+    bucket (``n / 2**width``, uniform hashes); the blocks' radii r_b have r_b + 1 summing to
+    ``threshold + 1`` (pigeonhole: two hashes within the threshold are within r_b on a block)."""
     from math import comb
 
     best, best_cost = None, n * (n - 1) / 2 / 4  # numpy compares ~4x faster per pair
     for m in range(3, min(threshold + 1, 16) + 1):
-        width, r = -(-64 // m), threshold // m
-        visits = sum(comb(width, k) for k in range(r + 1))
-        cost = n * m * visits * (4 + n / 2 ** width / 2)
+        width = -(-64 // m)
+        cost = 0.0
+        for b in range(m):  # radii whose r + 1 sum to threshold + 1, as _hamming.c sets them
+            r = (threshold + 1) // m - 1 + (1 if b < (threshold + 1) % m else 0)
+            visits = sum(comb(width, k) for k in range(r + 1))
+            cost += n * visits * (4 + n / 2 ** width / 2)
         if cost < best_cost:
             best, best_cost = m, cost
     return best
