@@ -228,16 +228,14 @@ def _plan(table, project, st, first, args, err):
 
 def _near(table, st, root: str, hamming: int, jobs: int):
     """Near-duplicate image pairs in different splits: ((split, name), (split, name), d)."""
-    import os
-
     from guidec import imagehash
+    from guidec.imagesize import find_image
 
     found, missing = {}, []
     for k, name in enumerate(st.image_names):
         if st.image_split[k] < 0 or name in found:
             continue
-        cands = (os.path.join(root, name), os.path.join(root, os.path.basename(name)))
-        path = next((c for c in cands if os.path.isfile(c)), None)
+        path = find_image(name, root)
         if path is None:
             missing.append(f"{name}: not found under {root}")
         else:
@@ -259,23 +257,22 @@ def _hashes(table, root: str) -> tuple[dict[str, str], list[str]]:
     """sha256 of every image file the delivery names, found under ``root``; and the images
     that could not be hashed (not found, unreadable), which the report says."""
     import hashlib
-    import os
 
     from guidec import inputs
+    from guidec.imagesize import find_image
 
     out: dict = {}
     unreadable: list[str] = []
     for name in sorted({n for n in table.images.file_name.tolist() if isinstance(n, str)}):
-        for cand in (os.path.join(root, name), os.path.join(root, os.path.basename(name))):
-            if os.path.isfile(cand):
-                try:
-                    out[name] = hashlib.sha256(inputs.read_bytes(cand)).hexdigest()
-                except OSError as exc:
-                    out[name] = None
-                    unreadable.append(f"{cand}: {exc}")
-                break
-        else:
+        cand = find_image(name, root)
+        if cand is None:
             unreadable.append(f"{name}: not found under {root}")
+            continue
+        try:
+            out[name] = hashlib.sha256(inputs.read_bytes(cand)).hexdigest()
+        except OSError as exc:
+            out[name] = None
+            unreadable.append(f"{cand}: {exc}")
     return {k: v for k, v in out.items() if v is not None}, unreadable
 
 
