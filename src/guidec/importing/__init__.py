@@ -51,6 +51,7 @@ class Draft:
     file: str  # the source as shown in findings
     fmt: str = ""
     title: str = ""
+    version: str = "1.0.0"
     summary: str = ""
     classes: list[dict] = field(default_factory=list)  # top level; children nested
     attributes: dict[str, dict] = field(default_factory=dict)
@@ -130,6 +131,32 @@ class Draft:
                   hint="if both mean the same, make them equal in the source")
         return key
 
+    def order_classes(self, sequences: list[list[str]]) -> None:
+        """Order siblings so that every sequence (a tool's label list, which guidec writes in
+        the spec's pre-order) reads in order: a stable topological sort, first-seen order
+        breaking ties."""
+        first: dict[str, int] = {}
+        after: dict[str, set[str]] = {}
+        for seq in sequences:
+            for i, n in enumerate(seq):
+                first.setdefault(n, len(first))
+                if i:
+                    after.setdefault(n, set()).add(seq[i - 1])
+        rank: dict[str, int] = {}
+        todo = sorted(first, key=first.get)
+        while todo:
+            ready = [n for n in todo if not (after.get(n, set()) - rank.keys() - {n})]
+            pick = ready[0] if ready else todo[0]  # a cycle: first seen wins
+            rank[pick] = len(rank)
+            todo.remove(pick)
+
+        def sort(cs: list[dict]) -> None:
+            cs.sort(key=lambda c: rank.get(c["name"], len(rank)))
+            for c in cs:
+                sort(c.get("children", []))
+
+        sort(self.classes)
+
     # ------------------------------------------------------------------ ids
     def number_classes(self, start: int = 1) -> None:
         """Give classes without a usable id the next free ones (pre-order); duplicates are
@@ -171,14 +198,20 @@ class Draft:
 
     # ------------------------------------------------------------------ the spec
     def data(self, project_id: str) -> dict:
-        for c in self.all_classes():  # canonical key order comes from the model on dump
+        for c in self.all_classes():
             c.setdefault("id", None)
         self.number_classes()
+        for c in self.all_classes():  # id and name first (a valid spec is dumped in model order)
+            head = {"id": c["id"], "name": c["name"]}
+            rest = {k: v for k, v in c.items() if k not in head}
+            c.clear()
+            c.update(head)
+            c.update(rest)
         self.unique_colors()
         spec: dict[str, Any] = {
             "guidec": 1,
             "project": {"id": project_id, "title": self.title or project_id,
-                        "version": "1.0.0"},
+                        "version": self.version},
         }
         if self.summary:
             spec["project"]["summary"] = self.summary

@@ -8,7 +8,7 @@ from guidec.importing import I101, Draft
 def options_attribute(d: Draft, name: str, kind: str, options: list, *, required: bool,
                       scope: str, carrier: str | None, where: tuple,
                       when: dict | None = None, label_keys=("label", "value", "name"),
-                      nested=None) -> str | None:
+                      nested=None, title: str | None = None) -> str | None:
     """Declare one radio / checklist / text classification; nested ones (``nested(option)``
     gives an option's sub-classifications) become attributes ``when`` this one has the option's
     value. Returns the attribute key, or None when it was left out."""
@@ -41,7 +41,13 @@ def options_attribute(d: Draft, name: str, kind: str, options: list, *, required
         a["scope"] = "image"
     if when:
         a["when"] = when
+    if title and title != name:
+        a["title"] = title
     key = d.add_attribute(name, a, carrier, where)
+    if carrier and scope == "object":
+        c = d.find_class(carrier)
+        if c is not None and key not in c.setdefault("attributes", []):
+            c["attributes"].append(key)
     if nested is not None:
         for o in options or []:
             if not isinstance(o, dict):
@@ -51,8 +57,4 @@ def options_attribute(d: Draft, name: str, kind: str, options: list, *, required
                 sub = options_attribute(d, sub_name, sub_kind, sub_opts, required=sub_req,
                                         scope=scope, carrier=carrier, where=where,
                                         when={key: [v]}, label_keys=label_keys, nested=nested)
-                if sub and carrier and scope == "object":
-                    c = d.find_class(carrier)
-                    if c is not None and sub not in c.setdefault("attributes", []):
-                        c["attributes"].append(sub)
     return key

@@ -44,6 +44,17 @@ def _attrs(d: Draft, attrs: list, carrier: str | None, scope: str, where: tuple)
     return keys
 
 
+def _edges(tpl: dict, names: dict[str, str]) -> list[list[str]]:
+    """``skeletonEdges: {from: {to: {...}}}`` (keys are the template's node keys)."""
+    out = []
+    edges = tpl.get("skeletonEdges")
+    for a, tos in sorted(edges.items()) if isinstance(edges, dict) else []:
+        for b in sorted(tos) if isinstance(tos, dict) else []:
+            if str(a) in names and str(b) in names:
+                out.append([names[str(a)], names[str(b)]])
+    return out
+
+
 def read(path: str, d: Draft) -> None:
     try:
         data = json.loads(read_text(path))
@@ -63,10 +74,15 @@ def read(path: str, d: Draft) -> None:
         if shape == "skeleton":
             tpl = templates.get(o["name"]) if isinstance(templates, dict) else None
             pts = tpl.get("skeleton") if isinstance(tpl, dict) else None
-            names = [p.get("name") for p in (pts.values() if isinstance(pts, dict) else pts
-                                             or []) if isinstance(p, dict)]
+            nodes = (list(pts.items()) if isinstance(pts, dict) else list(enumerate(pts or [])))
+            by_key = {str(k): p.get("name") for k, p in nodes if isinstance(p, dict)}
+            names = list(by_key.values())
             if names and all(isinstance(n, str) for n in names):
-                d.keypoint_schemas[o["name"]] = {"points": names}
+                schema: dict = {"points": names}
+                edges = _edges(tpl, by_key)
+                if edges:
+                    schema["skeleton"] = edges
+                d.keypoint_schemas[o["name"]] = schema
                 fields.update(shapes=["box", "keypoints"], keypoints=o["name"])
             else:
                 d.lose(I101, f"object {o['name']!r}: skeleton template not found in "
@@ -79,11 +95,7 @@ def read(path: str, d: Draft) -> None:
                    "left out", ("objects", i))
             continue
         c = d.add_class(o["name"], where=("objects", i), **fields)
-        keys = _attrs(d, o.get("attributes") or [], o["name"], "object",
-                      ("objects", i, "attributes"))
-        for k in keys:
-            if k not in c.setdefault("attributes", []):
-                c["attributes"].append(k)
+        _attrs(d, o.get("attributes") or [], o["name"], "object", ("objects", i, "attributes"))
         if not c.get("attributes"):
             c.pop("attributes", None)
     for j, cl in enumerate(data.get("classifications") or []):

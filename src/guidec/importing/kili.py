@@ -54,15 +54,12 @@ def read(path: str, d: Draft) -> None:
         options = [{"name": c.get("name") or k, "_key": k, "_children": c.get("children")}
                    for k, c in cats.items() if isinstance(c, dict)]
         key = options_attribute(d, jname, kind, options, required=bool(job.get("required")),
-                                scope=scope, carrier=carrier, where=("jobs", jname), when=when)
+                                scope=scope, carrier=carrier, where=("jobs", jname), when=when,
+                                title=job.get("instruction"))
         if key:
             for o in options:
                 for child in o["_children"] or []:
-                    sub = attr_job(child, carrier, scope, {key: [o["name"]]})
-                    if sub and carrier:
-                        c = d.find_class(carrier)
-                        if c is not None and sub not in c.setdefault("attributes", []):
-                            c["attributes"].append(sub)
+                    attr_job(child, carrier, scope, {key: [o["name"]]})
         return key
 
     for jname, job in jobs.items():
@@ -86,9 +83,7 @@ def read(path: str, d: Draft) -> None:
                                 color=color_of(d, cat.get("color"), f"category {name!r}",
                                                ("jobs", jname, "content", "categories", key)))
                 for child in cat.get("children") or []:
-                    a = attr_job(child, name, "object", None)
-                    if a and a not in c.setdefault("attributes", []):
-                        c["attributes"].append(a)
+                    attr_job(child, name, "object", None)
                 if not c.get("attributes"):
                     c.pop("attributes", None)
         elif task in ("CLASSIFICATION", "TRANSCRIPTION"):

@@ -16,6 +16,7 @@ else image attributes; ``whenTagName`` + ``whenChoiceValue`` on a Choices contro
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from guidec.importing import (
@@ -172,6 +173,16 @@ class Reader:
         self.link_keypoints()
         for args in self.pending:
             self.place(*args)
+        self.d.order_classes(list(self.labels_of.values()))
+        self.header()
+
+    def header(self) -> None:
+        """guidec's first Header: ``<title> (spec <version>)``."""
+        h = self.root.find("Header")
+        m = re.fullmatch(r"(.+) \(spec (\d+\.\d+\.\d+\S*)\)", (h.get("value") or "")
+                         if h is not None else "")
+        if m:
+            self.d.title, self.d.version = m.group(1), m.group(2)
 
     # ------------------------------------------------------------------ labels
     def labels_control(self, el: ET.Element, tools: dict) -> None:
@@ -250,10 +261,15 @@ class Reader:
 
     def link_keypoints(self) -> None:
         """guidec's ``keypoints.<schema>`` controls do not say which class uses the schema:
-        the class of the schema's name, else the only class when there is one."""
+        the class of the schema's name, else the only class labelled only in the ``box``
+        control (guidec puts a keypoint class's instance box there), else the only class."""
         d = self.d
+        box_only = [n for n in self.labels_of.get("box", [])
+                    if sum(n in names for names in self.labels_of.values()) == 1]
         for schema in d.keypoint_schemas:
             c = d.find_class(schema)
+            if c is None and len(box_only) == 1 and len(d.keypoint_schemas) == 1:
+                c = d.find_class(box_only[0])
             if c is None and len(d.all_classes()) == 1:
                 c = d.all_classes()[0]
             if c is None:

@@ -60,12 +60,10 @@ def read(path: str, d: Draft) -> None:
             if not isinstance(cl, dict):
                 continue
             name = cl.get("name") or cl.get("instructions")
-            key = options_attribute(d, name, cl.get("type"), cl.get("options") or [],
-                                    required=bool(cl.get("required")), scope="object",
-                                    carrier=t["name"],
-                                    where=("tools", i, "classifications", j), nested=_nested)
-            if key and key not in c.setdefault("attributes", []):
-                c["attributes"].insert(0, key) if False else c["attributes"].append(key)
+            options_attribute(d, name, cl.get("type"), cl.get("options") or [],
+                              required=bool(cl.get("required")), scope="object",
+                              carrier=t["name"], where=("tools", i, "classifications", j),
+                              nested=_nested)
         if not c.get("attributes"):
             c.pop("attributes", None)
     for j, cl in enumerate(data.get("classifications") or []):

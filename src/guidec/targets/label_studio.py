@@ -23,6 +23,10 @@ Decisions (documented in site/docs/targets.md):
   classes carrying it) and ``required`` ON the control, inside a ``View`` with the same condition
   that also holds a header. enum -> Choices (single or multiple), bool -> Choices ``true`` /
   ``false``, integer/number -> Number (min, max, step), text -> TextArea.
+- A ``when:`` on one enum or bool attribute that has its own Choices control: the control
+  gets ``visibleWhen="choice-selected"`` with ``whenTagName`` (that control) and
+  ``whenChoiceValue`` (the values), so Label Studio shows it only then (``guidec import`` reads
+  it back as the same ``when:``). Other conditions are not expressed.
 - Transcriptions of text regions: one per-region TextArea ``transcription``.
 - Image attributes: the same controls without ``perRegion``.
 - More than :data:`FILTER_THRESHOLD` labels in one control: a ``Filter`` search box above it and
@@ -109,6 +113,8 @@ class Control:
     title: str = ""
     shape: str | None = None  # shape kind of a labels control
     keypoint_schema: str | None = None
+    # a `when:` on one enum/bool attribute: (the Choices control's name, its values)
+    when: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def result_type(self) -> str:
@@ -247,6 +253,20 @@ def layout(project: Project) -> Layout:
                                          tuple(carriers[a_name]), True))
     image = [_attribute_control(n, a, _unique_name(n, taken), (), False)
              for n, a in image_attributes(project)]
+    by_attr = {c.attribute: c for c in [*region, *image] if c.attribute}
+    for ctrl in [*region, *image]:
+        a = project.attributes.get(ctrl.attribute) if ctrl.attribute else None
+        if a is None or not a.when or len(a.when) != 1:
+            continue
+        (other, values), = a.when.items()
+        target = by_attr.get(other)
+        if target is None or target.tag != "Choices" or target is ctrl:
+            continue
+        vals = values if isinstance(values, list) else [values]
+        texts = tuple(("true" if v else "false") if isinstance(v, bool) else str(v)
+                      for v in vals)
+        if texts and all(t in target.choices for t in texts):
+            ctrl.when = (target.name, texts)
     return Layout(OBJECT, labels_controls, region, image)
 
 
@@ -270,6 +290,10 @@ def _control_el(parent: ET.Element, ctrl: Control, to_name: str) -> ET.Element:
         el.set("perRegion", "true")
     if ctrl.classes:
         el.set("whenLabelValue", ",".join(ctrl.classes))
+    if ctrl.when:
+        el.set("visibleWhen", "choice-selected")
+        el.set("whenTagName", ctrl.when[0])
+        el.set("whenChoiceValue", ",".join(ctrl.when[1]))
     if ctrl.required:
         el.set("required", "true")
     if ctrl.tag == "Number" and ctrl.number is not None:
