@@ -183,6 +183,15 @@ class Draft:
             c["id"] = nxt
             seen.add(nxt)
 
+    def inherit_shapes(self, classes: list[dict], inherited: list[str]) -> None:
+        """Leave out shapes a class would inherit anyway (top-level classes: box), as a
+        hand-written spec does."""
+        for c in classes:
+            own = c.get("shapes")
+            if own is not None and list(own) == list(inherited):
+                del c["shapes"]
+            self.inherit_shapes(c.get("children", []), own if own is not None else inherited)
+
     def unique_colors(self) -> None:
         first: dict[str, str] = {}
         for c in self.all_classes():
@@ -208,6 +217,7 @@ class Draft:
             c.update(head)
             c.update(rest)
         self.unique_colors()
+        self.inherit_shapes(self.classes, ["box"])
         spec: dict[str, Any] = {
             "guidec": 1,
             "project": {"id": project_id, "title": self.title or project_id,
