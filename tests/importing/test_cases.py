@@ -154,7 +154,7 @@ def test_output_is_deterministic_and_round_trips(cli, tmp_path):
 
 
 def test_report_json_shape(cli, tmp_path):
-    r, out, report = _run(cli, tmp_path, "config.xml", CASES["I102"][1], None)
+    _r, _out, report = _run(cli, tmp_path, "config.xml", CASES["I102"][1], None)
     data = json.loads(report.read_text())
     assert data["format"] == 1 and data["from"] == "label_studio"
     assert data["losses"] == [{

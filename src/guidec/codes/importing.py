@@ -3,7 +3,7 @@
 Data only: one ``define`` per code, in code order. See ``guidec.codes`` for how to add one.
 """
 
-from guidec.codes._define import ERROR, INFO, WARNING, define  # noqa: F401
+from guidec.codes._define import ERROR, INFO, WARNING, define
 
 # ---------------------------------------------------------------- I001-I099: the source
 define("I001", "import-source-unreadable", ERROR,
@@ -83,3 +83,9 @@ define("I110", "import-colour-duplicate", WARNING,
        why="A mask painted with the source's palette paints both classes alike; with the "
            "imported spec the second class has another colour.",
        example="Cityscapes: 'ego vehicle' and 'unlabeled' are both (0, 0, 0)")
+define("I111", "import-name-too-long", WARNING,
+       "A class name of the source is longer than the spec language's 64 characters. The "
+       "class is named by its first ``/``-separated part when that fits (LVIS-style synonym "
+       "lists), else by its first 64 characters; the full name becomes an alias, so "
+       "deliveries that use it still resolve.",
+       example="'aerosol_can/spray_can/...' (over 64 characters) -> name 'aerosol_can'")

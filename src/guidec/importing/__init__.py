@@ -40,6 +40,8 @@ I107 = code("I107")
 I108 = code("I108")
 I109 = code("I109")
 I110 = code("I110")
+I111 = code("I111")
+MAX_NAME = 64  # the spec language's longest class name
 
 HEAD_BYTES = 65536
 
@@ -89,6 +91,14 @@ class Draft:
         """The class ``name`` (merged into an existing one of that name: shapes and attributes
         add up, the first colour, hotkey and id stay; a differing one is I105)."""
         name = str(name)
+        if len(name) > MAX_NAME:
+            short = name.split("/")[0].strip()
+            short = short if 0 < len(short) <= MAX_NAME else name[:MAX_NAME]
+            self.lose(I111, f"class name {name[:40]!r}... has {len(name)} characters (at most "
+                      f"{MAX_NAME}); written as {short!r} with the full name as an alias",
+                      where)
+            fields["aliases"] = [*fields.get("aliases", []), name]
+            name = short
         old = self.find_class(name)
         if old is not None:
             for key, value in fields.items():
@@ -133,8 +143,8 @@ class Draft:
 
     def order_classes(self, sequences: list[list[str]]) -> None:
         """Order siblings so that every sequence (a tool's label list, which guidec writes in
-        the spec's pre-order) reads in order: a stable topological sort, first-seen order
-        breaking ties."""
+        the spec's pre-order) reads in order: a stable topological sort; where the lists do
+        not decide, the class id, then first-seen order."""
         first: dict[str, int] = {}
         after: dict[str, set[str]] = {}
         for seq in sequences:
@@ -143,7 +153,10 @@ class Draft:
                 if i:
                     after.setdefault(n, set()).add(seq[i - 1])
         rank: dict[str, int] = {}
-        todo = sorted(first, key=first.get)
+        ids = {c["name"]: c.get("id") for c in self.all_classes()}
+        todo = sorted(first, key=lambda n: (ids.get(n) if isinstance(ids.get(n), int)
+                                            and not isinstance(ids.get(n), bool)
+                                            else float("inf"), first[n]))
         while todo:
             ready = [n for n in todo if not (after.get(n, set()) - rank.keys() - {n})]
             pick = ready[0] if ready else todo[0]  # a cycle: first seen wins

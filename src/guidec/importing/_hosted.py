@@ -54,7 +54,7 @@ def options_attribute(d: Draft, name: str, kind: str, options: list, *, required
                 continue
             v = next((o[k] for k in label_keys if isinstance(o.get(k), str) and o[k]), None)
             for sub_name, sub_kind, sub_opts, sub_req in nested(o):
-                sub = options_attribute(d, sub_name, sub_kind, sub_opts, required=sub_req,
+                options_attribute(d, sub_name, sub_kind, sub_opts, required=sub_req,
                                         scope=scope, carrier=carrier, where=where,
                                         when={key: [v]}, label_keys=label_keys, nested=nested)
     return key

@@ -10,6 +10,7 @@ ignore_in_eval and colour; classes allow polygons and masks. ``categoryId`` has 
 from __future__ import annotations
 
 import ast
+
 from guidec.importing import I102, I105, Draft, read_text, rgb_hex, unreadable
 from guidec.importing._pyliteral import NotLiteral, assignments, literal, parse
 

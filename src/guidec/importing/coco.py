@@ -17,7 +17,7 @@ FORMAT = "coco"
 
 def detect(path: str, head: str) -> bool:
     s = head.lstrip()
-    return s.startswith(("{", "[")) and '"categories"' in head or (
+    return (s.startswith(("{", "[")) and '"categories"' in head) or (
         s.startswith("[") and '"supercategory"' in head)
 
 

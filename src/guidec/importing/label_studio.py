@@ -110,6 +110,8 @@ class Reader:
         self.labels_of: dict[str, list[str]] = {}  # labels control name -> class names
         self.attr_of: dict[str, str] = {}  # Choices control name -> attribute key
         self.pending: list[tuple] = []
+        self.transcribed: set[str] = set()  # classes the transcription TextArea applies to
+        self.paths: dict[str, list[str]] = {}  # label -> its hint's path of titles
 
     # ------------------------------------------------------------------ helpers
     def where(self, el: ET.Element) -> tuple:
@@ -163,18 +165,29 @@ class Reader:
                 self.taxonomy(el)
             elif el.tag in ATTRIBUTE_TAGS:
                 self.attribute(el)
-            elif el.tag in ("EllipseLabels", "Ellipse", "Relations", "Relation", "Pairwise",
-                            "Ranker", "DateTime", "ParagraphLabels", "HyperTextLabels",
-                            "TimeSeriesLabels", "VideoRectangle", "MagicWand", "BitmaskLabels",
-                            "Bitmask"):
-                if el.tag not in ("Relation",):
-                    control_lost(d, f"{el.tag} {el.get('name')!r}: a spec has no counterpart; "
-                                 "left out", self.where(el))
+            elif (el.get("toName") and el.tag not in TOOL_TAGS and el.tag != "Filter") or \
+                    el.tag == "Relations":
+                # any other control: ellipses, relations, rankers, dates, text and audio tools
+                control_lost(d, f"{el.tag} {el.get('name')!r}: a spec has no counterpart; "
+                             "left out", self.where(el))
+        self.nest()
         self.link_keypoints()
         for args in self.pending:
             self.place(*args)
-        self.d.order_classes(list(self.labels_of.values()))
+        # the label lists, the classes of each attribute control and the first classes of the
+        # attribute controls in order (guidec writes all three in the spec's class order)
+        carriers = [_split(el.get("whenLabelValue")) for name, el, *_ in self.pending
+                    if el.get("perRegion") == "true" and el.get("whenLabelValue")
+                    and name != "transcription"]  # guidec puts that control first
+        firsts: list[str] = []
+        for cs in carriers:
+            if cs[0] not in firsts:
+                firsts.append(cs[0])
+        self.d.order_classes([*self.labels_of.values(), *carriers, firsts])
         self.header()
+        for c in self.d.all_classes():  # text regions nobody transcribes
+            if "text_region" in c.get("shapes", []) and c["name"] not in self.transcribed:
+                c["text_region"] = {"transcription": "none"}
 
     def header(self) -> None:
         """guidec's first Header: ``<title> (spec <version>)``."""
@@ -235,29 +248,38 @@ class Reader:
                     fields["id"] = int(cat)
                 except ValueError:
                     fields["id"] = cat  # number_classes reports it
-            parent = None
             hint = lab.get("hint")
-            if hint:
-                parts = [p.strip() for p in hint.split(" / ")]
-                if len(parts) > 1:
-                    parent = self.parent_by_titles(parts[:-1])
-                title = parts[-1] if parent is not None or len(parts) == 1 else hint
-                if title != value:
-                    fields["title"] = title
-            d.add_class(value, parent, self.where(el), **fields)
+            parts = [p.strip() for p in hint.split(" / ")] if hint else []
+            if len(parts) > 1:
+                self.paths.setdefault(value, parts)
+                hint = parts[-1]
+            if hint and hint != value:
+                fields["title"] = hint
+            d.add_class(value, None, self.where(el), **fields)
         dropped(d, f"labels of {el.tag} {name!r}", lost_keys, self.where(el))
         self.labels_of[name] = names
 
-    def parent_by_titles(self, titles: list[str]) -> dict | None:
-        """The class at the end of a path of titles (guidec's hint ``A / B / C``)."""
-        level = self.d.classes
-        found = None
-        for t in titles:
-            found = next((c for c in level if c.get("title", c["name"]) == t), None)
-            if found is None:
-                return None
-            level = found.get("children", [])
-        return found
+    def nest(self) -> None:
+        """Put each class whose hint is a path of titles (``A / B / C``, as guidec writes the
+        hint of a child class) under the class of the path's last but one title; a path that
+        names no class leaves its whole hint as the title."""
+        d = self.d
+        for name, parts in sorted(self.paths.items(), key=lambda kv: len(kv[1])):
+            c = d.find_class(name)
+            if c is None:
+                continue
+            level, parent = d.classes, None
+            for t in parts[:-1]:
+                parent = next((x for x in level if x.get("title", x["name"]) == t
+                               and x is not c), None)
+                if parent is None:
+                    break
+                level = parent.get("children", [])
+            if parent is None:
+                c["title"] = " / ".join(parts)
+                continue
+            d.classes.remove(c)
+            parent.setdefault("children", []).append(c)
 
     def link_keypoints(self) -> None:
         """guidec's ``keypoints.<schema>`` controls do not say which class uses the schema:
@@ -278,8 +300,10 @@ class Reader:
                        ("KeyPointLabels", KEYPOINTS_PREFIX + schema))
                 continue
             c["keypoints"] = schema
-            shapes = [s for s in c.get("shapes", []) if s != "box"] + ["box", "keypoints"]
-            c["shapes"] = sorted(set(shapes), key=SHAPE_ORDER.index)
+            # guidec gives a keypoint class a box label only when it has no other instance
+            # shape; then the box stays (a keypoint instance has its box, as in COCO)
+            c["shapes"] = sorted(set(c.get("shapes", ["box"])) | {"keypoints"},
+                                 key=SHAPE_ORDER.index)
 
     # ------------------------------------------------------------------ taxonomy
     def taxonomy(self, el: ET.Element) -> None:
@@ -412,6 +436,7 @@ class Reader:
         if name == "transcription" and a["type"] == "text":
             for cname in targets:
                 c = d.find_class(cname)
+                self.transcribed.add(cname)
                 if c is not None and "text_region" in c.get("shapes", []):
                     c["attributes"].remove(key)
                     if not c["attributes"]:
