@@ -82,6 +82,9 @@ CASES = {
     "I109": ("delivery.json", json.dumps(DELIVERY_MIXED), json.dumps(DELIVERY), "delivery",
              [("I108", "class 'car': 3 of 3 annotations (100.0 %)"),
               ("I109", "attribute 'occluded': values of types bool, str; written as text")]),
+    "I111": ("data.yaml", "names: [car, " + "bus/" + "x" * 70 + "]\n", "names: [car, bus]\n",
+             None, [("I111", "class name 'bus/" + "x" * 36 + "'... has 74 characters (at most "
+                             "64); written as 'bus' with the full name as an alias")]),
     "I110": ("config.xml", LS_OK.replace("#0000ff", "#FF0000"), LS_OK, None,
              [("I110", "colour #ff0000 of 'bus' is already used by 'car'; 'bus' gets a "
                        "derived colour")]),
