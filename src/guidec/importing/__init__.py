@@ -196,14 +196,20 @@ class Draft:
             c["id"] = nxt
             seen.add(nxt)
 
-    def inherit_shapes(self, classes: list[dict], inherited: list[str]) -> None:
-        """Leave out shapes a class would inherit anyway (top-level classes: box), as a
-        hand-written spec does."""
+    def inherit_shapes(self, classes: list[dict], inherited: list[str],
+                       attrs: tuple[str, ...] = ()) -> None:
+        """Leave out shapes a class would inherit anyway (top-level classes: box) and the
+        attributes its ancestors carry, as a hand-written spec does."""
         for c in classes:
             own = c.get("shapes")
             if own is not None and list(own) == list(inherited):
                 del c["shapes"]
-            self.inherit_shapes(c.get("children", []), own if own is not None else inherited)
+            if c.get("attributes"):
+                c["attributes"] = [a for a in c["attributes"] if a not in attrs]
+                if not c["attributes"]:
+                    del c["attributes"]
+            self.inherit_shapes(c.get("children", []), own if own is not None else inherited,
+                                (*attrs, *c.get("attributes", [])))
 
     def unique_colors(self) -> None:
         first: dict[str, str] = {}
