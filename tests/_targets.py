@@ -218,3 +218,39 @@ def big_taxonomy(n: int, attributes: bool = True) -> dict:
         "occlusion": {"type": "enum", "values": ["none", "partial", "heavy"], "required": True},
         "facings": {"type": "integer", "min": 1, "max": 48},
     })
+
+
+def users_names() -> dict:
+    """A spec named as users' tools name things: CVAT attributes with spaces and punctuation,
+    CVAT's default skeleton points ``1``, ``2``, ``3``, mmpose points, names that collide once
+    made into identifiers, non-Latin scripts."""
+    return minimal(
+        [
+            {"id": 1, "name": "Leaf", "shapes": ["box", "polygon"],
+             "attributes": ["Leaf Color", "Leaf Area Affected(%)", "leaf color", "Leaf-Color",
+                            "1st pass", "葉の色", "a,b", 'quote "q" & <x>'],
+             "children": [{"id": 2, "name": "Leaf (young)"}]},
+            {"id": 3, "name": "hand", "shapes": ["keypoints"], "keypoints": "CVAT skeleton"},
+            {"id": 4, "name": "person", "shapes": ["keypoints"], "keypoints": "mmpose body",
+             "attributes": ["Leaf Color"]},
+        ],
+        attributes={
+            "Leaf Color": {"type": "enum", "values": ["green", "yellow", "brown spots"],
+                           "required": True},
+            "Leaf Area Affected(%)": {"type": "number", "min": 0, "max": 100},
+            "leaf color": {"type": "text"},
+            "Leaf-Color": {"type": "bool"},
+            "1st pass": {"type": "integer", "min": 0, "max": 3},
+            "葉の色": {"type": "enum", "values": ["緑", "黄"]},
+            "a,b": {"type": "enum", "values": ["x", "y"], "when": {"Leaf Color": ["yellow"]}},
+            'quote "q" & <x>': {"type": "text"},
+            "Time of Day": {"type": "enum", "scope": "image", "values": ["day", "night"]},
+        },
+        keypoint_schemas={
+            "CVAT skeleton": {"points": ["1", "2", "3"], "skeleton": [["1", "2"], ["2", "3"]]},
+            "mmpose body": {"points": ["root (pelvis)", "Left Shoulder", "Right Shoulder"],
+                            "skeleton": [["root (pelvis)", "Left Shoulder"],
+                                         ["root (pelvis)", "Right Shoulder"]],
+                            "flip": [["Left Shoulder", "Right Shoulder"]]},
+        },
+    )

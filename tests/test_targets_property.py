@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from guidec.commands.build import emit_all
 from guidec.lint import run_lint
+from guidec.names import IDENTIFIER_RE as IDENTIFIER
+from guidec.readers.label_studio import attribute_name
 from guidec.targets.cvat import UNDEFINED
 from guidec.targets.schemas import CVAT_ATTRIBUTES
 from tests._targets import minimal, project_from
@@ -30,6 +32,18 @@ NAME = st.text(alphabet=st.sampled_from(list("abcxyz019 &<>\"'/._-éß")), min_s
                max_size=14).map(str.strip).filter(bool)
 VALUE = st.text(alphabet=st.sampled_from(list("abz09 &<>\"'.-")), min_size=1,
                 max_size=8).map(str.strip).filter(lambda v: v and v != UNDEFINED)
+# Attribute, keypoint schema and point names as users' tools write them: spaces, punctuation,
+# leading digits, other scripts, and near-collisions once made into identifiers
+# ("Leaf Color" / "leaf_color" / "Leaf-Color"). No ':' (CVAT's checkbox of a multi-valued
+# enum is "<attribute>:<value>") and no space at either end (the spec refuses it).
+FREE = st.one_of(
+    IDENT,
+    st.sampled_from(["Leaf Color", "leaf color", "Leaf-Color", "Leaf_Color", "1", "2", "10",
+                     "Leaf Area Affected(%)", "root (pelvis)", "Right Shoulder", "葉の色",
+                     "色", "a,b", 'q "x" & <y>', "attr_box", "box", "n_0"]),
+    st.text(alphabet=st.sampled_from(list("aZ09 _-.,()%&<>\"'/#éß葉")), min_size=1,
+            max_size=12).map(str.strip).filter(bool),
+)
 SHAPES = ["box", "rotated_box", "polygon", "mask", "polyline", "points", "text_region"]
 
 
@@ -55,14 +69,14 @@ def attribute(draw, scope: str):
 @st.composite
 def specs(draw):
     attrs = {}
-    for name in draw(st.lists(IDENT, max_size=5, unique=True)):
+    for name in draw(st.lists(FREE, max_size=5, unique=True)):
         attrs[name] = draw(attribute("object"))
-    for name in draw(st.lists(IDENT.map(lambda s: "img_" + s), max_size=2, unique=True)):
+    for name in draw(st.lists(FREE.map(lambda s: "img " + s), max_size=2, unique=True)):
         attrs[name] = draw(attribute("image"))
     object_attrs = [n for n, a in attrs.items() if a["scope"] == "object"]
     schemas = {}
-    for name in draw(st.lists(IDENT.map(lambda s: "kp_" + s), max_size=2, unique=True)):
-        points = draw(st.lists(IDENT, min_size=1, max_size=5, unique=True))
+    for name in draw(st.lists(FREE, max_size=2, unique=True)):
+        points = draw(st.lists(FREE, min_size=1, max_size=5, unique=True))
         edges = draw(st.lists(st.tuples(st.sampled_from(points), st.sampled_from(points))
                               .filter(lambda e: e[0] != e[1]), max_size=4, unique=True))
         flip = [[points[i], points[i + 1]] for i in range(0, len(points) - 1, 2)
@@ -108,16 +122,22 @@ def expected(p):
     return classes, keypoints, values
 
 
-def read_label_studio(text: str):
+def read_label_studio(text: str, p=None):
+    """Classes, keypoints and (attribute, value) pairs of a config; control names go back to
+    the spec's attribute names as the Label Studio reader maps them."""
     root = ET.fromstring(text)
     classes, keypoints, values = set(), set(), set()
+    names = [el.get("name") for el in root.iter() if el.get("toName")]
+    assert len(names) == len(set(names)), "control names must be distinct"
     for el in root.iter():
         name = el.get("name") or ""
+        if el.get("toName"):
+            assert IDENTIFIER.match(name), name  # toName/whenTagName list them with commas
         if el.tag.endswith("Labels"):
             target = keypoints if name.startswith("keypoints.") else classes
             target |= {lab.get("value") for lab in el.iter("Label")}
         elif el.tag == "Choices":
-            attr = name[5:] if name.startswith("attr_") else name
+            attr = attribute_name(name, p) if p is not None else name
             values |= {(attr, ch.get("value")) for ch in el.iter("Choice")}
     return classes, keypoints, values
 
@@ -180,7 +200,7 @@ def test_every_target_carries_exactly_the_spec(data):
     assert not [d for d in diags if d.severity.label == "error"], diags
     classes, keypoints, values = expected(p)
 
-    ls = read_label_studio(files["label_studio/config.xml"])
+    ls = read_label_studio(files["label_studio/config.xml"], p)
     assert ls == (classes, keypoints, values)
 
     cv = read_cvat(files["cvat/labels.json"], p)

@@ -64,6 +64,8 @@ def type_text(tp: Any) -> str:
             pattern = next(x.pattern for x in meta if getattr(x, "pattern", None))
             if pattern == m.Identifier.__metadata__[0].pattern:
                 return "identifier"
+            if pattern == m.NAME_PATTERN:
+                return "name (any text but control characters)"
             if pattern == m.Color.__metadata__[0].pattern:
                 return "colour (`#rrggbb`)"
         if base is str and any(isinstance(x, MinLen | MaxLen) for x in meta):

@@ -94,6 +94,28 @@ def read(path: str, draft: Draft) -> None:
     Reader(draft, root).run()
 
 
+def attribute_name(control: str, header: str | None) -> tuple[str, str | None]:
+    """``(attribute name, title or None)`` of an attribute control and the header above it.
+
+    guidec names a control after its attribute's identifier (``Leaf Color`` -> ``Leaf_Color``,
+    ``box`` -> ``attr_box``) and heads it with the attribute's title, else its name as written
+    (``Leaf Color``) or made readable (``lane_kind`` -> ``Lane kind``). So: a header whose
+    identifier is the control name is the name; a header that is only the readable form of the
+    control name is no title; any other header is the title."""
+    from guidec.names import identifier
+    from guidec.readers.label_studio import FIXED_CONTROLS
+
+    base = control
+    if control.startswith("attr_") and control[5:] in FIXED_CONTROLS:
+        base = control[5:]
+    if not header:
+        return base, None
+    if header != base and re.fullmatch(re.escape(identifier(header)) + r"(_\d+)?", base):
+        return header, None
+    readable = base if " " in base else base.replace("_", " ").capitalize()
+    return base, (None if header == readable else header)
+
+
 def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
@@ -382,10 +404,11 @@ class Reader:
             a["type"] = "text"
         if el.get("required") == "true":
             a["required"] = True
-        title = self.header_before(el)
-        if title and title != name.replace("_", " ").capitalize():
+        control = name
+        name, title = attribute_name(control, self.header_before(el))
+        if title:
             a["title"] = title
-        dropped(d, f"{tag} {name!r}", set(el.attrib) - LAYOUT, self.where(el))
+        dropped(d, f"{tag} {control!r}", set(el.attrib) - LAYOUT, self.where(el))
         per_region = el.get("perRegion") == "true" or self.cond(el, "visibleWhen") == \
             "region-selected"
         if not per_region:
@@ -394,7 +417,7 @@ class Reader:
         tag_name = self.cond(el, "whenTagName")
         self.pending.append((name, el, classes, tag_name, a))
         if tag == "Choices":
-            self.attr_of[name] = name
+            self.attr_of[control] = name
 
     def place(self, name: str, el: ET.Element, classes: list[str] | None,
               tag_name: str | None, a: dict) -> None:

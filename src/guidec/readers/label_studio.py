@@ -21,18 +21,21 @@ Row locations are JSON pointers ``/<task>/annotations/<a>/result/<r>``.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 
 import numpy as np
 
 from guidec import masks
+from guidec.names import unique_identifiers
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V009, V013, V014, V015
 from guidec.readers._common import HUGE, load_json
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 NAME = "label_studio"
+KEYPOINTS_PREFIX = "keypoints."  # guidec's KeyPointLabels controls: keypoints.<schema>
 
 GEOMETRY = {
     "rectanglelabels": Shape.BOX, "rectangle": Shape.BOX,
@@ -61,11 +64,75 @@ def read(paths: list[str], ctx) -> AnnotationTable:
     return b.build()
 
 
+# The control names guidec's Label Studio target uses whatever the spec holds: the object,
+# one labels control per shape kind, the transcription, and the Filter above each labels
+# control. An attribute never gets one of them.
+FIXED_CONTROLS = ("image", "box", "rotated_box", "polygon", "mask", "polyline", "points",
+                  "text_region", "transcription")
+
+
+@functools.lru_cache(maxsize=64)
+def _control_names(attributes: tuple[str, ...], schemas: tuple[str, ...]
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    schema_ctrl = {s: KEYPOINTS_PREFIX + i for s, i in unique_identifiers(schemas).items()}
+    taken = {*FIXED_CONTROLS, *schema_ctrl.values()}
+    taken |= {"filter_" + n for n in taken}
+    ids = unique_identifiers(attributes)
+    used = taken | set(ids.values())
+    attr_ctrl = {a: i for a, i in ids.items() if i not in taken}
+    for a in attributes:  # names of fixed controls get "attr_" in front
+        if a not in attr_ctrl:
+            cand, n = "attr_" + ids[a], 2
+            while cand in used:
+                cand = f"attr_{ids[a]}_{n}"
+                n += 1
+            used.add(cand)
+            attr_ctrl[a] = cand
+    return {a: attr_ctrl[a] for a in attributes}, schema_ctrl
+
+
+def control_names(project) -> tuple[dict[str, str], dict[str, str]]:
+    """``({attribute: control name}, {keypoint schema: control name})`` of guidec's Label
+    Studio config for ``project``: identifiers derived from the names
+    (:func:`guidec.names.unique_identifiers`; ``Leaf Color`` -> ``Leaf_Color``), ``attr_`` in
+    front of an attribute named like a fixed control (``box`` -> ``attr_box``), and
+    ``keypoints.<schema identifier>`` for keypoint schemas. A function of the spec's names
+    alone, so the config and every reader agree."""
+    return _control_names(tuple(project.attributes), tuple(project.keypoint_schemas))
+
+
+@functools.lru_cache(maxsize=64)
+def _reverse(attributes: tuple[str, ...], schemas: tuple[str, ...]
+             ) -> tuple[dict[str, str], dict[str, str]]:
+    a, s = _control_names(attributes, schemas)
+    return {v: k for k, v in a.items()}, {v: k for k, v in s.items()}
+
+
 def attribute_name(from_name: str, project) -> str:
-    """The spec attribute a per-region result's control names."""
-    if project is not None and from_name in project.attributes:
-        return from_name
+    """The spec attribute a result's control names: the attribute guidec's Label Studio
+    target made the control for (``Leaf_Color`` -> ``Leaf Color``, ``attr_box`` -> ``box``),
+    an attribute of that very name (a config of the user's own), or an older per-class
+    control (``car__occlusion`` -> ``occlusion``)."""
+    if project is not None:
+        by_ctrl = _reverse(tuple(project.attributes), tuple(project.keypoint_schemas))[0]
+        if from_name in by_ctrl:
+            return by_ctrl[from_name]
+        if from_name in project.attributes:
+            return from_name
     return from_name.split("__", 1)[1] if "__" in from_name else from_name
+
+
+def schema_name(from_name: str, project) -> str | None:
+    """The keypoint schema of guidec's ``keypoints.<schema>`` control, else None."""
+    if project is None:
+        return None
+    by_ctrl = _reverse(tuple(project.attributes), tuple(project.keypoint_schemas))[1]
+    if from_name in by_ctrl:
+        return by_ctrl[from_name]
+    rest = from_name[len(KEYPOINTS_PREFIX):]
+    if from_name.startswith(KEYPOINTS_PREFIX) and rest in project.keypoint_schemas:
+        return rest
+    return None
 
 
 def read_file(path: str, ctx, b: TableBuilder) -> None:
@@ -288,9 +355,9 @@ def _skeletons(regions: dict, order: list, w, h, proj,
             boxes.setdefault(c.keypoints, []).append((
                 bw * bh, rid, nums[0] * w / 100, nums[1] * h / 100, bw, bh,
                 math.radians(rot) if _finite(rot) else 0.0, labels[0]))
-        elif t == "keypointlabels" and str(r.get("from_name", "")).startswith("keypoints."):
-            schema = str(r["from_name"])[len("keypoints."):]
-            ks = proj.keypoint_schemas.get(schema)
+        elif t == "keypointlabels" and str(r.get("from_name", "")).startswith(KEYPOINTS_PREFIX):
+            schema = schema_name(str(r["from_name"]), proj)
+            ks = proj.keypoint_schemas.get(schema) if schema is not None else None
             labels = value.get("keypointlabels")
             if (ks is None or not isinstance(labels, list) or len(labels) != 1
                     or labels[0] not in ks.points or not _finite(value.get("x"))

@@ -17,7 +17,14 @@ from pydantic import BaseModel, ValidationError
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic, GuidecError, Path, Severity, did_you_mean
 from guidec.source import Y001, Positions, YamlDoc, gc_paused, load_yaml
-from guidec.spec.model import SPEC_FORMAT, Fragment, Spec
+from guidec.spec.model import (
+    COLOR_PATTERN,
+    IDENTIFIER_PATTERN,
+    NAME_PATTERN,
+    SPEC_FORMAT,
+    Fragment,
+    Spec,
+)
 
 Y008 = code("Y008")
 Y009 = code("Y009")
@@ -288,11 +295,26 @@ def pydantic_diagnostics(exc: ValidationError, data, smap: SourceMap,
     return sorted(out.values(), key=Diagnostic.sort_key)
 
 
+# What a pattern of the spec language means, in words (pydantic would print the regex).
+PATTERN_WORDS = {
+    NAME_PATTERN: "a name must not be empty, start or end with a space, or hold a control "
+                  "character or line break",
+    IDENTIFIER_PATTERN: "an identifier is letters, digits, '_', '.' and '-', starting with a "
+                        "letter or '_' (e.g. retail-shelf, occlusion_limit)",
+    COLOR_PATTERN: "a colour is written '#rrggbb' or '#rgb' (e.g. '#1f77b4', '#fff'), "
+                   "quoted in YAML",
+}
+
+
 def _message(err: dict) -> str:
     msg = err.get("msg", "invalid value")
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     inp = err.get("input")
+    if err["type"] == "string_pattern_mismatch":
+        words = PATTERN_WORDS.get((err.get("ctx") or {}).get("pattern"))
+        if words is not None:
+            msg = words
     if err["type"] in ("literal_error", "enum") or "pattern" in err["type"]:
         shown = repr(inp)
         if len(shown) > 60:

@@ -30,14 +30,22 @@ SEMVER_RE = re.compile(
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
 
-# Identifiers used as keys in tools (Label Studio control names, CVAT attribute names, ...).
+# Identifiers: the project id, rule ids and split names (they become file names, CLI
+# arguments and citations, so they stay machine words).
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
 Identifier = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$", min_length=1, max_length=64),
-]
-# Class names may carry spaces and punctuation (real taxonomies do: "Truck w/Box").
+    str, StringConstraints(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=64)]
+# Names as users' tools have them: classes, attributes, keypoint schemas and points may carry
+# spaces, punctuation, leading digits and any script ("Truck w/Box", "Leaf Area Affected(%)",
+# "1", "root (pelvis)"). Refused: control and line-break characters (no tool can show them,
+# XML and YAML cannot hold them as written) and space at either end (CVAT trims it, so deliveries would not match). Where
+# a tool needs an identifier, the target derives one (:mod:`guidec.names`).
+NAME_PATTERN = (r"^[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]"
+                r"(?:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s\x00-\x1f\x7f-\x9f\u2028\u2029])?$")
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=64)]
 ClassName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Color = Annotated[str, StringConstraints(pattern=r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")]
+COLOR_PATTERN = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
+Color = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
 
 ShapeKind = Literal[
     "box", "rotated_box", "polygon", "mask", "polyline", "points", "keypoints", "text_region"
@@ -169,7 +177,7 @@ class Attribute(Strict):
 
 # --------------------------------------------------------------------------- keypoints
 class KeypointSchema(Strict):
-    points: list[Identifier] = Field(min_length=1, description="Point names, in delivery order.")
+    points: list[Name] = Field(min_length=1, description="Point names, in delivery order.")
     skeleton: list[tuple[str, str]] = Field(
         default_factory=list, description="Edges drawn between points, as [point, point].")
     flip: list[tuple[str, str]] = Field(
@@ -444,8 +452,8 @@ class Spec(Strict):
     project: Project
     include: list[str] = Field(default_factory=list, description="Files merged into this spec.")
     media: Media = Field(default_factory=Media)
-    attributes: dict[Identifier, Attribute] = Field(default_factory=dict)
-    keypoint_schemas: dict[Identifier, KeypointSchema] = Field(default_factory=dict)
+    attributes: dict[Name, Attribute] = Field(default_factory=dict)
+    keypoint_schemas: dict[Name, KeypointSchema] = Field(default_factory=dict)
     classes: list[Class] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     qa: QA = Field(default_factory=QA)
@@ -465,8 +473,8 @@ class Spec(Strict):
 class Fragment(Strict):
     """What an included file may contain: shared parts, merged into the including spec."""
 
-    attributes: dict[Identifier, Attribute] = Field(default_factory=dict)
-    keypoint_schemas: dict[Identifier, KeypointSchema] = Field(default_factory=dict)
+    attributes: dict[Name, Attribute] = Field(default_factory=dict)
+    keypoint_schemas: dict[Name, KeypointSchema] = Field(default_factory=dict)
     classes: list[Class] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list)

@@ -502,8 +502,11 @@ def _to_spec(project: Project, labels: list[dict], d: Diagnostic) -> Diagnostic:
     if c is None and label_name.startswith(IMAGE_TAG):
         path = ("attributes", label_name[len(IMAGE_TAG):])
     elif len(d.path) > 2 and d.path[1] == "attributes" and c is not None:
-        a = labels[d.path[0]]["attributes"][d.path[2]]["name"].split(":")[0]
-        if a in project.attributes:
+        shown = labels[d.path[0]]["attributes"][d.path[2]]["name"]
+        # "<attribute>:<value>" for a checkbox of a multi-valued enum (names may hold ':')
+        a = next((n for n in project.attributes
+                  if shown == n or shown.startswith(n + ":")), None)
+        if a is not None:
             path = ("attributes", a)
     return project.loaded.source.place(replace(d, path=path, file=None,
                                                message=f"cvat: {d.message}"))

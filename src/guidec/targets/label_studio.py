@@ -11,7 +11,7 @@ Decisions (documented in site/docs/targets.md):
   ``rotated_box`` (RectangleLabels, canRotate="true"), ``polygon`` (PolygonLabels), ``mask``
   (BrushLabels), ``polyline`` (VectorLabels), ``points`` (KeyPointLabels), ``text_region``
   (PolygonLabels: quadrilaterals and polygons) and one KeyPointLabels per keypoint schema,
-  ``keypoints.<schema>``, whose labels are the schema's points. A class whose only instance
+  ``keypoints.<schema>``, whose labels are the schema's points (as written). A class whose only instance
   shape is keypoints also gets a label in ``box``: the instance box (COCO keypoint annotations
   carry one).
 - Label ``value`` is the class name, ``background`` its colour, ``category`` its spec id (Label
@@ -27,6 +27,12 @@ Decisions (documented in site/docs/targets.md):
   gets ``visibleWhen="choice-selected"`` with ``whenTagName`` (that control) and
   ``whenChoiceValue`` (the values), so Label Studio shows it only then (``guidec import`` reads
   it back as the same ``when:``). Other conditions are not expressed.
+- Control names are identifiers (Label Studio lists them comma-separated in ``toName`` and
+  ``whenTagName``), derived from the spec's names by
+  :func:`guidec.readers.label_studio.control_names` so that readers map them back: an attribute
+  or schema whose name is an identifier keeps it (``Leaf Area Affected(%)`` ->
+  ``Leaf_Area_Affected``); an attribute named like a fixed control gets ``attr_`` in front. The
+  header above the control shows the name as written.
 - Transcriptions of text regions: one per-region TextArea ``transcription``.
 - Image attributes: the same controls without ``perRegion``.
 - More than :data:`FILTER_THRESHOLD` labels in one control: a ``Filter`` search box above it and
@@ -40,6 +46,7 @@ from dataclasses import dataclass, field
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
+from guidec.readers.label_studio import control_names
 from guidec.spec.model import Attribute
 from guidec.targets import TARGETS, Target
 from guidec.targets._common import (
@@ -70,7 +77,6 @@ SHAPE_CONTROLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "points": ("points", "KeyPointLabels", {}),
     "text_region": ("text_region", "PolygonLabels", {}),
 }
-KEYPOINTS_PREFIX = "keypoints."
 RESULT_TYPES = {  # tag -> result "type" and value key in exports
     "RectangleLabels": "rectanglelabels",
     "PolygonLabels": "polygonlabels",
@@ -148,22 +154,25 @@ class Layout:
                 return c
         return None
 
+    def keypoints_control(self, schema: str) -> Control | None:
+        """The KeyPointLabels control of a keypoint schema."""
+        for c in self.labels_controls:
+            if c.keypoint_schema == schema:
+                return c
+        return None
 
-def _unique_name(wanted: str, taken: set[str]) -> str:
-    name = wanted
-    if name in taken:
-        name = f"attr_{wanted}"
-    i = 2
-    while name in taken:
-        name = f"attr_{wanted}_{i}"
-        i += 1
-    taken.add(name)
-    return name
+
+def attribute_title(name: str, a: Attribute) -> str:
+    """What annotators read above an attribute's control: its title, else its name (a machine
+    word such as ``lane_kind`` becomes ``Lane kind``; a name with spaces is shown as written)."""
+    if a.title:
+        return a.title
+    return name if " " in name else name.replace("_", " ").capitalize()
 
 
 def _attribute_control(name: str, a: Attribute, control_name: str, classes: tuple[str, ...],
                        per_region: bool) -> Control:
-    title = a.title or name.replace("_", " ").capitalize()
+    title = attribute_title(name, a)
     required = a.required and a.when is None
     if a.type in ("enum", "bool"):
         if a.type == "enum":
@@ -225,21 +234,21 @@ def layout(project: Project) -> Layout:
     for c in active:
         if "keypoints" in c.shapes and c.keypoints and c.keypoints not in used_schemas:
             used_schemas.append(c.keypoints)
+    attr_ctrl, schema_ctrl = control_names(project)
     for schema in used_schemas:
         ks = project.keypoint_schemas[schema]
-        ctrl = Control(KEYPOINTS_PREFIX + schema, "KeyPointLabels", shape="keypoints",
+        ctrl = Control(schema_ctrl[schema], "KeyPointLabels", shape="keypoints",
                        keypoint_schema=schema)
         for p in ks.points:
             ctrl.labels.append(LabelEntry(p, assigned_color(f"{schema}.{p}")))
         kp_controls.append(ctrl)
     labels_controls = [*by_shape.values(), *kp_controls]
 
-    taken = {OBJECT} | {c.name for c in labels_controls}
     region: list[Control] = []
     # transcription first: it is the name every target uses for text regions
     tr_classes = [c for c in active if transcription_mode(project, c)]
     if tr_classes:
-        name = _unique_name(TRANSCRIPTION, taken)
+        name = TRANSCRIPTION  # a fixed control name: no attribute control takes it
         required = all(transcription_mode(project, c) == "required" for c in tr_classes)
         region.append(Control(name, "TextArea", classes=tuple(c.name for c in tr_classes),
                               per_region=True, required=required, title="Transcription"))
@@ -249,9 +258,9 @@ def layout(project: Project) -> Layout:
             carriers.setdefault(a_name, []).append(c.name)
     for a_name in carriers:  # in order of first use by a class
         a = project.attributes[a_name]
-        region.append(_attribute_control(a_name, a, _unique_name(a_name, taken),
+        region.append(_attribute_control(a_name, a, attr_ctrl[a_name],
                                          tuple(carriers[a_name]), True))
-    image = [_attribute_control(n, a, _unique_name(n, taken), (), False)
+    image = [_attribute_control(n, a, attr_ctrl[n], (), False)
              for n, a in image_attributes(project)]
     by_attr = {c.attribute: c for c in [*region, *image] if c.attribute}
     for ctrl in [*region, *image]:

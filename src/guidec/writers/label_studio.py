@@ -63,6 +63,11 @@ def attribute_result(lay: Layout, attr: str, v, project) -> dict:
         ("true" if x else "false") if isinstance(x, bool) else str(x) for x in vals]}}
 
 
+def _keypoints_control(lay: Layout, schema: str) -> str:
+    ctrl = lay.keypoints_control(schema)
+    return ctrl.name if ctrl is not None else "keypoints." + schema
+
+
 def _transcription(lay: Layout) -> str:
     return next((c.name for c in lay.region_controls if c.attribute is None
                  and c.tag == "TextArea"), "transcription")
@@ -122,7 +127,8 @@ def write(t: AnnotationTable, project, name: str = DEFAULT_NAME) -> dict[str, by
                         continue
                     results.append({**base, "id": f"{rid}k{i}", "type": "keypointlabels",
                                     "parentID": rid,
-                                    "from_name": "keypoints." + cls.keypoints, "value": {
+                                    "from_name": _keypoints_control(lay, cls.keypoints),
+                                    "value": {
                                         "x": _pct(px, w), "y": _pct(py, h), "width": 0.5,
                                         "keypointlabels": [pname]}})
             for k, v in attributes_of(t, row).items():
@@ -163,7 +169,13 @@ def _set_attribute(r: dict, v) -> None:
 def _edit_annotation(results: list, edits: dict, edits_all, t: AnnotationTable) -> None:
     """Apply the row edits of one annotation (``edits``: result index -> RowEdit) to its
     ``result`` list in place."""
-    from guidec.readers.label_studio import GEOMETRY, PER_REGION, attribute_name, point_owners
+    from guidec.readers.label_studio import (
+        GEOMETRY,
+        PER_REGION,
+        attribute_name,
+        point_owners,
+        schema_name,
+    )
 
     old, new = edits_all.old, edits_all.new
     old_lay, new_lay = layout(old), layout(new)
@@ -216,7 +228,9 @@ def _edit_annotation(results: list, edits: dict, edits_all, t: AnnotationTable) 
     for i, x in enumerate(results):
         if isinstance(x, dict) and x.get("type") == "keypointlabels" and str(
                 x.get("from_name", "")).startswith("keypoints."):
-            gone = edits_all.removed_points(str(x["from_name"])[len("keypoints."):])
+            schema = schema_name(str(x["from_name"]), old) or str(x["from_name"])[
+                len("keypoints."):]
+            gone = edits_all.removed_points(schema)
             labels = x.get("value", {}).get("keypointlabels") if isinstance(
                 x.get("value"), dict) else None
             if gone and isinstance(labels, list) and labels and labels[0] in gone:
