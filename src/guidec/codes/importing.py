@@ -89,3 +89,10 @@ define("I111", "import-name-too-long", WARNING,
        "lists), else by its first 64 characters; the full name becomes an alias, so "
        "deliveries that use it still resolve.",
        example="'aerosol_can/spray_can/...' (over 64 characters) -> name 'aerosol_can'")
+define("I112", "import-range-invalid", WARNING,
+       "A number attribute's range in the source contradicts itself (min not below max, a step "
+       "of 0 or less, or a default outside the range); the range, step and default are left "
+       "out and the attribute is an unbounded number.",
+       why="CVAT's server stores such ranges (its editor refuses them); the spec language "
+           "cannot hold them.",
+       example='{"name": "a4", "input_type": "number", "values": ["2.4", "1", "-5.6"]}')

@@ -41,6 +41,7 @@ I108 = code("I108")
 I109 = code("I109")
 I110 = code("I110")
 I111 = code("I111")
+I112 = code("I112")
 MAX_NAME = 64  # the spec language's longest class name
 
 HEAD_BYTES = 65536
@@ -343,14 +344,76 @@ def import_source(path: str, fmt: str | None = None, display: str | None = None)
     return finish(draft, project_id(path))
 
 
+def _drop_derived_colors(spec: dict) -> None:
+    """Leave out every class colour that guidec would derive anyway (a config guidec built
+    writes derived colours out), checked on the resolved spec: the colours stay the same."""
+    from guidec.spec.loader import load_spec_text
+    from guidec.view import resolve
+
+    def classes(cs):
+        for c in cs:
+            yield c
+            yield from classes(c.get("children", []))
+
+    def colors() -> dict[str, str] | None:
+        try:
+            project = resolve(load_spec_text(canonical(spec)))
+        except GuidecError:
+            return None
+        return {c.name: c.color for c in project.classes}
+
+    given = {c["name"]: c["color"] for c in classes(spec["classes"]) if c.get("color")}
+    if not given:
+        return
+    for c in classes(spec["classes"]):
+        c.pop("color", None)
+    derived = colors()
+    for c in classes(spec["classes"]):
+        if c["name"] in given and (derived is None or derived.get(c["name"]) != given[c["name"]]):
+            c["color"] = given[c["name"]]
+    final = colors()
+    if final is not None and any(final.get(n) != col for n, col in given.items()):
+        for c in classes(spec["classes"]):  # derivation depends on the others: keep them all
+            if c["name"] in given:
+                c["color"] = given[c["name"]]
+
+
 def finish(draft: Draft, pid: str) -> Imported:
     spec = draft.data(pid)
+    _drop_derived_colors(spec)
     if not draft.all_classes():
         draft.lose(I003, "the source declares no class; the spec has none",
                    hint="add classes to the spec by hand")
     text = canonical(spec)
     losses = sorted(draft.losses, key=lambda d: (d.path, d.code))
     return Imported(spec, text, losses, draft.fmt)
+
+
+def number_attribute(draft: Draft, what: str, lo: float | None, hi: float | None,
+                     step: float | None, default: float | None = None,
+                     where: Path = ()) -> dict:
+    """An integer (whole bounds and step 1 or none) or number attribute; a contradictory
+    range is I112 and left out."""
+    bad = ((lo is not None and hi is not None and not lo < hi)
+           or (step is not None and step <= 0)
+           or (default is not None and ((lo is not None and default < lo)
+                                        or (hi is not None and default > hi))))
+    if bad:
+        shown = ", ".join(f"{k} {v:g}" for k, v in (("min", lo), ("max", hi), ("step", step),
+                                                     ("default", default)) if v is not None)
+        draft.lose(I112, f"{what}: {shown} contradict each other; written as a number "
+                   "without range", where)
+        return {"type": "number"}
+    vals = [v for v in (lo, hi, step) if v is not None]
+    integral = all(float(v).is_integer() for v in vals) and step in (None, 1)
+    a: dict = {"type": "integer" if integral else "number"}
+    for key, v in (("min", lo), ("max", hi), ("step", step)):
+        if v is None or (key == "step" and integral):
+            continue
+        a[key] = int(v) if float(v).is_integer() else v
+    if default is not None:
+        a["default"] = int(default) if integral else default
+    return a
 
 
 # --------------------------------------------------------------------------- colours

@@ -22,6 +22,7 @@ from guidec.importing import (
     I106,
     Draft,
     color_of,
+    number_attribute,
     read_head,
     read_text,
     unreadable,
@@ -154,7 +155,7 @@ def attributes(d: Draft, label: str, attrs: list, where: tuple):
         default = "" if default is None else str(default)
         out: dict = {}
         prefix = name.split(":", 1)[0]
-        if it == "checkbox" and prefix in groups and len(groups[prefix]) > 1:
+        if it == "checkbox" and prefix in groups and ":" in name:
             if prefix in done:
                 continue
             done.add(prefix)
@@ -191,18 +192,12 @@ def attributes(d: Draft, label: str, attrs: list, where: tuple):
                 out = {"type": "text"}
             else:
                 lo, hi, step = nums
-                integral = all(v.is_integer() for v in nums) and step == 1
-                out = {"type": "integer" if integral else "number",
-                       "min": int(lo) if lo.is_integer() else lo,
-                       "max": int(hi) if hi.is_integer() else hi}
-                if not integral:
-                    out["step"] = int(step) if step.is_integer() else step
                 try:
                     dv = float(default) if default else None
                 except ValueError:
                     dv = None
-                if dv is not None and dv != lo:
-                    out["default"] = int(dv) if out["type"] == "integer" else dv
+                out = number_attribute(d, f"label {label!r}: attribute {name!r}", lo, hi, step,
+                                       None if dv == lo else dv, (*where, "attributes", j))
         elif it == "text":
             out = {"type": "text"}
             if default:

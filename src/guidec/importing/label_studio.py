@@ -26,6 +26,7 @@ from guidec.importing import (
     color_of,
     control_lost,
     dropped,
+    number_attribute,
     read_text,
     unreadable,
 )
@@ -307,11 +308,18 @@ class Reader:
         """guidec's ``keypoints.<schema>`` controls do not say which class uses the schema:
         the class of the schema's name, else the only class labelled only in the ``box``
         control (guidec puts a keypoint class's instance box there), else the only class."""
+        from guidec.names import identifier
+
         d = self.d
         box_only = [n for n in self.labels_of.get("box", [])
                     if sum(n in names for names in self.labels_of.values()) == 1]
-        for schema in d.keypoint_schemas:
-            c = d.find_class(schema)
+        for schema in list(d.keypoint_schemas):
+            c = d.find_class(schema) or next(
+                (x for x in d.all_classes() if identifier(x["name"]) == schema), None)
+            if c is not None and c["name"] != schema and c["name"] not in d.keypoint_schemas:
+                # the control holds the schema's identifier; the class has the name as written
+                d.keypoint_schemas[c["name"]] = d.keypoint_schemas.pop(schema)
+                schema = c["name"]
             if c is None and len(box_only) == 1 and len(d.keypoint_schemas) == 1:
                 c = d.find_class(box_only[0])
             if c is None and len(d.all_classes()) == 1:
@@ -394,12 +402,8 @@ class Reader:
                 except ValueError:
                     d.lose(I102, f"{tag} {name!r}: {key} {v!r} is not a number; left out",
                            self.where(el))
-            integral = all(float(v).is_integer() for v in nums.values())
-            a["type"] = "integer" if integral and nums.get("step", 1) == 1 else "number"
-            for key, v in nums.items():
-                if key == "step" and a["type"] == "integer" and v == 1:
-                    continue
-                a[key] = int(v) if v.is_integer() else v
+            a.update(number_attribute(d, f"{tag} {name!r}", nums.get("min"), nums.get("max"),
+                                      nums.get("step"), where=self.where(el)))
         else:
             a["type"] = "text"
         if el.get("required") == "true":
