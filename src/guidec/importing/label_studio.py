@@ -105,13 +105,15 @@ def attribute_name(control: str, header: str | None) -> tuple[str, str | None]:
     control name is no title; any other header is the title."""
     from guidec.names import identifier
     from guidec.readers.label_studio import FIXED_CONTROLS
+    from guidec.spec.model import NAME_PATTERN
 
     base = control
     if control.startswith("attr_") and control[5:] in FIXED_CONTROLS:
         base = control[5:]
     if not header:
         return base, None
-    if header != base and re.fullmatch(re.escape(identifier(header)) + r"(_\d+)?", base):
+    if header != base and re.fullmatch(re.escape(identifier(header)) + r"(_\d+)?", base) \
+            and len(header) <= 64 and re.match(NAME_PATTERN, header):
         return header, None
     readable = base if " " in base else base.replace("_", " ").capitalize()
     return base, (None if header == readable else header)
