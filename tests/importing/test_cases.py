@@ -164,3 +164,14 @@ def test_report_json_shape(cli, tmp_path):
         "code": "I102", "severity": "info", "file": str(tmp_path / "config.xml"),
         "where": ["RectangleLabels", "label"], "hint": None,
         "message": "RectangleLabels 'label': strokeWidth not carried over (no spec field)"}]
+
+
+def test_label_studio_controls_map_to_the_spec(cli, tmp_path):
+    """Taxonomy as a hierarchy, Rating and Number ranges, image-level TextArea, whenTagName on
+    a labels control, CSS colour names and rgb(), alias, category ids, canRotate."""
+    from tests.importing.test_roundtrip import FIXTURES
+
+    out = tmp_path / "spec.yaml"
+    r = cli("import", FIXTURES / "ls-controls.xml", "--out", out)
+    assert r.code == 0 and "nothing lost" in r.out, r
+    assert out.read_text() == (FIXTURES / "ls-controls.expected.yaml").read_text()
