@@ -26,6 +26,9 @@ CVAT_OK = [
         {"name": "color", "input_type": "select", "mutable": False, "default_value": "red",
          "values": ["red", "blue"]}]},
 ]
+CVAT_RANGE = [{"name": "car", "color": "#ff0000", "type": "rectangle", "attributes": [
+    {"name": "size", "input_type": "number", "mutable": False, "default_value": "5",
+     "values": ["5", "1", "1"]}]}]
 CVAT_BAD = json.loads(json.dumps(CVAT_OK))
 CVAT_BAD[1]["attributes"][0]["values"] = ["red", "yellow"]
 COCO_OK = {"categories": [{"id": 1, "name": "car", "supercategory": "vehicle"},
@@ -85,6 +88,10 @@ CASES = {
     "I111": ("data.yaml", "names: [car, " + "bus/" + "x" * 70 + "]\n", "names: [car, bus]\n",
              None, [("I111", "class name 'bus/" + "x" * 36 + "'... has 74 characters (at most "
                              "64); written as 'bus' with the full name as an alias")]),
+    "I112": ("labels.json", json.dumps(CVAT_RANGE),
+             json.dumps(CVAT_RANGE).replace('["5", "1", "1"]', '["1", "5", "1"]'), None,
+             [("I112", "label 'car': attribute 'size': min 5, max 1, step 1 contradict each "
+                       "other; written as a number without range")]),
     "I110": ("config.xml", LS_OK.replace("#0000ff", "#FF0000"), LS_OK, None,
              [("I110", "colour #ff0000 of 'bus' is already used by 'car'; 'bus' gets a "
                        "derived colour")]),
