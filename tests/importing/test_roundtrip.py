@@ -502,3 +502,26 @@ def test_fixture_count():
         "labelbox-ontology.json", "encord-ontology.json", "kili-interface.json",
         "ls-controls.xml"}
     assert os.path.isdir(SPECS)
+
+
+@pytest.mark.corpus
+def test_linter_reports_the_real_defects_of_imported_specs():
+    """The linter finds in imported specs the defects tests/test_corpus_specs.py finds in the
+    hand-converted ones."""
+    if not SOURCES:
+        pytest.skip("../shared/corpus is not present")
+    from guidec.lint import run_lint
+
+    by = {i.split("/")[-1]: p for i, p in SOURCES}
+
+    def codes(name):
+        return [d for d in run_lint(_loadable(import_source(by[name])))
+                if d.code not in ("L701", "L702")]
+
+    assert sum(d.code == "L304" for d in codes("dog-pose.yaml")) == 9  # no flip_idx
+    tiger = [d.message for d in codes("tiger-pose.yaml") if d.code == "L304"]
+    assert len(tiger) == 4 and "add [right_hind_paw, left_hind_paw] to flip" in " ".join(tiger)
+    assert sum(d.code == "L309" for d in codes("hand-keypoints.yaml")) == 6
+    assert codes("coco-pose.yaml") == []
+    similar = " ".join(d.message for d in codes("labels.py") if d.code == "L402")
+    assert "'caravan'" in similar and "'truck'" in similar

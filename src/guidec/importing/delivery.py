@@ -109,9 +109,17 @@ def infer(d: Draft, t) -> None:
             pts = None
             if isinstance(cat, dict):
                 pts = cat.get("keypoints") or cat.get("sublabels")
-            if not (isinstance(pts, list) and len(pts) == k):
+            schema: dict = {}
+            if isinstance(pts, list) and len(pts) == k:
+                edges = cat.get("skeleton") if isinstance(cat, dict) else None
+                schema["skeleton"] = [[str(pts[a - 1]), str(pts[b - 1])] for a, b in (
+                    e for e in edges or [] if isinstance(e, list) and len(e) == 2
+                    and all(isinstance(v, int) and 1 <= v <= k for v in e))]
+            else:
                 pts = [f"kp{j}" for j in range(k)]
-            d.keypoint_schemas[name] = {"points": [str(p) for p in pts]}
+            d.keypoint_schemas[name] = {"points": [str(p) for p in pts],
+                                        **({"skeleton": schema["skeleton"]}
+                                           if schema.get("skeleton") else {})}
             c["keypoints"] = name
             if "box" not in kinds:
                 c["shapes"] = sorted(kinds | {"box"}, key=SHAPE_ORDER.index)
