@@ -340,7 +340,15 @@ def import_source(path: str, fmt: str | None = None, display: str | None = None)
     if mod is None:
         raise GuidecError(f"unknown --from {fmt!r}; expected one of {', '.join(SOURCES)}")
     draft = Draft(shown, fmt)
-    mod.read(path, draft)
+    try:
+        mod.read(path, draft)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        # a value of another type or shape than the format has somewhere the readers do not
+        # check it one by one: one clear error, never a traceback (tests/importing/
+        # test_robustness.py feeds damaged real shapes)
+        raise unreadable(shown, f"not a {fmt} file as guidec reads it: a value has an "
+                         f"unexpected type or shape ({type(exc).__name__}: "
+                         f"{str(exc)[:120]})") from None
     return finish(draft, project_id(path))
 
 
@@ -385,7 +393,7 @@ def finish(draft: Draft, pid: str) -> Imported:
         draft.lose(I003, "the source declares no class; the spec has none",
                    hint="add classes to the spec by hand")
     text = canonical(spec)
-    losses = sorted(draft.losses, key=lambda d: (d.path, d.code))
+    losses = sorted(draft.losses, key=lambda d: ([str(p) for p in d.path], d.code))
     return Imported(spec, text, losses, draft.fmt)
 
 

@@ -81,6 +81,7 @@ def read(path: str, d: Draft) -> None:
             continue
         name = lab["name"]
         ltype = lab.get("type") or "any"
+        ltype = ltype if isinstance(ltype, str) else repr(ltype)
         lost = set(lab) - {"name", "color", "type", "attributes", "sublabels", "svg", "id",
                            "parent_id", "has_parent", "project_id", "task_id"}
         if lost:

@@ -88,7 +88,7 @@ def read(path: str, d: Draft) -> None:
                 d.lose(I101, f"object {o['name']!r}: skeleton template not found in "
                        "skeleton_templates; read as a box", ("objects", i))
                 fields["shapes"] = ["box"]
-        elif shape in SHAPES:
+        elif isinstance(shape, str) and shape in SHAPES:
             fields["shapes"] = [SHAPES[shape]]
         else:
             d.lose(I101, f"object {o['name']!r} has shape {shape!r}, which a spec cannot draw; "

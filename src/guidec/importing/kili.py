@@ -67,8 +67,9 @@ def read(path: str, d: Draft) -> None:
             continue
         task = job.get("mlTask")
         if task == "OBJECT_DETECTION":
-            tools = [TOOLS[t] for t in job.get("tools") or [] if t in TOOLS]
-            other = [t for t in job.get("tools") or [] if t not in TOOLS]
+            raw = job.get("tools") if isinstance(job.get("tools"), list) else []
+            tools = [TOOLS[t] for t in raw if isinstance(t, str) and t in TOOLS]
+            other = [t for t in raw if not (isinstance(t, str) and t in TOOLS)]
             if other:
                 d.lose(I101, f"job {jname!r}: tools {', '.join(map(str, other))} have no spec "
                        "shape; left out", ("jobs", jname, "tools"))

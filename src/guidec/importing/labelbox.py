@@ -43,7 +43,7 @@ def read(path: str, d: Draft) -> None:
         if not isinstance(t, dict) or not isinstance(t.get("name"), str):
             d.lose(I101, f"tools[{i}] has no name; left out", ("tools", i))
             continue
-        shape = TOOLS.get(str(t.get("tool")))
+        shape = TOOLS.get(t.get("tool")) if isinstance(t.get("tool"), str) else None
         if shape is None:
             d.lose(I101, f"tool {t['name']!r} is a {t.get('tool')!r}, which a spec cannot "
                    "draw; left out", ("tools", i))
