@@ -140,7 +140,7 @@ def test_mutated_real_shapes_never_raise(tmp_path_factory):
     """Each valid example with one value anywhere replaced by something else."""
     from pathlib import Path
 
-    from tests.importing.test_cases import CVAT_OK, CVAT_RANGE, COCO_OK, DELIVERY
+    from tests.importing.test_cases import COCO_OK, CVAT_OK, CVAT_RANGE, DELIVERY
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "import"
     docs = [("cvat", CVAT_OK), ("cvat", CVAT_RANGE), ("coco", COCO_OK),
