@@ -113,6 +113,13 @@ def _spec(extra: str = "", classes: str = "") -> str:
     return SPEC.replace("classes:\n", extra + "classes:\n" + classes)
 
 
+def _with_attrs(defs: str, carried: str) -> str:
+    """SPEC with more attributes, carried by the class car."""
+    occ = "  occlusion: {type: enum, values: [none, heavy]}\n"
+    return SPEC.replace(occ, occ + defs).replace("attributes: [occlusion]",
+                                                 f"attributes: [occlusion, {carried}]")
+
+
 def _over_the_spec_bound(tmp: Path) -> set[str]:
     """A spec over a bound lowered to 4K (the default, 64 MiB, is raised the same way)."""
     import os
@@ -166,6 +173,11 @@ CASES: dict[str, tuple] = {
                                   "true").replace("shapes: [keypoints]", "shapes: [keypoints], "
                                                   "deprecated: true")),
              targets(SPEC)),
+    "T103": (targets(_with_attrs("  doors: {type: integer, min: 0, max: 4}\n"
+                                 "  door_state: {type: enum, values: [open, shut], "
+                                 "when: {doors: [2]}}\n", "doors, door_state")),
+             targets(_with_attrs("  state: {type: enum, values: [open, shut], "
+                                 "when: {occlusion: [heavy]}}\n", "state"))),
     "T208": (targets(SPEC.replace("shapes: [keypoints]", "shapes: [keypoints, polygon]")),
              targets(SPEC)),
     "T209": (targets(_spec().replace("  occlusion: {type: enum, values: [none, heavy]}\n",

@@ -18,7 +18,8 @@ LAYERS: dict[str, int] = {
     # what every command reads through (it counts what it reads into the progress line)
     "guidec.inputs": 1,
     "guidec.diagnostics": 2, "guidec.registry": 2, "guidec.resources": 2,
-    "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2,
+    "guidec.imagesize": 2, "guidec.columns": 2, "guidec.masks": 2, "guidec.colorspace": 2,
+    "guidec.names": 2,
     # image hashes (they raise GuidecError when Pillow is missing)
     "guidec.imagehash": 3,
     "guidec.codes": 3,

@@ -244,6 +244,24 @@ CVAT_XML = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def test_cvat_checkboxes_of_a_multi_valued_enum_are_read_as_its_values(cli, write):
+    data = minimal([{"id": 1, "name": "Leaf", "attributes": ["Spots: kind"]}],
+                   attributes={"Spots: kind": {"type": "enum", "multiple": True,
+                                               "values": ["rust", "mildew", "rot"]}})
+    spec = write("spec.yaml", yaml.safe_dump(data, allow_unicode=True))
+    [label] = labels_json(project_from(data))
+    assert [a["name"] for a in label["attributes"]] == [
+        "Spots: kind:rust", "Spots: kind:mildew", "Spots: kind:rot"]
+    xml = ('<annotations><version>1.1</version><image id="0" name="a.jpg" width="64" '
+           'height="48"><box label="Leaf" occluded="0" xtl="1" ytl="1" xbr="9" ybr="9">'
+           '<attribute name="Spots: kind:rust">true</attribute>'
+           '<attribute name="Spots: kind:mildew">false</attribute>'
+           '<attribute name="Spots: kind:rot">true</attribute></box></image></annotations>')
+    assert _codes(cli, spec, write("annotations.xml", xml)) == []
+    bad = xml.replace("kind:rot", "kind:blight")
+    assert "V150" in _codes(cli, spec, write("bad/annotations.xml", bad))
+
+
 def test_cvat_delivery_with_the_names_validates(cli, write, spec_file):
     codes = _codes(cli, spec_file, write("annotations.xml", CVAT_XML))
     assert "V150" not in codes and "V100" not in codes, codes

@@ -122,3 +122,37 @@ def test_hostile_spec_runs_no_script_in_the_browser(cli, write, tmp_path, browse
     page.screenshot(path=str(ARTIFACTS / "site-hostile-text.png"), full_page=True)
     page.close()
     shutil.rmtree(html, ignore_errors=True)
+
+
+def test_names_in_tables_do_not_wrap_and_no_keypoints_tab_without_schemas(
+        cli, write, tmp_path, browser, serve):
+    """A narrow window: every code span in a table cell is one line (names are not split
+    mid-word), and a spec without keypoint schemas has no Keypoints tab."""
+    import yaml
+
+    from tests._targets import minimal
+
+    spec = minimal(
+        [{"id": i, "name": f"product.private_label_{i}", "definition": "A long name.",
+          "attributes": ["Leaf Area Affected(%)", "occlusion_level_of_the_facing"]}
+         for i in range(1, 4)],
+        attributes={"Leaf Area Affected(%)": {"type": "number", "min": 0, "max": 100},
+                    "occlusion_level_of_the_facing": {
+                        "type": "enum", "values": ["completely_visible", "partially_hidden"]}})
+    path = write("spec.yaml", yaml.safe_dump(spec, sort_keys=False))
+    assert cli("site", path, "--out", tmp_path / "site", "--strict").code == 0
+    html = tmp_path / "site" / "html"
+    assert not (html / "keypoints").exists()
+    base = serve(html)
+    page = browser.new_page(viewport={"width": 420, "height": 900})
+    for rel in ("attributes.html", "classes/index.html"):
+        page.goto(f"{base}/{rel}")
+        page.wait_for_load_state("load")
+        lines = page.evaluate(
+            "() => [...document.querySelectorAll('td code, th code')].map("
+            "c => [c.textContent, c.getClientRects().length])")
+        assert lines and all(n == 1 for _, n in lines), lines
+        tabs = page.evaluate("() => [...document.querySelectorAll('.md-tabs__link, "
+                             ".md-nav__link')].map(a => a.textContent.trim())")
+        assert "Attributes" in tabs and "Keypoints" not in tabs, tabs
+    page.close()

@@ -187,3 +187,12 @@ def test_output_does_not_depend_on_hash_seed(tmp_path):
         assert res.returncode == 0, res.stderr
         outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outs[0] == outs[1] and {p.parts[0] for p in outs[0]} == set(load_targets())
+
+
+@pytest.mark.parametrize("spec", spec_files(), ids=lambda p: p.parent.name)
+def test_shipped_examples_build_and_check_without_any_finding(cli, spec, tmp_path):
+    """The examples a new user builds first: no error, warning or info from build or check."""
+    r = cli("build", spec, "--out", tmp_path / "out")
+    assert r.code == 0 and "problem" not in r.out + r.err, r
+    r = cli("check", spec)
+    assert (r.code, r.out) == (0, "All checks passed.\n"), r

@@ -52,13 +52,18 @@ def test_retail_shelf_labels():
         "name": "transcription", "input_type": "text", "mutable": False,
         "default_value": "", "values": [""]}
     shelf = by["shelf"]
-    assert shelf["type"] == "skeleton"
-    assert [s["name"] for s in shelf["sublabels"]] == ["top_left", "top_right", "bottom_right",
-                                                      "bottom_left"]
-    assert shelf["svg"].count('data-type="edge"') == 4
-    assert 'data-label-name="bottom_left"' in shelf["svg"]
+    assert shelf["type"] == "polygon" and "sublabels" not in shelf
     assert shelf["attributes"][0]["values"] == ["1", "48", "1"]
     assert check_labels(labels) == []
+
+
+def test_human_pose_skeleton():
+    labels = labels_json(load_project(str(SPECS / "human-pose" / "spec.yaml")))
+    person = next(lab for lab in labels if lab["name"] == "person")
+    assert person["type"] == "skeleton"
+    assert [s["name"] for s in person["sublabels"]][:3] == ["nose", "left_eye", "right_eye"]
+    assert person["svg"].count('data-type="edge"') == 19
+    assert 'data-label-name="right_ankle"' in person["svg"]
 
 
 def test_attribute_mapping(sink_labels):

@@ -47,9 +47,8 @@ def test_retail_shelf_controls():
     assert [lab.get("value") for lab in ctrls["text_region"]] == ["price_tag"]
     tr = ctrls["transcription"]
     assert (tr.get("whenLabelValue"), tr.get("required")) == ("price_tag", "true")
-    kp = ctrls["keypoints.shelf-corners"]
-    assert [lab.get("value") for lab in kp] == ["top_left", "top_right", "bottom_right",
-                                                "bottom_left"]
+    assert [lab.get("value") for lab in ctrls["polygon"]] == ["shelf"]
+    assert not [n for n in ctrls if n.startswith("keypoints.")]
     assert ctrls["store_format"].get("perRegion") is None
 
 
@@ -245,3 +244,53 @@ def test_label_interface_validates_generated_specs():
     assert res.returncode == 0, res.stderr
     bad = [(c, v) for c, v in zip(configs, json.loads(res.stdout), strict=True) if v]
     assert not bad, bad[0]
+
+
+def _when_spec():
+    return minimal(
+        [{"id": 1, "name": "car", "shapes": ["box"],
+          "attributes": ["occlusion", "occluder", "cause", "doors", "door_state"]}],
+        attributes={
+            "occlusion": {"type": "enum", "values": ["none", "partial", "heavy"]},
+            "occluder": {"type": "enum", "values": ["car", "tree"],
+                         "when": {"occlusion": ["partial", "heavy"]}, "required": True},
+            "cause": {"type": "text", "when": {"occlusion": "heavy", "weather": ["fog"]}},
+            "doors": {"type": "integer", "min": 0, "max": 4},
+            "door_state": {"type": "enum", "values": ["open", "shut"], "when": {"doors": [2]}},
+            "weather": {"type": "enum", "scope": "image", "values": ["sun", "fog"]},
+            "fog_level": {"type": "number", "scope": "image", "min": 0, "max": 1,
+                          "when": {"weather": ["fog"]}},
+        })
+
+
+def test_when_conditions_become_nested_choice_views():
+    p = project_from(_when_spec())
+    root = parse(p)
+    parent = {child: el for el in root.iter() for child in el}
+
+    def conditions(name):
+        el = controls(root)[name]
+        out = []
+        while el in parent:
+            el = parent[el]
+            if el.get("visibleWhen") == "choice-selected":
+                out.append((el.get("whenTagName"), el.get("whenChoiceValue")))
+        return sorted(out)
+
+    assert conditions("occluder") == [("occlusion", "partial,heavy")]
+    # every condition holds: nested views; a region's control may follow an image attribute
+    assert conditions("cause") == [("occlusion", "heavy"), ("weather", "fog")]
+    assert conditions("fog_level") == [("weather", "fog")]
+    assert conditions("occlusion") == [] and conditions("door_state") == []
+    # a condition on a number: T103 once, naming the attribute
+    diags = LabelStudio().check(p)
+    assert [d.code for d in diags] == ["T103"]
+    assert "'door_state'" in diags[0].message and diags[0].line is not None
+
+
+@pytest.mark.integration
+def test_label_interface_validates_conditional_views():
+    venv = need_ls_venv()
+    res = run_in_ls(venv, VALIDATE, json.dumps([config_xml(project_from(_when_spec()))]))
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == [None]

@@ -99,6 +99,12 @@ def _configs() -> list[tuple[str, str]]:
     out = [(p.parent.name, config_xml(load_project(str(p)))) for p in spec_files()]
     out.append(("kitchen-sink", config_xml(project_from(kitchen_sink()))))
     out.append(("taxonomy-1000", config_xml(project_from(big_taxonomy(1000)))))
+    # users' names (derived control names) and when: conditions (nested choice-selected views)
+    from tests._targets import users_names
+    from tests.test_targets_label_studio import _when_spec
+
+    out.append(("users-names", config_xml(project_from(users_names()))))
+    out.append(("when", config_xml(project_from(_when_spec()))))
     return out
 
 

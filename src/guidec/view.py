@@ -9,12 +9,11 @@ resolve are skipped here and reported by the linter (``guidec check``).
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from guidec._frozen import fast_init
+from guidec.colorspace import Palette, name_color
 from guidec.diagnostics import Path
 from guidec.spec.loader import LoadedSpec
 from guidec.spec.model import (
@@ -222,20 +221,12 @@ def _drawn(ex: Example, default: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
-_HEX = tuple(f"{i:02x}" for i in range(256))
 
 
 def assigned_color(name: str) -> str:
-    """A stable, well-saturated colour derived from the class name alone.
-
-    Called for most classes of a large spec, so written without the slice, ``from_bytes``
-    and format calls of the obvious version (1.5x faster; the same colour for every name)."""
-    h = hashlib.sha256(name.encode("utf-8")).digest()
-    hue = ((h[0] << 8) | h[1]) / 65536.0
-    sat = 0.55 + (h[2] / 255.0) * 0.35
-    val = 0.70 + (h[3] / 255.0) * 0.25
-    r, g, b = colorsys.hsv_to_rgb(hue, sat, val)
-    return "#" + _HEX[round(r * 255)] + _HEX[round(g * 255)] + _HEX[round(b * 255)]
+    """A stable colour derived from a name alone (keypoint labels, CVAT tags); classes get
+    theirs from :class:`guidec.colorspace.Palette`, which also keeps them apart."""
+    return name_color(name)
 
 
 def normalize_color(color: str) -> str:
@@ -271,6 +262,17 @@ def _resolve(loaded: LoadedSpec) -> Project:
     children_of: dict[str, list[str]] = {}
     object_attrs = {n for n, a in spec.attributes.items() if a.scope == "object"}
 
+    given, uncoloured = [], 0
+    stack = list(spec.classes)
+    while stack:
+        c = stack.pop()
+        stack.extend(c.children)
+        if c.color:
+            given.append(normalize_color(c.color))
+        else:
+            uncoloured += 1
+    palette = Palette(given, uncoloured)
+
     def walk(cls: Class, path: Path, parent: ResolvedClass | None) -> None:
         shapes = tuple(cls.shapes) if cls.shapes is not None else (
             parent.shapes if parent else ("box",))
@@ -287,7 +289,8 @@ def _resolve(loaded: LoadedSpec) -> Project:
             id=cls.id,
             name=cls.name,
             title=cls.title or cls.name,
-            color=normalize_color(cls.color) if cls.color else assigned_color(cls.name),
+            color=normalize_color(cls.color) if cls.color else palette.derive(
+                cls.name, parent.color if parent else None),
             color_given=cls.color is not None,
             hotkey=cls.hotkey,
             shapes=shapes,

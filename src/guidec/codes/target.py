@@ -16,6 +16,16 @@ define("T102", "ls-no-labels", WARNING,
        why="A labeling config without a labels control lets annotators draw nothing.",
        example="classes:\n"
                "- {id: 1, name: old, deprecated: true}")
+define("T103", "ls-condition-not-shown", WARNING,
+       "Label Studio shows an attribute with a `when:` condition always, because the "
+       "condition names a number or text attribute, an object attribute for an image one, "
+       "or a value with a comma.",
+       why="Label Studio hides a control only on a chosen Choices value (visibleWhen="
+           "\"choice-selected\"); annotators see the attribute for every region and must know "
+           "to leave it empty. guidec validate still checks the condition.",
+       example="attributes:\n"
+               "  doors: {type: integer, min: 0, max: 6}\n"
+               "  door_state: {type: enum, values: [open, closed], when: {doors: [1, 2]}}")
 define("T201", "cvat-label-name", ERROR,
        "A CVAT label or sublabel name is empty, longer than 64 characters, or not unique "
        "(sublabels: within their skeleton).",

@@ -29,5 +29,20 @@ def run(args, out, err) -> int:
         diags.extend(found)
         if project is not None:
             diags.extend(run_lint(project))
+        elif all(d.code.startswith("S") for d in found):
+            diags.extend(_lint_the_rest(path))
     diags = filter_diags(diags, args)
     return report(diags, args, out, Context("check", files=list(args.specs)))
+
+
+def _lint_the_rest(path: str) -> list:
+    """Lint findings of the valid parts of a spec with schema errors (all problems in one run;
+    see :mod:`guidec.spec.salvage`)."""
+    from guidec.lint import run_lint
+    from guidec.spec.salvage import salvage
+    from guidec.view import resolve
+
+    rest = salvage(path)
+    if rest is None:
+        return []
+    return [d for d in run_lint(resolve(rest.loaded)) if not rest.hides(d)]

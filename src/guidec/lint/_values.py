@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from guidec.diagnostics import did_you_mean
 from guidec.spec.model import Attribute
 
 
@@ -28,7 +29,9 @@ def value_problem(attr: Attribute, value, *, allow_list: bool | None = None) -> 
                 return "the list repeats a value"
             return None
         if not isinstance(value, str) or value not in names:
-            return f"{value!r} is not one of the values: {', '.join(names)}"
+            hint = did_you_mean(value, names) if isinstance(value, str) else None
+            return (f"{value!r} is not one of the values: {', '.join(names)}"
+                    + (f" (did you mean {hint!r}?)" if hint else ""))
         return None
     if t == "bool":
         return None if isinstance(value, bool) else f"{value!r} is not true or false"

@@ -9,68 +9,12 @@ in milliseconds). A test holds the two paths to the same pairs.
 
 from __future__ import annotations
 
-import math
-
+from guidec.colorspace import SIMILAR_DELTA_E, delta_e, lab_of
 from guidec.lint import lint_rule
 from guidec.view import Project
 
-#: Below this CIEDE2000 difference two class colours count as indistinguishable. About 2.3 is
-#: one "just noticeable difference" side by side; label colours are judged across a screen,
-#: over varied image content, so we ask for twice that.
-SIMILAR_DELTA_E = 5.0
 #: Up to this many colours, all pairs in plain Python (2,016 pairs at most).
 SMALL = 64
-
-
-def lab_of(color: str) -> tuple[float, float, float]:
-    """``#rrggbb`` -> CIELAB (D65), as :func:`srgb_to_lab` computes it."""
-    c = [int(color[k:k + 2], 16) / 255.0 for k in (1, 3, 5)]
-    c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
-    xyz = (
-        (0.4124564 * c[0] + 0.3575761 * c[1] + 0.1804375 * c[2]) / 0.95047,
-        (0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2]) / 1.0,
-        (0.0193339 * c[0] + 0.1191920 * c[1] + 0.9503041 * c[2]) / 1.08883)
-    eps, kappa = 216 / 24389, 24389 / 27
-    f = [math.copysign(abs(v) ** (1 / 3), v) if v > eps else (kappa * v + 16) / 116
-         for v in xyz]
-    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
-
-
-def delta_e(lab1: tuple, lab2: tuple) -> float:
-    """CIEDE2000 of two CIELAB colours, as :func:`ciede2000` computes it for arrays."""
-    L1, a1, b1 = lab1
-    L2, a2, b2 = lab2
-    C1, C2 = math.hypot(a1, b1), math.hypot(a2, b2)
-    Cm7 = ((C1 + C2) / 2) ** 7
-    G = 0.5 * (1 - math.sqrt(Cm7 / (Cm7 + 25.0 ** 7)))
-    a1p, a2p = (1 + G) * a1, (1 + G) * a2
-    C1p, C2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
-    h1p = math.degrees(math.atan2(b1, a1p)) % 360
-    h2p = math.degrees(math.atan2(b2, a2p)) % 360
-    dLp, dCp = L2 - L1, C2p - C1p
-    dh = h2p - h1p
-    dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
-    if C1p * C2p == 0:
-        dh = 0.0
-    dHp = 2 * math.sqrt(C1p * C2p) * math.sin(math.radians(dh / 2))
-    Lpm, Cpm, hsum = (L1 + L2) / 2, (C1p + C2p) / 2, h1p + h2p
-    if C1p * C2p == 0:
-        hpm = hsum
-    elif abs(h1p - h2p) > 180:
-        hpm = (hsum + 360) / 2 if hsum < 360 else (hsum - 360) / 2
-    else:
-        hpm = hsum / 2
-    T = (1 - 0.17 * math.cos(math.radians(hpm - 30)) + 0.24 * math.cos(math.radians(2 * hpm))
-         + 0.32 * math.cos(math.radians(3 * hpm + 6))
-         - 0.20 * math.cos(math.radians(4 * hpm - 63)))
-    dtheta = 30 * math.exp(-(((hpm - 275) / 25) ** 2))
-    Cpm7 = Cpm ** 7
-    Rc = 2 * math.sqrt(Cpm7 / (Cpm7 + 25.0 ** 7))
-    Sl = 1 + 0.015 * (Lpm - 50) ** 2 / math.sqrt(20 + (Lpm - 50) ** 2)
-    Sc, Sh = 1 + 0.045 * Cpm, 1 + 0.015 * Cpm * T
-    Rt = -math.sin(math.radians(2 * dtheta)) * Rc
-    return math.sqrt((dLp / Sl) ** 2 + (dCp / Sc) ** 2 + (dHp / Sh) ** 2
-                     + Rt * (dCp / Sc) * (dHp / Sh))
 
 
 def srgb_to_lab(rgb):

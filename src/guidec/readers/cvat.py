@@ -193,15 +193,35 @@ def _typed(value: str, input_type: str | None):
     return value
 
 
-def _attributes(el: Element, label_meta: dict | None) -> dict:
+def _attributes(el: Element, label_meta: dict | None, project=None) -> dict:
     types = (label_meta or {}).get("attributes", {})
     out = {}
     for a in el.findall("attribute"):
         name = a.get("name")
         if name is None:
             continue
-        out[name] = _typed(a.text, (types.get(name) or {}).get("input_type"))
+        value = _typed(a.text, (types.get(name) or {}).get("input_type"))
+        multi = _checkbox_of(name, project)
+        if multi is not None:  # "<attribute>:<value>": one checkbox of a multi-valued enum
+            chosen = out.setdefault(multi[0], [])
+            if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+                chosen.append(multi[1])
+            continue
+        out[name] = value
     return out
+
+
+def _checkbox_of(name: str, project) -> tuple[str, str] | None:
+    """``(attribute, value)`` when ``name`` is the CVAT target's checkbox of one value of a
+    multi-valued enum attribute of the spec (``lane_kind:solid``; names may hold ':')."""
+    attrs = getattr(project, "attributes", None)
+    if not attrs or name in attrs or ":" not in name:
+        return None
+    for n, a in attrs.items():
+        if (a.type == "enum" and a.multiple and name.startswith(n + ":")
+                and name[len(n) + 1:] in a.value_names):
+            return n, name[len(n) + 1:]
+    return None
 
 
 def _image(im: Element, path, fi, ctx, b: TableBuilder, meta: dict, fill_occluded) -> None:
@@ -293,7 +313,7 @@ def _shape(el: Element, img: int, w, h, path, fi, ctx, b: TableBuilder, meta: di
     if instance >= 0:
         common["instance_id"] = instance
     lm = meta.get(label) if label else None
-    attrs = _attributes(el, lm)
+    attrs = _attributes(el, lm, ctx.project)
     if TRANSCRIPTION in attrs and not _project_has(ctx, TRANSCRIPTION):
         # the CVAT target's text attribute of text regions: the row's transcription
         value = attrs.pop(TRANSCRIPTION)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from guidec.spec.model import (
     COLOR_PATTERN,
     IDENTIFIER_PATTERN,
     NAME_PATTERN,
+    SHAPE_KINDS,
     SPEC_FORMAT,
     Fragment,
     Spec,
@@ -269,10 +271,21 @@ UPGRADES: dict[int, list] = {}
 # --------------------------------------------------------------------------- pydantic errors
 def pydantic_diagnostics(exc: ValidationError, data, smap: SourceMap,
                          model: type[BaseModel]) -> list[Diagnostic]:
+    """Every validation error as a finding in plain words, at its file and line.
+
+    Errors of one value (pydantic reports one per member of a union: ``exports: [cocoo]`` is
+    neither a format name nor a mapping) become one finding that says what would do."""
     out: dict[tuple, Diagnostic] = {}
-    for err in exc.errors(include_url=False):
-        path, tail_missing = _data_path(err["loc"], data)
+    by_path: dict[tuple, list[tuple[dict, tuple, bool]]] = {}
+    errors = exc.errors(include_url=False)
+    deep = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1}
+    for err in errors:
         etype = err["type"]
+        if etype in ("literal_error", "enum") and isinstance(err.get("input"), dict | list) \
+                and any(loc[:len(err["loc"]) - 1] == tuple(err["loc"][:-1]) and len(loc) >
+                        len(err["loc"]) - 1 for loc in deep if loc != tuple(err["loc"][:-1])):
+            continue  # a mapping where a word or a mapping goes: its own errors say more
+        path, tail_missing = _data_path(err["loc"], data)
         if etype == "extra_forbidden":
             key = path[-1] if path else "?"
             allowed = _allowed_keys(model, path[:-1], data)
@@ -288,9 +301,13 @@ def pydantic_diagnostics(exc: ValidationError, data, smap: SourceMap,
             key = err["loc"][-1]
             d = smap.place(S002(f"missing required key {key!r}", path=path))
         else:
-            where = ".".join(str(p) for p in path) or "spec"
-            d = smap.place(S003(f"{where}: {_message(err)}", path=path),
-                           prefer_key=tail_missing)
+            by_path.setdefault(path, []).append((err, path, tail_missing))
+            continue
+        out.setdefault((d.file, d.line, d.col, d.code, d.message), d)
+    for path, errs in by_path.items():
+        where = ".".join(str(p) for p in path) or "spec"
+        d = smap.place(S003(f"{where}: {_messages([e for e, _, _ in errs], path)}", path=path),
+                       prefer_key=errs[0][2])
         out.setdefault((d.file, d.line, d.col, d.code, d.message), d)
     return sorted(out.values(), key=Diagnostic.sort_key)
 
@@ -305,22 +322,118 @@ PATTERN_WORDS = {
                    "quoted in YAML",
 }
 
+# Other tools' words for guidec's shapes (YOLO, COCO, CVAT, Label Studio, DOTA).
+SHAPE_WORDS = {
+    "obb": "rotated_box", "rbox": "rotated_box", "rotated_bbox": "rotated_box",
+    "rotated_rectangle": "rotated_box", "rotatedbox": "rotated_box", "oriented_box": "rotated_box",
+    "bbox": "box", "rectangle": "box", "rect": "box", "bounding_box": "box", "detect": "box",
+    "boundingbox": "box", "segmentation": "polygon or mask", "segment": "polygon or mask",
+    "seg": "polygon or mask", "instance_segmentation": "polygon or mask",
+    "semantic_segmentation": "mask", "brush": "mask", "bitmap": "mask", "rle": "mask",
+    "raster": "mask", "polygons": "polygon", "poly": "polygon", "line": "polyline",
+    "lines": "polyline", "linestrip": "polyline", "vector": "polyline", "point": "points",
+    "keypoint": "keypoints", "skeleton": "keypoints", "pose": "keypoints",
+    "ocr": "text_region", "text": "text_region", "textbox": "text_region",
+}
 
-def _message(err: dict) -> str:
+_TYPE_WORDS = {
+    "string": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+    "list": "a list (`[a, b]` or `- item` lines)", "tuple": "a list (`[a, b]`)",
+    "dict": "a mapping (`key: value`)", "model": "a mapping (`key: value`)",
+}
+
+
+def _kind(etype: str) -> str | None:
+    """The expected kind of a type error (``int_parsing`` -> ``int``), else None."""
+    for kind in ("string", "int", "float", "bool", "list", "tuple", "dict", "model"):
+        if etype.startswith(kind + "_") and etype.endswith(("_type", "_parsing", "_class")):
+            return kind
+        if etype in (f"{kind}_type", f"{kind}_parsing", "model_attributes_type"):
+            return "dict" if etype == "model_attributes_type" else kind
+    return None
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value) if isinstance(value, str) else str(value).lower() \
+        if isinstance(value, bool) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _choices(err: dict) -> list[str]:
+    return re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+
+
+def _messages(errs: list[dict], path: tuple) -> str:
+    """One plain sentence for the errors pydantic reports on one value."""
+    literal = [e for e in errs if e["type"] in ("literal_error", "enum")]
+    others = [e for e in errs if e not in literal]
+    if literal and (not others or not isinstance(literal[0].get("input"), dict | list)):
+        return _message(literal[0], path)  # a word where a word goes: say which words
+    errs = others or errs
+    kinds = [k for k in (_kind(e["type"]) for e in errs) if k]
+    if len(errs) > 1 and len(kinds) == len(errs):
+        words = list(dict.fromkeys(_TYPE_WORDS[k] for k in kinds))
+        return f"expected {' or '.join(words)}, got {_shown(errs[0].get('input'))}"
+    return _message(errs[0], path)
+
+
+def _message(err: dict, path: tuple = ()) -> str:
+    etype = err["type"]
+    inp = err.get("input")
+    ctx = err.get("ctx") or {}
     msg = err.get("msg", "invalid value")
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    inp = err.get("input")
-    if err["type"] == "string_pattern_mismatch":
-        words = PATTERN_WORDS.get((err.get("ctx") or {}).get("pattern"))
-        if words is not None:
-            msg = words
-    if err["type"] in ("literal_error", "enum") or "pattern" in err["type"]:
-        shown = repr(inp)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{msg} (got {shown})"
-    return msg
+        return msg[len("Value error, "):]
+    if etype == "string_pattern_mismatch":
+        words = PATTERN_WORDS.get(ctx.get("pattern"), f"does not match {ctx.get('pattern')}")
+        return f"{words} (got {_shown(inp)})"
+    if etype in ("literal_error", "enum"):
+        allowed = _choices(err)
+        text = f"{_shown(inp)} is not one of: {', '.join(allowed)}"
+        word = str(inp).strip().lower().replace("-", "_").replace(" ", "_")
+        other = SHAPE_WORDS.get(word) if set(allowed) == set(SHAPE_KINDS) else None
+        hint = other or (did_you_mean(str(inp), allowed) if isinstance(inp, str) else None)
+        if hint:
+            text += f" (did you mean {' or '.join(repr(h) for h in hint.split(' or '))}?)"
+        return text
+    kind = _kind(etype)
+    if kind == "string" and path and path[-1] == "version" and isinstance(inp, int | float):
+        return (f"YAML reads {inp} as a number: quote the version, e.g. "
+                f"version: \"{inp}{'.0' * (2 - str(inp).count('.'))}\" (semantic version)")
+    if kind == "string" and isinstance(inp, int | float) and not isinstance(inp, bool):
+        return f"expected text, got the number {inp}: quote it (\"{inp}\")"
+    if kind is not None:
+        return f"expected {_TYPE_WORDS[kind]}, got {_shown(inp)}"
+    if etype in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        words = {"greater_than_equal": "at least", "greater_than": "more than",
+                 "less_than_equal": "at most", "less_than": "less than"}[etype]
+        return f"must be {words} {bound} (got {_shown(inp)})"
+    if etype == "string_too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else \
+            f"must be at least {ctx.get('min_length')} characters long"
+    if etype == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters long (got {len(str(inp))})"
+    if etype == "too_short":
+        n = ctx.get("min_length")
+        return f"needs at least {n} item{'s' if n != 1 else ''} (got {ctx.get('actual_length')})"
+    if etype == "too_long":
+        return f"takes at most {ctx.get('max_length')} items (got {ctx.get('actual_length')})"
+    if etype == "finite_number":
+        return f"must be a finite number (got {_shown(inp)})"
+    # anything else: pydantic's sentence without its jargon
+    msg = msg.replace("Input should be", "expected").replace("Input ", "the value ")
+    msg = re.sub(r" or instance of \w+", "", msg)
+    msg = msg.replace("a valid dictionary", "a mapping").replace("a valid string", "text")
+    msg = msg.replace("a valid integer", "a whole number").replace("a valid list", "a list")
+    msg = msg.replace("a valid number", "a number").replace("a valid boolean", "true or false")
+    return f"{msg} (got {_shown(inp)})"
 
 
 def _data_path(loc: tuple, data) -> tuple[Path, bool]:
@@ -331,6 +444,8 @@ def _data_path(loc: tuple, data) -> tuple[Path, bool]:
         if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)):
             path.append(part)
             cur = cur[part]
+        elif isinstance(part, str) and "[" in part and part.endswith("]"):
+            continue  # a union member tag such as literal['coco', ...]
         elif i == len(loc) - 1 and isinstance(part, str | int) and isinstance(cur, dict):
             path.append(part)  # a missing or unknown key at the end
             return tuple(path), True

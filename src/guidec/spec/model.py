@@ -268,8 +268,9 @@ class Class(Strict):
     id: int = Field(ge=0, description="Stable numeric id; never reused once retired.")
     name: ClassName = Field(description="Label name used in tools and deliveries.")
     title: str | None = Field(None, description="Display name (default: the name).")
-    color: Color | None = Field(None, description="Display and mask colour; guidec derives "
-                                "a stable one from the name when absent.")
+    color: Color | None = Field(None, description="Display and mask colour; when absent, "
+                                "guidec derives one from the name, in the parent's hue family "
+                                "and apart from every other colour of the spec.")
     hotkey: str | None = Field(None, min_length=1, max_length=16,
                                description="Key that selects the class in tools.")
     shapes: list[ShapeKind] | None = Field(

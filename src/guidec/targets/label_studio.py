@@ -23,10 +23,11 @@ Decisions (documented in site/docs/targets.md):
   classes carrying it) and ``required`` ON the control, inside a ``View`` with the same condition
   that also holds a header. enum -> Choices (single or multiple), bool -> Choices ``true`` /
   ``false``, integer/number -> Number (min, max, step), text -> TextArea.
-- A ``when:`` on one enum or bool attribute that has its own Choices control: the control
-  gets ``visibleWhen="choice-selected"`` with ``whenTagName`` (that control) and
-  ``whenChoiceValue`` (the values), so Label Studio shows it only then (``guidec import`` reads
-  it back as the same ``when:``). Other conditions are not expressed.
+- ``when:`` conditions: one nested ``View visibleWhen="choice-selected"`` (``whenTagName`` the
+  other attribute's Choices, ``whenChoiceValue`` the wanted values) per condition around the
+  control, so it shows only when every condition holds. A condition on a number or text
+  attribute, on an attribute of the other scope, or on a value with a comma cannot be
+  expressed: T103 (warning, once per build), and the control shows always.
 - Control names are identifiers (Label Studio lists them comma-separated in ``toName`` and
   ``whenTagName``), derived from the spec's names by
   :func:`guidec.readers.label_studio.control_names` so that readers map them back: an attribute
@@ -46,6 +47,7 @@ from dataclasses import dataclass, field
 
 from guidec.codes import code
 from guidec.diagnostics import Diagnostic
+from guidec.names import is_identifier
 from guidec.readers.label_studio import control_names
 from guidec.spec.model import Attribute
 from guidec.targets import TARGETS, Target
@@ -90,6 +92,7 @@ RESULT_TYPES = {  # tag -> result "type" and value key in exports
 
 T101 = code("T101")
 T102 = code("T102")
+T103 = code("T103")
 
 
 @dataclass
@@ -119,8 +122,9 @@ class Control:
     title: str = ""
     shape: str | None = None  # shape kind of a labels control
     keypoint_schema: str | None = None
-    # a `when:` on one enum/bool attribute: (the Choices control's name, its values)
-    when: tuple[str, tuple[str, ...]] | None = None
+    # when: conditions Label Studio can show: (Choices control name, its values), all must hold
+    conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    hidden_condition: bool = False  # a when: condition Label Studio cannot show (T103)
 
     @property
     def result_type(self) -> str:
@@ -164,10 +168,10 @@ class Layout:
 
 def attribute_title(name: str, a: Attribute) -> str:
     """What annotators read above an attribute's control: its title, else its name (a machine
-    word such as ``lane_kind`` becomes ``Lane kind``; a name with spaces is shown as written)."""
+    word such as ``lane_kind`` becomes ``Lane kind``; any other name is shown as written)."""
     if a.title:
         return a.title
-    return name if " " in name else name.replace("_", " ").capitalize()
+    return name.replace("_", " ").capitalize() if is_identifier(name) else name
 
 
 def _attribute_control(name: str, a: Attribute, control_name: str, classes: tuple[str, ...],
@@ -262,21 +266,35 @@ def layout(project: Project) -> Layout:
                                          tuple(carriers[a_name]), True))
     image = [_attribute_control(n, a, attr_ctrl[n], (), False)
              for n, a in image_attributes(project)]
-    by_attr = {c.attribute: c for c in [*region, *image] if c.attribute}
-    for ctrl in [*region, *image]:
-        a = project.attributes.get(ctrl.attribute) if ctrl.attribute else None
-        if a is None or not a.when or len(a.when) != 1:
-            continue
-        (other, values), = a.when.items()
-        target = by_attr.get(other)
-        if target is None or target.tag != "Choices" or target is ctrl:
-            continue
-        vals = values if isinstance(values, list) else [values]
-        texts = tuple(("true" if v else "false") if isinstance(v, bool) else str(v)
-                      for v in vals)
-        if texts and all(t in target.choices for t in texts):
-            ctrl.when = (target.name, texts)
+    _conditions(project, region, [*region, *image])  # a region's control may follow the image's
+    _conditions(project, image, image)
     return Layout(OBJECT, labels_controls, region, image)
+
+
+def _conditions(project: Project, group: list[Control], pool: list[Control]) -> None:
+    """Fill ``conditions`` of the attribute controls of ``group`` whose ``when:`` Label Studio
+    can show: every attribute it names has a Choices control in ``pool`` (for a region's
+    control: the region's and the image's; for the image's: the image's) and no wanted value
+    has a comma (``whenChoiceValue`` is comma-separated). Otherwise the control is marked
+    ``hidden_condition`` and shows always."""
+    choices = {c.attribute: c for c in pool if c.attribute and c.tag == "Choices"}
+    for ctrl in group:
+        a = project.attributes.get(ctrl.attribute) if ctrl.attribute else None
+        if a is None or not a.when:
+            continue
+        conds = []
+        for other, wanted in a.when.items():
+            target = choices.get(other)
+            values = wanted if isinstance(wanted, list) else [wanted]
+            texts = tuple(("true" if v else "false") if isinstance(v, bool) else str(v)
+                          for v in values)
+            if target is None or not texts or any("," in t or t not in target.choices
+                                                  for t in texts):
+                ctrl.hidden_condition = True
+                break
+            conds.append((target.name, texts))
+        else:
+            ctrl.conditions = tuple(conds)
 
 
 # --------------------------------------------------------------------------- XML
@@ -299,10 +317,6 @@ def _control_el(parent: ET.Element, ctrl: Control, to_name: str) -> ET.Element:
         el.set("perRegion", "true")
     if ctrl.classes:
         el.set("whenLabelValue", ",".join(ctrl.classes))
-    if ctrl.when:
-        el.set("visibleWhen", "choice-selected")
-        el.set("whenTagName", ctrl.when[0])
-        el.set("whenChoiceValue", ",".join(ctrl.when[1]))
     if ctrl.required:
         el.set("required", "true")
     if ctrl.tag == "Number" and ctrl.number is not None:
@@ -327,6 +341,15 @@ def _control_el(parent: ET.Element, ctrl: Control, to_name: str) -> ET.Element:
     return el
 
 
+def _condition_views(parent: ET.Element, ctrl: Control) -> ET.Element:
+    """One nested ``View visibleWhen="choice-selected"`` per condition of a ``when:``
+    attribute (a View hides what it holds; nesting makes them all hold)."""
+    for tag_name, values in ctrl.conditions:
+        parent = ET.SubElement(parent, "View", visibleWhen="choice-selected",
+                               whenTagName=tag_name, whenChoiceValue=",".join(values))
+    return parent
+
+
 def config_xml(project: Project, lay: Layout | None = None) -> str:
     lay = lay or layout(project)
     root = ET.Element("View")
@@ -347,11 +370,13 @@ def config_xml(project: Project, lay: Layout | None = None) -> str:
     for ctrl in lay.region_controls:
         wrap = ET.SubElement(root, "View", visibleWhen="region-selected",
                              whenLabelValue=",".join(ctrl.classes))
+        wrap = _condition_views(wrap, ctrl)
         ET.SubElement(wrap, "Header", value=ctrl.title, size="6")
         _control_el(wrap, ctrl, lay.object_name)
     for ctrl in lay.image_controls:
-        ET.SubElement(root, "Header", value=ctrl.title, size="6")
-        _control_el(root, ctrl, lay.object_name)
+        wrap = _condition_views(root, ctrl)
+        ET.SubElement(wrap, "Header", value=ctrl.title, size="6")
+        _control_el(wrap, ctrl, lay.object_name)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 
@@ -376,6 +401,17 @@ class LabelStudio(Target):
         if not lay.labels_controls:
             out.append(T102("no active class has a shape Label Studio can draw",
                             file=project.loaded.path))
+        hidden = [c.attribute for c in [*lay.region_controls, *lay.image_controls]
+                  if c.hidden_condition]
+        if hidden:  # once per build, naming every such attribute
+            out.append(project.loaded.source.place(T103(
+                "Label Studio cannot hide " + ", ".join(repr(n) for n in hidden)
+                + " until its `when:` condition holds (it names a number or text attribute, "
+                "an object attribute for an image one, or a value with a comma): annotators see "
+                + ("it" if len(hidden) == 1 else "them") + " always",
+                path=("attributes", hidden[0], "when"),
+                hint="guidec validate still checks the condition; say it in the "
+                     "attribute's description")))
         return out
 
     def emit(self, project: Project) -> dict[str, str | bytes]:

@@ -152,16 +152,16 @@ class Navigation:
             rules_nav += [f"rules/{self.rule_slug[r.id]}.md" for r in p.rules]
         else:
             not_in_nav.append("/rules/*.md")
-        kp_nav: list[Any] = ["keypoints/index.md"]
-        kp_nav += [f"keypoints/{s}.md" for s in self.schema_slug.values()]
         nav = [
             {"Home": "index.md"},
             {"Classes": classes_nav},
             {"Rules": rules_nav},
             {"Attributes": "attributes.md"},
-            {"Keypoints": kp_nav},
-            {"Quality": ["qa.md", "checks.md"]},
         ]
+        if p.keypoint_schemas:  # no Keypoints tab on specs without keypoint schemas
+            nav.append({"Keypoints": ["keypoints/index.md",
+                                      *(f"keypoints/{s}.md" for s in self.schema_slug.values())]})
+        nav.append({"Quality": ["qa.md", "checks.md"]})
         cfg: dict[str, Any] = {
             "site_name": esc(f"{title} {p.spec.project.version}"),
             "site_description": esc(" ".join(p.spec.project.summary.split())),

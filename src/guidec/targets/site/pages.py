@@ -333,6 +333,8 @@ class Pages(Navigation):
 
     def keypoint_pages(self) -> None:
         p = self.p
+        if not p.keypoint_schemas:
+            return  # no Keypoints tab either (see mkdocs_yml)
         rows = []
         for name, ks in p.keypoint_schemas.items():
             slug = self.schema_slug[name]
