@@ -115,7 +115,10 @@ def attribute_name(control: str, header: str | None) -> tuple[str, str | None]:
     if header != base and re.fullmatch(re.escape(identifier(header)) + r"(_\d+)?", base) \
             and len(header) <= 64 and re.match(NAME_PATTERN, header):
         return header, None
-    readable = base if " " in base else base.replace("_", " ").capitalize()
+    from guidec.spec.model import Attribute
+    from guidec.targets.label_studio import attribute_title
+
+    readable = attribute_title(base, Attribute(type="text"))
     return base, (None if header == readable else header)
 
 
@@ -150,6 +153,13 @@ class Reader:
                 return node.get(key)
             node = self.parent.get(node)
         return None
+
+    def chain(self, el: ET.Element):
+        """The element and the elements around it, innermost first."""
+        node: ET.Element | None = el
+        while node is not None:
+            yield node
+            node = self.parent.get(node)
 
     def header_before(self, el: ET.Element) -> str | None:
         p = self.parent.get(el)
@@ -415,13 +425,12 @@ class Reader:
         if title:
             a["title"] = title
         dropped(d, f"{tag} {control!r}", set(el.attrib) - LAYOUT, self.where(el))
-        per_region = el.get("perRegion") == "true" or self.cond(el, "visibleWhen") == \
-            "region-selected"
+        per_region = el.get("perRegion") == "true" or any(
+            n.get("visibleWhen") == "region-selected" for n in self.chain(el))
         if not per_region:
             a["scope"] = "image"
         classes = _split(self.cond(el, "whenLabelValue")) or None
-        tag_name = self.cond(el, "whenTagName")
-        self.pending.append((name, el, classes, tag_name, a))
+        self.pending.append((name, el, classes, None, a))
         if tag == "Choices":
             self.attr_of[control] = name
 
@@ -429,22 +438,21 @@ class Reader:
               tag_name: str | None, a: dict) -> None:
         """Declare the attribute and give it to the classes its conditions name."""
         d = self.d
-        visible = self.cond(el, "visibleWhen")
-        when = None
-        if tag_name and tag_name in self.attr_of:
-            values = _split(self.cond(el, "whenChoiceValue"))
-            if not values:
-                src = d.attributes.get(self.attr_of[tag_name], {})
-                values = list(src.get("values") or ["true"])
-            when = {self.attr_of[tag_name]: values}
-            tag_name = None
-        elif tag_name and tag_name in self.labels_of:
-            classes = classes or list(self.labels_of[tag_name])
-            tag_name = None
-        if tag_name or visible not in (None, "region-selected", "choice-selected"):
-            d.lose(I107, f"{el.tag} {name!r}: the condition "
-                   f"{('whenTagName=' + repr(tag_name)) if tag_name else repr(visible)} "
-                   "has no spec counterpart; the attribute always applies", self.where(el))
+        when: dict[str, list[str]] = {}
+        for node in self.chain(el):  # the control and every View around it
+            visible, tag_name = node.get("visibleWhen"), node.get("whenTagName")
+            if tag_name and tag_name in self.attr_of and visible in (None, "choice-selected"):
+                values = _split(node.get("whenChoiceValue"))
+                if not values:
+                    src = d.attributes.get(self.attr_of[tag_name], {})
+                    values = list(src.get("values") or ["true"])
+                when.setdefault(self.attr_of[tag_name], values)
+            elif tag_name and tag_name in self.labels_of and visible in (None, "region-selected"):
+                classes = classes or list(self.labels_of[tag_name])
+            elif tag_name or visible not in (None, "region-selected", "choice-selected"):
+                d.lose(I107, f"{el.tag} {name!r}: the condition "
+                       f"{('whenTagName=' + repr(tag_name)) if tag_name else repr(visible)} "
+                       "has no spec counterpart; the attribute always applies", self.where(el))
         if when:
             a["when"] = when
             a.pop("required", None)  # guidec never writes required on a conditional control
