@@ -284,11 +284,9 @@ class Reader:
                 except ValueError:
                     fields["id"] = cat  # number_classes reports it
             hint = lab.get("hint")
-            parts = [p.strip() for p in hint.split(" / ")] if hint else []
-            if len(parts) > 1:
-                self.paths.setdefault(value, parts)
-                hint = parts[-1]
-            if hint and hint != value:
+            if hint and " / " in hint:
+                self.paths.setdefault(value, hint)  # nest() decides what is path and title
+            elif hint and hint != value:
                 fields["title"] = hint
             d.add_class(value, None, self.where(el), **fields)
         dropped(d, f"labels of {el.tag} {name!r}", lost_keys, self.where(el))
@@ -296,25 +294,30 @@ class Reader:
 
     def nest(self) -> None:
         """Put each class whose hint is a path of titles (``A / B / C``, as guidec writes the
-        hint of a child class) under the class of the path's last but one title; a path that
-        names no class leaves its whole hint as the title."""
+        hint of a child class) under the class the path leads to (titles may hold `` / ``
+        themselves: the deepest path of existing classes wins); the rest of the hint is the
+        class's title. A hint that leads to no class is the title."""
         d = self.d
-        for name, parts in sorted(self.paths.items(), key=lambda kv: len(kv[1])):
+
+        def search(level: list[dict], rest: str, c: dict) -> tuple[dict, str] | None:
+            for x in level:
+                t = x.get("title", x["name"])
+                if x is not c and rest.startswith(t + " / "):
+                    tail = rest[len(t) + 3:]
+                    return search(x.get("children", []), tail, c) or (x, tail)
+            return None
+
+        for name, hint in sorted(self.paths.items(), key=lambda kv: kv[1].count(" / ")):
             c = d.find_class(name)
             if c is None:
                 continue
-            level, parent = d.classes, None
-            for t in parts[:-1]:
-                parent = next((x for x in level if x.get("title", x["name"]) == t
-                               and x is not c), None)
-                if parent is None:
-                    break
-                level = parent.get("children", [])
-            if parent is None:
-                c["title"] = " / ".join(parts)
-                continue
-            d.classes.remove(c)
-            parent.setdefault("children", []).append(c)
+            found = search(d.classes, hint, c)
+            title = found[1] if found else hint
+            if title != name:
+                c["title"] = title
+            if found:
+                d.classes.remove(c)
+                found[0].setdefault("children", []).append(c)
 
     def link_keypoints(self) -> None:
         """guidec's ``keypoints.<schema>`` controls do not say which class uses the schema:
