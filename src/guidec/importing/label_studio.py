@@ -139,7 +139,8 @@ class Reader:
         self.attr_of: dict[str, str] = {}  # Choices control name -> attribute key
         self.pending: list[tuple] = []
         self.transcribed: set[str] = set()  # classes the transcription TextArea applies to
-        self.paths: dict[str, list[str]] = {}  # label -> its hint's path of titles
+        self.paths: dict[str, str] = {}  # label -> its hint (a path of titles)
+        self.control_of: dict[str, str] = {}  # attribute name -> its control's name
 
     # ------------------------------------------------------------------ helpers
     def where(self, el: ET.Element) -> tuple:
@@ -153,6 +154,29 @@ class Reader:
                 return node.get(key)
             node = self.parent.get(node)
         return None
+
+    def order_attributes(self) -> None:
+        """Attributes whose names share one identifier got control names ``X``, ``X_2``...
+        in the spec's attribute order: put each such group back in that order (the controls
+        themselves come in order of first use)."""
+        from guidec.names import identifier
+
+        d = self.d
+
+        def rank(key: str) -> int:
+            base, ctrl = identifier(key), self.control_of.get(key, "")
+            m = re.fullmatch(re.escape(base) + r"_(\d+)", ctrl)
+            return int(m.group(1)) if m else (0 if ctrl == base else 1)
+
+        groups: dict[str, list[str]] = {}
+        for key in d.attributes:
+            groups.setdefault(identifier(key), []).append(key)
+        out: dict[str, dict] = {}
+        for key in d.attributes:
+            for k in sorted(groups[identifier(key)], key=rank):
+                out.setdefault(k, d.attributes[k])
+        d.attributes.clear()
+        d.attributes.update(out)
 
     def chain(self, el: ET.Element):
         """The element and the elements around it, innermost first."""
@@ -219,6 +243,7 @@ class Reader:
             if cs[0] not in firsts:
                 firsts.append(cs[0])
         self.d.order_classes([*self.labels_of.values(), *carriers, firsts])
+        self.order_attributes()
         self.header()
         for c in self.d.all_classes():  # text regions nobody transcribes
             if "text_region" in c.get("shapes", []) and c["name"] not in self.transcribed:
@@ -434,6 +459,7 @@ class Reader:
             a["scope"] = "image"
         classes = _split(self.cond(el, "whenLabelValue")) or None
         self.pending.append((name, el, classes, None, a))
+        self.control_of[name] = control
         if tag == "Choices":
             self.attr_of[control] = name
 
