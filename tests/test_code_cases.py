@@ -287,6 +287,7 @@ def test_failing_case_reports_the_code_and_passing_case_does_not(code, tmp_path)
 def _family_cases() -> dict[str, set[str]]:
     """Codes each family's case table covers (failing case; the passing one is beside it)."""
     from tests.diff.test_kinds import CASES as DIFF
+    from tests.importing.test_cases import CASES as IMPORT
     from tests.qa.test_conflicts import CASES as QA
     from tests.test_handoff import CASES as HANDOFF
     from tests.test_handoff_plan import CASES as PLAN
@@ -311,6 +312,7 @@ def _family_cases() -> dict[str, set[str]]:
         # the CVAT editor rules, judged on label JSON (the spec language rarely lets one fail)
         "T2": {c for _, c in EDITOR_CASES} | ({"T207"} if SKELETON_CASES else set()),
         "Q200-Q219": set(SAMPLE),  # guidec sample
+        "I": set(IMPORT),  # guidec import
     }
 
 
@@ -335,5 +337,5 @@ def test_every_code_has_a_case():
     missing = [f"{c.code} {c.name}" for c in all_codes()
                if not c.retired and c.code not in covered]
     assert not missing, ("codes with no failing case in their family's case table "
-                         "(tests/test_code_cases.py, test_rules.CASES, test_lint.CASES, "
+                         "(tests/test_code_cases.py, test_rules.CASES, test_lint.CASES, importing/test_cases.CASES, "
                          f"diff/test_kinds.CASES): {missing}")

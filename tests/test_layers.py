@@ -41,6 +41,8 @@ LAYERS: dict[str, int] = {
     "guidec.targets": 8, "guidec.validation": 8, "guidec.qa": 8,
     # reporters, and the writers (a rewrite speaks the Label Studio config's control names)
     "guidec.report": 9, "guidec.writers": 9,
+    # guidec import: reads other tools' taxonomies (CVAT XML through the CVAT target) and deliveries
+    "guidec.importing": 9,
     # the edges: commands, the command line and the docs generator
     "guidec.commands": 10, "guidec.cli": 11, "guidec.docs": 11, "guidec.__main__": 12,
 }
