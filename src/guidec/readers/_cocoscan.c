@@ -696,8 +696,11 @@ static int scan_image(Scanner *s) {
             name = scan_scalar(s);
             if (!name) goto fail_or_bail;
             r = OK;
-        } else {
+        } else if (KEY_IS(k, n, "license") || KEY_IS(k, n, "coco_url") ||
+                   KEY_IS(k, n, "flickr_url") || KEY_IS(k, n, "date_captured")) {
             r = skip_value(s, 2);
+        } else {
+            goto bail; /* the image's own metadata (a store, a site): the general path keeps it */
         }
         if (r < 0) goto bail;
         if (seen & f) goto bail;

@@ -237,7 +237,27 @@ def _images(imgs: list, path: str, report) -> tuple[ImageTable, dict]:
                                       path=(*where, field)))
                 else:
                     arr[i] = v
-    return _image_table(keys, names, widths, heights, path, report)
+    table, key_to_row = _image_table(keys, names, widths, heights, path, report)
+    table.attributes = _image_metadata(imgs)
+    return table, key_to_row
+
+
+#: The keys of a COCO image record; any other scalar is the image's metadata (a store, a site,
+#: a region), kept as the image attribute ``data.<key>`` (as Label Studio task data is).
+IMAGE_KEYS = frozenset({"id", "file_name", "width", "height", "license", "coco_url",
+                        "flickr_url", "date_captured"})
+
+
+def _image_metadata(imgs: list) -> dict:
+    out: dict[str, list] = {}
+    for i, im in enumerate(imgs):
+        if not isinstance(im, dict):
+            continue
+        for k, v in im.items():
+            if k in IMAGE_KEYS or not (v is None or isinstance(v, str | int | float | bool)):
+                continue
+            out.setdefault(f"data.{k}", [None] * len(imgs))[i] = v
+    return {k: obj_array(v) for k, v in sorted(out.items())}
 
 
 def _image_table(keys: list, names: list, widths, heights, path: str, report):

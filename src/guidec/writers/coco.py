@@ -60,12 +60,17 @@ def build(t: AnnotationTable, project) -> dict:
     img_ids = _image_ids(t)
     im = t.images
     images = []
+    meta = [(k[5:], v) for k, v in sorted(im.attributes.items())
+            if k.startswith("data.") and k[5:] not in ("id", "file_name", "width", "height")]
     for i in range(len(im)):
         entry = {"id": img_ids[i], "file_name": im.file_name[i]}
         if not np.isnan(im.width[i]):
             entry["width"] = num(im.width[i])
         if not np.isnan(im.height[i]):
             entry["height"] = num(im.height[i])
+        for name, col in meta:  # the image's metadata (data.<key>), as it was read
+            if col[i] is not None:
+                entry[name] = col[i]
         images.append(entry)
     bb = boxes(t)
     cats, ids = _categories_and_ids(t, project)
