@@ -12,8 +12,9 @@ Per image (found under the images folder as :func:`guidec.imagesize.find_image` 
   entropy-coded data may still decode, libjpeg fills it in, and is not found);
 - its pixel size against the width and height the delivery declares (and, when the EXIF
   orientation turns it, against the turned size);
-- an **EXIF orientation** other than 1: viewers show the image turned or mirrored, while the
-  pixels (and most training loaders) are not, so labels drawn on one are wrong on the other;
+- an **EXIF orientation** other than 1 (JPEG, TIFF, WebP): viewers show the image turned or
+  mirrored, while the pixels (and most training loaders) are not, so labels drawn on one are
+  wrong on the other;
 - several pages or frames (a multi-page TIFF, an animated GIF);
 - the file format against ``media.formats``, the colour mode against ``media.color``;
 - the **JPEG quality**, estimated from the luminance quantization table as the IJG quality
@@ -157,10 +158,13 @@ def inspect(path: str, verify_pixels: bool = False) -> Facts:
                 facts.width, facts.height = im.size
                 facts.mode = im.mode
                 facts.frames = int(getattr(im, "n_frames", 1) or 1)
-                try:
-                    facts.orientation = int(im.getexif().get(0x0112, 1) or 1)
-                except Exception:  # a damaged EXIF block: no orientation
-                    facts.orientation = 1
+                # EXIF sits in the header of JPEG, TIFF and WebP; Pillow finds a PNG's eXIf
+                # chunk only by decoding every pixel, so PNG orientation is not read (rare)
+                if facts.format in ("jpeg", "tiff", "webp"):
+                    try:
+                        facts.orientation = int(im.getexif().get(0x0112, 1) or 1)
+                    except Exception:  # a damaged EXIF block: no orientation
+                        facts.orientation = 1
                 if facts.format == "jpeg":
                     facts.quality = jpeg_quality(getattr(im, "quantization", None) or {})
                     if b"\xff\xd9" not in data[-TAIL:]:
