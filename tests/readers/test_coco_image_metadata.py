@@ -46,6 +46,8 @@ def test_the_scanner_keeps_coco_image_keys_and_hands_over_metadata():
     meta = _doc([_img(1, store_id="s1")])
     assert coco_fast._cocoscan.scan(orjson.dumps(std), orjson.loads) is not None
     assert coco_fast._cocoscan.scan(orjson.dumps(meta), orjson.loads) is None
+    lvis = _doc([_img(1, neg_category_ids=[3, 4], not_exhaustive_category_ids=[])])
+    assert coco_fast._cocoscan.scan(orjson.dumps(lvis), orjson.loads) is not None
 
 
 def test_the_coco_writer_writes_metadata_back(tmp_path):

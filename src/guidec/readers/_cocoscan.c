@@ -700,7 +700,11 @@ static int scan_image(Scanner *s) {
                    KEY_IS(k, n, "flickr_url") || KEY_IS(k, n, "date_captured")) {
             r = skip_value(s, 2);
         } else {
-            goto bail; /* the image's own metadata (a store, a site): the general path keeps it */
+            ws(s);
+            /* a scalar is the image's own metadata (a store, a site): the general path keeps
+             * it; lists and objects (LVIS's category lists) are not metadata, skipped there too */
+            if (peek(s) != '[' && peek(s) != '{') goto bail;
+            r = skip_value(s, 2);
         }
         if (r < 0) goto bail;
         if (seen & f) goto bail;
