@@ -330,3 +330,25 @@ def test_yolo_split_folders(tmp_path):
     splits = json.loads(out.read_text())["counts"]["splits"]
     assert {s: (v["images"], v["annotations"]) for s, v in splits.items()} == {
         "train": (2, 17), "val": (1, 8)}
+
+
+def test_handoff_verifies_the_manifest_too(shop):
+    """guidec handoff --manifest: the same H001-H012 as validate --manifest, on the splits."""
+    split = shop / "deliveries" / "split"
+    out = shop / "deliveries" / "split.manifest.json"
+    code, _, err = guidec("manifest", "--spec", shop / "spec.yaml", split / "train.json",
+                          split / "val.json", "--out", out)
+    assert code == 0, err
+
+    def handoff():
+        code, text, err = guidec("handoff", "--spec", shop / "spec.yaml", split / "train.json",
+                                 split / "val.json", "--manifest", out, "--format", "json",
+                                 "--fail-on", "never")
+        assert text, err
+        return [f["code"] for f in json.loads(text)["findings"] if f["code"] < "H040"]
+
+    assert handoff() == []
+    doc = json.loads(out.read_text())
+    doc["counts"]["splits"]["val"]["images"] += 1
+    out.write_text(json.dumps(doc))
+    assert handoff() == ["H010"]

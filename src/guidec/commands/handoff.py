@@ -33,6 +33,10 @@ def add_arguments(p) -> None:
                         "image attribute splits.group_by)")
     p.add_argument("--images", metavar="DIR",
                    help="folder of the images: identical image files across splits (H054)")
+    p.add_argument("--manifest", metavar="MANIFEST",
+                   help="also verify the delivery against a manifest written by guidec "
+                        "manifest (files, sizes and SHA-256, counts per class and split, the "
+                        "spec version: H001-H012), as guidec validate --manifest does")
     p.add_argument("--reviewed-empty", metavar="FILE",
                    help="a list of image file names (one a line) reviewed and empty on "
                         "purpose, for formats with no image-level mark (COCO, VOC, YOLO)")
@@ -78,6 +82,10 @@ def run(args, out, err) -> int:
         res = read_delivery(list(args.files), args.input_format, image_root=args.images,
                             project=project, jobs=jobs_of(args))
     diags = list(res.diagnostics)
+    if args.manifest:
+        from guidec.commands.manifest import verify
+
+        diags += verify(args.manifest, project, res, list(args.files), args.images)
     file_split = {}
     for f in res.formats:
         s = split_of_path(f, list(sp.names))
