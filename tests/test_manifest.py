@@ -341,7 +341,7 @@ def test_handoff_verifies_the_manifest_too(shop):
     assert code == 0, err
 
     def handoff():
-        code, text, err = guidec("handoff", "--spec", shop / "spec.yaml", split / "train.json",
+        _, text, err = guidec("handoff", "--spec", shop / "spec.yaml", split / "train.json",
                                  split / "val.json", "--manifest", out, "--format", "json",
                                  "--fail-on", "never")
         assert text, err
