@@ -119,3 +119,22 @@ def test_a_tree_is_not_written_into_a_delivery_folder_nor_half_written(cli, file
     r = cli("migrate", "--from", spec, "--to", spec, voc, "--out", voc)
     assert r.code == 2 and "refusing to write" in r.err, r
     assert (sorted(os.listdir(voc)), (voc / "a.xml").read_bytes()) == before
+
+
+def test_files_read_in_forked_workers_are_inputs_too(tmp_path):
+    """inputs.map_forked: the results of one process, in order, and the files the workers
+    read are recorded here, so an output cannot land on one of them."""
+    from guidec import inputs
+
+    paths = []
+    for k in range(40):
+        (tmp_path / f"{k}.txt").write_text(str(k * k))
+        paths.append(str(tmp_path / f"{k}.txt"))
+    with inputs.scope():
+        got = inputs.map_forked(lambda p: int(inputs.read_bytes(p)), paths, jobs=2,
+                                min_items=1, runs_per_job=3)
+        assert got == [k * k for k in range(40)]
+        assert inputs.clash(paths[-1]) == paths[-1]  # read by a worker, known here
+    with inputs.scope():
+        assert inputs.map_forked(len, ["ab", "c"], jobs=1) == [2, 1]
+        assert inputs.clash(paths[0]) is None

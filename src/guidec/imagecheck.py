@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from guidec import inputs, progress
+from guidec import inputs
 
 #: The spec's format names, by Pillow's.
 FORMAT_NAMES = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "TIFF": "tiff", "WEBP": "webp",
@@ -186,32 +186,10 @@ def inspect(path: str, verify_pixels: bool = False) -> Facts:
     return facts
 
 
-_PATHS: Sequence[str] = ()
-_VERIFY = False
-
-
-def _chunk(bounds: tuple[int, int]) -> list[Facts]:
-    progress._ACTIVE = None
-    return [inspect(p, _VERIFY) for p in _PATHS[bounds[0]:bounds[1]]]
-
-
 def inspect_many(paths: Sequence[str], verify_pixels: bool = False, jobs: int = 1) -> list[Facts]:
     """:func:`inspect` of each path, in order; in ``jobs`` forked workers for many paths."""
-    global _PATHS, _VERIFY
-    paths = list(paths)
-    import multiprocessing
-
-    if jobs < 2 or len(paths) < 64 or "fork" not in multiprocessing.get_all_start_methods():
-        return [inspect(p, verify_pixels) for p in paths]
-    size = -(-len(paths) // (jobs * 4))
-    runs = [(k, min(k + size, len(paths))) for k in range(0, len(paths), size)]
-    _PATHS, _VERIFY = paths, verify_pixels
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_chunk, runs, chunksize=1)
-    finally:
-        _PATHS, _VERIFY = (), False
-    return [f for part in parts for f in part]
+    return inputs.map_forked(functools.partial(inspect, verify_pixels=verify_pixels), paths,
+                             jobs)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from guidec import inputs, progress
+from guidec import inputs
 from guidec.diagnostics import GuidecError
 
 try:  # guidec/_hamming.c, built with guidec; the numpy search gives the same pairs
@@ -133,32 +133,11 @@ def dhash(path: str) -> int | None:
     return None if gray is None else _bits_to_int(gray[:, 1:] > gray[:, :-1])
 
 
-_PATHS: Sequence[str] = ()  # the paths the forked workers hash
-
-
-def _phash_chunk(bounds: tuple[int, int]) -> list[int | None]:
-    progress._ACTIVE = None
-    return [phash(p) for p in _PATHS[bounds[0]:bounds[1]]]
-
-
 def phash_many(paths: Sequence[str], jobs: int = 1) -> list[int | None]:
     """:func:`phash` of each path, in order. With ``jobs`` > 1, contiguous runs of the paths
     are hashed in forked worker processes; the result is the same list."""
-    global _PATHS
-    paths = list(paths)
-    import multiprocessing
-
-    if jobs <= 1 or len(paths) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-        return [phash(p) for p in paths]
-    size = max(16, -(-len(paths) // (jobs * 8)))
-    bounds = [(k, min(k + size, len(paths))) for k in range(0, len(paths), size)]
-    _PATHS = paths
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_phash_chunk, bounds, chunksize=1)
-    finally:
-        _PATHS = ()
-    return [h for part in parts for h in part]
+    return inputs.map_forked(phash, paths, jobs, min_items=2 * max(jobs, 1),
+                             runs_per_job=8, min_run=16)
 
 
 def hash_array(hashes: Iterable[int | None]) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from guidec import progress
 
@@ -86,6 +86,60 @@ def open_regular(path: str):
     return fh
 
 
+def _open_input(path: str, limit: int | None) -> tuple[int, os.stat_result]:
+    """A descriptor of the regular file ``path`` and its ``fstat``, recorded as an input of the
+    running command; InputRefused (closed) for anything else, or for a file over ``limit``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        _refuse_irregular(st)
+        _SEEN[(st.st_dev, st.st_ino)] = path
+        if limit is not None and st.st_size > limit:
+            raise InputRefused(errno.EFBIG, f"{st.st_size:,} bytes, over the {limit:,}-byte "
+                               "limit (raise it with --max-file-size or GUIDEC_MAX_FILE_BYTES)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def map_forked(fn, items: Sequence, jobs: int, min_items: int = 64, runs_per_job: int = 4,
+               min_run: int = 1) -> list:
+    """``[fn(x) for x in items]``, in order; with ``jobs`` > 1 and at least ``min_items``
+    items, contiguous runs are done in forked worker processes (``fn`` and the items come
+    along by the fork, nothing is pickled but the results). The inputs the workers read are
+    recorded here too, so no output of the command lands on one of them."""
+    global _FORKED
+    import multiprocessing
+
+    items = list(items)
+    if jobs < 2 or len(items) < max(min_items, 2) or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    size = max(min_run, -(-len(items) // (jobs * runs_per_job)))
+    runs = [(k, min(k + size, len(items))) for k in range(0, len(items), size)]
+    _FORKED = (fn, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_forked_run, runs, chunksize=1)
+    finally:
+        _FORKED = None
+    out: list = []
+    for found, seen in parts:
+        out.extend(found)
+        remember(seen)
+    return out
+
+
+_FORKED: tuple | None = None  # (fn, items) for the forked workers of map_forked
+
+
+def _forked_run(bounds: tuple[int, int]):
+    progress._ACTIVE = None  # the parent draws the progress line
+    fn, items = _FORKED
+    return [fn(x) for x in items[bounds[0]:bounds[1]]], seen()
+
+
 def map_file(path: str, limit: int | None = None):
     """A read-only memory map of a regular file (a ``mmap``, closed by the caller), with the
     refusals of :func:`read_bytes`; None for an empty file, which cannot be mapped. The file's
@@ -95,14 +149,8 @@ def map_file(path: str, limit: int | None = None):
     import mmap
 
     limit = limit or max_bytes()
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fd, st = _open_input(path, limit)
     try:
-        st = os.fstat(fd)
-        _refuse_irregular(st)
-        _SEEN[(st.st_dev, st.st_ino)] = path
-        if st.st_size > limit:
-            raise InputRefused(errno.EFBIG, f"{st.st_size:,} bytes, over the {limit:,}-byte "
-                               "limit (raise it with --max-file-size or GUIDEC_MAX_FILE_BYTES)")
         if st.st_size == 0:
             return None
         return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
@@ -115,14 +163,8 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
     :func:`max_bytes`) before reading it. One open, one ``fstat``, reads straight from the
     descriptor: delivery folders of 50,000 small files pay this 50,000 times."""
     limit = limit or max_bytes()
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fd, st = _open_input(path, limit)
     try:
-        st = os.fstat(fd)
-        _refuse_irregular(st)
-        _SEEN[(st.st_dev, st.st_ino)] = path
-        if st.st_size > limit:
-            raise InputRefused(errno.EFBIG, f"{st.st_size:,} bytes, over the {limit:,}-byte "
-                               "limit (raise it with --max-file-size or GUIDEC_MAX_FILE_BYTES)")
         parts = []
         got = 0
         while True:  # a regular file: reads return what is there, then b"" at its end
@@ -146,11 +188,8 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
 def read_head(path: str, size: int) -> bytes:
     """The first ``size`` bytes of a regular file (format sniffing), recording it as an
     input; one open, one ``fstat``, one read."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fd, _ = _open_input(path, None)
     try:
-        st = os.fstat(fd)
-        _refuse_irregular(st)
-        _SEEN[(st.st_dev, st.st_ino)] = path
         return os.read(fd, size)
     finally:
         os.close(fd)

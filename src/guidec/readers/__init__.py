@@ -203,38 +203,14 @@ def _detect_one(path: str) -> str | None:
         return None
 
 
-_SNIFF: list[str] = []  # the files the forked sniffing workers share
-
-
-def _sniff_run(bounds: tuple[int, int]):
-    lo, hi = bounds
-    return [_detect_one(f) for f in _SNIFF[lo:hi]], inputs.seen()
-
-
 def _detect_files(files: list[str], jobs: int) -> list[str | None]:
     """The format of each file of a folder walk (None: no reader's), sniffed in ``jobs``
     forked workers when there are many: each reads the head of every file, which is most of
     a small file's cost. The result is that of one process, in order."""
-    from guidec.readers._common import PARALLEL_MIN, _start_methods
+    from guidec.readers._common import PARALLEL_MIN
 
-    if jobs < 2 or len(files) < PARALLEL_MIN or "fork" not in _start_methods():
-        return [_detect_one(f) for f in files]
-    import multiprocessing
-
-    global _SNIFF
-    size = max(PARALLEL_MIN // 2, -(-len(files) // (jobs * 4)))
-    runs = [(k, min(k + size, len(files))) for k in range(0, len(files), size)]
-    _SNIFF = files
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_sniff_run, runs, chunksize=1)
-    finally:
-        _SNIFF = []
-    out: list[str | None] = []
-    for found, seen in parts:
-        out.extend(found)
-        inputs.remember(seen)
-    return out
+    return inputs.map_forked(_detect_one, files, jobs, min_items=PARALLEL_MIN,
+                             min_run=PARALLEL_MIN // 2)
 
 
 def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[int, int]:
