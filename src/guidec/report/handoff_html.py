@@ -18,17 +18,12 @@ import os
 from xml.etree import ElementTree as ET
 
 from guidec import __version__
-from guidec.report.html import _sub, _within
+from guidec.report.html import PAGE_CSS, _sub, _within
 
 THUMB = 160  # longest side of a thumbnail, pixels
 MAX_PAIRS = 100  # duplicate pairs drawn
 MAX_LEAKS = 100  # leaking groups listed
-CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}table{border-collapse:collapse}
-td,th{padding:2px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr:nth-child(even){background:#f4f4f4}.verdict{font-size:1.3em;font-weight:600;padding:6px 12px;
-display:inline-block;border-radius:4px;color:#fff}.pass{background:#1b7f3b}.fail{background:#b00020}
+CSS = PAGE_CSS + """
 .bad{color:#b00020;font-weight:600}.pair{display:flex;gap:12px;align-items:flex-start;
 border-top:1px solid #ddd;padding:8px 0}.pair figure{margin:0}.pair figcaption{font-family:
 monospace;font-size:.85em;word-break:break-all;max-width:200px}.na{color:#777}

@@ -26,6 +26,15 @@ MAX_LISTED = 2000  # findings listed on the page (the full list is in --format j
 MAX_THUMBNAILS = 400
 THUMB_PX = 220
 
+#: What the verdict pages (guidec qa --html, guidec handoff --html) share: type, tables, verdict.
+PAGE_CSS = """
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}table{border-collapse:collapse}
+td,th{padding:2px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr:nth-child(even){background:#f4f4f4}.verdict{font-size:1.3em;font-weight:600;padding:6px 12px;
+display:inline-block;border-radius:4px;color:#fff}.pass{background:#1b7f3b}.fail{background:#b00020}
+"""
+
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 h1{font-size:1.4em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}

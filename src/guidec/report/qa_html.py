@@ -16,18 +16,13 @@ import os
 from xml.etree import ElementTree as ET
 
 from guidec import __version__
-from guidec.report.html import THUMB_PX, ImageFinder, _sub, thumbnail
+from guidec.report.html import PAGE_CSS, THUMB_PX, ImageFinder, _sub, thumbnail
 
 REF_COLOR = "#1b9e77"  # reference objects
 CAND_COLOR = "#d95f02"  # candidate objects
 MAX_MATRIX = 30  # classes in the heat map (the most frequent)
 MAX_WORST = 60  # conflicts drawn
-CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}table{border-collapse:collapse}
-td,th{padding:2px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr:nth-child(even){background:#f4f4f4}.verdict{font-size:1.3em;font-weight:600;padding:6px 12px;
-display:inline-block;border-radius:4px;color:#fff}.pass{background:#1b7f3b}.fail{background:#b00020}
+CSS = PAGE_CSS + """
 .na{color:#777}.bad{color:#b00020;font-weight:600}.f{display:flex;gap:12px;border-top:1px solid
 #ddd;padding:8px 0}.f svg{flex:none;background:#eee}.loc{color:#555;font-family:monospace;
 font-size:.9em;word-break:break-all}.key span{display:inline-block;width:12px;height:12px;
