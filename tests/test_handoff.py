@@ -90,6 +90,7 @@ CASES = {
     "H057": ({"train": _many_products(_part({1, 2}), 400), "val": _part({3})}, GOOD, (),
              None),
     "H059": (GOOD, GOOD, ("--images", "{near}"), None),
+    "H069": (GOOD, GOOD, ("--images", "{near_within}"), None),
     "H058": ({"train": _many_products(_part({1, 2}), 400), "val": _part({3})},
              {"train": _part({1}), "val": _part({3})}, (), None),
 }
@@ -105,6 +106,8 @@ def _options(tmp, extra, leak: bool):
             o = str(p)
         elif o == "{near}":
             o = str(_patterns(tmp, leak))
+        elif o == "{near_within}":
+            o = str(_patterns(tmp, leak, copy="aisle-02"))
         elif o == "{same}":
             imgs = tmp / "images"
             imgs.mkdir(exist_ok=True)
@@ -116,9 +119,9 @@ def _options(tmp, extra, leak: bool):
     return out
 
 
-def _patterns(tmp, leak: bool):
-    """Three photos-like images; with ``leak`` the val image (aisle-03) is a brightened,
-    recompressed copy of a train image (aisle-01)."""
+def _patterns(tmp, leak: bool, copy: str = "aisle-03"):
+    """Three photos-like images; with ``leak`` the image ``copy`` (aisle-03: in val; aisle-02:
+    in train beside aisle-01) is a brightened copy of a train image (aisle-01)."""
     from PIL import Image, ImageEnhance
 
     folder = tmp / "near"
@@ -134,9 +137,9 @@ def _patterns(tmp, leak: bool):
 
     base = img(1)
     base.save(folder / "aisle-01.png")
-    img(2).save(folder / "aisle-02.png")
-    third = ImageEnhance.Brightness(base).enhance(1.15) if leak else img(3)
-    third.save(folder / "aisle-03.png")
+    for k, name in ((2, "aisle-02"), (3, "aisle-03")):
+        im = ImageEnhance.Brightness(base).enhance(1.15) if leak and name == copy else img(k)
+        im.save(folder / f"{name}.png")
     return folder
 
 

@@ -190,6 +190,11 @@ define("H068", "group-key-not-found", WARNING,
        why="A group key that is silently absent is exactly the leakage it was meant to "
            "prevent.",
        example="splits: {group_by: store_id}; the tasks' data has 'store', not 'store_id'")
+define("H069", "duplicate-image-within-split", WARNING,
+       "guidec handoff --images: one split holds the same picture twice: identical bytes, or "
+       "perceptual hashes at most --hamming bits apart. Not leakage, but the copy weighs "
+       "twice in training (or in the test score).",
+       example="train/0012.jpg and train/0513.jpg: Hamming distance 3")
 
 # ---------------------------------------------------------------- H070-H089: image integrity
 define("H070", "image-unreadable", ERROR,

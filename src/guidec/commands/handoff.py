@@ -124,9 +124,10 @@ def run(args, out, err) -> int:
                                   file=first[sorted(where)[0]], group=value,
                                   splits={s: v for s, v in sorted(where.items())}))
     for h, where in st.same_files:
-        diags.append(code("H054")("the same image bytes in " + ", ".join(
-            f"{s}/{n}" for s, n in where), file=first[where[0][0]], sha256=h,
-            images=[f"{s}/{n}" for s, n in where]))
+        across = len({s for s, _ in where}) > 1  # leakage; within one split, a copy (H069)
+        diags.append(code("H054" if across else "H069")(
+            "the same image bytes in " + ", ".join(f"{s}/{n}" for s, n in where),
+            file=first[where[0][0]], sha256=h, images=[f"{s}/{n}" for s, n in where]))
     skipped = ""
     if args.images and args.hamming >= 0:
         from guidec.diagnostics import GuidecError
@@ -136,19 +137,21 @@ def run(args, out, err) -> int:
         except GuidecError as exc:  # Pillow is an optional extra: say so, gate the rest
             pairs, unhashed2, skipped = [], [], f"\nNear-duplicates not searched: {exc}"
         unhashed += [u for u in unhashed2 if u not in unhashed]
-        exact = {tuple(sorted(n for _, n in where)) for _, where in st.same_files}
-        shown = 0
+        same = {n: k for k, (_, where) in enumerate(st.same_files) for _, n in where}
+        shown = {"H059": 0, "H069": 0}
         for a, b, d in pairs:
-            if tuple(sorted((a[1], b[1]))) in exact:
-                continue  # the same bytes: H054 already
-            if shown < MAX_PAIRS:
-                diags.append(code("H059")(f"{a[0]}/{a[1]} and {b[0]}/{b[1]}: Hamming distance "
-                                          f"{d}", file=first[a[0]], distance=d,
-                                          images=[f"{a[0]}/{a[1]}", f"{b[0]}/{b[1]}"]))
-            shown += 1
-        if shown > MAX_PAIRS:
-            diags.append(code("H059")(f"... and {shown - MAX_PAIRS:,} more near-duplicate "
-                                      f"pairs across splits", file=first[st.names[0]]))
+            if same.get(a[1], -1) == same.get(b[1], -2):
+                continue  # the same bytes: H054 or H069 already
+            c = "H059" if a[0] != b[0] else "H069"
+            if shown[c] < MAX_PAIRS:
+                diags.append(code(c)(f"{a[0]}/{a[1]} and {b[0]}/{b[1]}: Hamming distance "
+                                     f"{d}", file=first[a[0]], distance=d,
+                                     images=[f"{a[0]}/{a[1]}", f"{b[0]}/{b[1]}"]))
+            shown[c] += 1
+        for c, where in (("H059", "across splits"), ("H069", "within a split")):
+            if shown[c] > MAX_PAIRS:
+                diags.append(code(c)(f"... and {shown[c] - MAX_PAIRS:,} more near-duplicate "
+                                     f"pairs {where}", file=first[st.names[0]]))
     if args.images:
         diags += _integrity(res.table, project, args, first, jobs_of(args))
     plan_diags, plan = _plan(res.table, project, st, first, args, err)
@@ -235,7 +238,7 @@ def _plan(table, project, st, first, args, err):
 
 
 def _near(table, st, root: str, hamming: int, jobs: int):
-    """Near-duplicate image pairs in different splits: ((split, name), (split, name), d)."""
+    """Near-duplicate image pairs, in one split or two: ((split, name), (split, name), d)."""
     from guidec import imagehash
     from guidec.imagesize import find_image
 
@@ -256,8 +259,7 @@ def _near(table, st, root: str, hamming: int, jobs: int):
     out = []
     for i, j, d in imagehash.near_duplicates(values, hamming):
         a, b = names[index[i]], names[index[j]]
-        if found[a][1] != found[b][1]:
-            out.append(((found[a][1], a), (found[b][1], b), d))
+        out.append(((found[a][1], a), (found[b][1], b), d))
     return out, missing
 
 
