@@ -181,3 +181,14 @@ def test_cramers_v_is_zero_for_one_mix_and_one_for_disjoint_classes():
     assert cramers_v(np.array([[10, 20], [1, 2]])) == 0.0
     assert abs(cramers_v(np.array([[10, 0], [0, 7]])) - 1.0) < 1e-12
     assert cramers_v(np.array([[10, 20]])) is None
+
+
+def test_a_search_given_up_is_a_finding(tmp_path, monkeypatch):
+    from guidec import imagehash
+
+    monkeypatch.setattr(imagehash, "near_duplicates",
+                        lambda *a, **k: (_ for _ in ()).throw(imagehash.TooManyPairs("too many")))
+    _, doc = _handoff(tmp_path, GOOD, *_options(tmp_path, ("--images", "{near}"), True))
+    found = [f for f in doc["findings"] if f["code"] == "H082"]
+    assert len(found) == 1 and "too many" in found[0]["message"]
+    assert "H059" not in _codes(doc)

@@ -249,3 +249,9 @@ define("H081", "image-not-found", WARNING,
        "guidec handoff --images: images the delivery names are not under the images folder, "
        "so nothing about them was checked (integrity, duplicates).",
        example="2 image(s) of the delivery not found under images/: 0001.jpg, 0002.jpg")
+define("H082", "near-duplicates-not-searched", WARNING,
+       "guidec handoff --images could not search near-duplicate images: Pillow is not "
+       "installed (pip install 'guidec[images]'), or more than 20 million pairs were within "
+       "--hamming bits (most images one picture, or the threshold far too loose). Leakage by "
+       "near copies was not checked.",
+       example="near-duplicate images not searched: hashing images needs Pillow")

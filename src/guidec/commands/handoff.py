@@ -136,6 +136,8 @@ def run(args, out, err) -> int:
             pairs, unhashed2 = _near(res.table, st, args.images, args.hamming, jobs_of(args))
         except GuidecError as exc:  # Pillow is an optional extra: say so, gate the rest
             pairs, unhashed2, skipped = [], [], f"\nNear-duplicates not searched: {exc}"
+            diags.append(code("H082")(f"near-duplicate images not searched: {exc}",
+                                      file=args.images))
         unhashed += [u for u in unhashed2 if u not in unhashed]
         same = {n: k for k, (_, where) in enumerate(st.same_files) for _, n in where}
         shown = {"H059": 0, "H069": 0}
