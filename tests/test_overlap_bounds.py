@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import tracemalloc
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guidec.table import Shape, TableBuilder
 from guidec.validation import run_rules
-from guidec.validation.checks import MAX_CLUSTERS_PER_IMAGE, MAX_STEP
+from guidec.validation.checks import MAX_CLUSTERS_PER_IMAGE, MAX_STEP, _copies
 from guidec.view import load_project
 
 SPEC = """\
@@ -79,3 +82,23 @@ def test_separate_piles_are_separate_clusters(project):
     found = [d for d in run_rules(_table(boxes), project) if d.code == "V405"]
     assert [(d.extra["annotation"], d.extra["count"]) for d in found] == [(3, 3), (5, 2)]
     assert found[1].extra["other"] == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2),
+                          st.sampled_from([0.0, -0.0, 1.0, 2.5]), st.sampled_from([0.0, 1.0]),
+                          st.sampled_from([3.0, 4.0]), st.sampled_from([3.0, 7.25])),
+                max_size=40))
+def test_exact_copies_get_the_lowest_row_of_their_group_as_representative(rows):
+    """``_copies`` is the grouping ``np.unique(axis=0)`` gave (same image, class and box; 0.0
+    equals -0.0), with each group's lowest row as its representative."""
+    img = np.array([r[0] for r in rows], dtype=np.int64)
+    cls = np.array([r[1] for r in rows], dtype=np.int64)
+    boxes = np.array([r[2:] for r in rows], dtype=np.float64).reshape(-1, 4)
+    key = np.concatenate([np.stack([img, cls], axis=1).astype(np.float64), boxes], axis=1)
+    if len(rows):
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        expected = first[inverse.reshape(-1)]
+    else:
+        expected = np.zeros(0, dtype=np.intp)
+    assert _copies(img, cls, boxes).tolist() == expected.tolist()

@@ -154,6 +154,30 @@ def _stripe(f: Frame, boxes: np.ndarray, pad: float) -> np.ndarray:
     return f.t.image_index.astype(np.float64) * stride
 
 
+def _copies(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Per row, the first row (lowest index) with the same image, class and box: exact copies
+    share one representative, every other row is its own. One stable sort of the six keys and
+    a comparison of neighbours, instead of ``np.unique(axis=0)``'s copies of a six-column key
+    (a quarter of the rules' peak memory on a 3.4-million-box file)."""
+    n = len(img)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], cls, img))
+    new = np.ones(n, dtype=bool)  # sorted position starts a group of equal keys
+    same = np.ones(n - 1, dtype=bool)
+    for col in (img, cls, boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]):
+        s = col[order]
+        same &= s[1:] == s[:-1]
+    new[1:] = ~same
+    del same
+    group = np.cumsum(new) - 1
+    # a stable sort keeps equal keys in row order: a group's first member is its lowest row
+    first = order[np.flatnonzero(new)]
+    out = np.empty(n, dtype=np.intp)
+    out[order] = first[group]
+    return out
+
+
 @rule(V404, group=G)
 def inside(f: Frame):
     import shapely
@@ -317,18 +341,14 @@ def overlap(f: Frame):
         rows = np.flatnonzero(sel & usable)
         if len(rows) < 2:
             continue
-        img, cls = f.t.image_index[rows], f.cls[rows]
-        # exact copies (same image, class and box): one representative each
-        key = np.concatenate([np.stack([img, cls], axis=1).astype(np.float64), boxes[rows]],
-                             axis=1)
-        _, first, copy_of = np.unique(key, axis=0, return_index=True, return_inverse=True)
-        copy_of = copy_of.reshape(-1)
-        reps = np.sort(first)
-        i, j, iou, cut = same_class_pairs(img[reps], cls[reps], boxes[rows][reps])
+        img, cls, rboxes = f.t.image_index[rows], f.cls[rows], boxes[rows]
+        rep_of_row = _copies(img, cls, rboxes)
+        reps = np.flatnonzero(rep_of_row == np.arange(len(rows)))
+        i, j, iou, cut = same_class_pairs(img[reps], cls[reps], rboxes[reps])
+        del rboxes
         iou = _exact_turned_iou(f, rows[reps[i]], rows[reps[j]], boxes, iou)
         over = iou > ck.max_iou_same_class
         # pairs: the kept overlaps, plus every copy linked to its representative
-        rep_of_row = first[copy_of]
         dup = np.flatnonzero(rep_of_row != np.arange(len(rows)))
         a = np.concatenate([reps[i[over]], rep_of_row[dup]])
         b = np.concatenate([reps[j[over]], dup])

@@ -58,9 +58,10 @@ class RingColumns:
 
     @cached_property
     def _ring_next(self) -> np.ndarray:
-        """Index of the next vertex around its ring (the last wraps to the first)."""
+        """Index of the next vertex around its ring (the last wraps to the first); int32 while
+        the indexes fit, which halves the largest array the rules derive (one per vertex)."""
         v = len(self.t.vertices)
-        nxt = np.arange(1, v + 1)
+        nxt = np.arange(1, v + 1, dtype=np.int32 if v < 2**31 - 1 else np.int64)
         ro = self.t.ring_offsets
         nonempty = self.ring_len > 0
         nxt[ro[1:][nonempty] - 1] = ro[:-1][nonempty]
