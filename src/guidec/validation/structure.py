@@ -16,10 +16,13 @@ V053 = vcode("V053", group=G)
 
 def _id_codes(values: np.ndarray) -> np.ndarray:
     """Integer codes of an id column (ints directly, anything else factorized)."""
-    try:
-        as_num = np.array(values.tolist())  # int64 when every id is an int (one C pass)
-    except (TypeError, ValueError, OverflowError):
-        as_num = None
+    cells = values.tolist()
+    as_num = None
+    if cells and type(cells[0]) is int:  # file names and string ids: no unicode array first
+        try:
+            as_num = np.array(cells)  # int64 when every id is an int (one C pass)
+        except (TypeError, ValueError, OverflowError):
+            pass
     if as_num is not None and as_num.dtype.kind in "iu" and as_num.shape == values.shape:
         return as_num.astype(np.int64, copy=False)
     _, inv = distinct(values)
