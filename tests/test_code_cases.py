@@ -207,6 +207,8 @@ CASES: dict[str, tuple] = {
              validate({"d.json": COCO})),
     "V002": (validate({"d.json": json.dumps(COCO)[:-5]}), validate({"d.json": COCO})),
     "V003": (validate({"notes.txt": "hello"}), validate({"d.json": COCO})),
+    "V022": (validate({"d/a.json": COCO, "d/notes.json": {"reviewed_by": "ana"}}, "d"),
+             validate({"d/a.json": COCO, "d/b.json": COCO}, "d")),
     "V004": (validate({"d.xml": '<!DOCTYPE a [<!ENTITY x "y">]>' + CVAT.format("")[21:]}),
              validate({"d.xml": CVAT.format('<box label="car" xtl="1" ytl="1" xbr="3" '
                                             'ybr="3" occluded="0"/>')})),

@@ -104,6 +104,14 @@ define("V021", "panoptic-segment-mismatch", ERROR,
        "A COCO panoptic PNG and its ``segments_info`` disagree: a listed segment has no "
        "pixels, or pixels carry a segment id that is not listed.",
        example='"segments_info": [{"id": 5, "category_id": 1}]  # but the PNG has id 7')
+define("V022", "file-not-read", WARNING,
+       "A file in a delivery folder has the extension of a delivery format (.json, .xml, "
+       ".txt, .png) but no reader recognizes its content, so it is not read: one finding per "
+       "folder, naming the first files and how many there are. Give such a file by itself "
+       "(with --input-format) to hear what is wrong with it, or move it out of the folder.",
+       why="A folder walk that quietly leaves out what it cannot place lets a broken export "
+           "(a truncated file, a file of another tool) pass as if it were not there.",
+       example="deliveries/batch-03/notes.json  # {\"reviewed_by\": \"ana\"} in a COCO folder")
 define("V046", "voc-zero-based", WARNING,
        "A Pascal VOC file counts pixels from 0 (an `xmin` or `ymin` of 0): Pascal VOC boxes "
        "are 1-based inclusive pixel indexes. The file's boxes are read as 0-based; one finding "

@@ -28,7 +28,7 @@ import numpy as np
 
 from guidec import inputs, progress
 from guidec.diagnostics import Diagnostic, GuidecError, Severity
-from guidec.readers._codes import V001, V003, V049
+from guidec.readers._codes import V001, V003, V022, V049
 from guidec.registry import Registry
 from guidec.table import AnnotationTable, concat_tables
 
@@ -123,12 +123,29 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
         dirs.sort()
         candidates.extend(os.path.join(root, name) for name in sorted(files)
                           if name.lower().endswith(exts))
-    # a folder may hold other files (README, images): those detect as nothing and are left
-    out = [(fmt, f) for fmt, f in zip(_detect_files(candidates, ctx.jobs), candidates,
-                                      strict=True) if fmt is not None]
+    # a folder may hold other files (README, images): those detect as nothing, are left out
+    # and said (V022), once per folder
+    out, left = [], []
+    for fmt, f in zip(_detect_files(candidates, ctx.jobs), candidates, strict=True):
+        (left if fmt is None else out).append((fmt, f))
     if not out:
         ctx.report(V003("no delivery file of a known format in this folder", file=path))
+    else:
+        _report_left_out([f for _, f in left], ctx)
     return out
+
+
+def _report_left_out(files: list[str], ctx: ReadContext, show: int = 5) -> None:
+    """V022 for the files of a folder walk that no reader recognizes, one per folder."""
+    by_folder: dict[str, list[str]] = {}
+    for f in files:
+        by_folder.setdefault(os.path.dirname(f), []).append(os.path.basename(f))
+    for folder, names in by_folder.items():
+        more = f" and {len(names) - show:,} more" if len(names) > show else ""
+        what = (f"{len(names):,} files with a delivery extension are" if len(names) > 1
+                else "1 file with a delivery extension is")
+        ctx.report(V022(f"{what} not read, no reader recognizes the content: "
+                        + ", ".join(names[:show]) + more, file=folder))
 
 
 def read_delivery(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from guidec.columns import distinct, is_none
@@ -19,10 +21,8 @@ def _id_codes(values: np.ndarray) -> np.ndarray:
     cells = values.tolist()
     as_num = None
     if cells and type(cells[0]) is int:  # file names and string ids: no unicode array first
-        try:
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
             as_num = np.array(cells)  # int64 when every id is an int (one C pass)
-        except (TypeError, ValueError, OverflowError):
-            pass
     if as_num is not None and as_num.dtype.kind in "iu" and as_num.shape == values.shape:
         return as_num.astype(np.int64, copy=False)
     _, inv = distinct(values)
