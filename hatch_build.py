@@ -5,14 +5,15 @@ install, next to their sources:
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep;
 * ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing);
+* ``guidec._colorpairs``: the colour lint's search for colours people cannot tell apart;
 * ``guidec._yamlfast``: a spec's YAML from libyaml's events into data with positions (links
   the system's libyaml: ``libyaml-dev`` on Debian/Ubuntu, ``libyaml`` on Homebrew).
 
-They only make big deliveries and big specs fast; guidec works without them (numpy, orjson and
-PyYAML paths give the same results, slower). So a machine without a C compiler or libyaml's
-headers still installs guidec, with a warning naming what was not built, unless
-``GUIDEC_REQUIRE_EXTENSION=1`` is set, as CI does, to make a failed build an error. Each
-extension is built on its own, so a missing libyaml costs only the YAML one.
+They only make big deliveries and big specs fast; guidec works without them (numpy, orjson,
+PyYAML and plain Python paths give the same results, slower). So a machine without a C
+compiler or libyaml's headers still installs guidec, with a warning naming what was not
+built, unless ``GUIDEC_REQUIRE_EXTENSION=1`` is set, as CI does, to make a failed build an
+error. Each extension is built on its own, so a missing libyaml costs only the YAML one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ EXTENSIONS = {
     "guidec.validation._native": "src/guidec/validation/_native.c",
     "guidec._hamming": "src/guidec/_hamming.c",
     "guidec._yamlfast": "src/guidec/_yamlfast.c",
+    "guidec._colorpairs": "src/guidec/_colorpairs.c",
 }
 #: Libraries an extension links (module -> names for the linker).
 LIBRARIES = {"guidec._yamlfast": ["yaml"]}

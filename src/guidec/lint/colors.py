@@ -1,17 +1,27 @@
 """Lint rules about class colours: duplicates and colours people cannot tell apart.
 
 Perceptual distance is CIEDE2000 (CIE 2000 colour difference, D65 white, sRGB input). Up to
-:data:`SMALL` colours every pair is compared; up to :data:`PLAIN_GRID` colours the candidate
-pairs come from a grid over CIELAB in plain Python (a spec's check does not pay numpy's import,
-0.1 s, a quarter of a 1,000-class check); above, numpy runs the same grid search vectorised.
-Each stays linear in the number of classes. Tests hold the three paths to the same pairs.
+:data:`SMALL` colours every pair is compared. Above, the candidate pairs come from a grid over
+CIELAB: in C (``guidec/_colorpairs.c``) when it is built, else in plain Python up to
+:data:`PLAIN_GRID` colours (a spec's check does not pay numpy's import, 0.1 s, a quarter of a
+1,000-class check), else with numpy. Tests hold the paths to the same pairs.
 """
 
 from __future__ import annotations
 
+from array import array
+
 from guidec.colorspace import SIMILAR_DELTA_E, _space, delta_e, lab_of
 from guidec.lint import lint_rule
 from guidec.view import Project
+
+try:  # guidec/_colorpairs.c, built with guidec; the Python searches give the same pairs
+    from guidec import _colorpairs
+except ImportError:  # pragma: no cover
+    _colorpairs = None
+
+#: Search with the compiled grid when it is built (tests turn it off to compare).
+USE_NATIVE = True
 
 #: Up to this many colours, all pairs in plain Python (2,016 pairs at most).
 SMALL = 64
@@ -116,8 +126,14 @@ def similar_pairs(colors: list[str], threshold: float = SIMILAR_DELTA_E,
                   small: int = SMALL, plain_grid: int = PLAIN_GRID,
                   ) -> list[tuple[int, int, float]]:
     """``[(i, j, delta_e)]`` with i < j, sorted: distinct colours closer than ``threshold``.
-    Up to ``small`` colours every pair in plain Python, up to ``plain_grid`` the grid search in
-    plain Python, above that with numpy."""
+    Up to ``small`` colours every pair in plain Python; above, the grid search, compiled, or
+    in plain Python up to ``plain_grid`` colours, or with numpy."""
+    if len(colors) > small and _colorpairs is not None and USE_NATIVE:
+        lab = array("d")
+        for c in colors:
+            lab.extend(lab_of(c))
+        rgb = array("q", [int(c[1:7], 16) for c in colors])
+        return _colorpairs.pairs(lab.tobytes(), rgb.tobytes(), threshold, _NEAR * threshold)
     if len(colors) > small and len(colors) <= plain_grid:
         return _plain_grid_pairs(colors, threshold)
     if len(colors) <= small:
