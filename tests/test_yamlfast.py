@@ -11,6 +11,7 @@ plus the shipped specs and the corpus's YAML.
 from __future__ import annotations
 
 import os
+import random
 
 import pytest
 import yaml
@@ -196,6 +197,57 @@ def _block(node, indent: str) -> list[str]:
 def test_generated_yaml_reads_the_same(root, prefix, suffix):
     body = "\n".join(_block(root, "")) if root[1] and not root[2] else _flow(root)
     assert_same(prefix + body + "\n" + suffix)
+
+
+# The same generator without what always goes to the Python builder (tags, merge keys, null
+# keys, repeated keys): most of these texts take the compiled path, whose data and positions
+# must be the Python builder's.
+_CLEAN_SCALARS = [x for x in _SCALARS if not x.startswith(("!", "<<", "'<<"))]
+_CLEAN_KEYS = [k for k in _KEYS if k not in ("'<<'", "<<", "~", "null", "!!str k")]
+_clean_leaf = st.one_of(st.sampled_from(_CLEAN_SCALARS).map(lambda s: ("scalar", s)), _alias)
+
+
+def _clean_collections(inner):
+    pairs = st.lists(st.tuples(st.sampled_from(_CLEAN_KEYS), inner), max_size=5,
+                     unique_by=lambda kv: kv[0])
+    return st.one_of(
+        st.tuples(st.just("map"), pairs, st.booleans(), st.sampled_from([None, *_ANCHORS])),
+        st.tuples(st.just("seq"), st.lists(inner, max_size=4), st.booleans(),
+                  st.sampled_from([None, *_ANCHORS])))
+
+
+_clean_node = st.recursive(_clean_leaf, _clean_collections, max_leaves=25)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(root=_clean_collections(_clean_node))
+def test_generated_clean_yaml_reads_the_same(root):
+    body = "\n".join(_block(root, "")) if root[1] and not root[2] else _flow(root)
+    assert_same(body + "\n")
+
+
+@native
+def test_clean_yaml_with_anchors_takes_the_compiled_path():
+    """Texts of the clean kind (anchors, aliases, typed and quoted scalars, odd keys) that are
+    valid are read by the compiled builder itself, not handed over; those with a problem (a
+    key given twice, `id` and `'id'`) are handed over; all read the same."""
+    rnd = random.Random(5)
+    texts = []
+    for i in range(300):
+        keys = rnd.sample(_CLEAN_KEYS, rnd.randint(1, 5))
+        anchor = rnd.choice(_ANCHORS)
+        lines = [f"base: &{anchor} [{rnd.choice(_CLEAN_SCALARS)}, x]"]
+        for k in keys:
+            v = rnd.choice(_CLEAN_SCALARS)
+            lines.append(f"{k}: {v if not v.startswith('x #') else 'y'}")
+        lines.append(f"again: *{anchor}")
+        texts.append("\n".join(lines) + f"\nn{i}: [1, {{a: b}}]\n")
+    handled_count = 0
+    for text in texts:
+        assert_same(text)
+        assert handled(text) == (read(text, False)[0] == "ok"), text
+        handled_count += handled(text)
+    assert handled_count > len(texts) // 2
 
 
 @settings(max_examples=examples(150), deadline=None)
