@@ -9,6 +9,7 @@ colours can be held to the lint's threshold.
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import math
 
@@ -99,6 +100,7 @@ def name_color(name: str) -> str:
                    0.70 + (h[3] / 255.0) * 0.25)
 
 
+@functools.lru_cache(maxsize=4096)  # a big spec's children ask for their parents' hues
 def hue_of(color: str) -> float:
     r, g, b = (int(color[k:k + 2], 16) / 255.0 for k in (1, 3, 5))
     return colorsys.rgb_to_hsv(r, g, b)[0]
@@ -189,7 +191,8 @@ class Palette:
         if parent_color is None:
             hue = ((h[0] << 8) | h[1]) / 65536.0
         else:
-            width = next((w for n, w in _ACCUMULATED if k < n), 0.5)
+            width = _FIRST_WIDTH if k == 0 else next((w for n, w in _ACCUMULATED if k < n),
+                                                     0.5)
             hue = hue_of(parent_color) + (((h[0] << 8) | h[1]) / 65535.0 * 2 - 1) * width
         return hsv_hex(hue, 0.30 + (h[2] / 255.0) * 0.70, 0.45 + (h[3] / 255.0) * 0.55)
 
@@ -197,3 +200,5 @@ class Palette:
 # k below which each family width applies (k counts candidates across the widths)
 _ACCUMULATED = tuple((sum(n for n, _ in _FAMILY[:i + 1]) + 1, w) for i, (_, w) in
                      enumerate(_FAMILY))
+# k = 0: the family width of every derived colour of a big spec
+_FIRST_WIDTH = next((w for n, w in _ACCUMULATED if n > 0), 0.5)

@@ -35,7 +35,13 @@ Y005 = code("Y005")
 Y006 = code("Y006")
 Y007 = code("Y007")
 
+try:  # guidec/_yamlfast.c, built with guidec when libyaml's headers are there
+    from guidec import _yamlfast
+except ImportError:  # pragma: no cover - the Python builder gives the same data
+    _yamlfast = None
 
+#: Read specs through the compiled builder when it is built (tests turn it off to compare).
+USE_NATIVE = True
 
 
 @contextmanager
@@ -72,6 +78,8 @@ class Positions:
 
     @staticmethod
     def _pos(mark) -> tuple[int, int]:
+        if mark.__class__ is int:  # from the compiled builder: line << 32 | column
+            return ((mark >> 32) + 1, (mark & 0xFFFFFFFF) + 1)
         return (mark.line + 1, mark.column + 1)
 
     def value_at(self, path: Path) -> tuple[int, int] | None:
@@ -102,7 +110,7 @@ class Positions:
             if marks.__class__ is dict:
                 mark = marks.get(p[-1])
                 if mark is not None:
-                    return (mark.line + 1, mark.column + 1)
+                    return self._pos(mark)
         while True:
             if prefer_key:
                 k = self.key_at(p)
@@ -187,10 +195,18 @@ def load_yaml(path: str, *, display: str | None = None, text: str | None = None)
 
     Built straight from libyaml's event stream (``CParser``): composing PyYAML nodes runs the
     implicit-tag resolver in Python for every value and is six times slower on large specs.
+    The compiled builder (``guidec/_yamlfast.c``) does the same from libyaml's own events for
+    files without anchors, tags, merge keys or problems (4x faster again); any other file, and
+    every file when it is not built, goes through the Python builder, which gives the same
+    data and positions (``tests/test_yamlfast.py``) and reports the problems.
     """
     shown = display or path
     if text is None:
         text = read_text(path, code_file=shown)
+    if _yamlfast is not None and USE_NATIVE:
+        doc = _native_load(text, shown)
+        if doc is not None:
+            return doc
     builder = _EventBuilder(shown)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
@@ -219,6 +235,62 @@ def load_yaml(path: str, *, display: str | None = None, text: str | None = None)
         d = Y007("the file is empty; a spec is a YAML mapping", file=shown)
         raise GuidecError(f"{shown}: {d.message}", [d.with_position(1, 1)])
     return YamlDoc(shown, builder.root, builder.positions)
+
+
+class _Native:
+    """What the compiled builder needs from the Python one: the first characters of typed
+    plain scalars and their resolution (the Python builder's own, so both agree)."""
+
+    fallback = object()
+    _special: bytes | None = None
+
+    @classmethod
+    def special(cls) -> bytes:
+        if cls._special is None:
+            table = bytearray(256)
+            for k in yaml.resolver.Resolver.yaml_implicit_resolvers:
+                if k is not None and len(k) == 1 and ord(k) < 256:
+                    table[ord(k)] = 1
+            cls._special = bytes(table)
+        return cls._special
+
+
+def _native_load(text: str, shown: str) -> YamlDoc | None:
+    """The compiled builder's reading of ``text``, or None: the Python builder reads it."""
+    builder = _EventBuilder(shown)
+    fallback = _Native.fallback
+
+    def resolve(v: str):
+        # the Python builder's treatment of a plain scalar that may be typed
+        if _PLAIN_INT.match(v) and len(v) <= 4000:
+            return int(v)
+        value = builder._scalar(_PlainEvent(v))
+        if builder.errors or value is _MERGE:
+            return fallback
+        return value
+
+    with gc_paused():
+        got = _yamlfast.build(text.encode("utf-8"), _Native.special(), {}, resolve, fallback,
+                              MAX_NODES, MAX_DEPTH)
+    if got is None:
+        return None
+    root, root_mark, vals, keys = got
+    positions = Positions()
+    positions._root, positions._vals, positions._keys = root_mark, vals, keys
+    return YamlDoc(shown, root, positions)
+
+
+class _PlainEvent:
+    """A plain scalar without tag or anchor, as ``_EventBuilder._scalar`` reads one."""
+
+    __slots__ = ("value",)
+    tag = None
+    implicit = (True, False)
+    style = None
+    start_mark = end_mark = None
+
+    def __init__(self, value: str) -> None:
+        self.value = value
 
 
 _STR = "tag:yaml.org,2002:str"

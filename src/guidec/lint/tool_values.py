@@ -46,7 +46,14 @@ def _walk(value, path=()):
 
 def _any_not_xml(value) -> bool:
     """Whether any key or text anywhere in ``value`` holds a character XML cannot carry: one
-    regex over every string joined (a clean spec, the common case, builds no paths)."""
+    regex over every string joined (a clean spec, the common case, builds no paths).
+
+    First, ``repr`` (in C, a quarter of the walk's time): it writes every character that is
+    not printable, which includes every one XML cannot carry, as a ``\\x``/``\\u`` escape, so
+    without either escape in it the value is clean."""
+    text = repr(value)
+    if "\\x" not in text and "\\u" not in text:
+        return False
     parts: list[str] = []
     stack = [value]
     while stack:
