@@ -161,6 +161,14 @@ print(time.perf_counter() - t0, 1)
 """
 
 
+def _cvat_spec() -> str:
+    """The classes of every kind, with the two attributes the CVAT delivery sets."""
+    return SPEC.format(classes="".join(
+        f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon], attributes: [quality, note]}}\n"
+        for i, c in enumerate(CLASSES))) + (
+        "attributes:\n  quality: {type: enum, values: [good, bad]}\n  note: {type: text}\n")
+
+
 def generate_cvat(folder: str, n_images: int, per_image: int) -> None:
     """One CVAT for images 1.1 ``annotations.xml``: ``n_images`` images with ``per_image``
     shapes each on average, 60 % polygons of 8-24 vertices, the rest boxes; a quarter of the
@@ -173,9 +181,7 @@ def generate_cvat(folder: str, n_images: int, per_image: int) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     with open(os.path.join(tmp, "spec.yaml"), "w") as fh:
-        fh.write(SPEC.format(classes="".join(
-            f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon]}}\n"
-            for i, c in enumerate(CLASSES))))
+        fh.write(_cvat_spec())
     labels = "".join(
         f"      <label>\n        <name>{c}</name>\n        <color>#{i * 12:02x}80c0</color>\n"
         f"        <type>any</type>\n        <attributes>\n          <attribute>\n"
