@@ -239,6 +239,16 @@ static int entity(const uchar *p, const uchar *e, char *ch) {
     return 0;
 }
 
+/* Bytes that end a run of plain ASCII text: controls, non-ASCII, '<', '&', ']' (of "]]>"),
+ * and quotes (which only end an attribute value). */
+static uchar STOP[256];
+
+static void init_stop(void) {
+    for (int c = 0; c < 256; c++)
+        STOP[c] = c < 0x20 || c >= 0x80 || c == '<' || c == '&' || c == ']' || c == '"' ||
+                  c == '\'';
+}
+
 /* A quoted attribute value at s->p: checked, its raw span returned. */
 static int scan_value(Scanner *s, XAttr *a) {
     const uchar *p = s->p, *e = s->end;
@@ -247,11 +257,16 @@ static int scan_value(Scanner *s, XAttr *a) {
     const uchar *b = p;
     int plain = 1;
     for (;;) {
-        while (p < e && *p >= 0x20 && *p < 0x80 && *p != q && *p != '&' && *p != '<') p++;
+        while (e - p >= 4 && !STOP[p[0]] && !STOP[p[1]] && !STOP[p[2]] && !STOP[p[3]]) p += 4;
+        while (p < e && !STOP[*p]) p++;
         if (p >= e) return BAIL;
         uchar c = *p;
         if (c == q) break;
         if (c == '<') return BAIL;
+        if (c == '"' || c == '\'' || c == ']') { /* the other quote; ']' is plain here */
+            p++;
+            continue;
+        }
         if (c == '&') {
             char ch;
             int n = entity(p, e, &ch);
@@ -343,7 +358,8 @@ static int scan_text(Scanner *s, int keep) {
     if (keep) s->tmp.len = 0;
     for (;;) {
         const uchar *run = p;
-        while (p < e && *p >= 0x20 && *p < 0x80 && *p != '<' && *p != '&' && *p != ']') p++;
+        while (e - p >= 4 && !STOP[p[0]] && !STOP[p[1]] && !STOP[p[2]] && !STOP[p[3]]) p += 4;
+        while (p < e && !STOP[*p]) p++;
         if (keep && p > run && buf_put(&s->tmp, run, (size_t)(p - run)) < 0) return FAIL;
         if (p >= e) return BAIL; /* the document ends inside an element */
         uchar c = *p;
@@ -359,6 +375,8 @@ static int scan_text(Scanner *s, int keep) {
         }
         if (c == ']') {
             if (e - p >= 3 && p[1] == ']' && p[2] == '>') return BAIL; /* "]]>" */
+            p++;
+        } else if (c == '"' || c == '\'') {
             p++;
         } else if (c == '\t' || c == '\n') {
             p++;
@@ -812,13 +830,53 @@ static void scanner_free(Scanner *s) {
     s->nlabels = s->nnames = 0;
 }
 
-/* Move a buffer into the result dict as a bytearray (freed at once: at most one column
- * exists twice at a time). */
+/* A column handed to Python without a copy: it owns the scanner's buffer and lends it
+ * through the buffer protocol (numpy.frombuffer keeps it alive). */
+typedef struct {
+    PyObject_HEAD
+    char *p;
+    Py_ssize_t len;
+} Column;
+
+static int column_getbuffer(PyObject *self, Py_buffer *view, int flags) {
+    Column *c = (Column *)self;
+    return PyBuffer_FillInfo(view, self, c->p, c->len, 0, flags);
+}
+
+static void column_dealloc(PyObject *self) {
+    PyMem_RawFree(((Column *)self)->p);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyBufferProcs column_buffer = {column_getbuffer, NULL};
+
+static PyTypeObject ColumnType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "guidec.readers._cvatscan.Column",
+    .tp_basicsize = sizeof(Column),
+    .tp_dealloc = column_dealloc,
+    .tp_as_buffer = &column_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The bytes of one scanned column (a buffer for numpy.frombuffer).",
+};
+
+/* Move a buffer into the result dict as a Column (no copy). */
 static int give(PyObject *d, const char *key, Buf *b) {
-    PyObject *v = PyByteArray_FromStringAndSize(b->p ? b->p : "", (Py_ssize_t)b->len);
-    buf_free(b);
+    if (!b->p && buf_grow(b, 1) < 0) return (PyErr_NoMemory(), -1);
+    if (b->cap > b->len + 4096) { /* give back the unused end of the last doubling */
+        char *q = PyMem_RawRealloc(b->p, b->len ? b->len : 1);
+        if (q) {
+            b->p = q;
+            b->cap = b->len ? b->len : 1;
+        }
+    }
+    Column *v = PyObject_New(Column, &ColumnType);
     if (!v) return -1;
-    int r = PyDict_SetItemString(d, key, v);
+    v->p = b->p;
+    v->len = (Py_ssize_t)b->len;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    int r = PyDict_SetItemString(d, key, (PyObject *)v);
     Py_DECREF(v);
     return r;
 }
@@ -878,6 +936,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     PyObject *out = NULL;
     if (s->img_key && s->img_name && s->labels && s->attr_values && s->names) {
         int r = scan_document(s);
+        if (s->release) release_pages(s); /* the last pages too */
         if (r == OK) out = result(s);
         else if (r == BAIL && !PyErr_Occurred()) out = Py_NewRef(Py_None);
     }
@@ -898,4 +957,8 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cvatscan",
                                     "Columnar fast path for CVAT for images 1.1 XML files.", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__cvatscan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__cvatscan(void) {
+    init_stop();
+    if (PyType_Ready(&ColumnType) < 0) return NULL;
+    return PyModule_Create(&module);
+}

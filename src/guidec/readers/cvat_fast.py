@@ -183,28 +183,27 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
     values = c["attr_values"]
     project = ctx.project
     keep_text = _project_has(ctx, TRANSCRIPTION)
-    fill_occluded = _project_has(ctx, "occluded")
-    occluded = np.frombuffer(c["occluded"], dtype=np.int8)
     text = np.full(n, None, dtype=object)
-    out: dict[str, dict] = {}
+    cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (rows, values)
 
     simple = (not any(_checkbox_of(name, project) for name in names)
               and (keep_text or TRANSCRIPTION not in names)
               and len(np.unique(rows * len(names) + which)) == len(rows))
     if simple:  # one value per name and shape, no checkbox to merge: column by column
-        label_of = [labels[r] for r in rows.tolist()] if len(rows) else []
+        every = obj_array(values)
         for k, name in enumerate(names):
             sel = np.flatnonzero(which == k)
-            col_rows = rows[sel].tolist()
-            vals = [values[i] for i in sel.tolist()]
-            types = {(((meta.get(lab) or {}).get("attributes", {}).get(name)) or {})
-                     .get("input_type") for lab in {label_of[i] for i in sel.tolist()}}
-            if types & {"number", "checkbox"}:
-                vals = [_typed(v, (((meta.get(label_of[i]) or {}).get("attributes", {})
-                                    .get(name)) or {}).get("input_type"))
-                        for v, i in zip(vals, sel.tolist(), strict=True)]
-            out[name] = dict(zip(col_rows, vals, strict=True))
+            col_rows = rows[sel]
+            vals = every[sel]
+            label_of = [labels[r] for r in col_rows.tolist()]
+            input_type = {lab: (((meta.get(lab) or {}).get("attributes", {}).get(name)) or {})
+                          .get("input_type") for lab in set(label_of)}
+            if {"number", "checkbox"} & set(input_type.values()):
+                vals = obj_array([_typed(v, input_type[lab])
+                                  for v, lab in zip(vals.tolist(), label_of, strict=True)])
+            cells[name] = (col_rows, vals)
     else:  # the general reader's own code, shape by shape
+        out: dict[str, dict] = {}
         rows_l = rows.tolist()
         names_l = [names[k] for k in which.tolist()]
         cuts = [0, *(np.flatnonzero(np.diff(rows)) + 1).tolist(), len(rows_l)]
@@ -219,18 +218,24 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
                 text[row] = None if value is None else str(value)
             for name, value in attrs.items():
                 out.setdefault(name, {})[row] = value
-    if fill_occluded:  # CVAT's own flag, where no <attribute name="occluded"> says otherwise
-        given = out.get("occluded", {})
-        flags = {r: bool(occluded[r] == 1) for r in np.flatnonzero(occluded >= 0).tolist()
-                 if r not in given}
-        if flags:
-            out["occluded"] = {**given, **flags}
+        cells = {name: (np.fromiter(d.keys(), dtype=np.int64, count=len(d)),
+                        obj_array(list(d.values()))) for name, d in out.items()}
+    if _project_has(ctx, "occluded"):
+        # CVAT's own flag, where no <attribute name="occluded"> says otherwise
+        flag = np.frombuffer(c["occluded"], dtype=np.int8)
+        given = cells.get("occluded", (np.zeros(0, dtype=np.int64), None))[0]
+        fill = np.flatnonzero(flag >= 0)
+        fill = fill[~np.isin(fill, given)]
+        if len(fill):
+            old_rows, old_vals = cells.get("occluded", (np.zeros(0, dtype=np.int64),
+                                                        obj_array([])))
+            cells["occluded"] = (np.concatenate([old_rows, fill]),
+                                 np.concatenate([old_vals, obj_array((flag[fill] == 1)
+                                                                     .tolist())]))
     columns = {}
-    for name in sorted(out):
+    for name in sorted(cells):
+        col_rows, vals = cells[name]
         col = np.full(n, None, dtype=object)
-        cells = out[name]
-        if cells:
-            col[np.fromiter(cells.keys(), dtype=np.int64, count=len(cells))] = obj_array(
-                list(cells.values()))
+        col[col_rows] = vals
         columns[name] = col
     return columns, text
