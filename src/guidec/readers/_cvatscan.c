@@ -451,17 +451,16 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* The number in [p, e) as float() reads it, for the plain spellings: [+-] digits [. digits]
- * [(e|E) [+-] digits] with at least one digit before the exponent. Anything else (spaces,
- * underscores, inf, nan, an empty token) is BAIL, as is a value the general reader reports
- * (NaN, beyond HUGE). */
-static int parse_number(const uchar *p, const uchar *e, double *out) {
+/* The number at p as float() reads it, up to the first byte that cannot continue it (*stop),
+ * for the plain spellings: [+-] digits [. digits] [(e|E) [+-] digits] with at least one digit
+ * before the exponent. Anything else (spaces, underscores, inf, nan, an empty token) is BAIL,
+ * as is a value the general reader reports (NaN, beyond HUGE). */
+static int scan_number(const uchar *p, const uchar *e, double *out, const uchar **stop) {
     const uchar *tok = p;
-    size_t toklen = (size_t)(e - p);
-    if (toklen == 0 || toklen > MAX_NUMBER_LEN) return BAIL;
     int neg = 0, dropped = 0, nd = 0, digits = 0;
     uint64_t m = 0;
     long exp10 = 0;
+    if (p >= e) return BAIL;
     if (*p == '+' || *p == '-') {
         neg = *p == '-';
         p++;
@@ -507,7 +506,9 @@ static int parse_number(const uchar *p, const uchar *e, double *out) {
         }
         exp10 += eneg ? -x : x;
     }
-    if (p != e) return BAIL;
+    size_t toklen = (size_t)(p - tok);
+    if (toklen > MAX_NUMBER_LEN) return BAIL;
+    *stop = p;
     double v;
     if (!dropped && m <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
         v = (double)m;
@@ -530,6 +531,13 @@ static int parse_number(const uchar *p, const uchar *e, double *out) {
     return OK;
 }
 
+/* The whole of [p, e) as one number (see scan_number). */
+static int parse_number(const uchar *p, const uchar *e, double *out) {
+    const uchar *stop;
+    if (scan_number(p, e, out, &stop) < 0 || stop != e) return BAIL;
+    return OK;
+}
+
 /* A numeric XML attribute: 1 and its value, 0 when absent (and not required), else BAIL. */
 static int num_attr(const Tag *t, const char *name, int required, double *out) {
     const XAttr *a = attr_of(t, name);
@@ -549,16 +557,14 @@ static int parse_points(Scanner *s, const XAttr *a, int64_t *count) {
             p++;
             continue;
         }
-        const uchar *comma = memchr(p, ',', (size_t)(e - p));
-        if (!comma) return BAIL;
-        const uchar *semi = memchr(comma + 1, ';', (size_t)(e - comma - 1));
-        if (!semi) semi = e;
         double xy[2];
-        if (parse_number(p, comma, &xy[0]) < 0 || parse_number(comma + 1, semi, &xy[1]) < 0)
-            return BAIL; /* also a third value: "1,2,3" is not a number after the comma */
+        const uchar *stop;
+        if (scan_number(p, e, &xy[0], &stop) < 0 || stop >= e || *stop != ',') return BAIL;
+        if (scan_number(stop + 1, e, &xy[1], &stop) < 0 || (stop < e && *stop != ';'))
+            return BAIL; /* also a third value: "1,2,3" */
         if (buf_put(&s->values, xy, sizeof xy) < 0) return FAIL;
         k++;
-        p = semi;
+        p = stop;
     }
     *count = k;
     return OK;
@@ -618,19 +624,67 @@ static int shape_children(Scanner *s, const Tag *t, int64_t row) {
     }
 }
 
+enum { A_LABEL, A_OCCLUDED, A_POINTS, A_ROTATION, A_K0, A_K1, A_K2, A_K3, A_N };
+
+/* The XML attributes a shape is read from, in one pass over its attributes. */
+static void shape_attrs(const Tag *t, const XAttr *slot[A_N]) {
+    for (int i = 0; i < A_N; i++) slot[i] = NULL;
+    for (int i = 0; i < t->nattrs; i++) {
+        const XAttr *a = &t->attrs[i];
+        const uchar *n = a->name;
+        switch (a->nlen) {
+        case 2: /* ellipse: cx cy rx ry */
+            if (n[1] == 'x' || n[1] == 'y') {
+                int k = n[0] == 'c' ? 0 : n[0] == 'r' ? 2 : -1;
+                if (k >= 0) slot[A_K0 + k + (n[1] == 'y')] = a;
+            }
+            break;
+        case 3: /* box: xtl ytl xbr ybr */
+            if (!memcmp(n, "xtl", 3)) slot[A_K0] = a;
+            else if (!memcmp(n, "ytl", 3)) slot[A_K1] = a;
+            else if (!memcmp(n, "xbr", 3)) slot[A_K2] = a;
+            else if (!memcmp(n, "ybr", 3)) slot[A_K3] = a;
+            break;
+        case 5:
+            if (!memcmp(n, "label", 5)) slot[A_LABEL] = a;
+            break;
+        case 6:
+            if (!memcmp(n, "points", 6)) slot[A_POINTS] = a;
+            break;
+        case 8:
+            if (!memcmp(n, "occluded", 8)) slot[A_OCCLUDED] = a;
+            else if (!memcmp(n, "rotation", 8)) slot[A_ROTATION] = a;
+            break;
+        }
+    }
+}
+
+/* A numeric attribute of a shape: OK (*out set, or left as is when absent and optional). */
+static int shape_num(const XAttr *a, int required, double *out) {
+    if (!a) return required ? BAIL : OK;
+    if (!a->plain) return BAIL;
+    return parse_number(a->val, a->val + a->vlen, out);
+}
+
 static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
     int64_t row = s->n;
-    const XAttr *la = attr_of(t, "label");
+    const XAttr *slot[A_N];
+    shape_attrs(t, slot);
+    const XAttr *la = slot[A_LABEL];
     if (!la || la->vlen == 0) return BAIL; /* no label: a finding of the general reader */
     double box[4] = {NAN, NAN, NAN, NAN}, rot = 0.0;
     int64_t nv = 0;
     int shape = kind;
     if (kind == S_BOX || kind == S_ELLIPSE) {
-        static const char *keys[2][4] = {{"xtl", "ytl", "xbr", "ybr"}, {"cx", "cy", "rx", "ry"}};
+        /* slots K0-K3: xtl ytl xbr ybr of a box; cx cy rx ry of an ellipse (both filled from
+         * their own names only, so a box's "cx" is never read as a corner) */
         double v[4];
-        for (int i = 0; i < 4; i++)
-            if (num_attr(t, keys[kind == S_ELLIPSE][i], 1, &v[i]) < 0) return BAIL;
-        if (num_attr(t, "rotation", 0, &rot) < 0) return BAIL;
+        for (int i = 0; i < 4; i++) {
+            const XAttr *a = slot[A_K0 + i];
+            if (a && (a->nlen == 2) != (kind == S_ELLIPSE)) a = NULL;
+            if (shape_num(a, 1, &v[i]) < 0) return BAIL;
+        }
+        if (shape_num(slot[A_ROTATION], 0, &rot) < 0) return BAIL;
         if (rot == 0.0) rot = 0.0; /* "-0" or absent: the general reader's `or 0.0` */
         if (kind == S_BOX) {
             box[0] = v[0];
@@ -645,12 +699,12 @@ static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
             box[3] = 2 * v[3];
         }
     } else if (kind != S_TAG) {
-        const XAttr *pa = attr_of(t, "points");
+        const XAttr *pa = slot[A_POINTS];
         if (!pa) return BAIL;
         int r = parse_points(s, pa, &nv);
         if (r < 0) return r;
     }
-    const XAttr *oa = attr_of(t, "occluded");
+    const XAttr *oa = slot[A_OCCLUDED];
     int8_t occ = !oa ? -1 : (oa->vlen == 1 && oa->val[0] == '1');
     PyObject *label = cached_str(s, s->label_cache, &s->nlabels, LABEL_CACHE, la, la->val,
                                  la->vlen);
