@@ -137,6 +137,8 @@ typedef struct {
     Buf attr_row, attr_name;
     PyObject *attr_values;
     PyObject *names; /* distinct attribute names */
+    uint64_t row_names[MAX_NAMES / 64]; /* the names the current shape has given */
+    int repeated;                        /* a shape gave one name twice */
     Cached name_cache[MAX_NAMES];
     int nnames;
     Cached label_cache[LABEL_CACHE];
@@ -574,6 +576,7 @@ static int parse_points(Scanner *s, const XAttr *a, int64_t *count) {
 /* The <attribute name="n">text</attribute> children of a shape. */
 static int shape_children(Scanner *s, const Tag *t, int64_t row) {
     if (t->empty) return OK;
+    memset(s->row_names, 0, sizeof s->row_names);
     for (;;) {
         int r = scan_text(s, 0);
         if (r < 0) return r;
@@ -602,6 +605,9 @@ static int shape_children(Scanner *s, const Tag *t, int64_t row) {
             if (bad) return PyErr_Occurred() ? FAIL : (PyErr_NoMemory(), FAIL);
             idx = s->nnames++;
         }
+        uint64_t bit = 1ULL << (idx % 64);
+        if (s->row_names[idx / 64] & bit) s->repeated = 1;
+        s->row_names[idx / 64] |= bit;
         PyObject *text;
         if (c.empty) {
             text = PyUnicode_New(0, 0);
@@ -950,6 +956,7 @@ static PyObject *result(Scanner *s) {
                                                   (long long)s->meta_col)
                                   : Py_NewRef(Py_None);
     if (put_obj(d, "meta", meta) < 0 || put_obj(d, "n", PyLong_FromLongLong(s->n)) < 0 ||
+        PyDict_SetItemString(d, "attr_repeated", s->repeated ? Py_True : Py_False) < 0 ||
         PyDict_SetItemString(d, "image_key", s->img_key) < 0 ||
         PyDict_SetItemString(d, "image_name", s->img_name) < 0 ||
         PyDict_SetItemString(d, "label", s->labels) < 0 ||

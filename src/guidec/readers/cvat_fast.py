@@ -142,7 +142,7 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
     return AnnotationTable(
         files=[SourceFile(path, NAME)],
         images=images,
-        ann_id=np.full(n, None, dtype=object),
+        ann_id=_nones(n),
         image_index=np.frombuffer(c["image"], dtype=np.int64),
         label=obj_array(labels),
         label_id=np.full(n, -1, dtype=np.int64),
@@ -156,7 +156,7 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         ann_ring_offsets=ann_ring_offsets,
         kp=np.zeros((0, 3), dtype=np.float64),
         kp_offsets=np.zeros(n + 1, dtype=np.int64),
-        rle=np.full(n, None, dtype=object),
+        rle=_nones(n),
         text=text,
         attributes=attributes,
         src_file=np.zeros(n, dtype=np.int32),
@@ -164,6 +164,11 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         src_index=np.frombuffer(c["col"], dtype=np.int64),
         declared_categories=dict(declared.declared_categories),
     )
+
+
+def _nones(n: int) -> np.ndarray:
+    """An object column of ``n`` Nones (numpy fills a new object array with None)."""
+    return np.empty(n, dtype=object)
 
 
 class _Declared:
@@ -183,12 +188,12 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
     values = c["attr_values"]
     project = ctx.project
     keep_text = _project_has(ctx, TRANSCRIPTION)
-    text = np.full(n, None, dtype=object)
+    text = _nones(n)
     cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (rows, values)
 
     simple = (not any(_checkbox_of(name, project) for name in names)
               and (keep_text or TRANSCRIPTION not in names)
-              and len(np.unique(rows * len(names) + which)) == len(rows))
+              and not c["attr_repeated"])
     if simple:  # one value per name and shape, no checkbox to merge: column by column
         every = obj_array(values)
         for k, name in enumerate(names):
@@ -235,7 +240,7 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
     columns = {}
     for name in sorted(cells):
         col_rows, vals = cells[name]
-        col = np.full(n, None, dtype=object)
+        col = _nones(n)
         col[col_rows] = vals
         columns[name] = col
     return columns, text
