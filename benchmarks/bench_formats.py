@@ -239,6 +239,19 @@ def generate_cvat(folder: str, n_images: int, per_image: int) -> None:
     os.rename(tmp, folder)
 
 
+#: CPU seconds (user + system) of every run of each command: on a shared machine the wall
+#: time follows the load, the CPU time much less
+CPU: dict[tuple, list[float]] = {}
+
+
+def cpu_line(named: list[tuple[str, list[str]]]) -> str:
+    """Median CPU seconds of the commands run so far, each against the first."""
+    cpus = [statistics.median(CPU[tuple(cmd)]) for _, cmd in named]
+    return "CPU seconds (median): " + ", ".join(
+        f"{label} {c:.2f}" + (f" = {c / cpus[0]:.2f}x" if i else "")
+        for i, ((label, _), c) in enumerate(zip(named, cpus, strict=True)))
+
+
 def run(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one process."""
     t0 = time.perf_counter()
@@ -246,6 +259,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     out = p.stdout.read().decode()
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
+    CPU.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
     err = p.stderr.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
@@ -324,6 +338,16 @@ def main(argv=None) -> int:
               f"{wall / floor:.2f}x the floor")
     else:
         print("panlabel: not installed (pip install panlabel)")
+    if a.kind == "cvat":
+        full = os.path.join(folder, "annotations.xml")
+        print(cpu_line([("floor", [py, "-c", floor_code, full]),
+                        *[(label, cmd) for label, cmd in variants]]))
+        named = [("boxes floor", [py, "-c", floor_code, delivery]),
+                 ("guidec --jobs 1", [*base[:-3], delivery, "--format", "summary", "--jobs",
+                                      "1"])]
+        if os.path.exists(exe):
+            named.append(("panlabel", [exe, "validate", "--format", "cvat", delivery]))
+        print(cpu_line(named))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
