@@ -180,13 +180,13 @@ static inline void ws(Scanner *s) {
     s->p = p;
 }
 
-static inline int name_start(uchar c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-}
+/* NAME[c]: 1 for an ASCII character that may start an XML name, 2 for one that may only
+ * continue it (digits, '-', '.'); filled by init_stop. */
+static uchar NAME[256];
 
-static inline int name_char(uchar c) {
-    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+static inline int name_start(uchar c) { return NAME[c] == 1; }
+
+static inline int name_char(uchar c) { return NAME[c] != 0; }
 
 /* An ASCII XML name at s->p (other names: the general path). */
 static int scan_name(Scanner *s, const uchar **name, size_t *len) {
@@ -246,9 +246,14 @@ static int entity(const uchar *p, const uchar *e, char *ch) {
 static uchar STOP[256];
 
 static void init_stop(void) {
-    for (int c = 0; c < 256; c++)
+    for (int c = 0; c < 256; c++) {
         STOP[c] = c < 0x20 || c >= 0x80 || c == '<' || c == '&' || c == ']' || c == '"' ||
                   c == '\'';
+        NAME[c] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':')
+                      ? 1
+                  : ((c >= '0' && c <= '9') || c == '-' || c == '.') ? 2
+                                                                      : 0;
+    }
 }
 
 /* A quoted attribute value at s->p: checked, its raw span returned. */

@@ -196,14 +196,18 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
               and not c["attr_repeated"])
     if simple:  # one value per name and shape, no checkbox to merge: column by column
         every = obj_array(values)
+        # the attributes some meta label types as a number or a checkbox: their values are
+        # converted shape by shape (by the shape's label), the others kept as text
+        typed = {a for entry in meta.values() for a, spec in entry["attributes"].items()
+                 if spec.get("input_type") in ("number", "checkbox")}
         for k, name in enumerate(names):
             sel = np.flatnonzero(which == k)
             col_rows = rows[sel]
             vals = every[sel]
-            label_of = [labels[r] for r in col_rows.tolist()]
-            input_type = {lab: (((meta.get(lab) or {}).get("attributes", {}).get(name)) or {})
-                          .get("input_type") for lab in set(label_of)}
-            if {"number", "checkbox"} & set(input_type.values()):
+            if name in typed:
+                label_of = [labels[r] for r in col_rows.tolist()]
+                input_type = {lab: (((meta.get(lab) or {}).get("attributes", {}).get(name))
+                                    or {}).get("input_type") for lab in set(label_of)}
                 vals = obj_array([_typed(v, input_type[lab])
                                   for v, lab in zip(vals.tolist(), label_of, strict=True)])
             cells[name] = (col_rows, vals)
