@@ -464,38 +464,22 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
  * as is a value the general reader reports (NaN, beyond HUGE). */
 static int scan_number(const uchar *p, const uchar *e, double *out, const uchar **stop) {
     const uchar *tok = p;
-    int neg = 0, dropped = 0, nd = 0, digits = 0;
-    uint64_t m = 0;
+    int neg = 0;
+    uint64_t m = 0; /* the digits as one integer: exact while there are at most 19 */
     long exp10 = 0;
     if (p >= e) return BAIL;
     if (*p == '+' || *p == '-') {
         neg = *p == '-';
         p++;
     }
-    while (p < e && *p >= '0' && *p <= '9') {
-        if (nd < 19) {
-            m = m * 10 + (uint64_t)(*p - '0');
-            if (m) nd++;
-        } else {
-            dropped = 1;
-            exp10++;
-        }
-        digits++;
-        p++;
-    }
+    const uchar *d0 = p;
+    while (p < e && (unsigned)(*p - '0') < 10) m = m * 10 + (uint64_t)(*p++ - '0');
+    size_t digits = (size_t)(p - d0);
     if (p < e && *p == '.') {
-        p++;
-        while (p < e && *p >= '0' && *p <= '9') {
-            if (nd < 19) {
-                m = m * 10 + (uint64_t)(*p - '0');
-                if (m) nd++;
-                exp10--;
-            } else {
-                dropped = 1;
-            }
-            digits++;
-            p++;
-        }
+        const uchar *f0 = ++p;
+        while (p < e && (unsigned)(*p - '0') < 10) m = m * 10 + (uint64_t)(*p++ - '0');
+        exp10 = -(long)(p - f0);
+        digits += (size_t)(p - f0);
     }
     if (!digits) return BAIL;
     if (p < e && (*p == 'e' || *p == 'E')) {
@@ -505,9 +489,9 @@ static int scan_number(const uchar *p, const uchar *e, double *out, const uchar 
             eneg = *p == '-';
             p++;
         }
-        if (p >= e || *p < '0' || *p > '9') return BAIL;
+        if (p >= e || (unsigned)(*p - '0') >= 10) return BAIL;
         long x = 0;
-        while (p < e && *p >= '0' && *p <= '9') {
+        while (p < e && (unsigned)(*p - '0') < 10) {
             if (x < 100000) x = x * 10 + (*p - '0');
             p++;
         }
@@ -517,8 +501,8 @@ static int scan_number(const uchar *p, const uchar *e, double *out, const uchar 
     if (toklen > MAX_NUMBER_LEN) return BAIL;
     *stop = p;
     double v;
-    if (!dropped && m <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-        v = (double)m;
+    if (digits <= 19 && m <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+        v = (double)m; /* exact, and so is the power: one correctly rounded operation */
         v = exp10 < 0 ? v / POW10[-exp10] : v * POW10[exp10];
         if (neg) v = -v;
     } else {
