@@ -415,3 +415,12 @@ def test_corpus_cvat_files_read_the_same_both_ways(corpus, tmp_path):
     assert len(files) >= 2
     for p in files:
         assert_same(p.read_bytes(), str(tmp_path))
+
+
+@needs_scanner
+def test_more_labels_than_the_scanner_keeps(tmp_path):
+    """Beyond its cache of label strings the scanner makes a new one each time: same table."""
+    shapes = "".join(f'<tag label="c{i % 1500}"/><box label="c{i % 7}" xtl="1" ytl="2" '
+                     f'xbr="3" ybr="4"/>' for i in range(3000))
+    raw = f'<annotations><image id="0" name="a">{shapes}</image></annotations>'.encode()
+    assert assert_same(raw, str(tmp_path))

@@ -41,7 +41,8 @@
 #define MAX_XML_ATTRS 64    /* more attributes on one element: the general path */
 #define MAX_NAMES 256       /* more distinct <attribute> names: the general path */
 #define MAX_NUMBER_LEN 64   /* longer number tokens: the general path */
-#define LABEL_CACHE 128     /* distinct label strings kept for reuse */
+#define LABEL_CACHE 1024    /* distinct label strings kept for reuse */
+#define LABEL_SLOTS 2048    /* their hash table (at most half full) */
 #define HUGE_COORD 1e9      /* readers._common.HUGE: larger values are findings (V009) */
 
 enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
@@ -142,6 +143,7 @@ typedef struct {
     Cached name_cache[MAX_NAMES];
     int nnames;
     Cached label_cache[LABEL_CACHE];
+    int16_t label_slot[LABEL_SLOTS]; /* hash slot -> 1 + index into label_cache, 0: free */
     int nlabels;
     /* <meta> */
     Py_ssize_t meta_start, meta_end;
@@ -435,20 +437,26 @@ static PyObject *value_str(Scanner *s, const XAttr *a) {
     return PyUnicode_DecodeUTF8(s->tmp.p, (Py_ssize_t)s->tmp.len, NULL);
 }
 
-/* A str for a value that repeats (labels, attribute names): reused from a small cache. */
-static PyObject *cached_str(Scanner *s, Cached *cache, int *count, int max, const XAttr *a,
-                            const uchar *raw, size_t rawlen) {
-    for (int i = 0; i < *count; i++)
-        if (cache[i].n == rawlen && memcmp(cache[i].b, raw, rawlen) == 0)
-            return Py_NewRef(cache[i].s);
-    PyObject *v = a ? value_str(s, a)
-                    : PyUnicode_DecodeUTF8((const char *)raw, (Py_ssize_t)rawlen, NULL);
-    if (v && *count < max) {
-        if (cache_put(&cache[*count], raw, rawlen, v) < 0) {
+/* The label's str, reused from a cache of the labels met so far (open addressing on a
+ * hash of the raw bytes; beyond LABEL_CACHE labels, a new str each time). */
+static PyObject *label_str(Scanner *s, const XAttr *a) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < a->vlen; i++) h = (h ^ a->val[i]) * 16777619u;
+    unsigned slot = h % LABEL_SLOTS;
+    for (;;) {
+        int k = s->label_slot[slot];
+        if (!k) break;
+        const Cached *c = &s->label_cache[k - 1];
+        if (c->n == a->vlen && memcmp(c->b, a->val, a->vlen) == 0) return Py_NewRef(c->s);
+        slot = (slot + 1) % LABEL_SLOTS;
+    }
+    PyObject *v = value_str(s, a);
+    if (v && s->nlabels < LABEL_CACHE) {
+        if (cache_put(&s->label_cache[s->nlabels], a->val, a->vlen, v) < 0) {
             Py_DECREF(v);
             return PyErr_NoMemory();
         }
-        (*count)++;
+        s->label_slot[slot] = (int16_t)++s->nlabels;
     }
     return v;
 }
@@ -701,8 +709,7 @@ static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
     }
     const XAttr *oa = slot[A_OCCLUDED];
     int8_t occ = !oa ? -1 : (oa->vlen == 1 && oa->val[0] == '1');
-    PyObject *label = cached_str(s, s->label_cache, &s->nlabels, LABEL_CACHE, la, la->val,
-                                 la->vlen);
+    PyObject *label = label_str(s, la);
     if (!label) return FAIL;
     int bad = PyList_Append(s->labels, label);
     Py_DECREF(label);
