@@ -158,8 +158,8 @@ def attribute_child(draw, odd: bool) -> str:
 @st.composite
 def shape(draw, odd: bool) -> str:
     tag = draw(st.sampled_from(["box", "box", "polygon", "polygon", "polyline", "points",
-                                "ellipse", "tag"] + (["mask", "skeleton", "cuboid"] if odd
-                                                     else [])))
+                                "ellipse", "tag", "mask"] + (["skeleton", "cuboid"] if odd
+                                                             else [])))
     attrs: dict[str, str] = {}
     if not odd or draw(st.integers(0, 20)):
         attrs["label"] = draw(label) if odd else draw(label.filter(bool))
@@ -181,6 +181,24 @@ def shape(draw, odd: bool) -> str:
             joined = draw(st.sampled_from(["1,2,3", "1;2", " 1,2 ", "1,2;", ";1,2", "1,2;;3,4",
                                            "", "1,2\n3,4", "a,b"]))
         attrs["points"] = joined
+    elif tag == "mask":
+        mw, mh = draw(st.integers(1, 6)), draw(st.integers(1, 5))
+        bits = draw(st.lists(st.booleans(), min_size=mw * mh, max_size=mw * mh))
+        runs, value, count = [], False, 0
+        for b in bits:  # row-major runs, zeros first
+            if b != value:
+                runs.append(count)
+                value, count = b, 0
+            count += 1
+        runs.append(count)
+        box = {"left": draw(st.integers(-3, 40)), "top": draw(st.integers(-3, 40)),
+               "width": mw, "height": mh}
+        for k, v in box.items():
+            if not odd or draw(st.integers(0, 30)):
+                attrs[k] = spell(draw, v)
+        attrs["rle"] = ", ".join(map(str, runs))
+        if odd and draw(st.integers(0, 5)) == 0:
+            attrs["rle"] = draw(st.sampled_from(["", "1, x", "1.5, 2", "99", "-1, 3", "1,,2"]))
     if tag in ("box", "ellipse") and draw(st.booleans()):
         attrs["rotation"] = draw(st.sampled_from(["0", "0.00", "-0", "45", "12.5"]))
     children = draw(st.lists(attribute_child(odd), max_size=3))
@@ -211,8 +229,13 @@ BAD_META = ["<meta><task><labels><label><type>x</type></label></labels></task></
 @st.composite
 def image(draw, odd: bool) -> str:
     attrs = {}
+    def size() -> str:  # small, as a mask's decoding fills the whole image
+        if odd and draw(st.booleans()):
+            return draw(numeric(odd))
+        return spell(draw, draw(st.integers(1, 120)))
+
     for k, v in (("id", str(draw(st.integers(0, 3)))), ("name", "img.jpg"),
-                 ("width", draw(numeric(odd))), ("height", draw(numeric(odd)))):
+                 ("width", size()), ("height", size())):
         if not odd or draw(st.integers(0, 8)):
             attrs[k] = v
     if odd and draw(st.integers(0, 8)) == 0:
@@ -364,8 +387,8 @@ def test_number_edge_cases(token):
     b"<annotations>\r\n<image/></annotations>",
     b"\xef\xbb\xbf<annotations/>",
     b"<annotations><!-- c --></annotations>",
-    b'<annotations><image name="a"><mask label="c" rle="1, 2" left="0" top="0" width="1" '
-    b'height="3"/></image></annotations>',
+    b'<annotations><image name="a"><skeleton label="c"><points label="p" points="1,2"/>'
+    b"</skeleton></image></annotations>",
     b'<annotations><track id="0"/></annotations>',
     b"<annotations><meta/><meta/></annotations>",
     b"<annotations>\xff</annotations>",
@@ -380,16 +403,37 @@ def test_irregular_files_go_to_the_general_reader(doc, tmp_path):
     assert_same(doc, str(tmp_path))
 
 
+@needs_scanner
+@pytest.mark.parametrize("doc", [
+    b'<annotations><image name="a"><mask label="c" rle="1, 2" left="0" top="0" width="1" '
+    b'height="3"/></image></annotations>',  # no image size
+    b'<annotations><image name="a" width="4" height="4"><mask label="c" rle="1, 3" left="0" '
+    b'top="0" width="1" height="3"/></image></annotations>',  # runs sum to 4, not 3
+    b'<annotations><image name="a" width="4" height="4"><mask label="c" rle="1, x" left="0" '
+    b'top="0" width="1" height="3"/></image></annotations>',
+])
+def test_masks_the_general_reader_reports_are_handed_to_it(doc, tmp_path):
+    """The scanner takes the mask's runs as text; decoding them fails (V013), so the whole
+    file goes to the general reader."""
+    from guidec.readers import ReadContext
+
+    assert scanner.scan(doc) is not None
+    assert cvat_fast.from_scan(doc, "a.xml", ReadContext()) is None
+    assert_same(doc, str(tmp_path))
+    assert [d.code for d in read_both([doc], str(tmp_path))[1].diagnostics] == ["V013"]
+
+
 # --- real files ------------------------------------------------------------------------------
 @needs_scanner
 def test_the_readers_own_fixture(tmp_path):
     from tests.readers.test_xml_formats import CVAT
 
     raw = CVAT.encode()
-    assert scanner.scan(raw) is None  # it holds a mask, a skeleton and a cuboid
+    assert scanner.scan(raw) is None  # it holds a skeleton and a cuboid
     assert_same(raw, str(tmp_path))
     regular = "\n".join(line for line in CVAT.splitlines()
-                        if not any(t in line for t in ("<mask", "<skeleton", "<cuboid")))
+                        if not any(t in line for t in ("<skeleton", "<cuboid")))
+    assert "<mask" in regular
     assert assert_same(regular.encode(), str(tmp_path))
 
 

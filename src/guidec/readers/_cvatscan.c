@@ -12,11 +12,12 @@
  * It only takes the regular subset of the format: an optional <?xml version="1.0"
  * encoding="utf-8"?> declaration, the root <annotations>, a <meta> block (whose byte span and
  * position are returned for the general reader's meta code to read), <image> elements with
- * box, polygon, polyline, points, ellipse and tag shapes whose numbers Python's float() reads,
+ * box, polygon, polyline, points, ellipse, tag and mask shapes whose numbers Python's float()
+ * reads (a mask's runs are returned as text, decoded by the general reader's code),
  * <attribute> children, and the five predefined entities. It checks the well-formedness of
  * all of that itself (names, quoting, duplicate attributes, UTF-8 and XML characters, "]]>",
  * matching end tags, nesting). Anything else (a comment, CDATA, a processing instruction, a
- * DOCTYPE, a character reference, a carriage return, a BOM, another encoding, a track, a mask,
+ * DOCTYPE, a character reference, a carriage return, a BOM, another encoding, a track,
  * a skeleton, a cuboid, a shape without label, a number float() would not read or that the
  * general reader reports as huge or not finite) returns None: the caller then reads the whole
  * file with the general reader, which reports whatever is wrong. So this file never produces
@@ -46,7 +47,7 @@
 #define HUGE_COORD 1e9      /* readers._common.HUGE: larger values are findings (V009) */
 
 enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
-enum { S_BOX = 1, S_ROTATED_BOX = 2, S_POLYGON = 3, S_POLYLINE = 5, S_POINTS = 6,
+enum { S_BOX = 1, S_ROTATED_BOX = 2, S_POLYGON = 3, S_MASK = 4, S_POLYLINE = 5, S_POINTS = 6,
        S_ELLIPSE = 8, S_TAG = 9 };     /* guidec.table.Shape */
 
 typedef unsigned char uchar;
@@ -137,6 +138,7 @@ typedef struct {
     /* <attribute> children, in document order */
     Buf attr_row, attr_name;
     PyObject *attr_values;
+    PyObject *masks; /* [(row, left, top, width, height, rle text)] */
     PyObject *names; /* distinct attribute names */
     uint64_t row_names[MAX_NAMES / 64]; /* the names the current shape has given */
     int repeated;                        /* a shape gave one name twice */
@@ -627,7 +629,8 @@ static int shape_children(Scanner *s, const Tag *t, int64_t row) {
     }
 }
 
-enum { A_LABEL, A_OCCLUDED, A_POINTS, A_ROTATION, A_K0, A_K1, A_K2, A_K3, A_N };
+enum { A_LABEL, A_OCCLUDED, A_POINTS, A_ROTATION, A_K0, A_K1, A_K2, A_K3, A_LEFT, A_TOP,
+       A_WIDTH, A_HEIGHT, A_RLE, A_N };
 
 /* The XML attributes a shape is read from, in one pass over its attributes. */
 static void shape_attrs(const Tag *t, const XAttr *slot[A_N]) {
@@ -647,12 +650,19 @@ static void shape_attrs(const Tag *t, const XAttr *slot[A_N]) {
             else if (!memcmp(n, "ytl", 3)) slot[A_K1] = a;
             else if (!memcmp(n, "xbr", 3)) slot[A_K2] = a;
             else if (!memcmp(n, "ybr", 3)) slot[A_K3] = a;
+            else if (!memcmp(n, "top", 3)) slot[A_TOP] = a;
+            else if (!memcmp(n, "rle", 3)) slot[A_RLE] = a;
+            break;
+        case 4:
+            if (!memcmp(n, "left", 4)) slot[A_LEFT] = a;
             break;
         case 5:
             if (!memcmp(n, "label", 5)) slot[A_LABEL] = a;
+            else if (!memcmp(n, "width", 5)) slot[A_WIDTH] = a;
             break;
         case 6:
             if (!memcmp(n, "points", 6)) slot[A_POINTS] = a;
+            else if (!memcmp(n, "height", 6)) slot[A_HEIGHT] = a;
             break;
         case 8:
             if (!memcmp(n, "occluded", 8)) slot[A_OCCLUDED] = a;
@@ -701,6 +711,20 @@ static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
             box[2] = 2 * v[2];
             box[3] = 2 * v[3];
         }
+    } else if (kind == S_MASK) {
+        /* the general reader decodes the runs (readers.cvat.mask_rle): kept as text here */
+        double v[4];
+        static const int keys[4] = {A_LEFT, A_TOP, A_WIDTH, A_HEIGHT};
+        for (int i = 0; i < 4; i++)
+            if (shape_num(slot[keys[i]], 1, &v[i]) < 0) return BAIL;
+        if (!slot[A_RLE]) return BAIL;
+        PyObject *rle = value_str(s, slot[A_RLE]);
+        if (!rle) return FAIL;
+        PyObject *m = Py_BuildValue("(LddddN)", (long long)row, v[0], v[1], v[2], v[3], rle);
+        if (!m) return FAIL;
+        int bad = PyList_Append(s->masks, m);
+        Py_DECREF(m);
+        if (bad < 0) return FAIL;
     } else if (kind != S_TAG) {
         const XAttr *pa = slot[A_POINTS];
         if (!pa) return BAIL;
@@ -776,9 +800,10 @@ static int scan_image(Scanner *s, const Tag *t) {
         else if (IS(c.name, c.nlen, "points")) kind = S_POINTS;
         else if (IS(c.name, c.nlen, "ellipse")) kind = S_ELLIPSE;
         else if (IS(c.name, c.nlen, "tag")) kind = S_TAG;
+        else if (IS(c.name, c.nlen, "mask")) kind = S_MASK;
         if (kind) r = scan_shape(s, &c, kind, image);
         else if (IS(c.name, c.nlen, "attribute")) r = skip_element(s, &c, 4); /* not read */
-        else return BAIL; /* mask, skeleton, cuboid, anything else: the general path */
+        else return BAIL; /* skeleton, cuboid, anything else: the general path */
         if (r < 0) return r;
     }
 }
@@ -874,6 +899,7 @@ static void scanner_free(Scanner *s) {
     Py_CLEAR(s->img_name);
     Py_CLEAR(s->labels);
     Py_CLEAR(s->attr_values);
+    Py_CLEAR(s->masks);
     Py_CLEAR(s->names);
     for (int i = 0; i < s->nlabels; i++) {
         Py_CLEAR(s->label_cache[i].s);
@@ -958,6 +984,7 @@ static PyObject *result(Scanner *s) {
         PyDict_SetItemString(d, "label", s->labels) < 0 ||
         PyDict_SetItemString(d, "attr_names", s->names) < 0 ||
         PyDict_SetItemString(d, "attr_values", s->attr_values) < 0 ||
+        PyDict_SetItemString(d, "masks", s->masks) < 0 ||
         give(d, "image_width", &s->img_w) < 0 || give(d, "image_height", &s->img_h) < 0 ||
         give(d, "image_line", &s->img_line) < 0 || give(d, "image", &s->image) < 0 ||
         give(d, "shape", &s->shape) < 0 || give(d, "bbox", &s->bbox) < 0 ||
@@ -990,8 +1017,9 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     s->labels = PyList_New(0);
     s->attr_values = PyList_New(0);
     s->names = PyList_New(0);
+    s->masks = PyList_New(0);
     PyObject *out = NULL;
-    if (s->img_key && s->img_name && s->labels && s->attr_values && s->names) {
+    if (s->img_key && s->img_name && s->labels && s->attr_values && s->names && s->masks) {
         int r = scan_document(s);
         if (s->release) release_pages(s); /* the last pages too */
         if (r == OK) out = result(s);

@@ -431,20 +431,26 @@ def _mask(el: Element, path, ctx, b, w, h, attrs, common) -> None:
         if text is None:
             ctx.report(V007("<mask> has no 'rle'", file=path).with_position(el.line, el.col))
         return
-    left, top, mw, mh = (int(v) for v in nums)
     try:
-        values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
-        if w is None or h is None:
-            raise masks.RleError("the image has no width/height")
-        if mw * mh > 1 << 28 or w * h > 1 << 28:
-            raise masks.RleError("mask larger than 2^28 pixels")
-        rle = masks.from_cvat(values, left, top, mw, mh, int(w), int(h))
+        box, rle = mask_rle(nums, text, w, h)
     except (ValueError, masks.RleError) as exc:
         ctx.report(V013(f"mask rle cannot be decoded: {exc}", file=path)
                    .with_position(el.line, el.col))
         return
-    b.add_annotation(shape=Shape.MASK, bbox=(left, top, mw, mh), rle=rle, attributes=attrs,
-                     **common)
+    b.add_annotation(shape=Shape.MASK, bbox=box, rle=rle, attributes=attrs, **common)
+
+
+def mask_rle(nums: list[float], text: str, w: float | None, h: float | None):
+    """The box ``(left, top, width, height)`` and the COCO RLE over the whole ``w`` x ``h``
+    image of a CVAT mask (``rle`` runs over its box, row-major, zeros first); ValueError or
+    :class:`masks.RleError` when it cannot be decoded. Shared with :mod:`.cvat_fast`."""
+    left, top, mw, mh = (int(v) for v in nums)
+    values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
+    if w is None or h is None:
+        raise masks.RleError("the image has no width/height")
+    if mw * mh > 1 << 28 or w * h > 1 << 28:
+        raise masks.RleError("mask larger than 2^28 pixels")
+    return (left, top, mw, mh), masks.from_cvat(values, left, top, mw, mh, int(w), int(h))
 
 
 READER = Reader(

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from guidec import masks
 from guidec.readers._common import obj_array
 from guidec.readers._xml import Element, parse_xml
 from guidec.readers.cvat import (
@@ -26,6 +27,7 @@ from guidec.readers.cvat import (
     _project_has,
     _typed,
     attribute_values,
+    mask_rle,
 )
 from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile
 
@@ -126,13 +128,26 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(ring_rows, out=ann_ring_offsets[1:])
     labels = c["label"]
+    widths = np.frombuffer(c["image_width"], dtype=np.float64)
+    heights = np.frombuffer(c["image_height"], dtype=np.float64)
+    image_index = np.frombuffer(c["image"], dtype=np.int64)
+    bbox = np.frombuffer(c["bbox"], dtype=np.float64).reshape(n, 4)
+    rle = _nones(n)
+    for row, *nums, runs in c["masks"]:  # decoded as the general reader does, or not at all
+        img = image_index[row]
+        w, h = float(widths[img]), float(heights[img])
+        try:
+            box, rle[row] = mask_rle(nums, runs, None if w != w else w, None if h != h else h)
+        except (ValueError, masks.RleError):
+            return None  # a finding (V013): the general reader words it
+        bbox[row] = box
     attributes, text = _attributes(c, labels, meta, held, n)
 
     images = ImageTable(
         key=obj_array(c["image_key"]),
         file_name=obj_array(c["image_name"]),
-        width=np.frombuffer(c["image_width"], dtype=np.float64),
-        height=np.frombuffer(c["image_height"], dtype=np.float64),
+        width=widths,
+        height=heights,
         src_file=np.zeros(m, dtype=np.int32),
         src_line=np.frombuffer(c["image_line"], dtype=np.int32),
         src_index=np.full(m, -1, dtype=np.int64),
@@ -143,11 +158,11 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         files=[SourceFile(path, NAME)],
         images=images,
         ann_id=_nones(n),
-        image_index=np.frombuffer(c["image"], dtype=np.int64),
+        image_index=image_index,
         label=obj_array(labels),
         label_id=np.full(n, -1, dtype=np.int64),
         shape=shape,
-        bbox=np.frombuffer(c["bbox"], dtype=np.float64).reshape(n, 4),
+        bbox=bbox,
         rotation=np.frombuffer(c["rotation"], dtype=np.float64),
         area=np.full(n, np.nan),
         iscrowd=np.zeros(n, dtype=bool),
@@ -156,7 +171,7 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         ann_ring_offsets=ann_ring_offsets,
         kp=np.zeros((0, 3), dtype=np.float64),
         kp_offsets=np.zeros(n + 1, dtype=np.int64),
-        rle=_nones(n),
+        rle=rle,
         text=text,
         attributes=attributes,
         src_file=np.zeros(n, dtype=np.int32),
