@@ -160,6 +160,7 @@ typedef struct {
 /* ------------------------------------------------------------------------------------ */
 /* Positions, computed lazily at each element start from where the last one left off. */
 static void advance(Scanner *s, const uchar *to) {
+    if (to <= s->lp) return; /* positions only move forward */
     const uchar *q = s->lp;
     const uchar *last_nl = NULL;
     for (;;) {
