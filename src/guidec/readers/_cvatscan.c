@@ -12,13 +12,14 @@
  * It only takes the regular subset of the format: an optional <?xml version="1.0"
  * encoding="utf-8"?> declaration, the root <annotations>, a <meta> block (whose byte span and
  * position are returned for the general reader's meta code to read), <image> elements with
- * box, polygon, polyline, points, ellipse, tag and mask shapes whose numbers Python's float()
- * reads (a mask's runs are returned as text, decoded by the general reader's code),
+ * box, polygon, polyline, points, ellipse, tag, mask and skeleton shapes whose numbers
+ * Python's float() reads (a mask's runs are returned as text, decoded by the general reader's
+ * code; a skeleton's points as (label, x, y, visibility), ordered by the meta in Python),
  * <attribute> children, and the five predefined entities. It checks the well-formedness of
  * all of that itself (names, quoting, duplicate attributes, UTF-8 and XML characters, "]]>",
  * matching end tags, nesting). Anything else (a comment, CDATA, a processing instruction, a
  * DOCTYPE, a character reference, a carriage return, a BOM, another encoding, a track,
- * a skeleton, a cuboid, a shape without label, a number float() would not read or that the
+ * a cuboid, a shape without label, a number float() would not read or that the
  * general reader reports as huge or not finite) returns None: the caller then reads the whole
  * file with the general reader, which reports whatever is wrong. So this file never produces
  * a finding; it only has to be exactly right about a regular file, which the tests check
@@ -48,7 +49,7 @@
 
 enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
 enum { S_BOX = 1, S_ROTATED_BOX = 2, S_POLYGON = 3, S_MASK = 4, S_POLYLINE = 5, S_POINTS = 6,
-       S_ELLIPSE = 8, S_TAG = 9 };     /* guidec.table.Shape */
+       S_KEYPOINTS = 7, S_ELLIPSE = 8, S_TAG = 9 };     /* guidec.table.Shape */
 
 typedef unsigned char uchar;
 
@@ -139,6 +140,8 @@ typedef struct {
     Buf attr_row, attr_name;
     PyObject *attr_values;
     PyObject *masks; /* [(row, left, top, width, height, rle text)] */
+    PyObject *skeleton; /* [(row, label, x, y, visibility)] of skeletons' points */
+    Buf kpt;            /* a skeleton point's vertices */
     PyObject *names; /* distinct attribute names */
     uint64_t row_names[MAX_NAMES / 64]; /* the names the current shape has given */
     int repeated;                        /* a shape gave one name twice */
@@ -550,7 +553,7 @@ static int num_attr(const Tag *t, const char *name, int required, double *out) {
 }
 
 /* points="x,y;x,y": the vertices into s->values, their number in *count. */
-static int parse_points(Scanner *s, const XAttr *a, int64_t *count) {
+static int parse_points(Buf *out, const XAttr *a, int64_t *count) {
     if (!a->plain) return BAIL;
     const uchar *p = a->val, *e = a->val + a->vlen;
     int64_t k = 0;
@@ -564,7 +567,7 @@ static int parse_points(Scanner *s, const XAttr *a, int64_t *count) {
         if (scan_number(p, e, &xy[0], &stop) < 0 || stop >= e || *stop != ',') return BAIL;
         if (scan_number(stop + 1, e, &xy[1], &stop) < 0 || (stop < e && *stop != ';'))
             return BAIL; /* also a third value: "1,2,3" */
-        if (buf_put(&s->values, xy, sizeof xy) < 0) return FAIL;
+        if (buf_put(out, xy, sizeof xy) < 0) return FAIL;
         k++;
         p = stop;
     }
@@ -574,7 +577,33 @@ static int parse_points(Scanner *s, const XAttr *a, int64_t *count) {
 
 /* ------------------------------------------------------------------------------------ */
 /* The <attribute name="n">text</attribute> children of a shape. */
-static int shape_children(Scanner *s, const Tag *t, int64_t row) {
+/* A skeleton's <points label="n" points="x,y" outside occluded> child: its first vertex and
+ * visibility (0 outside, 1 occluded, 2 visible), as (row, label, x, y, v) in s->skeleton. */
+static int skeleton_point(Scanner *s, const Tag *c, int64_t row) {
+    const XAttr *pa = attr_of(c, "points"), *la = attr_of(c, "label");
+    const XAttr *oa = attr_of(c, "outside"), *ca = attr_of(c, "occluded");
+    if (!pa) return BAIL;
+    int64_t k;
+    s->kpt.len = 0;
+    int r = parse_points(&s->kpt, pa, &k);
+    if (r < 0) return r;
+    if (k) { /* a point without a vertex is left out, as the general reader does */
+        const double *xy = (const double *)s->kpt.p;
+        int v = (oa && oa->vlen == 1 && oa->val[0] == '1')   ? 0
+                : (ca && ca->vlen == 1 && ca->val[0] == '1') ? 1
+                                                             : 2;
+        PyObject *label = la ? value_str(s, la) : Py_NewRef(Py_None);
+        if (!label) return FAIL;
+        PyObject *t = Py_BuildValue("(LNddi)", (long long)row, label, xy[0], xy[1], v);
+        if (!t) return FAIL;
+        int bad = PyList_Append(s->skeleton, t);
+        Py_DECREF(t);
+        if (bad < 0) return FAIL;
+    }
+    return skip_element(s, c, 5); /* what a point holds is not read */
+}
+
+static int shape_children(Scanner *s, const Tag *t, int64_t row, int kind) {
     if (t->empty) return OK;
     memset(s->row_names, 0, sizeof s->row_names);
     for (;;) {
@@ -585,6 +614,11 @@ static int shape_children(Scanner *s, const Tag *t, int64_t row) {
         if (s->p[1] == '!' || s->p[1] == '?') return BAIL;
         Tag c;
         if (scan_tag(s, &c) < 0) return BAIL;
+        if (kind == S_KEYPOINTS && IS(c.name, c.nlen, "points")) {
+            r = skeleton_point(s, &c, row);
+            if (r < 0) return r;
+            continue;
+        }
         if (!IS(c.name, c.nlen, "attribute")) return BAIL; /* not read by the fast path */
         const XAttr *na = attr_of(&c, "name");
         if (!na) return BAIL;
@@ -726,10 +760,10 @@ static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
         int bad = PyList_Append(s->masks, m);
         Py_DECREF(m);
         if (bad < 0) return FAIL;
-    } else if (kind != S_TAG) {
+    } else if (kind != S_TAG && kind != S_KEYPOINTS) {
         const XAttr *pa = slot[A_POINTS];
         if (!pa) return BAIL;
-        int r = parse_points(s, pa, &nv);
+        int r = parse_points(&s->values, pa, &nv);
         if (r < 0) return r;
     }
     const XAttr *oa = slot[A_OCCLUDED];
@@ -746,7 +780,7 @@ static int scan_shape(Scanner *s, const Tag *t, int kind, int64_t image) {
         put_i64(&s->row_col, s->col + 1) < 0 || put_i8(&s->occluded, occ) < 0)
         return FAIL;
     s->n++;
-    return shape_children(s, t, row);
+    return shape_children(s, t, row, kind);
 }
 
 /* Drop the scanned pages of a read-only file mapping from this process (they are read again
@@ -802,9 +836,10 @@ static int scan_image(Scanner *s, const Tag *t) {
         else if (IS(c.name, c.nlen, "ellipse")) kind = S_ELLIPSE;
         else if (IS(c.name, c.nlen, "tag")) kind = S_TAG;
         else if (IS(c.name, c.nlen, "mask")) kind = S_MASK;
+        else if (IS(c.name, c.nlen, "skeleton")) kind = S_KEYPOINTS;
         if (kind) r = scan_shape(s, &c, kind, image);
         else if (IS(c.name, c.nlen, "attribute")) r = skip_element(s, &c, 4); /* not read */
-        else return BAIL; /* skeleton, cuboid, anything else: the general path */
+        else return BAIL; /* cuboid, anything else: the general path */
         if (r < 0) return r;
     }
 }
@@ -894,13 +929,15 @@ static int scan_document(Scanner *s) {
 static void scanner_free(Scanner *s) {
     Buf *bufs[] = {&s->img_w,  &s->img_h,    &s->img_line, &s->image,    &s->shape,
                    &s->bbox,   &s->rotation, &s->nverts,   &s->values,   &s->row_line,
-                   &s->row_col, &s->occluded, &s->attr_row, &s->attr_name, &s->tmp};
+                   &s->row_col, &s->occluded, &s->attr_row, &s->attr_name, &s->tmp,
+                   &s->kpt};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) buf_free(bufs[i]);
     Py_CLEAR(s->img_key);
     Py_CLEAR(s->img_name);
     Py_CLEAR(s->labels);
     Py_CLEAR(s->attr_values);
     Py_CLEAR(s->masks);
+    Py_CLEAR(s->skeleton);
     Py_CLEAR(s->names);
     for (int i = 0; i < s->nlabels; i++) {
         Py_CLEAR(s->label_cache[i].s);
@@ -986,6 +1023,7 @@ static PyObject *result(Scanner *s) {
         PyDict_SetItemString(d, "attr_names", s->names) < 0 ||
         PyDict_SetItemString(d, "attr_values", s->attr_values) < 0 ||
         PyDict_SetItemString(d, "masks", s->masks) < 0 ||
+        PyDict_SetItemString(d, "skeleton", s->skeleton) < 0 ||
         give(d, "image_width", &s->img_w) < 0 || give(d, "image_height", &s->img_h) < 0 ||
         give(d, "image_line", &s->img_line) < 0 || give(d, "image", &s->image) < 0 ||
         give(d, "shape", &s->shape) < 0 || give(d, "bbox", &s->bbox) < 0 ||
@@ -1019,8 +1057,10 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     s->attr_values = PyList_New(0);
     s->names = PyList_New(0);
     s->masks = PyList_New(0);
+    s->skeleton = PyList_New(0);
     PyObject *out = NULL;
-    if (s->img_key && s->img_name && s->labels && s->attr_values && s->names && s->masks) {
+    if (s->img_key && s->img_name && s->labels && s->attr_values && s->names && s->masks &&
+        s->skeleton) {
         int r = scan_document(s);
         if (s->release) release_pages(s); /* the last pages too */
         if (r == OK) out = result(s);

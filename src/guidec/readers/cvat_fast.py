@@ -141,6 +141,9 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         except (ValueError, masks.RleError):
             return None  # a finding (V013): the general reader words it
         bbox[row] = box
+    kp, kp_offsets = _keypoints(c, shape, labels, meta, n)
+    if kp is None:
+        return None
     attributes, text = _attributes(c, labels, meta, held, n)
 
     images = ImageTable(
@@ -169,8 +172,8 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         vertices=np.frombuffer(c["values"], dtype=np.float64).reshape(-1, 2),
         ring_offsets=ring_offsets,
         ann_ring_offsets=ann_ring_offsets,
-        kp=np.zeros((0, 3), dtype=np.float64),
-        kp_offsets=np.zeros(n + 1, dtype=np.int64),
+        kp=kp,
+        kp_offsets=kp_offsets,
         rle=rle,
         text=text,
         attributes=attributes,
@@ -179,6 +182,30 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         src_index=np.frombuffer(c["col"], dtype=np.int64),
         declared_categories=dict(declared.declared_categories),
     )
+
+
+def _keypoints(c: dict, shape: np.ndarray, labels: list, meta: dict, n: int):
+    """The keypoints and their offsets of the skeleton rows, as the general reader's
+    ``_shape`` orders them (by the skeleton label's sublabels in the meta); (None, None) when
+    a point is not one of them (a finding, V008, of the general reader)."""
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    skeleton_rows = np.flatnonzero(shape == int(Shape.KEYPOINTS)).tolist()
+    if not skeleton_rows:
+        return np.zeros((0, 3), dtype=np.float64), offsets
+    points: dict[int, dict] = {}
+    for row, label, x, y, v in c["skeleton"]:
+        points.setdefault(row, {})[label] = (x, y, v)
+    kps: list[tuple] = []
+    counts = np.zeros(n, dtype=np.int64)
+    for row in skeleton_rows:
+        pts = points.get(row, {})
+        names = (meta.get(labels[row]) or {}).get("sublabels") or list(pts)
+        if any(name not in names for name in pts):
+            return None, None
+        kps.extend(pts.get(name, (0.0, 0.0, 0)) for name in names)
+        counts[row] = len(names)
+    np.cumsum(counts, out=offsets[1:])
+    return np.asarray(kps, dtype=np.float64).reshape(-1, 3), offsets
 
 
 def _nones(n: int) -> np.ndarray:
