@@ -4,7 +4,10 @@ reports anything about the file itself: for anything outside the regular subset 
 and the general reader (:mod:`.cvat`) reads the file and words every finding, so the two paths
 give the same table and findings (``tests/readers/test_cvatscan.py``). The ``<meta>`` block is
 read by the general reader's own code, from the span the scanner found, at its real line and
-column.
+column; so are a mask's runs (``mask_rle``) and a shape's attributes when a checkbox of the
+spec or a repeated name needs the general reader's rules (``attribute_values``). A value the
+general reader would report (a mask it cannot decode, a skeleton point that is no sublabel)
+hands the file to it.
 """
 
 from __future__ import annotations
