@@ -2,6 +2,7 @@
 
     python benchmarks/bench_formats.py voc [--images 50000] [--objects 8] [--repeat 3]
     python benchmarks/bench_formats.py yolo | yolo-seg
+    python benchmarks/bench_formats.py cvat
 
 Generates (once, into ``--cache``, default /tmp/guidec-bench-formats) a delivery of
 ``--images`` images with ``--objects`` objects each on average (deterministic), a spec of 20
@@ -13,6 +14,10 @@ classes, and measures in separate processes, median of ``--repeat``:
 * ``guidec validate --spec SPEC DELIVERY`` as a whole process, with ``--jobs 1`` and, when
   the option exists, ``--jobs 2``;
 * ``panlabel validate`` when installed (``pip install panlabel``).
+
+A ``cvat`` delivery is one CVAT for images 1.1 ``annotations.xml`` (see
+:func:`generate_cvat`); its floor is the whole file parsed by expat with no handler, and
+panlabel reads its boxes only (it skips the polygons).
 
 YOLO segment deliveries have 60 % polygons of 8-24 vertices. Peak memory is the process's
 maximum RSS.
@@ -146,6 +151,107 @@ def generate(kind: str, folder: str, n_images: int, per_image: int) -> None:
     os.rename(tmp, folder)
 
 
+FLOOR_CVAT = r"""
+import sys, time
+from xml.parsers import expat
+t0 = time.perf_counter()
+with open(sys.argv[1], "rb") as fh:
+    expat.ParserCreate().Parse(fh.read(), True)
+print(time.perf_counter() - t0, 1)
+"""
+
+
+def _cvat_spec() -> str:
+    """The classes of every kind, with the two attributes the CVAT delivery sets."""
+    return SPEC.format(classes="".join(
+        f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon], attributes: [quality, note]}}\n"
+        for i, c in enumerate(CLASSES))) + (
+        "attributes:\n  quality: {type: enum, values: [good, bad]}\n  note: {type: text}\n")
+
+
+def generate_cvat(folder: str, n_images: int, per_image: int) -> None:
+    """One CVAT for images 1.1 ``annotations.xml``: ``n_images`` images with ``per_image``
+    shapes each on average, 60 % polygons of 8-24 vertices, the rest boxes; a quarter of the
+    shapes with one or two ``<attribute>`` children; coordinates written as CVAT does
+    (``%.2f``). Deterministic."""
+    import math
+
+    rnd = random.Random(20261205)
+    tmp = folder + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, "spec.yaml"), "w") as fh:
+        fh.write(_cvat_spec())
+    labels = "".join(
+        f"      <label>\n        <name>{c}</name>\n        <color>#{i * 12:02x}80c0</color>\n"
+        f"        <type>any</type>\n        <attributes>\n          <attribute>\n"
+        f"            <name>quality</name>\n            <mutable>False</mutable>\n"
+        f"            <input_type>select</input_type>\n"
+        f"            <default_value>good</default_value>\n"
+        f"            <values>good\nbad</values>\n          </attribute>\n"
+        f"        </attributes>\n      </label>\n" for i, c in enumerate(CLASSES))
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n'
+            "  <version>1.1</version>\n  <meta>\n    <task>\n      <id>1</id>\n"
+            "      <name>bench</name>\n      <size>" + str(n_images) + "</size>\n"
+            "      <mode>annotation</mode>\n      <labels>\n" + labels +
+            "      </labels>\n    </task>\n"
+            "    <dumped>2026-12-05 00:00:00.000000+00:00</dumped>\n  </meta>\n")
+    # the same delivery without its polygons, for readers of CVAT boxes only (panlabel)
+    with (open(os.path.join(tmp, "annotations.xml"), "w") as fh,
+          open(os.path.join(tmp, "boxes.xml"), "w") as boxes_fh):
+        fh.write(head)
+        boxes_fh.write(head)
+        for i in range(n_images):
+            w, h = rnd.choice(SIZES)
+            out = [f'  <image id="{i}" name="{i:06d}.jpg" width="{w}" height="{h}">\n']
+            box_out = out[:]
+            for _ in range(rnd.randint(per_image // 2, per_image * 3 // 2)):
+                c = rnd.choice(CLASSES)
+                cx, cy = rnd.uniform(0.2, 0.8) * w, rnd.uniform(0.2, 0.8) * h
+                bw, bh = rnd.uniform(0.02, 0.3) * w, rnd.uniform(0.02, 0.3) * h
+                occ = rnd.random() < 0.1
+                head = f'label="{c}" source="manual" occluded="{int(occ)}"'
+                attrs = ""
+                if rnd.random() < 0.25:
+                    attrs = ''.join(f'      <attribute name="{n}">{v}</attribute>\n'
+                                    for n, v in [("quality", rnd.choice(("good", "bad"))),
+                                                 ("note", "checked")][:rnd.randint(1, 2)])
+                if rnd.random() < 0.6:
+                    k = rnd.randint(8, 24)
+                    pts = ";".join(
+                        f"{cx + bw / 2 * math.cos(2 * math.pi * j / k):.2f},"
+                        f"{cy + bh / 2 * math.sin(2 * math.pi * j / k):.2f}" for j in range(k))
+                    body = f'<polygon {head} points="{pts}" z_order="0"'
+                else:
+                    body = (f'<box {head} xtl="{cx - bw / 2:.2f}" ytl="{cy - bh / 2:.2f}" '
+                            f'xbr="{cx + bw / 2:.2f}" ybr="{cy + bh / 2:.2f}" z_order="0"')
+                tag = body[1:body.index(" ")]
+                out.append(f"    {body}>\n{attrs}    </{tag}>\n" if attrs
+                           else f"    {body}>\n    </{tag}>\n")
+                if tag == "box":
+                    box_out.append(out[-1])
+            out.append("  </image>\n")
+            box_out.append(out[-1])
+            fh.write("".join(out))
+            boxes_fh.write("".join(box_out))
+        fh.write("</annotations>\n")
+        boxes_fh.write("</annotations>\n")
+    os.rename(tmp, folder)
+
+
+#: CPU seconds (user + system) of every run of each command: on a shared machine the wall
+#: time follows the load, the CPU time much less
+CPU: dict[tuple, list[float]] = {}
+
+
+def cpu_line(named: list[tuple[str, list[str]]]) -> str:
+    """Median CPU seconds of the commands run so far, each against the first."""
+    cpus = [statistics.median(CPU[tuple(cmd)]) for _, cmd in named]
+    return "CPU seconds (median): " + ", ".join(
+        f"{label} {c:.2f}" + (f" = {c / cpus[0]:.2f}x" if i else "")
+        for i, ((label, _), c) in enumerate(zip(named, cpus, strict=True)))
+
+
 def run(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one process."""
     t0 = time.perf_counter()
@@ -153,6 +259,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     out = p.stdout.read().decode()
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
+    CPU.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
     err = p.stderr.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
@@ -170,7 +277,7 @@ def median(n: int, cmd: list[str]) -> tuple[float, float, list[float], str]:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg"])
+    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg", "cvat"])
     p.add_argument("--images", type=int, default=50_000)
     p.add_argument("--objects", type=int, default=8)
     p.add_argument("--repeat", type=int, default=3)
@@ -179,21 +286,28 @@ def main(argv=None) -> int:
     folder = os.path.join(a.cache, f"{a.kind}-{a.images}-{a.objects}")
     if not os.path.isdir(folder):
         t0 = time.perf_counter()
-        generate(a.kind, folder, a.images, a.objects)
+        if a.kind == "cvat":
+            generate_cvat(folder, a.images, a.objects)
+        else:
+            generate(a.kind, folder, a.images, a.objects)
         print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
     delivery = os.path.join(folder, "Annotations") if a.kind == "voc" else folder
+    if a.kind == "cvat":
+        delivery = os.path.join(folder, "annotations.xml")
     spec = os.path.join(folder, "spec.yaml")
     py = sys.executable
     print(f"{a.kind}: {a.images:,} images, ~{a.objects} objects each; python "
           f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}")
     floor_code = FLOOR_VOC if a.kind == "voc" else FLOOR_YOLO
+    if a.kind == "cvat":
+        floor_code = FLOOR_CVAT
     wall, rss, walls, out = median(a.repeat, [py, "-c", floor_code, delivery])
     floor = wall
     print(f"floor (bare parse, process):     {wall:6.2f} s  peak {rss:6.0f} MiB  "
           f"(runs {', '.join(f'{w:.2f}' for w in walls)})")
     base = [py, "-m", "guidec", "validate", "--spec", spec, delivery, "--format", "summary"]
-    if a.kind != "voc":
+    if a.kind in ("yolo", "yolo-seg"):
         base += ["--input-format", "yolo"]
     help_text = subprocess.run([py, "-m", "guidec", "validate", "--help"],
                                capture_output=True, text=True).stdout
@@ -207,13 +321,33 @@ def main(argv=None) -> int:
               f"the floor  (runs {', '.join(f'{w:.2f}' for w in walls)})")
         print(f"    {out.strip().splitlines()[-1] if out.strip() else ''}")
     exe = shutil.which("panlabel") or os.path.join(os.path.dirname(py), "panlabel")
+    if a.kind == "cvat":  # panlabel refuses a CVAT file with polygons: both read the boxes
+        delivery = os.path.join(folder, "boxes.xml")
+        floor, rss, walls, _ = median(a.repeat, [py, "-c", floor_code, delivery])
+        print(f"{'boxes only: floor:':<33}{floor:6.2f} s  peak {rss:6.0f} MiB")
+        cmd = [*base[:-3], delivery, "--format", "summary", "--jobs", "1"]
+        wall, rss, walls, out = median(a.repeat, cmd)
+        print(f"{'boxes only: guidec --jobs 1:':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = "
+              f"{wall / floor:.2f}x the floor  (runs {', '.join(f'{w:.2f}' for w in walls)})")
     if os.path.exists(exe):
         fmt = "voc" if a.kind == "voc" else "yolo"
+        if a.kind == "cvat":
+            fmt = "cvat"  # panlabel reads CVAT boxes only: its polygons are not checked
         wall, rss, walls, _ = median(a.repeat, [exe, "validate", "--format", fmt, delivery])
         print(f"{'panlabel validate:':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = "
               f"{wall / floor:.2f}x the floor")
     else:
         print("panlabel: not installed (pip install panlabel)")
+    if a.kind == "cvat":
+        full = os.path.join(folder, "annotations.xml")
+        print(cpu_line([("floor", [py, "-c", floor_code, full]),
+                        *[(label, cmd) for label, cmd in variants]]))
+        named = [("boxes floor", [py, "-c", floor_code, delivery]),
+                 ("guidec --jobs 1", [*base[:-3], delivery, "--format", "summary", "--jobs",
+                                      "1"])]
+        if os.path.exists(exe):
+            named.append(("panlabel", [exe, "validate", "--format", "cvat", delivery]))
+        print(cpu_line(named))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -126,13 +126,16 @@ def parse_xml(data: bytes, path: str, ctx) -> Element | None:
     return root[0]
 
 
-def read_root(path: str, ctx, expected: str, what: str) -> Element | None:
+def read_root(path: str, ctx, expected: str, what: str,
+              data: bytes | None = None) -> Element | None:
     """Read and safely parse an XML file whose root must be ``<expected>``; report V001/V004/
-    V006 (with line and column) and return None otherwise."""
+    V006 (with line and column) and return None otherwise. ``data``: the file's bytes when
+    the caller has read them already."""
     from guidec.readers._codes import V006
     from guidec.readers._common import read_bytes
 
-    data = read_bytes(path, ctx)
+    if data is None:
+        data = read_bytes(path, ctx)
     if data is None:
         return None
     root = parse_xml(data, path, ctx)

@@ -22,12 +22,14 @@ id as ``instance_id``; a skeleton track's points come from its nested per-point 
 
 from __future__ import annotations
 
-from guidec import masks
+import os
+
+from guidec import masks, progress
 from guidec.readers import Reader
 from guidec.readers._codes import V007, V008, V009, V012, V013, V015
-from guidec.readers._common import HUGE
+from guidec.readers._common import HUGE, read_bytes
 from guidec.readers._xml import Element, read_root
-from guidec.table import AnnotationTable, Shape, TableBuilder
+from guidec.table import AnnotationTable, Shape, TableBuilder, concat_tables
 
 NAME = "cvat"
 
@@ -40,10 +42,52 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
+    """Each file through the compiled scanner (:mod:`.cvat_fast`) when it takes it, else the
+    general reader below; one table, as one builder over every file would give."""
+    tables = [_read_one(p, ctx) for p in paths]
+    table = concat_tables(tables)
+    if len(tables) > 1:  # later files' meta labels replace earlier ones, as in one builder
+        declared: dict = {}
+        for t in tables:
+            declared.update(t.declared_categories)
+        table.declared_categories = declared
+    return table
+
+
+def _read_one(path: str, ctx) -> AnnotationTable:
+    from guidec.readers import cvat_fast
+
+    data = None
+    if cvat_fast.available():
+        size = _size(path)
+        if size >= cvat_fast.STREAM_MIN:
+            try:
+                table = cvat_fast.from_mapped(path, ctx)
+            except OSError:
+                table = None  # read_bytes below reports why the file cannot be read
+            if table is not None:
+                prog = progress.active()
+                if prog is not None:
+                    prog.read(size)
+                return table
+        data = read_bytes(path, ctx)
+        if data is not None and size < cvat_fast.STREAM_MIN:
+            table = cvat_fast.from_scan(data, path, ctx)
+            if table is not None:
+                return table
     b = TableBuilder()
-    for p in paths:
-        read_file(p, ctx, b)
+    if data is not None or not cvat_fast.available():
+        read_file(path, ctx, b, data)
+    else:
+        b.add_file(path, NAME)  # unreadable: read_bytes reported it
     return b.build()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 TRANSCRIPTION = "transcription"  # the text attribute the CVAT target gives text regions
@@ -54,9 +98,10 @@ def _project_has(ctx, attr: str) -> bool:
     return proj is not None and attr in getattr(proj, "attributes", {})
 
 
-def read_file(path: str, ctx, b: TableBuilder) -> None:
+def read_file(path: str, ctx, b: TableBuilder, data: bytes | None = None) -> None:
+    """The general reader: any file, every finding. ``data``: the file's bytes, when read."""
     fi = b.add_file(path, NAME)
-    root = read_root(path, ctx, "annotations", "a CVAT XML file")
+    root = read_root(path, ctx, "annotations", "a CVAT XML file", data)
     if root is None:
         return
     meta = _meta(root, path, ctx, b)
@@ -194,13 +239,19 @@ def _typed(value: str, input_type: str | None):
 
 
 def _attributes(el: Element, label_meta: dict | None, project=None) -> dict:
+    return attribute_values([(a.get("name"), a.text) for a in el.findall("attribute")],
+                            label_meta, project)
+
+
+def attribute_values(pairs, label_meta: dict | None, project=None) -> dict:
+    """A shape's attributes from its ``<attribute>`` children as (name, text) pairs, typed by
+    the label's meta; shared with the compiled path (:mod:`.cvat_fast`)."""
     types = (label_meta or {}).get("attributes", {})
     out = {}
-    for a in el.findall("attribute"):
-        name = a.get("name")
+    for name, text in pairs:
         if name is None:
             continue
-        value = _typed(a.text, (types.get(name) or {}).get("input_type"))
+        value = _typed(text, (types.get(name) or {}).get("input_type"))
         multi = _checkbox_of(name, project)
         if multi is not None:  # "<attribute>:<value>": one checkbox of a multi-valued enum
             chosen = out.setdefault(multi[0], [])
@@ -380,20 +431,26 @@ def _mask(el: Element, path, ctx, b, w, h, attrs, common) -> None:
         if text is None:
             ctx.report(V007("<mask> has no 'rle'", file=path).with_position(el.line, el.col))
         return
-    left, top, mw, mh = (int(v) for v in nums)
     try:
-        values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
-        if w is None or h is None:
-            raise masks.RleError("the image has no width/height")
-        if mw * mh > 1 << 28 or w * h > 1 << 28:
-            raise masks.RleError("mask larger than 2^28 pixels")
-        rle = masks.from_cvat(values, left, top, mw, mh, int(w), int(h))
+        box, rle = mask_rle(nums, text, w, h)
     except (ValueError, masks.RleError) as exc:
         ctx.report(V013(f"mask rle cannot be decoded: {exc}", file=path)
                    .with_position(el.line, el.col))
         return
-    b.add_annotation(shape=Shape.MASK, bbox=(left, top, mw, mh), rle=rle, attributes=attrs,
-                     **common)
+    b.add_annotation(shape=Shape.MASK, bbox=box, rle=rle, attributes=attrs, **common)
+
+
+def mask_rle(nums: list[float], text: str, w: float | None, h: float | None):
+    """The box ``(left, top, width, height)`` and the COCO RLE over the whole ``w`` x ``h``
+    image of a CVAT mask (``rle`` runs over its box, row-major, zeros first); ValueError or
+    :class:`masks.RleError` when it cannot be decoded. Shared with :mod:`.cvat_fast`."""
+    left, top, mw, mh = (int(v) for v in nums)
+    values = [int(v) for v in text.replace(" ", "").split(",") if v != ""]
+    if w is None or h is None:
+        raise masks.RleError("the image has no width/height")
+    if mw * mh > 1 << 28 or w * h > 1 << 28:
+        raise masks.RleError("mask larger than 2^28 pixels")
+    return (left, top, mw, mh), masks.from_cvat(values, left, top, mw, mh, int(w), int(h))
 
 
 READER = Reader(
