@@ -61,6 +61,9 @@ class ReadContext:
     project: Any = None  # guidec.view.Project or None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     jobs: int = 1  # worker processes for readers of one file per image (see read_each)
+    # what readers read of a folder walk when they claimed its files (Reader.claim), by
+    # reader name, for their read to take instead of reading the files again
+    claimed: dict[str, Any] = field(default_factory=dict)
 
     def report(self, diag: Diagnostic) -> None:
         self.diagnostics.append(diag)
@@ -76,6 +79,12 @@ class Reader:
     read: Callable[[list[str], ReadContext], AnnotationTable]
     # paths (file names) this reader takes when a folder is expanded; None = the folder itself
     extensions: tuple[str, ...] = ()
+    # optional: (files of a folder walk with these extensions, ctx) -> for each, whether this
+    # reader takes it. A reader that reads many files faster whole than a sniff of each head
+    # costs (a compiled scanner) reads them here, once, before any is sniffed, and keeps what
+    # it read in ctx.claimed[name] for its read. It may only take files that detect_format
+    # calls its format (a test holds every such reader to that); the others are sniffed.
+    claim: Callable[[list[str], ReadContext], list[bool]] | None = None
 
 
 READERS: Registry[Reader] = Registry("reader", __name__, modules=_MODULES, attribute="READER",
@@ -123,9 +132,19 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
         dirs.sort()
         candidates.extend(os.path.join(root, name) for name in sorted(files)
                           if name.lower().endswith(exts))
+    prog = progress.active()
+    if prog is not None and prog.on:  # the claims below read most of the delivery
+        files, nbytes = _sizes(candidates, ("",))
+        prog.expect(prog.total_files + files, prog.total_bytes + nbytes)
+    claimed = _claim(candidates, readers, ctx)
+    sniffed = iter(_detect_files([f for f, fmt in zip(candidates, claimed, strict=True)
+                                  if fmt is None], ctx.jobs))
     # a folder may hold other files (README, images): those detect as nothing and are left
-    out = [(fmt, f) for fmt, f in zip(_detect_files(candidates, ctx.jobs), candidates,
-                                      strict=True) if fmt is not None]
+    out = []
+    for f, fmt in zip(candidates, claimed, strict=True):
+        fmt = fmt if fmt is not None else next(sniffed)
+        if fmt is not None:
+            out.append((fmt, f))
     if not out:
         ctx.report(V003("no delivery file of a known format in this folder", file=path))
     return out
@@ -196,6 +215,23 @@ def read_delivery(
     return ReadResult(table, ctx.diagnostics, _files_read(formats, table, folders))
 
 
+def _claim(files: list[str], readers: dict[str, Reader], ctx: ReadContext) -> list[str | None]:
+    """The format of each file of a folder walk that a reader claims (Reader.claim), in
+    registry order; None for the files left to sniff."""
+    out: list[str | None] = [None] * len(files)
+    for reader in readers.values():
+        if reader.claim is None or not reader.extensions:
+            continue
+        idx = [i for i, f in enumerate(files)
+               if out[i] is None and f.lower().endswith(reader.extensions)]
+        if not idx:
+            continue
+        for i, taken in zip(idx, reader.claim([files[i] for i in idx], ctx), strict=True):
+            if taken:
+                out[i] = reader.name
+    return out
+
+
 def _detect_one(path: str) -> str | None:
     try:
         return detect_format(path, is_dir=False)
@@ -218,23 +254,31 @@ def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[
     folders the files with the extensions their reader takes."""
     files = size = 0
     for fmt, paths in groups.items():
-        ext = tuple(readers[fmt].extensions) or ("",)
-        for p in paths:
-            if os.path.isdir(p):
-                for root, _dirs, names in os.walk(p):
-                    for name in names:
-                        if name.lower().endswith(ext):
-                            try:
-                                size += os.path.getsize(os.path.join(root, name))
-                                files += 1
-                            except OSError:
-                                pass
-            else:
-                try:
-                    size += os.path.getsize(p)
-                    files += 1
-                except OSError:
-                    pass
+        f, b = _sizes(paths, tuple(readers[fmt].extensions) or ("",))
+        files += f
+        size += b
+    return files, size
+
+
+def _sizes(paths: list[str], ext: tuple[str, ...]) -> tuple[int, int]:
+    """(files, bytes) of ``paths``, folders walked for the files ending in ``ext``."""
+    files = size = 0
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _dirs, names in os.walk(p):
+                for name in names:
+                    if name.lower().endswith(ext):
+                        try:
+                            size += os.path.getsize(os.path.join(root, name))
+                            files += 1
+                        except OSError:
+                            pass
+        else:
+            try:
+                size += os.path.getsize(p)
+                files += 1
+            except OSError:
+                pass
     return files, size
 
 
