@@ -130,8 +130,8 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
     candidates = []
     for root, dirs, files in os.walk(path):
         dirs.sort()
-        candidates.extend(os.path.join(root, name) for name in sorted(files)
-                          if name.lower().endswith(exts))
+        base = os.path.join(root, "")  # names of a walk are plain: no join for each
+        candidates.extend(base + name for name in sorted(files) if name.lower().endswith(exts))
     prog = progress.active()
     if prog is not None and prog.on:  # the claims below read most of the delivery
         files, nbytes = _sizes(candidates, ("",))

@@ -55,6 +55,7 @@
 #include "../_cfiles.h"
 
 #define NFLAGS 4
+static const char *const FLAGS[NFLAGS] = {"pose", "truncated", "difficult", "occluded"};
 #define NO_SPAN (-1)
 
 typedef struct {
@@ -88,45 +89,90 @@ typedef struct {
 
 /* ------------------------------------------------------------------------ one file's scan */
 typedef struct {
-    const unsigned char *start, *p, *end;
-    const unsigned char *counted; /* newlines are counted up to here */
-    int64_t line;                 /* the line at `counted` */
-    const unsigned char *line_start;
+    const unsigned char *p, *end;
+    int64_t line;                   /* the line at p (every byte passed is counted) */
+    const unsigned char *line_start; /* the first byte of that line */
     vfile *f;
 } cur;
 
 enum { T_OPEN, T_CLOSE, T_EMPTY };
 
-/* Whitespace between tags; 0, or -1 on a byte that is not XML whitespace or a lone CR. */
-static inline int skip_ws(cur *c) {
+/* The element names of the shape; X_OTHER: any other name. */
+enum {
+    X_OTHER, X_ANNOTATION, X_FOLDER, X_FILENAME, X_PATH, X_SOURCE, X_DATABASE, X_IMAGE,
+    X_FLICKRID, X_OWNER, X_NAME, X_SIZE, X_WIDTH, X_HEIGHT, X_DEPTH, X_SEGMENTED, X_OBJECT,
+    X_POSE, X_TRUNCATED, X_DIFFICULT, X_OCCLUDED, X_BNDBOX, X_XMIN, X_YMIN, X_XMAX, X_YMAX
+};
+
+#define EQ(lit) (memcmp(n, lit, sizeof(lit) - 1) == 0)
+
+static int name_id(const unsigned char *n, size_t len) {
+    switch (len) {
+    case 4:
+        if (EQ("name")) return X_NAME;
+        if (EQ("xmin")) return X_XMIN;
+        if (EQ("ymin")) return X_YMIN;
+        if (EQ("xmax")) return X_XMAX;
+        if (EQ("ymax")) return X_YMAX;
+        if (EQ("pose")) return X_POSE;
+        if (EQ("size")) return X_SIZE;
+        if (EQ("path")) return X_PATH;
+        break;
+    case 5:
+        if (EQ("width")) return X_WIDTH;
+        if (EQ("depth")) return X_DEPTH;
+        if (EQ("image")) return X_IMAGE;
+        if (EQ("owner")) return X_OWNER;
+        break;
+    case 6:
+        if (EQ("object")) return X_OBJECT;
+        if (EQ("bndbox")) return X_BNDBOX;
+        if (EQ("height")) return X_HEIGHT;
+        if (EQ("folder")) return X_FOLDER;
+        if (EQ("source")) return X_SOURCE;
+        break;
+    case 8:
+        if (EQ("filename")) return X_FILENAME;
+        if (EQ("occluded")) return X_OCCLUDED;
+        if (EQ("database")) return X_DATABASE;
+        if (EQ("flickrid")) return X_FLICKRID;
+        break;
+    case 9:
+        if (EQ("truncated")) return X_TRUNCATED;
+        if (EQ("difficult")) return X_DIFFICULT;
+        if (EQ("segmented")) return X_SEGMENTED;
+        break;
+    case 10:
+        if (EQ("annotation")) return X_ANNOTATION;
+        break;
+    }
+    return X_OTHER;
+}
+
+/* Whitespace between tags (a CR only before a LF), counting lines. */
+static inline void skip_ws(cur *c) {
     const unsigned char *p = c->p, *e = c->end;
     for (; p < e; p++) {
         unsigned char b = *p;
-        if (b == ' ' || b == '\n' || b == '\t') continue;
-        if (b == '\r' && p + 1 < e && p[1] == '\n') continue;
-        break;
+        if (b == '\n') {
+            c->line++;
+            c->line_start = p + 1;
+        } else if (b != ' ' && b != '\t' && !(b == '\r' && p + 1 < e && p[1] == '\n')) {
+            break;
+        }
     }
     c->p = p;
-    return 0;
 }
 
-/* The position `pos` as expat's line and 1-based column (all ASCII: bytes are characters). */
-static void where(cur *c, const unsigned char *pos, int64_t *line, int64_t *col) {
-    const unsigned char *q = c->counted;
-    while (q < pos) {
-        const unsigned char *nl = memchr(q, '\n', (size_t)(pos - q));
-        if (nl == NULL) break;
-        c->line++;
-        c->line_start = nl + 1;
-        q = nl + 1;
-    }
-    c->counted = pos;
+/* The position `pos` (passed already) as expat's line and 1-based column (all ASCII: bytes
+   are characters). */
+static inline void where(const cur *c, const unsigned char *pos, int64_t *line, int64_t *col) {
     *line = c->line;
     *col = (int64_t)(pos - c->line_start) + 1;
 }
 
-/* A tag at c->p: its kind, name and name length; -1 when the bytes there are not one. */
-static int tag(cur *c, int *kind, const unsigned char **name, size_t *len) {
+/* A tag at c->p: its kind and the id of its name; -1 when the bytes there are not one. */
+static inline int tag(cur *c, int *kind, int *id) {
     const unsigned char *p = c->p, *e = c->end;
     if (p >= e || *p != '<') return -1;
     p++;
@@ -138,8 +184,7 @@ static int tag(cur *c, int *kind, const unsigned char **name, size_t *len) {
     const unsigned char *n = p;
     while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) p++;
     if (p == n || p >= e) return -1;
-    *name = n;
-    *len = (size_t)(p - n);
+    *id = name_id(n, (size_t)(p - n));
     if (*p == '/' && *kind == T_OPEN && p + 1 < e && p[1] == '>') {
         *kind = T_EMPTY;
         p++;
@@ -149,24 +194,15 @@ static int tag(cur *c, int *kind, const unsigned char **name, size_t *len) {
     return 0;
 }
 
-static inline int is(const unsigned char *name, size_t len, const char *want) {
-    size_t n = strlen(want);
-    return len == n && memcmp(name, want, n) == 0;
+/* The closing tag of element `id` at c->p. */
+static inline int close_tag(cur *c, int id) {
+    int kind, got;
+    return tag(c, &kind, &got) < 0 || kind != T_CLOSE || got != id ? -1 : 0;
 }
 
-/* The closing tag </want> at c->p, after optional whitespace when `ws`. */
-static int close_tag(cur *c, const char *want) {
-    int kind;
-    const unsigned char *n;
-    size_t len;
-    if (tag(c, &kind, &n, &len) < 0 || kind != T_CLOSE || !is(n, len, want)) return -1;
-    return 0;
-}
-
-/* The text of a leaf up to its closing tag </want> (an empty-element tag has none):
-   [*t0, *t1) stripped of XML whitespace. -1 on anything the shape does not allow. */
-static int leaf(cur *c, int kind, const char *want, const unsigned char **t0,
-                const unsigned char **t1) {
+/* The text of a leaf up to its closing tag (an empty-element tag has none): [*t0, *t1)
+   stripped of XML whitespace. -1 on anything the shape does not allow. */
+static int leaf(cur *c, int kind, int id, const unsigned char **t0, const unsigned char **t1) {
     if (kind == T_EMPTY) {
         *t0 = *t1 = c->p;
         return 0;
@@ -180,7 +216,12 @@ static int leaf(cur *c, int kind, const char *want, const unsigned char **t0,
             if (b == '>' && p - s >= 2 && p[-1] == ']' && p[-2] == ']') return -1;
             continue;
         }
-        if (b == '\n' || b == '\t') continue;
+        if (b == '\n') {
+            c->line++;
+            c->line_start = p + 1;
+            continue;
+        }
+        if (b == '\t') continue;
         if (b == '\r' && p + 1 < e && p[1] == '\n') continue;
         return -1;
     }
@@ -188,7 +229,7 @@ static int leaf(cur *c, int kind, const char *want, const unsigned char **t0,
     while (a < z && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')) a++;
     while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\n' || z[-1] == '\r')) z--;
     c->p = p;
-    if (close_tag(c, want) < 0) return -1;
+    if (close_tag(c, id) < 0) return -1;
     *t0 = a;
     *t1 = z;
     return 0;
@@ -211,7 +252,6 @@ static int keep(vfile *f, const unsigned char *a, const unsigned char *z, span *
         f->acap = cap;
     }
     memcpy(f->arena + f->alen, a, n);
-    out->off = (int32_t)f->alen;
     out->len = (int32_t)n;
     f->alen += n;
     return 0;
@@ -232,54 +272,41 @@ static int number(const unsigned char *a, const unsigned char *z, int64_t *v) {
     return 0;
 }
 
-/* The name of `leaves` that [name, name + len) is, or NULL. */
-static const char *one_of(const unsigned char *name, size_t len, const char *const *leaves) {
-    for (const char *const *l = leaves; *l; l++)
-        if (is(name, len, *l)) return *l;
-    return NULL;
-}
-
-/* ignored leaves of <annotation> (labelme writes database, annotation and image there) */
-static const char *const ROOT_LEAVES[] = {"folder", "path", "segmented", "database",
-                                          "annotation", "image", "flickrid", NULL};
-static const char *const SOURCE_LEAVES[] = {"database", "annotation", "image", "flickrid", NULL};
-static const char *const OWNER_LEAVES[] = {"flickrid", "name", NULL};
-/* The children of a container whose leaves are all ignored (source, owner). */
-static int ignored_container(cur *c, const char *self, const char *const *leaves) {
+/* The children of a container whose leaves are all ignored: <source> (database, annotation,
+   image, flickrid) or <owner> (flickrid, name). */
+static int ignored_container(cur *c, int self) {
     for (;;) {
-        int kind;
-        const unsigned char *n, *t0, *t1;
-        size_t len;
+        int kind, id;
+        const unsigned char *t0, *t1;
         skip_ws(c);
-        if (tag(c, &kind, &n, &len) < 0) return -1;
-        if (kind == T_CLOSE) return is(n, len, self) ? 0 : -1;
-        const char *l = one_of(n, len, leaves);
-        if (l == NULL || leaf(c, kind, l, &t0, &t1) < 0) return -1;
+        if (tag(c, &kind, &id) < 0) return -1;
+        if (kind == T_CLOSE) return id == self ? 0 : -1;
+        int known = self == X_SOURCE ? (id == X_DATABASE || id == X_ANNOTATION ||
+                                         id == X_IMAGE || id == X_FLICKRID)
+                                      : (id == X_FLICKRID || id == X_NAME);
+        if (!known || leaf(c, kind, id, &t0, &t1) < 0) return -1;
     }
 }
-
-static const char *const FLAGS[NFLAGS] = {"pose", "truncated", "difficult", "occluded"};
 
 static int size_el(cur *c, vfile *f) {
     int have_w = 0, have_h = 0, have_d = 0;
     for (;;) {
-        int kind;
-        const unsigned char *n, *t0, *t1;
-        size_t len;
+        int kind, id;
+        const unsigned char *t0, *t1;
         skip_ws(c);
-        if (tag(c, &kind, &n, &len) < 0) return -1;
-        if (kind == T_CLOSE) return is(n, len, "size") && have_w && have_h ? 0 : -1;
+        if (tag(c, &kind, &id) < 0) return -1;
+        if (kind == T_CLOSE) return id == X_SIZE && have_w && have_h ? 0 : -1;
         int64_t v;
-        if (is(n, len, "width")) {
-            if (have_w++ || leaf(c, kind, "width", &t0, &t1) < 0 || number(t0, t1, &v) < 0)
+        if (id == X_WIDTH) {
+            if (have_w++ || leaf(c, kind, id, &t0, &t1) < 0 || number(t0, t1, &v) < 0)
                 return -1;
             f->w = (double)v;
-        } else if (is(n, len, "height")) {
-            if (have_h++ || leaf(c, kind, "height", &t0, &t1) < 0 || number(t0, t1, &v) < 0)
+        } else if (id == X_HEIGHT) {
+            if (have_h++ || leaf(c, kind, id, &t0, &t1) < 0 || number(t0, t1, &v) < 0)
                 return -1;
             f->h = (double)v;
-        } else if (is(n, len, "depth")) {
-            if (have_d++ || leaf(c, kind, "depth", &t0, &t1) < 0) return -1;
+        } else if (id == X_DEPTH) {
+            if (have_d++ || leaf(c, kind, id, &t0, &t1) < 0) return -1;
         } else {
             return -1;
         }
@@ -287,19 +314,16 @@ static int size_el(cur *c, vfile *f) {
 }
 
 static int bndbox(cur *c, int64_t box[4]) {
-    static const char *const COORDS[4] = {"xmin", "ymin", "xmax", "ymax"};
     int have[4] = {0, 0, 0, 0};
     for (;;) {
-        int kind;
-        const unsigned char *n, *t0, *t1;
-        size_t len;
+        int kind, id;
+        const unsigned char *t0, *t1;
         skip_ws(c);
-        if (tag(c, &kind, &n, &len) < 0) return -1;
+        if (tag(c, &kind, &id) < 0) return -1;
         if (kind == T_CLOSE)
-            return is(n, len, "bndbox") && have[0] && have[1] && have[2] && have[3] ? 0 : -1;
-        int k = 0;
-        while (k < 4 && !is(n, len, COORDS[k])) k++;
-        if (k == 4 || have[k]++ || kind == T_EMPTY || leaf(c, kind, COORDS[k], &t0, &t1) < 0 ||
+            return id == X_BNDBOX && have[0] && have[1] && have[2] && have[3] ? 0 : -1;
+        int k = id - X_XMIN; /* xmin, ymin, xmax, ymax: as VOC writes them */
+        if (k < 0 || k > 3 || have[k]++ || kind == T_EMPTY || leaf(c, kind, id, &t0, &t1) < 0 ||
             number(t0, t1, &box[k]) < 0)
             return -1;
     }
@@ -319,30 +343,26 @@ static int object(cur *c, vfile *f, const unsigned char *at) {
     for (int k = 0; k < NFLAGS; k++) o->flag[k].len = NO_SPAN;
     int have_box = 0;
     for (;;) {
-        int kind;
-        const unsigned char *n, *t0, *t1;
-        size_t len;
+        int kind, id;
+        const unsigned char *t0, *t1;
         skip_ws(c);
-        if (tag(c, &kind, &n, &len) < 0) return -1;
+        if (tag(c, &kind, &id) < 0) return -1;
         if (kind == T_CLOSE) {
-            if (!is(n, len, "object") || !have_box || o->name.len <= 0) return -1;
+            if (id != X_OBJECT || !have_box || o->name.len <= 0) return -1;
             break;
         }
-        if (is(n, len, "name")) {
-            if (o->name.len != NO_SPAN || kind == T_EMPTY ||
-                leaf(c, kind, "name", &t0, &t1) < 0 || t0 == t1 || keep(f, t0, t1, &o->name) < 0)
+        if (id == X_NAME) {
+            if (o->name.len != NO_SPAN || kind == T_EMPTY || leaf(c, kind, id, &t0, &t1) < 0 ||
+                t0 == t1 || keep(f, t0, t1, &o->name) < 0)
                 return -1;
-            continue;
-        }
-        if (is(n, len, "bndbox")) {
+        } else if (id == X_BNDBOX) {
             if (have_box++ || kind == T_EMPTY || bndbox(c, o->box) < 0) return -1;
-            continue;
+        } else {
+            int k = id - X_POSE; /* pose, truncated, difficult, occluded: FLAGS' order */
+            if (k < 0 || k >= NFLAGS || o->flag[k].len != NO_SPAN ||
+                leaf(c, kind, id, &t0, &t1) < 0 || keep(f, t0, t1, &o->flag[k]) < 0)
+                return -1;
         }
-        int k = 0;
-        while (k < NFLAGS && !is(n, len, FLAGS[k])) k++;
-        if (k == NFLAGS || o->flag[k].len != NO_SPAN || leaf(c, kind, FLAGS[k], &t0, &t1) < 0 ||
-            keep(f, t0, t1, &o->flag[k]) < 0)
-            return -1;
     }
     if (o->box[0] == 0 || o->box[1] == 0) return -1; /* 0-based: the reader reports it */
     f->nobj++;
@@ -357,7 +377,7 @@ static const char *const DECLS[] = {
 
 /* 0 when the bytes are a regular VOC file (filling f), -1 otherwise. */
 static int scan_voc(const unsigned char *data, size_t size, int64_t head, vfile *f) {
-    cur c = {data, data, data + size, data, 1, data, f};
+    cur c = {data, data + size, 1, data, f};
     f->w = f->h = NAN;
     f->filename.len = NO_SPAN;
     if (size >= 2 && data[0] == '<' && data[1] == '?') {
@@ -373,11 +393,10 @@ static int scan_voc(const unsigned char *data, size_t size, int64_t head, vfile 
     }
     skip_ws(&c);
     const unsigned char *root = c.p;
-    int kind;
-    const unsigned char *n, *t0, *t1;
-    size_t len;
-    if ((int64_t)(root - data) + 12 > head || tag(&c, &kind, &n, &len) < 0 || kind != T_OPEN ||
-        !is(n, len, "annotation"))
+    int kind, id;
+    const unsigned char *t0, *t1;
+    if ((int64_t)(root - data) + 12 > head || tag(&c, &kind, &id) < 0 || kind != T_OPEN ||
+        id != X_ANNOTATION)
         return -1;
     int64_t col;
     where(&c, root, &f->root_line, &col);
@@ -385,26 +404,37 @@ static int scan_voc(const unsigned char *data, size_t size, int64_t head, vfile 
     for (;;) {
         skip_ws(&c);
         const unsigned char *at = c.p;
-        if (tag(&c, &kind, &n, &len) < 0) return -1;
+        if (tag(&c, &kind, &id) < 0) return -1;
         if (kind == T_CLOSE) {
-            if (!is(n, len, "annotation")) return -1;
+            if (id != X_ANNOTATION) return -1;
             break;
         }
-        if (is(n, len, "object")) {
+        switch (id) {
+        case X_OBJECT:
             if (kind == T_EMPTY || object(&c, f, at) < 0) return -1;
-        } else if (is(n, len, "filename")) {
-            if (f->filename.len != NO_SPAN || leaf(&c, kind, "filename", &t0, &t1) < 0 ||
+            break;
+        case X_FILENAME:
+            if (f->filename.len != NO_SPAN || leaf(&c, kind, id, &t0, &t1) < 0 ||
                 keep(f, t0, t1, &f->filename) < 0)
                 return -1;
-        } else if (one_of(n, len, ROOT_LEAVES) != NULL) {
-            if (leaf(&c, kind, one_of(n, len, ROOT_LEAVES), &t0, &t1) < 0) return -1;
-        } else if (is(n, len, "size")) {
+            break;
+        case X_FOLDER: /* ignored leaves (labelme writes database, annotation and image here) */
+        case X_PATH:
+        case X_SEGMENTED:
+        case X_DATABASE:
+        case X_ANNOTATION:
+        case X_IMAGE:
+        case X_FLICKRID:
+            if (leaf(&c, kind, id, &t0, &t1) < 0) return -1;
+            break;
+        case X_SIZE:
             if (have_size++ || kind == T_EMPTY || size_el(&c, f) < 0) return -1;
-        } else if (is(n, len, "source")) {
-            if (kind != T_EMPTY && ignored_container(&c, "source", SOURCE_LEAVES) < 0) return -1;
-        } else if (is(n, len, "owner")) {
-            if (kind != T_EMPTY && ignored_container(&c, "owner", OWNER_LEAVES) < 0) return -1;
-        } else {
+            break;
+        case X_SOURCE:
+        case X_OWNER:
+            if (kind != T_EMPTY && ignored_container(&c, id) < 0) return -1;
+            break;
+        default:
             return -1;
         }
     }
