@@ -137,14 +137,12 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
         files, nbytes = _sizes(candidates, ("",))
         prog.expect(prog.total_files + files, prog.total_bytes + nbytes)
     claimed = _claim(candidates, readers, ctx)
-    sniffed = iter(_detect_files([f for f, fmt in zip(candidates, claimed, strict=True)
-                                  if fmt is None], ctx.jobs))
+    rest = [f for f, fmt in zip(candidates, claimed, strict=True) if fmt is None]
+    if rest:
+        sniffed = iter(_detect_files(rest, ctx.jobs))
+        claimed = [fmt if fmt is not None else next(sniffed) for fmt in claimed]
     # a folder may hold other files (README, images): those detect as nothing and are left
-    out = []
-    for f, fmt in zip(candidates, claimed, strict=True):
-        fmt = fmt if fmt is not None else next(sniffed)
-        if fmt is not None:
-            out.append((fmt, f))
+    out = [(fmt, f) for fmt, f in zip(claimed, candidates, strict=True) if fmt is not None]
     if not out:
         ctx.report(V003("no delivery file of a known format in this folder", file=path))
     return out
