@@ -112,10 +112,12 @@ class _Scanned:
         self.refused |= other.refused
 
     def table(self) -> AnnotationTable:
+        """The table of the files scanned; it takes their columns (a column's batches are
+        let go as soon as they are joined: less memory at once)."""
         parts = self.parts
 
         def cat(key: str) -> np.ndarray:
-            return np.concatenate([p[key] for p in parts]) if parts else np.zeros(0)
+            return np.concatenate([p.pop(key) for p in parts]) if parts else np.zeros(0)
 
         counts = cat("objects").astype(np.int64)
         image_index = np.repeat(np.arange(len(self.paths), dtype=np.int64), counts)
