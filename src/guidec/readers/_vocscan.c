@@ -18,15 +18,17 @@
  *   - the root <annotation>, starting within the first `head` bytes (where format detection
  *     looks for it), then only whitespace to the end of the file;
  *   - its children: folder, path, segmented, database, annotation, image, flickrid (leaves,
- *     ignored), filename (a leaf, at most once), source (leaves database, annotation, image, flickrid), owner (leaves flickrid,
- *     name), size (at most once; leaves width and height, each exactly once, and depth), and
- *     object; containers hold only whitespace between their children;
+ *     ignored), filename (a leaf, at most once), source (leaves database, annotation, image,
+ *     flickrid), owner (leaves flickrid, name), size (at most once; leaves width and height,
+ *     each exactly once, and depth at most once), and object; containers hold only whitespace
+ *     between their children;
  *   - an object: name (non-empty), pose, truncated, difficult, occluded (each at most once;
  *     the flags may be empty) and exactly one bndbox of xmin, ymin, xmax, ymax, each exactly
  *     once, in any order;
  *   - numbers (width, height and the box) of 1 to 10 decimal digits, optionally followed by
  *     ".0", between optional whitespace, at most 1e9; xmin and ymin not 0 (a 0-based file:
- *     the reader says so).
+ *     the reader says so);
+ *   - less than 1 GiB.
  *
  * Text values are stripped of whitespace as the Python reader strips them; a kept value
  * (filename, name, a flag) holding a carriage return is refused (XML turns it into a
@@ -451,7 +453,9 @@ static void file_task(void *ctx, Py_ssize_t i) {
     f->nbytes = g.size;
     f->dev = g.dev;
     f->ino = g.ino;
-    if (scan_voc((const unsigned char *)g.data, g.size, j->head, f) == 0)
+    /* lines and string offsets are 32-bit: a file of 1 GiB or more is the Python reader's */
+    if (g.size < ((size_t)1 << 30) &&
+        scan_voc((const unsigned char *)g.data, g.size, j->head, f) == 0)
         f->status = 0;
     else
         f->nobj = 0;
