@@ -302,24 +302,23 @@ def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadCont
     n = len(table.files)
     held = (np.bincount(table.src_file, minlength=n)[:n]
             + np.bincount(table.images.src_file, minlength=n)[:n])
-    count = {}
-    for i, f in enumerate(table.files):
-        count[f.path] = count.get(f.path, 0) + int(held[i])
+    files = table.files
+    holding = {files[i].path for i in np.flatnonzero(held).tolist()}  # a file read twice: either
     failed = {d.file for d in ctx.diagnostics if d.severity == Severity.ERROR}
     folders = set(folders)
     for path, fmt in formats.items():
-        if count.get(path, 0) == 0 and path not in failed and not (
-                path in folders and _is_dir_holding(path, count)):
+        if path not in holding and path not in failed and not (
+                path in folders and _is_dir_holding(path, holding)):
             ctx.report(V049(f"the {fmt} reader found no image and no annotation in this "
                             "file: it is empty, or not the format it looks like", file=path))
 
 
-def _is_dir_holding(path: str, count: dict[str, int]) -> bool:
+def _is_dir_holding(path: str, holding: set[str]) -> bool:
     """A folder read whole (a YOLO dataset) holds what its files hold."""
     if not os.path.isdir(path):
         return False
     prefix = os.path.join(path, "")
-    return any(c for p, c in count.items() if p.startswith(prefix))
+    return any(p.startswith(prefix) for p in holding)
 
 
 # Fields that formats carry for every object whether the program uses them or not (VOC's
