@@ -392,6 +392,32 @@ def test_a_walk_reads_the_regular_files_once(tmp_path, monkeypatch):
 
 
 @needs_scanner
+@pytest.mark.parametrize("irregular", [False, True])
+@pytest.mark.parametrize("order", ["file first", "folder first", "twice"])
+def test_files_and_folders_given_together_read_in_the_order_given(tmp_path, order, irregular):
+    """A file given on its own is scanned by the reader, the folder's files by the walk's
+    claim; the table keeps the order of the arguments, as the Python reader's does."""
+    regular = (b"<annotation><object><name>%s</name><bndbox><xmin>1</xmin><ymin>1</ymin>"
+               b"<xmax>2</xmax><ymax>2</ymax></bndbox></object></annotation>")
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.xml").write_bytes(regular % str(i).encode() if i != 2 or not irregular
+                                         else regular.replace(b"<xmin>1<", b"<xmin>0<") % b"2")
+    (tmp_path / "one.xml").write_bytes(regular % b"one")
+    args = {"file first": [tmp_path / "one.xml", folder],
+            "folder first": [folder, tmp_path / "one.xml"],
+            "twice": [folder, folder / "1.xml"]}[order]
+    args = [str(a) for a in args]
+    with _Mode("general"):
+        general = read_delivery(args, jobs=1)
+    r = read_delivery(args, jobs=2)
+    assert _findings(r.diagnostics) == _findings(general.diagnostics)
+    assert_same_table(r.table, general.table)
+    assert r.table.label.tolist()[0] == ("one" if order == "file first" else "0")
+
+
+@needs_scanner
 def test_claims_follow_the_registry(tmp_path):
     (tmp_path / "a.xml").write_bytes(b"<annotation></annotation>")
     (tmp_path / "b.xml").write_bytes(OTHER["cvat.xml"])

@@ -77,11 +77,11 @@ def read(paths: list[str], ctx) -> AnnotationTable:
         scanned.extend(more)
         fast_pos += [i for i, t in zip(pending, taken, strict=True) if t]
         slow_pos = sorted(slow_pos + [i for i, t in zip(pending, taken, strict=True) if not t])
-    table = scanned.table()
-    if not slow_pos:
-        return table
-    slow = read_each([files[i] for i in slow_pos], ".xml", read_file, ctx)
-    return in_file_order([table, slow], [fast_pos, slow_pos])
+    tables, ranks = [scanned.table()], [fast_pos]
+    if slow_pos:
+        tables.append(read_each([files[i] for i in slow_pos], ".xml", read_file, ctx))
+        ranks.append(slow_pos)
+    return in_file_order(tables, ranks)  # a file given before a walk's files comes first
 
 
 def _claim(files: list[str], ctx) -> list[bool]:
@@ -167,7 +167,7 @@ def _columns(c: dict, paths: list[str]) -> dict:
     """One batch's columns as the table holds them."""
     strings = c["strings"]
     names = obj_array(strings)
-    values = obj_array([_FLAG_VALUES.get(s.encode(), s) for s in strings] + [None])
+    values = obj_array([{"0": 0, "1": 1}.get(s, s) for s in strings] + [None])  # as _flag
     box = np.frombuffer(c["box"], dtype=np.float64).reshape(-1, 4)
     bbox = np.empty_like(box)  # 1-based inclusive pixel indexes -> x, y, w, h
     bbox[:, :2] = box[:, :2] - 1.0
