@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class ReadContext:
     # what readers read of a folder walk when they claimed its files (Reader.claim), by
     # reader name, for their read to take instead of reading the files again
     claimed: dict[str, Any] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # of files, for the progress line
 
     def report(self, diag: Diagnostic) -> None:
         self.diagnostics.append(diag)
@@ -134,7 +136,7 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
         candidates.extend(base + name for name in sorted(files) if name.lower().endswith(exts))
     prog = progress.active()
     if prog is not None and prog.on:  # the claims below read most of the delivery
-        files, nbytes = _sizes(candidates, ("",))
+        files, nbytes = _sizes(candidates, ("",), ctx.sizes)
         prog.expect(prog.total_files + files, prog.total_bytes + nbytes)
     claimed = _claim(candidates, readers, ctx)
     rest = [f for f, fmt in zip(candidates, claimed, strict=True) if fmt is None]
@@ -191,7 +193,7 @@ def read_delivery(
             formats[f] = fmt
     prog = progress.active()
     if prog is not None and prog.on:
-        prog.expect(*_to_read(groups, readers))
+        prog.expect(*_to_read(groups, readers, ctx.sizes))
     tables = []
     was_enabled = gc.isenabled()
     gc.disable()  # parsing creates millions of acyclic objects; the cyclic GC only slows it
@@ -247,36 +249,43 @@ def _detect_files(files: list[str], jobs: int) -> list[str | None]:
                              min_run=PARALLEL_MIN // 2)
 
 
-def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[int, int]:
+def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader],
+             known: dict[str, int] | None = None) -> tuple[int, int]:
     """(files, bytes) the readers will read, for a progress line: files as given, and in
     folders the files with the extensions their reader takes."""
     files = size = 0
     for fmt, paths in groups.items():
-        f, b = _sizes(paths, tuple(readers[fmt].extensions) or ("",))
+        f, b = _sizes(paths, tuple(readers[fmt].extensions) or ("",), known)
         files += f
         size += b
     return files, size
 
 
-def _sizes(paths: list[str], ext: tuple[str, ...]) -> tuple[int, int]:
-    """(files, bytes) of ``paths``, folders walked for the files ending in ``ext``."""
+def _sizes(paths: list[str], ext: tuple[str, ...],
+           known: dict[str, int] | None = None) -> tuple[int, int]:
+    """(files, bytes) of ``paths``, folders walked for the files ending in ``ext``; the size
+    of a file in ``known`` is not asked again, and those asked are added to it."""
     files = size = 0
+    known = {} if known is None else known
     for p in paths:
-        if os.path.isdir(p):
-            for root, _dirs, names in os.walk(p):
-                for name in names:
-                    if name.lower().endswith(ext):
-                        try:
-                            size += os.path.getsize(os.path.join(root, name))
-                            files += 1
-                        except OSError:
-                            pass
-        else:
+        if p not in known:
             try:
-                size += os.path.getsize(p)
-                files += 1
+                st = os.stat(p)
             except OSError:
-                pass
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                for root, _dirs, names in os.walk(p):
+                    for name in names:
+                        if name.lower().endswith(ext):
+                            try:
+                                size += os.path.getsize(os.path.join(root, name))
+                                files += 1
+                            except OSError:
+                                pass
+                continue
+            known[p] = st.st_size
+        size += known[p]
+        files += 1
     return files, size
 
 
