@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,10 @@ class ReadContext:
     project: Any = None  # guidec.view.Project or None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     jobs: int = 1  # worker processes for readers of one file per image (see read_each)
+    # what readers read of a folder walk when they claimed its files (Reader.claim), by
+    # reader name, for their read to take instead of reading the files again
+    claimed: dict[str, Any] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # of files, for the progress line
 
     def report(self, diag: Diagnostic) -> None:
         self.diagnostics.append(diag)
@@ -76,6 +81,12 @@ class Reader:
     read: Callable[[list[str], ReadContext], AnnotationTable]
     # paths (file names) this reader takes when a folder is expanded; None = the folder itself
     extensions: tuple[str, ...] = ()
+    # optional: (files of a folder walk with these extensions, ctx) -> for each, whether this
+    # reader takes it. A reader that reads many files faster whole than a sniff of each head
+    # costs (a compiled scanner) reads them here, once, before any is sniffed, and keeps what
+    # it read in ctx.claimed[name] for its read. It may only take files that detect_format
+    # calls its format (a test holds every such reader to that); the others are sniffed.
+    claim: Callable[[list[str], ReadContext], list[bool]] | None = None
 
 
 READERS: Registry[Reader] = Registry("reader", __name__, modules=_MODULES, attribute="READER",
@@ -121,12 +132,21 @@ def _expand(path: str, readers: dict[str, Reader], ctx: ReadContext) -> list[tup
     candidates = []
     for root, dirs, files in os.walk(path):
         dirs.sort()
-        candidates.extend(os.path.join(root, name) for name in sorted(files)
-                          if name.lower().endswith(exts))
+        base = os.path.join(root, "")  # names of a walk are plain: no join for each
+        candidates.extend(base + name for name in sorted(files) if name.lower().endswith(exts))
+    prog = progress.active()
+    if prog is not None and prog.on:  # the claims below read most of the delivery
+        files, nbytes = _sizes(candidates, ("",), ctx.sizes)
+        prog.expect(prog.total_files + files, prog.total_bytes + nbytes)
+    claimed = _claim(candidates, readers, ctx)
+    rest = [f for f, fmt in zip(candidates, claimed, strict=True) if fmt is None]
+    if rest:
+        sniffed = iter(_detect_files(rest, ctx.jobs))
+        claimed = [fmt if fmt is not None else next(sniffed) for fmt in claimed]
     # a folder may hold other files (README, images): those detect as nothing, are left out
     # and said (V022), once per folder
     out, left = [], []
-    for fmt, f in zip(_detect_files(candidates, ctx.jobs), candidates, strict=True):
+    for fmt, f in zip(claimed, candidates, strict=True):
         (left if fmt is None else out).append((fmt, f))
     if not out:
         ctx.report(V003("no delivery file of a known format in this folder", file=path))
@@ -191,7 +211,7 @@ def read_delivery(
             formats[f] = fmt
     prog = progress.active()
     if prog is not None and prog.on:
-        prog.expect(*_to_read(groups, readers))
+        prog.expect(*_to_read(groups, readers, ctx.sizes))
     tables = []
     was_enabled = gc.isenabled()
     gc.disable()  # parsing creates millions of acyclic objects; the cyclic GC only slows it
@@ -213,6 +233,23 @@ def read_delivery(
     return ReadResult(table, ctx.diagnostics, _files_read(formats, table, folders))
 
 
+def _claim(files: list[str], readers: dict[str, Reader], ctx: ReadContext) -> list[str | None]:
+    """The format of each file of a folder walk that a reader claims (Reader.claim), in
+    registry order; None for the files left to sniff."""
+    out: list[str | None] = [None] * len(files)
+    for reader in readers.values():
+        if reader.claim is None or not reader.extensions:
+            continue
+        idx = [i for i, f in enumerate(files)
+               if out[i] is None and f.lower().endswith(reader.extensions)]
+        if not idx:
+            continue
+        for i, taken in zip(idx, reader.claim([files[i] for i in idx], ctx), strict=True):
+            if taken:
+                out[i] = reader.name
+    return out
+
+
 def _detect_one(path: str) -> str | None:
     try:
         return detect_format(path, is_dir=False)
@@ -230,14 +267,31 @@ def _detect_files(files: list[str], jobs: int) -> list[str | None]:
                              min_run=PARALLEL_MIN // 2)
 
 
-def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[int, int]:
+def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader],
+             known: dict[str, int] | None = None) -> tuple[int, int]:
     """(files, bytes) the readers will read, for a progress line: files as given, and in
     folders the files with the extensions their reader takes."""
     files = size = 0
     for fmt, paths in groups.items():
-        ext = tuple(readers[fmt].extensions) or ("",)
-        for p in paths:
-            if os.path.isdir(p):
+        f, b = _sizes(paths, tuple(readers[fmt].extensions) or ("",), known)
+        files += f
+        size += b
+    return files, size
+
+
+def _sizes(paths: list[str], ext: tuple[str, ...],
+           known: dict[str, int] | None = None) -> tuple[int, int]:
+    """(files, bytes) of ``paths``, folders walked for the files ending in ``ext``; the size
+    of a file in ``known`` is not asked again, and those asked are added to it."""
+    files = size = 0
+    known = {} if known is None else known
+    for p in paths:
+        if p not in known:
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
                 for root, _dirs, names in os.walk(p):
                     for name in names:
                         if name.lower().endswith(ext):
@@ -246,12 +300,10 @@ def _to_read(groups: dict[str, list[str]], readers: dict[str, Reader]) -> tuple[
                                 files += 1
                             except OSError:
                                 pass
-            else:
-                try:
-                    size += os.path.getsize(p)
-                    files += 1
-                except OSError:
-                    pass
+                continue
+            known[p] = st.st_size
+        size += known[p]
+        files += 1
     return files, size
 
 
@@ -277,24 +329,23 @@ def _read_nothing(table: AnnotationTable, formats: dict[str, str], ctx: ReadCont
     n = len(table.files)
     held = (np.bincount(table.src_file, minlength=n)[:n]
             + np.bincount(table.images.src_file, minlength=n)[:n])
-    count = {}
-    for i, f in enumerate(table.files):
-        count[f.path] = count.get(f.path, 0) + int(held[i])
+    files = table.files
+    holding = {files[i].path for i in np.flatnonzero(held).tolist()}  # a file read twice: either
     failed = {d.file for d in ctx.diagnostics if d.severity == Severity.ERROR}
     folders = set(folders)
     for path, fmt in formats.items():
-        if count.get(path, 0) == 0 and path not in failed and not (
-                path in folders and _is_dir_holding(path, count)):
+        if path not in holding and path not in failed and not (
+                path in folders and _is_dir_holding(path, holding)):
             ctx.report(V049(f"the {fmt} reader found no image and no annotation in this "
                             "file: it is empty, or not the format it looks like", file=path))
 
 
-def _is_dir_holding(path: str, count: dict[str, int]) -> bool:
+def _is_dir_holding(path: str, holding: set[str]) -> bool:
     """A folder read whole (a YOLO dataset) holds what its files hold."""
     if not os.path.isdir(path):
         return False
     prefix = os.path.join(path, "")
-    return any(c for p, c in count.items() if p.startswith(prefix))
+    return any(p.startswith(prefix) for p in holding)
 
 
 # Fields that formats carry for every object whether the program uses them or not (VOC's

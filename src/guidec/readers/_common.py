@@ -11,7 +11,7 @@ import orjson
 
 from guidec import inputs, progress
 from guidec.readers._codes import V001, V002, V005, V009
-from guidec.table import AnnotationTable, TableBuilder
+from guidec.table import AnnotationTable, TableBuilder, concat_tables
 
 MAX_DEPTH = 256  # JSON/XML nesting no annotation format needs more than a dozen of
 HUGE = 1e9  # larger than any pixel coordinate of a real image
@@ -47,15 +47,7 @@ def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
     worker processes (forked, so the spec and the reader come along without pickling) and
     their tables joined in order: each file is read on its own, so the table and the findings
     are those of one process, in the same order."""
-    files = []
-    for p in paths:
-        if os.path.isdir(p):
-            for root, dirs, names in os.walk(p):
-                dirs.sort()
-                files.extend(os.path.join(root, f) for f in sorted(names)
-                             if f.lower().endswith(suffix))
-        else:
-            files.append(p)
+    files = list_files(paths, suffix)
     if _SCHEDULER is not None and files:
         return _read_on_cluster(files, read_file, ctx, _SCHEDULER)
     jobs = min(getattr(ctx, "jobs", 1), len(files) // (PARALLEL_MIN // 2) or 1)
@@ -69,6 +61,93 @@ def read_each(paths: list[str], suffix: str, read_file, ctx) -> AnnotationTable:
         if prog is not None:
             prog.add_rows(b.rows - before)
     return b.build()
+
+
+def list_files(paths: list[str], suffix: str) -> list[str]:
+    """The files a per-file reader reads: each path, folders walked in sorted order for the
+    files ending in ``suffix``."""
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, names in os.walk(p):
+                dirs.sort()
+                files.extend(os.path.join(root, f) for f in sorted(names)
+                             if f.lower().endswith(suffix))
+        else:
+            files.append(p)
+    return files
+
+
+def in_file_order(tables: list[AnnotationTable], ranks: list) -> AnnotationTable:
+    """One table from parts that each read some of a reader's files (a compiled fast path,
+    the Python reader for the rest): ``ranks[k][j]`` is where ``tables[k].files[j]`` comes in
+    the reading order. Files, their images and their rows are put in that order, each file's
+    own images and rows keeping theirs: the table that reading every file in order into one
+    TableBuilder gives."""
+    from guidec.table import ImageTable
+
+    t = concat_tables(tables)
+    rank = np.concatenate([np.asarray(r, dtype=np.int64) for r in ranks] or
+                          [np.zeros(0, dtype=np.int64)])
+    if len(rank) != len(t.files):
+        raise ValueError(f"{len(rank)} ranks for {len(t.files)} files")
+    if len(rank) < 2 or bool((np.diff(rank) > 0).all()):
+        return t
+    files = np.argsort(rank, kind="stable")  # new position -> old
+    new_file = np.empty_like(files)
+    new_file[files] = np.arange(len(files))
+    im = t.images
+    imgs = np.argsort(new_file[im.src_file], kind="stable")
+    new_img = np.empty(len(imgs) + 1, dtype=np.int64)  # the last: -1 (no image) stays -1
+    new_img[imgs] = np.arange(len(imgs))
+    new_img[-1] = -1
+    rows = np.argsort(new_file[t.src_file], kind="stable")
+    # ragged columns: the rings (and their vertices) and keypoints of each row, in row order
+    rings = _ranges(t.ann_ring_offsets[:-1][rows], np.diff(t.ann_ring_offsets)[rows])
+    ring_len = np.diff(t.ring_offsets)[rings]
+    verts = _ranges(t.ring_offsets[:-1][rings], ring_len)
+    kp_len = np.diff(t.kp_offsets)[rows]
+    kps = _ranges(t.kp_offsets[:-1][rows], kp_len)
+
+    def offsets(lengths: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=out[1:])
+        return out
+
+    images = ImageTable(
+        key=im.key[imgs], file_name=im.file_name[imgs], width=im.width[imgs],
+        height=im.height[imgs], src_file=new_file[im.src_file[imgs]].astype(np.int32),
+        src_line=im.src_line[imgs], src_index=im.src_index[imgs],
+        attributes={k: v[imgs] for k, v in im.attributes.items()},
+        annotator=im.annotator[imgs] if im.annotator is not None else None)
+    return AnnotationTable(
+        files=[t.files[i] for i in files.tolist()],
+        images=images,
+        ann_id=t.ann_id[rows],
+        image_index=new_img[t.image_index[rows]],
+        label=t.label[rows], label_id=t.label_id[rows], shape=t.shape[rows],
+        bbox=t.bbox[rows], rotation=t.rotation[rows], area=t.area[rows],
+        iscrowd=t.iscrowd[rows],
+        vertices=t.vertices[verts], ring_offsets=offsets(ring_len),
+        ann_ring_offsets=offsets(np.diff(t.ann_ring_offsets)[rows]),
+        kp=t.kp[kps], kp_offsets=offsets(kp_len),
+        rle=t.rle[rows], text=t.text[rows],
+        attributes={k: v[rows] for k, v in t.attributes.items()},
+        src_file=new_file[t.src_file[rows]].astype(np.int32),
+        src_line=t.src_line[rows], src_index=t.src_index[rows],
+        declared_categories=t.declared_categories,
+        instance_id=t.instance_id[rows] if t.instance_id is not None else None,
+        score=t.score[rows] if t.score is not None else None,
+    )
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[i] .. starts[i] + counts[i]`` one range after the other."""
+    counts = np.asarray(counts, dtype=np.int64)
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    return (np.repeat(np.asarray(starts, dtype=np.int64) - (ends - counts), counts)
+            + np.arange(total, dtype=np.int64))
 
 
 def _start_methods() -> list[str]:

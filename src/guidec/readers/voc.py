@@ -16,17 +16,29 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
+import numpy as np
+
+from guidec import inputs, progress
 from guidec.codes import code
-from guidec.readers import Reader
+from guidec.readers import HEAD_BYTES, Reader
 from guidec.readers._codes import V006, V007, V008, V009
-from guidec.readers._common import read_bytes, read_each
+from guidec.readers._common import in_file_order, list_files, obj_array, read_bytes, read_each
 from guidec.readers._xml import Element, parse_xml
-from guidec.table import AnnotationTable, Shape, TableBuilder
+from guidec.table import AnnotationTable, Shape, SourceFile, TableBuilder, box_table
+
+try:  # without a C compiler at install time every file takes the Python paths below
+    from guidec.readers import _vocscan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _vocscan = None
 
 NAME = "voc"
-FAST = True  # tests turn it off to hold the fast path to the general one
+FAST = True  # tests turn it off to hold the fast paths to the general one
+SCAN = True  # tests turn the compiled scanner off to hold it to the Python paths
+#: Files the scanner reads at a time: between two batches the progress line moves.
+BATCH = 4096
 
 V020 = code("V020")
 V046 = code("V046")
@@ -39,7 +51,147 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
-    return read_each(paths, ".xml", read_file, ctx)
+    if not (FAST and SCAN and _vocscan is not None):
+        return read_each(paths, ".xml", read_file, ctx)
+    done = ctx.claimed.pop(NAME, None)
+    if done is not None and paths == done.paths:  # a walk's files, all of them scanned
+        return done.table()
+    mine = set(done.paths) if done is not None else set()
+    files = []
+    for p in paths:  # a claimed path is a file: no stat to tell
+        if p in mine:
+            files.append(p)
+        else:
+            files += list_files([p], ".xml")
+    scanned, fast_pos, pending = _Scanned(), [], list(range(len(files)))
+    slow_pos = []
+    if done is not None:
+        pos = [i for i, f in enumerate(files) if f in mine]
+        if [files[i] for i in pos] == done.paths:  # else (a file named twice): read again
+            scanned, fast_pos = done, pos
+            pending = [i for i, f in enumerate(files) if f not in mine]
+            slow_pos = [i for i in pending if files[i] in done.refused]
+            pending = [i for i in pending if files[i] not in done.refused]
+    if pending:
+        more, taken = _scan([files[i] for i in pending], ctx)
+        scanned.extend(more)
+        fast_pos += [i for i, t in zip(pending, taken, strict=True) if t]
+        slow_pos = sorted(slow_pos + [i for i, t in zip(pending, taken, strict=True) if not t])
+    tables, ranks = [scanned.table()], [fast_pos]
+    if slow_pos:
+        tables.append(read_each([files[i] for i in slow_pos], ".xml", read_file, ctx))
+        ranks.append(slow_pos)
+    return in_file_order(tables, ranks)  # a file given before a walk's files comes first
+
+
+def _claim(files: list[str], ctx) -> list[bool]:
+    """Reader.claim: the files of a folder walk the scanner reads as regular VOC, scanned
+    once here (their reading in :func:`read` takes what was scanned)."""
+    if not (FAST and SCAN and _vocscan is not None):
+        return [False] * len(files)
+    scanned, taken = _scan(files, ctx)
+    ctx.claimed.setdefault(NAME, _Scanned()).extend(scanned)
+    return taken
+
+
+# ------------------------------------------------------------------------ the compiled scanner
+# readers/_vocscan.c reads files on ctx.jobs threads and scans the regular ones (a strict
+# subset of what the fast path below takes) into columns; it reports nothing, and every file
+# it does not take is read by read_file. A test holds the three paths to one table.
+@dataclass
+class _Scanned:
+    """What the scanner took: the files in order, and their columns batch by batch."""
+
+    paths: list[str] = field(default_factory=list)
+    parts: list[dict] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # read, not taken: for read_file
+
+    def extend(self, other: _Scanned) -> None:
+        self.paths += other.paths
+        self.parts += other.parts
+        self.refused |= other.refused
+
+    def table(self) -> AnnotationTable:
+        """The table of the files scanned; it takes their columns (a column's batches are
+        let go as soon as they are joined: less memory at once)."""
+        parts = self.parts
+
+        def cat(key: str) -> np.ndarray:
+            return np.concatenate([p.pop(key) for p in parts]) if parts else np.zeros(0)
+
+        counts = cat("objects").astype(np.int64)
+        image_index = np.repeat(np.arange(len(self.paths), dtype=np.int64), counts)
+        attributes = {}
+        for flag in _FLAGS:
+            if any(p["has_" + flag] for p in parts):
+                attributes[flag] = cat(flag)
+        return box_table(
+            [SourceFile(p, NAME) for p in self.paths],
+            file_name=cat("filename"), width=cat("width"), height=cat("height"),
+            image_src_file=np.arange(len(self.paths)), image_src_line=cat("root_line"),
+            image_index=image_index, label=cat("label"), bbox=cat("bbox"),
+            attributes=attributes, src_file=image_index, src_line=cat("line"),
+            src_index=cat("col"))
+
+
+def _scan(files: list[str], ctx) -> tuple[_Scanned, list[bool]]:
+    """Scan ``files`` in batches: what the scanner took, and whether it took each file."""
+    out = _Scanned()
+    taken: list[bool] = []
+    threads = max(1, getattr(ctx, "jobs", 1))
+    limit = inputs.max_bytes()
+    prog = progress.active()
+    for k in range(0, len(files), BATCH):
+        batch = files[k:k + BATCH]
+        c = _vocscan.scan(batch, threads, limit, HEAD_BYTES)
+        ok = np.frombuffer(c["status"], dtype=np.uint8) == 0
+        paths = [f for f, t in zip(batch, ok.tolist(), strict=True) if t]
+        out.refused.update(f for f, t in zip(batch, ok.tolist(), strict=True) if not t)
+        taken += ok.tolist()
+        if not paths:
+            continue
+        ids = zip(np.frombuffer(c["dev"], dtype=np.uint64).tolist(),
+                  np.frombuffer(c["ino"], dtype=np.uint64).tolist(), strict=True)
+        inputs.remember(dict(zip(ids, paths, strict=True)))  # outputs never land on them
+        part = _columns(c, paths)
+        out.paths += paths
+        out.parts.append(part)
+        if prog is not None:
+            prog.read(int(np.frombuffer(c["nbytes"], dtype=np.int64)[ok].sum()),
+                      files=len(paths))
+            prog.add_rows(len(part["label"]))
+    return out, taken
+
+
+def _columns(c: dict, paths: list[str]) -> dict:
+    """One batch's columns as the table holds them."""
+    strings = c["strings"]
+    names = obj_array(strings)
+    values = obj_array([{"0": 0, "1": 1}.get(s, s) for s in strings] + [None])  # as _flag
+    box = np.frombuffer(c["box"], dtype=np.float64).reshape(-1, 4)
+    bbox = np.empty_like(box)  # 1-based inclusive pixel indexes -> x, y, w, h
+    bbox[:, :2] = box[:, :2] - 1.0
+    bbox[:, 2:] = box[:, 2:] - box[:, :2] + 1.0
+    filename = c["filename"]
+    for i, name in enumerate(filename):
+        if name is None:  # as read_file names an image whose file gives no name
+            filename[i] = os.path.splitext(os.path.basename(paths[i]))[0] + ".jpg"
+    part = {
+        "filename": obj_array(filename),
+        "width": np.frombuffer(c["width"], dtype=np.float64),
+        "height": np.frombuffer(c["height"], dtype=np.float64),
+        "root_line": np.frombuffer(c["root_line"], dtype=np.int32),
+        "objects": np.frombuffer(c["objects"], dtype=np.int64),
+        "label": names[np.frombuffer(c["label"], dtype=np.int32)],
+        "bbox": bbox,
+        "line": np.frombuffer(c["line"], dtype=np.int32),
+        "col": np.frombuffer(c["col"], dtype=np.int64),
+    }
+    for flag in _FLAGS:
+        idx = np.frombuffer(c[flag], dtype=np.int32)
+        part[flag] = values[idx]  # -1: the None after the values
+        part["has_" + flag] = bool((idx >= 0).any())
+    return part
 
 
 def _float(el: Element | None, tag: str, path, ctx, where: Element) -> float | None:
@@ -80,6 +232,7 @@ _CANON = re.compile(
 _LEAF = re.compile(rb"<([A-Za-z_][\w.-]*)>([^<]*)</\1>")  # a leaf closed by its own tag
 _TAG = re.compile(rb"<(/?)([A-Za-z_][\w.-]*)/?>")
 _EMPTY = re.compile(rb"<([A-Za-z_][\w.-]*)/>")  # <pose/>: an empty leaf, as labelme writes
+_NESTED = re.compile(rb"<(/?)([A-Za-z_][\w.-]*)(/?)>")
 _DECL = re.compile(rb'<\?xml version="1\.[01]"(?: encoding="(?:utf-8|UTF-8)")?\?>')
 
 
@@ -179,6 +332,8 @@ def _fast(data: bytes) -> tuple | None:
     regular VOC file, else None."""
     if not data.isascii() or b"&" in data or b"<!" in data:
         return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone CR: a line break to XML, not to the line counts below
     start = 0
     head = data.lstrip()
     if head.startswith(b"<?"):
@@ -221,14 +376,32 @@ def _fast(data: bytes) -> tuple | None:
             if tag in leaves:
                 return None
             leaves[tag] = text.strip()
+    stack: list[bytes] = []  # filename and size where the general reader looks: in the root
+    sizes = 0
+    for close, tag, empty in _NESTED.findall(header):
+        if close:
+            stack.pop()
+            continue
+        if (tag in (b"filename", b"size") and len(stack) != 1) or (
+                tag in (b"width", b"height") and stack[1:] != [b"size"]):
+            return None
+        sizes += tag == b"size"
+        if not empty:
+            stack.append(tag)
     w = h = None
-    if b"<size>" in header:
+    if sizes > 1:
+        return None
+    if sizes:
         try:
             w, h = float(leaves[b"width"]), float(leaves[b"height"])
         except (KeyError, ValueError):
             return None
         if not (abs(w) <= 1e9 and abs(h) <= 1e9):
             return None
+    if b"\r" in data and (b"\r" in leaves.get(b"filename", b"") or any(
+            "\r" in name or any("\r" in v for v in (attrs or {}).values()
+                                if isinstance(v, str)) for _, _, name, attrs, _ in objects)):
+        return None  # XML reads a CR in a value as LF
     root_pos = data.index(b"<annotation>", start)
     root_line = data.count(b"\n", 0, root_pos) + 1
     return leaves.get(b"filename", b"").decode(), w, h, root_line, objects
@@ -342,4 +515,5 @@ READER = Reader(
     detect=_detect,
     read=read,
     extensions=(".xml",),
+    claim=_claim,
 )
