@@ -2,6 +2,8 @@
 install, next to their sources:
 
 * ``guidec.readers._cocoscan``: reads a COCO file's bytes straight into columns;
+* ``guidec.readers._yoloscan``: reads YOLO label files (and image headers) on threads into
+  columns;
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep;
 * ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing).
@@ -22,6 +24,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSIONS = {
     "guidec.readers._cocoscan": "src/guidec/readers/_cocoscan.c",
+    "guidec.readers._yoloscan": "src/guidec/readers/_yoloscan.c",
     "guidec.validation._native": "src/guidec/validation/_native.c",
     "guidec._hamming": "src/guidec/_hamming.c",
 }

@@ -160,10 +160,20 @@ def _location(files, f, line, index, image: bool = False) -> tuple[str, int | No
     return sf.path, (line if line >= 0 else None), pointer
 
 
+# dtype of each annotation column (bbox: (N, 4)); object columns are built with fromiter
+_ANN_DTYPES = {
+    "ann_id": object, "image_index": np.int64, "label": object, "label_id": np.int64,
+    "shape": np.int8, "bbox": np.float64, "rotation": np.float64, "area": np.float64,
+    "iscrowd": bool, "rle": object, "text": object, "src_file": np.int32,
+    "src_line": np.int32, "src_index": np.int64, "instance_id": np.int64,
+    "score": np.float64}
+
+
 class TableBuilder:
     """Row-by-row construction for readers of small or line-oriented formats.
 
-    Fast readers (COCO at train2017 scale) build the arrays directly instead.
+    Fast readers (COCO at train2017 scale) build the arrays directly instead; readers of many
+    files add whole columns at once (:meth:`add_columns`) between rows added one at a time.
     """
 
     def __init__(self) -> None:
@@ -178,6 +188,9 @@ class TableBuilder:
             "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id",
             "score")}
         self._attrs: dict[str, dict[int, Any]] = {}
+        # annotation columns already made arrays (add_columns), in row order before _a's rows
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._sealed = 0
         # vertices in order: lists of (x, y) tuples from add_annotation, (k, 2) arrays from
         # add_rows; _nvert counts them all
         self._vparts: list = []
@@ -191,7 +204,7 @@ class TableBuilder:
     @property
     def rows(self) -> int:
         """Annotation rows added so far."""
-        return len(self._a["ann_id"])
+        return self._sealed + len(self._a["ann_id"])
 
     def add_file(self, path: str, fmt: str, pointer_format: str | None = None,
                  image_pointer_format: str | None = None) -> int:
@@ -266,7 +279,7 @@ class TableBuilder:
         instance_id: int = -1,
         score: float | None = None,
     ) -> int:
-        row = len(self._a["ann_id"])
+        row = self.rows
         if pointer is not None:
             src_index = self._add_pointer(src_file, pointer)
         a = self._a
@@ -311,7 +324,7 @@ class TableBuilder:
         k = len(labels)
         if not k:
             return
-        row = len(self._a["ann_id"])
+        row = self.rows
         a = self._a
         a["ann_id"].extend([None] * k)
         a["image_index"].extend([image_index] * k)
@@ -416,12 +429,68 @@ class TableBuilder:
         nkp = len(self._kp) - int(np.sum(kp_per_row))
         self._kp_offsets.extend((nkp + np.cumsum(kp_per_row)).tolist())
 
+    def add_columns(self, *, image_index: np.ndarray, label: np.ndarray, label_id: np.ndarray,
+                    shape: np.ndarray, bbox: np.ndarray, src_file: np.ndarray,
+                    src_line: np.ndarray, vertices: np.ndarray, rings_per_row: np.ndarray,
+                    ring_lens: np.ndarray) -> None:
+        """Box and polygon rows of many images at once, as columns (a row per item; ``label``
+        an object array, ``bbox`` (k, 4) NaN for a polygon): the polygons' vertices as one
+        (V, 2) array cut into rings by ``ring_lens`` (vertices a ring), ``rings_per_row``
+        rings a row. No Python object a row: the table :meth:`add_annotation` makes a row at
+        a time."""
+        k = len(image_index)
+        if not k:
+            return
+        self._seal()
+        full = np.full
+        self._chunks.append({
+            "ann_id": full(k, None, dtype=object),
+            "image_index": np.asarray(image_index, dtype=np.int64),
+            "label": np.asarray(label, dtype=object),
+            "label_id": np.asarray(label_id, dtype=np.int64),
+            "shape": np.asarray(shape, dtype=np.int8),
+            "bbox": np.asarray(bbox, dtype=np.float64).reshape(k, 4),
+            "rotation": np.zeros(k), "area": full(k, np.nan), "iscrowd": np.zeros(k, bool),
+            "rle": full(k, None, dtype=object), "text": full(k, None, dtype=object),
+            "src_file": np.asarray(src_file, dtype=np.int32),
+            "src_line": np.asarray(src_line, dtype=np.int32),
+            "src_index": full(k, -1, dtype=np.int64),
+            "instance_id": full(k, -1, dtype=np.int64), "score": full(k, np.nan)})
+        self._sealed += k
+        if len(vertices):
+            self._vparts.append(np.asarray(vertices, dtype=np.float64).reshape(-1, 2))
+        ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
+        self._nvert = int(ends[-1]) if len(ends) else self._nvert
+        base = len(self._ring_offsets) - 1
+        self._ring_offsets.extend(ends.tolist())
+        self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
+        self._kp_offsets.extend([len(self._kp)] * k)
+
+    def _seal(self) -> None:
+        """The annotation rows added one at a time so far, made a chunk of columns."""
+        a = self._a
+        n = len(a["ann_id"])
+        if not n and self._chunks:
+            return
+        chunk = {}
+        for key, dtype in _ANN_DTYPES.items():
+            if dtype is object:
+                # fromiter keeps list values (multi-select attributes) as cells, never nests
+                chunk[key] = np.fromiter(a[key], dtype=object, count=n)
+            else:
+                chunk[key] = np.asarray(a[key], dtype=dtype).reshape((n, 4) if key == "bbox"
+                                                                     else n)
+            a[key] = []
+        self._chunks.append(chunk)
+        self._sealed += n
+
     def _vertex_array(self) -> np.ndarray:
         parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in self._vparts]
         return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float64)
 
     def build(self) -> AnnotationTable:
-        n = len(self._a["ann_id"])
+        self._seal()
+        n = self._sealed
         m = len(self._img["key"])
 
         def obj(values: list) -> np.ndarray:
@@ -450,35 +519,36 @@ class TableBuilder:
             annotator=(obj(i["annotator"]) if any(v is not None for v in i["annotator"])
                        else None),
         )
-        a = self._a
+        chunks = self._chunks
+        a = {key: (chunks[0][key] if len(chunks) == 1 else
+                   np.concatenate([c[key] for c in chunks]))
+             for key in _ANN_DTYPES}
         return AnnotationTable(
             files=list(self.files),
             images=images,
-            ann_id=obj(a["ann_id"]),
-            image_index=np.asarray(a["image_index"], dtype=np.int64).reshape(n),
-            label=obj(a["label"]),
-            label_id=np.asarray(a["label_id"], dtype=np.int64).reshape(n),
-            shape=np.asarray(a["shape"], dtype=np.int8).reshape(n),
-            bbox=np.asarray(a["bbox"], dtype=np.float64).reshape(n, 4),
-            rotation=np.asarray(a["rotation"], dtype=np.float64).reshape(n),
-            area=np.asarray(a["area"], dtype=np.float64).reshape(n),
-            iscrowd=np.asarray(a["iscrowd"], dtype=bool).reshape(n),
+            ann_id=a["ann_id"],
+            image_index=a["image_index"],
+            label=a["label"],
+            label_id=a["label_id"],
+            shape=a["shape"],
+            bbox=a["bbox"].reshape(n, 4),
+            rotation=a["rotation"],
+            area=a["area"],
+            iscrowd=a["iscrowd"],
             vertices=self._vertex_array(),
             ring_offsets=np.asarray(self._ring_offsets, dtype=np.int64),
             ann_ring_offsets=np.asarray(self._ann_ring_offsets, dtype=np.int64),
             kp=np.asarray(self._kp, dtype=np.float64).reshape(-1, 3),
             kp_offsets=np.asarray(self._kp_offsets, dtype=np.int64),
-            rle=obj(a["rle"]),
-            text=obj(a["text"]),
+            rle=a["rle"],
+            text=a["text"],
             attributes=sparse(self._attrs, n),
-            src_file=np.asarray(a["src_file"], dtype=np.int32).reshape(n),
-            src_line=np.asarray(a["src_line"], dtype=np.int32).reshape(n),
-            src_index=np.asarray(a["src_index"], dtype=np.int64).reshape(n),
+            src_file=a["src_file"],
+            src_line=a["src_line"],
+            src_index=a["src_index"],
             declared_categories=dict(self.declared_categories),
-            instance_id=(np.asarray(a["instance_id"], dtype=np.int64).reshape(n)
-                         if any(v >= 0 for v in a["instance_id"]) else None),
-            score=(np.asarray(a["score"], dtype=np.float64).reshape(n)
-                   if not np.isnan(np.asarray(a["score"], dtype=np.float64)).all() else None),
+            instance_id=a["instance_id"] if (a["instance_id"] >= 0).any() else None,
+            score=a["score"] if not np.isnan(a["score"]).all() else None,
         )
 
 

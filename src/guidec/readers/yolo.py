@@ -27,8 +27,15 @@ from guidec.readers import Reader
 from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
+try:  # the compiled scanner (hatch_build.py); without it the numpy paths below, same table
+    from guidec.readers import _yoloscan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _yoloscan = None
+
 NAME = "yolo"
 FAST = True  # tests turn it off to hold the box-file path to the row-by-row one
+SCAN = True  # tests turn it off to hold the compiled scanner to the Python paths
+BATCH = 4096  # label files a scanner call (the progress line advances between calls)
 IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 MAX_YAML = 4 * 1024 * 1024
 
@@ -188,6 +195,52 @@ def _listing(folder: str, cache: dict) -> frozenset[str]:
     return names
 
 
+# the spellings an image is looked up under, in the order they are tried
+_SPELLINGS = [e for ext in IMAGE_EXT for e in (ext, ext.upper())]
+_RANK = {e: i for i, e in reversed(list(enumerate(_SPELLINGS)))}
+
+
+def _stems(folder: str, cache: dict) -> dict[str, str]:
+    """stem -> the file of ``folder`` :func:`_image_for` takes for it (the first spelling
+    that exists), made once a folder from its listing."""
+    key = ("stems", folder)
+    out = cache.get(key)
+    if out is None:
+        best: dict[str, tuple[int, str]] = {}
+        for name in _listing(folder, cache):
+            dot = name.rfind(".")
+            rank = _RANK.get(name[dot:]) if dot >= 0 else None
+            if rank is not None:
+                stem = name[:dot]
+                if stem not in best or rank < best[stem][0]:
+                    best[stem] = (rank, name)
+        out = cache[key] = {stem: name for stem, (_, name) in best.items()}
+    return out
+
+
+def _image_dirs(label_path: str, ctx) -> list[str]:
+    d = os.path.dirname(label_path)
+    dirs = []
+    parts = d.split(os.sep)
+    if "labels" in parts:
+        i = len(parts) - 1 - parts[::-1].index("labels")
+        dirs.append(os.sep.join([*parts[:i], "images", *parts[i + 1:]]))
+    if ctx.image_root:
+        dirs.append(ctx.image_root)
+    dirs.append(d)
+    return dirs
+
+
+def _image_of(label_path: str, ctx, cache: dict) -> str | None:
+    """What :func:`_image_for` finds, by a dictionary lookup a folder."""
+    stem = os.path.splitext(os.path.basename(label_path))[0]
+    for dd in _image_dirs(label_path, ctx):
+        name = _stems(dd, cache).get(stem)
+        if name is not None:
+            return os.path.join(dd, name)
+    return None
+
+
 def _image_for(label_path: str, ctx, cache: dict | None = None) -> str | None:
     cache = {} if cache is None else cache
     stem = os.path.splitext(os.path.basename(label_path))[0]
@@ -301,6 +354,214 @@ class _BoxFiles:
 
 
 def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = None) -> None:
+    if _yoloscan is not None and SCAN and FAST:
+        seen_images = _read_scanned(labels, names, kpt, ctx, b)
+    else:
+        seen_images = _read_python(labels, names, kpt, ctx, b)
+    _unlabelled_images(root, seen_images, b)
+
+
+def _text_rows(lp: str, data: bytes | None, ctx) -> list | None:
+    """The non-blank rows of a label file as (line, tokens), read (again) when ``data`` is
+    None; None, reported, when it cannot be read or is not UTF-8."""
+    try:
+        if data is None:
+            data = inputs.read_bytes(lp)
+        data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        text = data.decode("utf-8")
+    except OSError as exc:
+        ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
+        return None
+    except UnicodeDecodeError:
+        ctx.report(V002("label file is not UTF-8 text", file=lp))
+        return None
+    return [(ln, parts) for ln, line in enumerate(text.splitlines(), 1)
+            if (parts := line.split())]
+
+
+def _is_segment(n: int, kpt) -> bool:
+    """A row of ``n`` values that makes 9-value rows polygons in its dataset."""
+    return n > 9 and n % 2 == 1 and not (kpt and n == 5 + kpt[0] * kpt[1])
+
+
+def _remember(paths: list[str], dev: np.ndarray, ino: np.ndarray, read: np.ndarray) -> None:
+    """Record the files the scanner read (``read``) as inputs of the command."""
+    keys = zip(dev[read].tolist(), ino[read].tolist(), strict=True)
+    inputs.remember({k: paths[i] for i, k in zip(np.flatnonzero(read).tolist(), keys,
+                                                  strict=True)})
+
+
+def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
+    """The label files read by the compiled scanner on ``ctx.jobs`` threads, into columns; a
+    file it does not take (unreadable, not plain text, a value to report) is read row by row
+    by :func:`_row`, which reports it. The same table and findings as :func:`_read_python`."""
+    threads = max(1, getattr(ctx, "jobs", 1))
+    prog = progress.active()
+    listings: dict = {}
+    limit = inputs.max_bytes()
+    n = len(labels)
+    status = np.zeros(n, dtype=np.int8)
+    rows_of_file = np.zeros(n + 1, dtype=np.int64)
+    cols: dict[str, list] = {"line": [], "count": [], "cls": [], "values": []}
+    texts: dict[int, list | None] = {}  # file -> its rows, for files read by Python
+    img_paths: list[str | None] = []
+    sizes: list = []
+    seg_dataset = False
+    for a in range(0, n, BATCH):
+        batch = labels[a:a + BATCH]
+        st, nread, dev, ino, frows, line, count, cls, values = _yoloscan.scan(
+            batch, limit, threads)
+        st = np.frombuffer(st, dtype=np.int8)
+        nread = np.frombuffer(nread, dtype=np.int64)
+        _remember(batch, np.frombuffer(dev, np.uint64), np.frombuffer(ino, np.uint64),
+                  nread >= 0)
+        status[a:a + len(batch)] = st
+        rows_of_file[a + 1:a + len(batch) + 1] = rows_of_file[a] + np.frombuffer(
+            frows, dtype=np.int64)[1:]
+        count = np.frombuffer(count, dtype=np.int32)
+        for key, col, dt in (("line", line, np.int32), ("count", count, None),
+                             ("cls", cls, np.int64), ("values", values, np.float64)):
+            cols[key].append(col if dt is None else np.frombuffer(col, dtype=dt))
+        if prog is not None:
+            ok = st == 0
+            prog.read(int(nread[ok].sum()), files=int(ok.sum()))
+        for k in np.flatnonzero(st != 0).tolist():  # the Python reader's files
+            rows = texts[a + k] = _text_rows(batch[k], None, ctx)
+            seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
+        found = [_image_of(lp, ctx, listings) for lp in batch]
+        where = [p for p in found if p is not None]
+        w, h, idev, iino = _yoloscan.sizes(where, threads)
+        w, h = np.frombuffer(w, np.int64).tolist(), np.frombuffer(h, np.int64).tolist()
+        iino = np.frombuffer(iino, np.uint64)
+        _remember(where, np.frombuffer(idev, np.uint64), iino, iino != 0)
+        it = iter(range(len(where)))
+        for p in found:
+            if p is None:
+                sizes.append(None)
+                continue
+            k = next(it)
+            sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p))
+        img_paths.extend(found)
+    line = np.concatenate(cols["line"])
+    count = np.concatenate(cols["count"]).astype(np.int64)
+    cls = np.concatenate(cols["cls"])
+    values = np.concatenate(cols["values"])
+    del cols
+    pose = 5 + kpt[0] * kpt[1] if kpt else -1
+    odd = (count % 2 == 1) & (count != pose)
+    seg_dataset = seg_dataset or bool(((count > 9) & odd).any())
+    # rows the columns take: boxes and polygons; a file with any other row (pose, oriented
+    # box, a length to report) is read row by row
+    fast = (count == 5) | ((count >= 7) & odd & ((count != 9) | seg_dataset))
+    file_of_row = np.repeat(np.arange(n), np.diff(rows_of_file))
+    slow = np.bincount(file_of_row[~fast], minlength=n) > 0
+    slow |= status != 0
+    voff = np.zeros(len(count) + 1, dtype=np.int64)
+    np.cumsum(count - 1, out=voff[1:])
+    file_index = np.zeros(n, dtype=np.int64)
+    image_index = np.zeros(n, dtype=np.int64)
+    widths = np.full(n, np.nan)
+    heights = np.full(n, np.nan)
+    seen_images = set()
+    pending = 0  # the first label file whose rows are not added yet
+
+    def flush(upto: int) -> None:
+        nonlocal pending
+        fa, fz = pending, upto
+        pending = upto
+        ra, rz = int(rows_of_file[fa]), int(rows_of_file[fz])
+        if ra == rz:
+            return
+        _add_columns(b, fa, ra, rz, file_of_row, count, cls, line, values, voff, names,
+                     file_index, image_index, widths, heights)
+        if prog is not None:
+            prog.add_rows(rz - ra)
+
+    for k, lp in enumerate(labels):
+        if k - pending >= BATCH:
+            flush(k)
+        if k in texts and texts[k] is None:  # unreadable: reported, no image of its own
+            continue
+        fi = file_index[k] = b.add_file(lp, NAME)
+        img_path, size = img_paths[k], sizes[k]
+        if img_path is None:
+            ctx.report(V019("no image with the same name beside the labels (images/ folder "
+                            "or --images)", file=lp))
+        elif size is None:
+            ctx.report(V014(f"cannot read the size of {img_path}", file=lp))
+        w, h = (float(size[0]), float(size[1])) if size else (None, None)
+        if img_path:
+            seen_images.add(os.path.abspath(img_path))
+        img = image_index[k] = b.add_image(os.path.splitext(os.path.basename(lp))[0],
+                                           img_path or os.path.splitext(lp)[0], w, h,
+                                           src_file=fi)
+        if w is not None:
+            widths[k], heights[k] = w, h
+        if not slow[k]:
+            continue
+        flush(k)
+        pending = k + 1
+        rows = texts[k] if k in texts else _text_rows(lp, None, ctx)
+        before = b.rows
+        for ln, parts in rows or ():
+            _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
+        if prog is not None:
+            prog.add_rows(b.rows - before)
+    flush(n)
+    return seen_images
+
+
+def _add_columns(b: TableBuilder, fa: int, ra: int, rz: int, file_of_row, count, cls, line,
+                 values, voff, names, file_index, image_index, widths, heights) -> None:
+    """Rows ``ra:rz`` of the scanned columns (box and polygon rows of regular files) added
+    at once, by the row-by-row path's operations on the same floats."""
+    f = file_of_row[ra:rz]
+    n = count[ra:rz]
+    c = cls[ra:rz]
+    sx, sy = widths[f], heights[f]
+    known = (c < len(names)) if names else np.zeros(len(c), dtype=bool)
+    label = np.array([*(names or []), None], dtype=object)[np.where(known, c, len(names or []))]
+    boxes = np.flatnonzero(n == 5)
+    bbox = np.full((rz - ra, 4), np.nan)
+    if len(boxes):
+        v = values[voff[ra + boxes][:, None] + np.arange(4)]
+        bx, by = sx[boxes], sy[boxes]
+        xc, yc, bw, bh = v[:, 0] * bx, v[:, 1] * by, v[:, 2] * bx, v[:, 3] * by
+        bbox[boxes] = np.stack([xc - bw / 2, yc - bh / 2, bw, bh], axis=1)
+    poly = n != 5
+    va, vz = int(voff[ra]), int(voff[rz])
+    owner = np.repeat(np.arange(rz - ra), n - 1)  # the row of each value
+    inside = poly[owner]
+    pv = values[va:vz][inside].reshape(-1, 2)
+    po = owner[inside][::2]
+    vertices = np.empty_like(pv)
+    vertices[:, 0] = pv[:, 0] * sx[po]
+    vertices[:, 1] = pv[:, 1] * sy[po]
+    b.add_columns(image_index=image_index[f], label=label, label_id=np.where(known, -1, c),
+                  shape=np.where(poly, int(Shape.POLYGON), int(Shape.BOX)), bbox=bbox,
+                  src_file=file_index[f], src_line=line[ra:rz], vertices=vertices,
+                  rings_per_row=poly.astype(np.int64), ring_lens=(n[poly] - 1) // 2)
+
+
+def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> None:
+    """Images in ``images/`` without a label file: images with no objects."""
+    if root is None:
+        return
+    for r, dirs, files in os.walk(root):
+        dirs.sort()
+        if os.sep + "images" not in r + os.sep and not r.endswith("images"):
+            continue
+        for f in sorted(files):
+            full = os.path.join(r, f)
+            if f.lower().endswith(IMAGE_EXT) and os.path.abspath(full) not in seen_images:
+                size = size_of_file(full)
+                fi = b.add_file(full, NAME)
+                b.add_image(os.path.splitext(f)[0], full,
+                            size[0] if size else None, size[1] if size else None,
+                            src_file=fi)
+
+
+def _read_python(labels, names, kpt, ctx, b: TableBuilder) -> set:
     parsed = []
     seg_dataset = False
     boxed: list[bytes] = []
@@ -371,20 +632,7 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
                     in enumerate(data.decode().splitlines(), 1) if line.split()]
         for ln, parts in rows:
             _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
-    # images without a label file: images with no objects
-    if root is not None:
-        for r, dirs, files in os.walk(root):
-            dirs.sort()
-            if os.sep + "images" not in r + os.sep and not r.endswith("images"):
-                continue
-            for f in sorted(files):
-                full = os.path.join(r, f)
-                if f.lower().endswith(IMAGE_EXT) and os.path.abspath(full) not in seen_images:
-                    size = size_of_file(full)
-                    fi = b.add_file(full, NAME)
-                    b.add_image(os.path.splitext(f)[0], full,
-                                size[0] if size else None, size[1] if size else None,
-                                src_file=fi)
+    return seen_images
 
 
 def _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b: TableBuilder) -> None:
