@@ -232,6 +232,32 @@ class TableBuilder:
         self._img_index.setdefault(key, idx)
         return idx
 
+    def add_files(self, paths: list[str], fmt: str) -> int:
+        """:meth:`add_file` for each of ``paths`` (no pointer formats); the first's index."""
+        first = len(self.files)
+        self.files.extend([SourceFile(p, fmt) for p in paths])
+        return first
+
+    def add_images(self, keys: list, file_names: list[str], widths: np.ndarray,
+                   heights: np.ndarray, src_files: np.ndarray) -> int:
+        """:meth:`add_image` for many images (no line, index or attributes; NaN for an
+        unknown width or height); the first's index."""
+        first = len(self._img["key"])
+        k = len(keys)
+        i = self._img
+        i["key"].extend(keys)
+        i["file_name"].extend(file_names)
+        i["width"].extend(np.asarray(widths, dtype=np.float64).tolist())
+        i["height"].extend(np.asarray(heights, dtype=np.float64).tolist())
+        i["src_file"].extend(np.asarray(src_files).tolist())
+        i["src_line"].extend([-1] * k)
+        i["src_index"].extend([-1] * k)
+        i["annotator"].extend([None] * k)
+        index = self._img_index
+        for n, key in enumerate(keys, first):
+            index.setdefault(key, n)
+        return first
+
     def _add_pointer(self, src_file: int, pointer: str) -> int:
         sf = self.files[src_file]
         if sf.pointers is None:

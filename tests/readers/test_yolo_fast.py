@@ -227,9 +227,12 @@ def test_many_files_read_the_same_on_threads_in_batches(tmp_path, monkeypatch):
         if i % 50:
             (tmp_path / "images" / f"{i:03d}.png").write_bytes(
                 encode_png(np.zeros((3 + i % 7, 5), dtype="uint8")))
+    for extra in ("x.png", "y.jpg"):  # images without labels: images with no objects
+        (tmp_path / "images" / extra).write_bytes(encode_png(np.zeros((2, 2), dtype="uint8")))
     monkeypatch.setattr(yolo, "BATCH", 32)
     one = _read([tmp_path], True, jobs=1)
     three = _read([tmp_path], True, jobs=3)
     assert one[1] == three[1] and len(one[1]) >= 9
+    assert len(one[0].images) == 302
     assert_same_table(one[0], three[0])
     _same_all_ways([tmp_path], jobs=2)

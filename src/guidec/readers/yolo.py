@@ -231,13 +231,22 @@ def _image_dirs(label_path: str, ctx) -> list[str]:
     return dirs
 
 
-def _image_of(label_path: str, ctx, cache: dict) -> str | None:
-    """What :func:`_image_for` finds, by a dictionary lookup a folder."""
-    stem = os.path.splitext(os.path.basename(label_path))[0]
-    for dd in _image_dirs(label_path, ctx):
-        name = _stems(dd, cache).get(stem)
+def _image_of(label_path: str, ctx, cache: dict) -> tuple[str, str] | None:
+    """What :func:`_image_for` finds, and its absolute path, by a dictionary lookup a folder
+    (the folders to look in are worked out once a folder of labels)."""
+    cut = label_path.rfind(os.sep) + 1
+    places = cache.get(("places", label_path[:cut]))
+    if places is None:
+        places = []
+        for dd in _image_dirs(label_path, ctx):
+            join = os.path.join(dd, "")  # dd and a separator, as os.path.join puts them
+            places.append((join, os.path.join(os.path.abspath(dd), ""), _stems(dd, cache)))
+        cache[("places", label_path[:cut])] = places
+    stem = os.path.splitext(label_path[cut:])[0]
+    for join, absolute, stems in places:
+        name = stems.get(stem)
         if name is not None:
-            return os.path.join(dd, name)
+            return join + name, absolute + name
     return None
 
 
@@ -429,7 +438,7 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
             rows = texts[a + k] = _text_rows(batch[k], None, ctx)
             seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
         found = [_image_of(lp, ctx, listings) for lp in batch]
-        where = [p for p in found if p is not None]
+        where = [p[0] for p in found if p is not None]
         w, h, idev, iino = _yoloscan.sizes(where, threads)
         w, h = np.frombuffer(w, np.int64).tolist(), np.frombuffer(h, np.int64).tolist()
         iino = np.frombuffer(iino, np.uint64)
@@ -440,7 +449,7 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
                 sizes.append(None)
                 continue
             k = next(it)
-            sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p))
+            sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p[0]))
         img_paths.extend(found)
     line = np.concatenate(cols["line"])
     count = np.concatenate(cols["count"]).astype(np.int64)
@@ -458,60 +467,67 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
     slow |= status != 0
     voff = np.zeros(len(count) + 1, dtype=np.int64)
     np.cumsum(count - 1, out=voff[1:])
+    # the files and images of every label file read, at once (an unreadable one has none)
+    kept = np.array([k for k in range(n) if k not in texts or texts[k] is not None],
+                    dtype=np.int64)
     file_index = np.zeros(n, dtype=np.int64)
     image_index = np.zeros(n, dtype=np.int64)
     widths = np.full(n, np.nan)
     heights = np.full(n, np.nan)
-    seen_images = set()
+    for k, size in enumerate(sizes):
+        if size is not None:
+            widths[k], heights[k] = float(size[0]), float(size[1])
+    kept_labels = [labels[k] for k in kept.tolist()]
+    file_index[kept] = b.add_files(kept_labels, NAME) + np.arange(len(kept))
+    keys = [os.path.splitext(os.path.basename(lp))[0] for lp in kept_labels]
+    image_names = [img_paths[k][0] if img_paths[k] is not None else os.path.splitext(lp)[0]
+                   for k, lp in zip(kept.tolist(), kept_labels, strict=True)]
+    image_index[kept] = b.add_images(keys, image_names, widths[kept], heights[kept],
+                                     file_index[kept]) + np.arange(len(kept))
+    seen_images = {img_paths[k][1] for k in kept.tolist() if img_paths[k] is not None}
     pending = 0  # the first label file whose rows are not added yet
 
     def flush(upto: int) -> None:
+        """The scanned rows of the files before ``upto`` not added yet, BATCH files a call."""
         nonlocal pending
-        fa, fz = pending, upto
-        pending = upto
-        ra, rz = int(rows_of_file[fa]), int(rows_of_file[fz])
-        if ra == rz:
-            return
-        _add_columns(b, fa, ra, rz, file_of_row, count, cls, line, values, voff, names,
-                     file_index, image_index, widths, heights)
-        if prog is not None:
-            prog.add_rows(rz - ra)
+        while pending < upto:
+            fa, fz = pending, min(upto, pending + BATCH)
+            pending = fz
+            ra, rz = int(rows_of_file[fa]), int(rows_of_file[fz])
+            if ra == rz:
+                continue
+            _add_columns(b, ra, rz, file_of_row, count, cls, line, values, voff, names,
+                         file_index, image_index, widths, heights)
+            if prog is not None:
+                prog.add_rows(rz - ra)
 
-    for k, lp in enumerate(labels):
-        if k - pending >= BATCH:
-            flush(k)
-        if k in texts and texts[k] is None:  # unreadable: reported, no image of its own
-            continue
-        fi = file_index[k] = b.add_file(lp, NAME)
-        img_path, size = img_paths[k], sizes[k]
-        if img_path is None:
+    # in file order: each file's image finding, then the findings of a file read row by row
+    missing = np.array([p is None or sizes[k] is None for k, p in enumerate(img_paths)],
+                       dtype=bool)
+    for k in kept[(missing | slow)[kept]].tolist():
+        lp = labels[k]
+        if img_paths[k] is None:
             ctx.report(V019("no image with the same name beside the labels (images/ folder "
                             "or --images)", file=lp))
-        elif size is None:
-            ctx.report(V014(f"cannot read the size of {img_path}", file=lp))
-        w, h = (float(size[0]), float(size[1])) if size else (None, None)
-        if img_path:
-            seen_images.add(os.path.abspath(img_path))
-        img = image_index[k] = b.add_image(os.path.splitext(os.path.basename(lp))[0],
-                                           img_path or os.path.splitext(lp)[0], w, h,
-                                           src_file=fi)
-        if w is not None:
-            widths[k], heights[k] = w, h
+        elif sizes[k] is None:
+            ctx.report(V014(f"cannot read the size of {img_paths[k][0]}", file=lp))
         if not slow[k]:
             continue
         flush(k)
         pending = k + 1
         rows = texts[k] if k in texts else _text_rows(lp, None, ctx)
+        w, h = (None, None) if sizes[k] is None else (widths[k], heights[k])
         before = b.rows
         for ln, parts in rows or ():
-            _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
+            _row(parts, ln, lp, int(file_index[k]), int(image_index[k]), w, h, names, kpt,
+                 seg_dataset, ctx, b)
         if prog is not None:
             prog.add_rows(b.rows - before)
     flush(n)
     return seen_images
 
 
-def _add_columns(b: TableBuilder, fa: int, ra: int, rz: int, file_of_row, count, cls, line,
+def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, line,
                  values, voff, names, file_index, image_index, widths, heights) -> None:
     """Rows ``ra:rz`` of the scanned columns (box and polygon rows of regular files) added
     at once, by the row-by-row path's operations on the same floats."""
@@ -551,9 +567,11 @@ def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> N
         dirs.sort()
         if os.sep + "images" not in r + os.sep and not r.endswith("images"):
             continue
+        absolute = os.path.join(os.path.abspath(r), "")
         for f in sorted(files):
-            full = os.path.join(r, f)
-            if f.lower().endswith(IMAGE_EXT) and os.path.abspath(full) not in seen_images:
+            # absolute + f is abspath(join(r, f)): a file name is one plain component
+            if absolute + f not in seen_images and f.lower().endswith(IMAGE_EXT):
+                full = os.path.join(r, f)
                 size = size_of_file(full)
                 fi = b.add_file(full, NAME)
                 b.add_image(os.path.splitext(f)[0], full,
