@@ -512,6 +512,8 @@ class TableBuilder:
 
     def _vertex_array(self) -> np.ndarray:
         parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in self._vparts]
+        if len(parts) == 1:  # one vertex array (add_columns): no copy
+            return parts[0]
         return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float64)
 
     def build(self) -> AnnotationTable:

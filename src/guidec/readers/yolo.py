@@ -431,9 +431,10 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
         for key, col, dt in (("line", line, np.int32), ("count", count, None),
                              ("cls", cls, np.int64), ("values", values, np.float64)):
             cols[key].append(col if dt is None else np.frombuffer(col, dtype=dt))
-        if prog is not None:
+        if prog is not None:  # the Python reader counts its own files
             ok = st == 0
             prog.read(int(nread[ok].sum()), files=int(ok.sum()))
+            prog.add_rows(len(count))
         for k in np.flatnonzero(st != 0).tolist():  # the Python reader's files
             rows = texts[a + k] = _text_rows(batch[k], None, ctx)
             seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
@@ -451,10 +452,8 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
             k = next(it)
             sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p[0]))
         img_paths.extend(found)
-    line = np.concatenate(cols["line"])
-    count = np.concatenate(cols["count"]).astype(np.int64)
-    cls = np.concatenate(cols["cls"])
-    values = np.concatenate(cols["values"])
+    line, count, cls, values = (_join(cols[key]) for key in ("line", "count", "cls", "values"))
+    count = count.astype(np.int64)
     del cols
     pose = 5 + kpt[0] * kpt[1] if kpt else -1
     odd = (count % 2 == 1) & (count != pose)
@@ -488,18 +487,14 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
     pending = 0  # the first label file whose rows are not added yet
 
     def flush(upto: int) -> None:
-        """The scanned rows of the files before ``upto`` not added yet, BATCH files a call."""
+        """The scanned rows of the files before ``upto`` not added yet, in one call (one
+        chunk of columns and one vertex array for a delivery without slow files)."""
         nonlocal pending
-        while pending < upto:
-            fa, fz = pending, min(upto, pending + BATCH)
-            pending = fz
-            ra, rz = int(rows_of_file[fa]), int(rows_of_file[fz])
-            if ra == rz:
-                continue
+        ra, rz = int(rows_of_file[pending]), int(rows_of_file[upto])
+        pending = upto
+        if ra != rz:
             _add_columns(b, ra, rz, file_of_row, count, cls, line, values, voff, names,
                          file_index, image_index, widths, heights)
-            if prog is not None:
-                prog.add_rows(rz - ra)
 
     # in file order: each file's image finding, then the findings of a file read row by row
     missing = np.array([p is None or sizes[k] is None for k, p in enumerate(img_paths)],
@@ -521,10 +516,24 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
         for ln, parts in rows or ():
             _row(parts, ln, lp, int(file_index[k]), int(image_index[k]), w, h, names, kpt,
                  seg_dataset, ctx, b)
-        if prog is not None:
+        if prog is not None and k in texts:  # the scanner counted the rows of the others
             prog.add_rows(b.rows - before)
     flush(n)
     return seen_images
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    """np.concatenate(parts), each part let go once copied (``parts`` ends empty): the
+    memory of the whole once, not twice (a segment delivery's values are 60 MB and more)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        p = parts.pop()
+        out[at:at + len(p)] = p
+        at += len(p)
+        del p
+    return out
 
 
 def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, line,
@@ -539,24 +548,24 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
     label = np.array([*(names or []), None], dtype=object)[np.where(known, c, len(names or []))]
     boxes = np.flatnonzero(n == 5)
     bbox = np.full((rz - ra, 4), np.nan)
-    if len(boxes):
-        v = values[voff[ra + boxes][:, None] + np.arange(4)]
+    if len(boxes):  # the row-by-row path's operations, in order, a column at a time
+        at = voff[ra + boxes]
         bx, by = sx[boxes], sy[boxes]
-        xc, yc, bw, bh = v[:, 0] * bx, v[:, 1] * by, v[:, 2] * bx, v[:, 3] * by
-        bbox[boxes] = np.stack([xc - bw / 2, yc - bh / 2, bw, bh], axis=1)
+        bw, bh = values[at + 2] * bx, values[at + 3] * by
+        bbox[boxes, 0] = values[at] * bx - bw / 2
+        bbox[boxes, 1] = values[at + 1] * by - bh / 2
+        bbox[boxes, 2] = bw
+        bbox[boxes, 3] = bh
     poly = n != 5
-    va, vz = int(voff[ra]), int(voff[rz])
-    owner = np.repeat(np.arange(rz - ra), n - 1)  # the row of each value
-    inside = poly[owner]
-    pv = values[va:vz][inside].reshape(-1, 2)
-    po = owner[inside][::2]
-    vertices = np.empty_like(pv)
-    vertices[:, 0] = pv[:, 0] * sx[po]
-    vertices[:, 1] = pv[:, 1] * sy[po]
+    ring_lens = (n[poly] - 1) // 2
+    # the polygon rows' values, then x by the width and y by the height of each one's image
+    vertices = values[int(voff[ra]):int(voff[rz])][np.repeat(poly, n - 1)].reshape(-1, 2)
+    vertices[:, 0] *= np.repeat(sx[poly], ring_lens)
+    vertices[:, 1] *= np.repeat(sy[poly], ring_lens)
     b.add_columns(image_index=image_index[f], label=label, label_id=np.where(known, -1, c),
                   shape=np.where(poly, int(Shape.POLYGON), int(Shape.BOX)), bbox=bbox,
                   src_file=file_index[f], src_line=line[ra:rz], vertices=vertices,
-                  rings_per_row=poly.astype(np.int64), ring_lens=(n[poly] - 1) // 2)
+                  rings_per_row=poly.astype(np.int64), ring_lens=ring_lens)
 
 
 def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> None:
