@@ -236,3 +236,20 @@ def test_many_files_read_the_same_on_threads_in_batches(tmp_path, monkeypatch):
     assert len(one[0].images) == 302
     assert_same_table(one[0], three[0])
     _same_all_ways([tmp_path], jobs=2)
+
+
+def test_files_the_scanner_does_not_read_are_reported_as_before(tmp_path):
+    """Over the size limit, not a regular file: the Python reader's findings, every way."""
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "big.txt").write_text("0 0.5 0.5 0.1 0.2\n" * 40)
+    (tmp_path / "labels" / "small.txt").write_text("0 0.5 0.5 0.1 0.2\n")
+    os.mkfifo(tmp_path / "labels" / "pipe.txt")
+    (tmp_path / "labels" / "dir.txt").mkdir()
+    old = inputs._limit
+    inputs.set_limit(100)
+    try:
+        _, found = _same_all_ways([tmp_path], jobs=2)
+    finally:
+        inputs.set_limit(old)
+    assert sorted((c, os.path.basename(f)) for c, _, f, _ in found if c != "V019") == [
+        ("V001", "big.txt"), ("V001", "pipe.txt")]

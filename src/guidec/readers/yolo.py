@@ -231,23 +231,34 @@ def _image_dirs(label_path: str, ctx) -> list[str]:
     return dirs
 
 
-def _image_of(label_path: str, ctx, cache: dict) -> tuple[str, str] | None:
-    """What :func:`_image_for` finds, and its absolute path, by a dictionary lookup a folder
-    (the folders to look in are worked out once a folder of labels)."""
-    cut = label_path.rfind(os.sep) + 1
-    places = cache.get(("places", label_path[:cut]))
-    if places is None:
+def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | None]:
+    """What :func:`_image_for` finds for each label file, and its absolute path, by a
+    dictionary lookup a folder (the folders to look in are worked out once a folder of
+    labels, and the labels of one folder looked up together)."""
+    out: list[tuple[str, str] | None] = []
+    splitext = os.path.splitext
+    a, n = 0, len(labels)
+    while a < n:
+        cut = labels[a].rfind(os.sep) + 1
+        head = labels[a][:cut]
+        z = a + 1
+        while z < n and labels[z].startswith(head) and labels[z].rfind(os.sep) + 1 == cut:
+            z += 1
         places = []
-        for dd in _image_dirs(label_path, ctx):
+        for dd in _image_dirs(labels[a], ctx):
             join = os.path.join(dd, "")  # dd and a separator, as os.path.join puts them
             places.append((join, os.path.join(os.path.abspath(dd), ""), _stems(dd, cache)))
-        cache[("places", label_path[:cut])] = places
-    stem = os.path.splitext(label_path[cut:])[0]
-    for join, absolute, stems in places:
-        name = stems.get(stem)
-        if name is not None:
-            return join + name, absolute + name
-    return None
+        stems = [splitext(lp[cut:])[0] for lp in labels[a:z]]
+        found: list = [None] * len(stems)
+        for join, absolute, names in places:
+            for i, stem in enumerate(stems):
+                if found[i] is None:
+                    name = names.get(stem)
+                    if name is not None:
+                        found[i] = (join + name, absolute + name)
+        out.extend(found)
+        a = z
+    return out
 
 
 def _image_for(label_path: str, ctx, cache: dict | None = None) -> str | None:
@@ -438,7 +449,7 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
         for k in np.flatnonzero(st != 0).tolist():  # the Python reader's files
             rows = texts[a + k] = _text_rows(batch[k], None, ctx)
             seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
-        found = [_image_of(lp, ctx, listings) for lp in batch]
+        found = _images_of(batch, ctx, listings)
         where = [p[0] for p in found if p is not None]
         w, h, idev, iino = _yoloscan.sizes(where, threads)
         w, h = np.frombuffer(w, np.int64).tolist(), np.frombuffer(h, np.int64).tolist()
