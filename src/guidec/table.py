@@ -458,12 +458,15 @@ class TableBuilder:
     def add_columns(self, *, image_index: np.ndarray, label: np.ndarray, label_id: np.ndarray,
                     shape: np.ndarray, bbox: np.ndarray, src_file: np.ndarray,
                     src_line: np.ndarray, vertices: np.ndarray, rings_per_row: np.ndarray,
-                    ring_lens: np.ndarray) -> None:
-        """Box and polygon rows of many images at once, as columns (a row per item; ``label``
-        an object array, ``bbox`` (k, 4) NaN for a polygon): the polygons' vertices as one
-        (V, 2) array cut into rings by ``ring_lens`` (vertices a ring), ``rings_per_row``
-        rings a row. No Python object a row: the table :meth:`add_annotation` makes a row at
-        a time."""
+                    ring_lens: np.ndarray, rotation: np.ndarray | None = None,
+                    kp: np.ndarray | None = None, kp_per_row: np.ndarray | None = None
+                    ) -> None:
+        """Rows of many images at once, as columns (a row per item; ``label`` an object
+        array, ``bbox`` (k, 4) NaN where a row has none, ``rotation`` 0 where none): the
+        polygons' vertices as one (V, 2) array cut into rings by ``ring_lens`` (vertices a
+        ring), ``rings_per_row`` rings a row; keypoints (K, 3) cut by ``kp_per_row``. No
+        Python object a row (but a tuple a keypoint): the table :meth:`add_annotation` makes
+        a row at a time."""
         k = len(image_index)
         if not k:
             return
@@ -476,7 +479,9 @@ class TableBuilder:
             "label_id": np.asarray(label_id, dtype=np.int64),
             "shape": np.asarray(shape, dtype=np.int8),
             "bbox": np.asarray(bbox, dtype=np.float64).reshape(k, 4),
-            "rotation": np.zeros(k), "area": full(k, np.nan), "iscrowd": np.zeros(k, bool),
+            "rotation": (np.zeros(k) if rotation is None
+                         else np.asarray(rotation, dtype=np.float64)),
+            "area": full(k, np.nan), "iscrowd": np.zeros(k, bool),
             "rle": full(k, None, dtype=object), "text": full(k, None, dtype=object),
             "src_file": np.asarray(src_file, dtype=np.int32),
             "src_line": np.asarray(src_line, dtype=np.int32),
@@ -490,7 +495,12 @@ class TableBuilder:
         base = len(self._ring_offsets) - 1
         self._ring_offsets.extend(ends.tolist())
         self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
-        self._kp_offsets.extend([len(self._kp)] * k)
+        nkp = len(self._kp)
+        if kp is None:
+            self._kp_offsets.extend([nkp] * k)
+        else:
+            self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
+            self._kp_offsets.extend((nkp + np.cumsum(kp_per_row, dtype=np.int64)).tolist())
 
     def _seal(self) -> None:
         """The annotation rows added one at a time so far, made a chunk of columns."""

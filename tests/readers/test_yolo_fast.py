@@ -50,8 +50,9 @@ def label_file(draw) -> bytes:
 
     lines = []
     for _ in range(draw(st.integers(0, 8))):
-        # 4: box, 8: oriented box or 4-point polygon, 10: pose [2, 3], 12/16: polygons
-        n = draw(st.sampled_from([4, 4, 4, 3, 5, 8, 8, 10, 12, 16, 0, 6]))
+        # 4: box, 8: oriented box, 4-point polygon or pose [2, 2], 10: pose [2, 3] or
+        # [3, 2], 7: pose [1, 3], 12/16: polygons
+        n = draw(st.sampled_from([4, 4, 4, 3, 5, 8, 8, 8, 10, 10, 7, 12, 16, 0, 6]))
         sep = draw(SEP)
         lead = draw(st.sampled_from(["", "", "", " ", "\t"]))
         lines.append(lead + sep.join([pick(CLASS, ODD_CLASS),
@@ -89,7 +90,8 @@ def _same_all_ways(paths, jobs: int = 1):
 
 @settings(max_examples=examples(300), deadline=None)
 @given(files=st.lists(label_file(), min_size=1, max_size=4), names=st.booleans(),
-       sized=st.sampled_from(["png", "png", "jpeg", "none", "bad"]), pose=st.booleans(),
+       sized=st.sampled_from(["png", "png", "jpeg", "none", "bad"]),
+       pose=st.sampled_from([None, None, "[2, 3]", "[2, 2]", "[3, 2]", "[1, 3]"]),
        jobs=st.sampled_from([1, 2, 3]))
 def test_label_files_read_the_same_every_way(tmp_path_factory, files, names, sized, pose, jobs):
     root = tmp_path_factory.mktemp("yolo")
@@ -97,7 +99,7 @@ def test_label_files_read_the_same_every_way(tmp_path_factory, files, names, siz
     (root / "images").mkdir()
     if names or pose:
         (root / "data.yaml").write_text("names: [car, bus, van]\n"
-                                        + ("kpt_shape: [2, 3]\n" if pose else ""))
+                                        + (f"kpt_shape: {pose}\n" if pose else ""))
     for i, data in enumerate(files):
         (root / "labels" / f"{i}.txt").write_bytes(data)
         if sized == "png":
@@ -253,3 +255,21 @@ def test_files_the_scanner_does_not_read_are_reported_as_before(tmp_path):
         inputs.set_limit(old)
     assert sorted((c, os.path.basename(f)) for c, _, f, _ in found if c != "V019") == [
         ("V001", "big.txt"), ("V001", "pipe.txt")]
+
+
+@pytest.mark.parametrize("kpt", ["[2, 2]", "[2, 3]", None])
+def test_pose_and_oriented_rows_take_the_columns_too(tmp_path, kpt):
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "images").mkdir()
+    (tmp_path / "data.yaml").write_text("names: [a, b]\n" + (f"kpt_shape: {kpt}\n" if kpt else ""))
+    rows = {"[2, 2]": "0 0.5 0.5 0.2 0.2 0 0.5 0 0\n1 0.5 0.5 0.2 0.2 0.3 0.4 0.5 0\n",
+            "[2, 3]": "0 0.5 0.5 0.2 0.2 0 0.5 1 0.2 0.1 2\n",
+            None: "0 0.1 0.1 0.4 0.2 0.3 0.5 0.05 0.4\n1 0.5 0.5 0.1 0.1\n"}[kpt]
+    (tmp_path / "labels" / "a.txt").write_text(rows)
+    (tmp_path / "images" / "a.png").write_bytes(encode_png(np.zeros((30, 50), dtype="uint8")))
+    table, found = _same_all_ways([tmp_path])
+    assert found == [] and len(table) == 2 - (kpt == "[2, 3]")
+    if kpt == "[2, 2]":  # visibility 0 only where both coordinates are 0
+        assert table.kp[:, 2].tolist() == [2.0, 0.0, 2.0, 2.0]
+    if kpt is None:
+        assert table.rotation[0] != 0 and table.shape.tolist() == [2, 1]

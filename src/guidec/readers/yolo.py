@@ -469,9 +469,9 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
     pose = 5 + kpt[0] * kpt[1] if kpt else -1
     odd = (count % 2 == 1) & (count != pose)
     seg_dataset = seg_dataset or bool(((count > 9) & odd).any())
-    # rows the columns take: boxes and polygons; a file with any other row (pose, oriented
-    # box, a length to report) is read row by row
-    fast = (count == 5) | ((count >= 7) & odd & ((count != 9) | seg_dataset))
+    # rows the columns take: boxes, polygons, oriented boxes, pose; a file with a row of
+    # another length (reported) is read row by row
+    fast = (count == 5) | (count >= 7) & (count % 2 == 1) | (count == pose)
     file_of_row = np.repeat(np.arange(n), np.diff(rows_of_file))
     slow = np.bincount(file_of_row[~fast], minlength=n) > 0
     slow |= status != 0
@@ -504,8 +504,8 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
         ra, rz = int(rows_of_file[pending]), int(rows_of_file[upto])
         pending = upto
         if ra != rz:
-            _add_columns(b, ra, rz, file_of_row, count, cls, line, values, voff, names,
-                         file_index, image_index, widths, heights)
+            _add_columns(b, ra, rz, file_of_row, count, cls, line, values, voff, names, kpt,
+                         seg_dataset, file_index, image_index, widths, heights)
 
     # in file order: each file's image finding, then the findings of a file read row by row
     missing = np.array([p is None or sizes[k] is None for k, p in enumerate(img_paths)],
@@ -547,36 +547,63 @@ def _join(parts: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, line,
-                 values, voff, names, file_index, image_index, widths, heights) -> None:
-    """Rows ``ra:rz`` of the scanned columns (box and polygon rows of regular files) added
-    at once, by the row-by-row path's operations on the same floats."""
+def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, line, values,
+                 voff, names, kpt, seg_dataset: bool, file_index, image_index, widths,
+                 heights) -> None:
+    """Rows ``ra:rz`` of the scanned columns (boxes, polygons, pose, oriented boxes of
+    regular files) added at once, by the row-by-row path's operations on the same floats."""
     f = file_of_row[ra:rz]
     n = count[ra:rz]
     c = cls[ra:rz]
+    k = rz - ra
     sx, sy = widths[f], heights[f]
-    known = (c < len(names)) if names else np.zeros(len(c), dtype=bool)
+    known = (c < len(names)) if names else np.zeros(k, dtype=bool)
     label = np.array([*(names or []), None], dtype=object)[np.where(known, c, len(names or []))]
-    boxes = np.flatnonzero(n == 5)
-    bbox = np.full((rz - ra, 4), np.nan)
-    if len(boxes):  # the row-by-row path's operations, in order, a column at a time
-        at = voff[ra + boxes]
-        bx, by = sx[boxes], sy[boxes]
+    pose = (n == 5 + kpt[0] * kpt[1]) if kpt else np.zeros(k, dtype=bool)
+    boxed = np.flatnonzero((n == 5) | pose)  # a box from the first four values
+    poly = (n != 5) & ~pose  # a ring: polygons and oriented boxes
+    obb = poly & (n == 9) if not seg_dataset else np.zeros(k, dtype=bool)
+    shape = np.where(poly, int(Shape.POLYGON), int(Shape.BOX))
+    shape[obb] = int(Shape.ROTATED_BOX)
+    shape[pose] = int(Shape.KEYPOINTS)
+    bbox = np.full((k, 4), np.nan)
+    if len(boxed):  # the row-by-row path's operations, in order, a column at a time
+        at = voff[ra + boxed]
+        bx, by = sx[boxed], sy[boxed]
         bw, bh = values[at + 2] * bx, values[at + 3] * by
-        bbox[boxes, 0] = values[at] * bx - bw / 2
-        bbox[boxes, 1] = values[at + 1] * by - bh / 2
-        bbox[boxes, 2] = bw
-        bbox[boxes, 3] = bh
-    poly = n != 5
+        bbox[boxed, 0] = values[at] * bx - bw / 2
+        bbox[boxed, 1] = values[at + 1] * by - bh / 2
+        bbox[boxed, 2] = bw
+        bbox[boxed, 3] = bh
     ring_lens = (n[poly] - 1) // 2
-    # the polygon rows' values, then x by the width and y by the height of each one's image
+    # the ring rows' values, then x by the width and y by the height of each one's image
     vertices = values[int(voff[ra]):int(voff[rz])][np.repeat(poly, n - 1)].reshape(-1, 2)
     vertices[:, 0] *= np.repeat(sx[poly], ring_lens)
     vertices[:, 1] *= np.repeat(sy[poly], ring_lens)
+    rotation = None
+    if obb.any():  # box and angle from the corners, by math's functions as _row does
+        rotation = np.zeros(k)
+        starts = np.concatenate([[0], np.cumsum(ring_lens)[:-1]])[obb[poly]]
+        for r, s in zip(np.flatnonzero(obb).tolist(), starts.tolist(), strict=True):
+            (x0, y0), (x1, y1), (x2, y2) = vertices[s:s + 3].tolist()
+            bw, bh = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+            cx, cy = (x0 + x2) / 2, (y0 + y2) / 2
+            rot = math.degrees(math.atan2(y1 - y0, x1 - x0)) if bw == bw else 0.0
+            bbox[r] = (cx - bw / 2, cy - bh / 2, bw, bh)
+            rotation[r] = rot if rot == rot else 0.0
+    kp = kp_per_row = None
+    if pose.any():
+        nk, nd = kpt
+        rows = np.flatnonzero(pose)
+        at = voff[ra + rows][:, None] + 4 + np.arange(nk) * nd  # each keypoint's x
+        x, y = values[at], values[at + 1]
+        v = values[at + 2] if nd == 3 else np.where((x == 0) & (y == 0), 0.0, 2.0)
+        kp = np.stack([x * sx[rows][:, None], y * sy[rows][:, None], v], axis=2)
+        kp_per_row = np.where(pose, nk, 0)
     b.add_columns(image_index=image_index[f], label=label, label_id=np.where(known, -1, c),
-                  shape=np.where(poly, int(Shape.POLYGON), int(Shape.BOX)), bbox=bbox,
-                  src_file=file_index[f], src_line=line[ra:rz], vertices=vertices,
-                  rings_per_row=poly.astype(np.int64), ring_lens=ring_lens)
+                  shape=shape, bbox=bbox, src_file=file_index[f], src_line=line[ra:rz],
+                  vertices=vertices, rings_per_row=poly.astype(np.int64), ring_lens=ring_lens,
+                  rotation=rotation, kp=kp, kp_per_row=kp_per_row)
 
 
 def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> None:
