@@ -244,18 +244,20 @@ def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | No
         z = a + 1
         while z < n and labels[z].startswith(head) and labels[z].rfind(os.sep) + 1 == cut:
             z += 1
-        places = []
-        for dd in _image_dirs(labels[a], ctx):
-            join = os.path.join(dd, "")  # dd and a separator, as os.path.join puts them
-            places.append((join, os.path.join(os.path.abspath(dd), ""), _stems(dd, cache)))
         stems = [splitext(lp[cut:])[0] for lp in labels[a:z]]
         found: list = [None] * len(stems)
-        for join, absolute, names in places:
-            for i, stem in enumerate(stems):
-                if found[i] is None:
-                    name = names.get(stem)
-                    if name is not None:
-                        found[i] = (join + name, absolute + name)
+        left = range(len(stems))
+        for dd in _image_dirs(labels[a], ctx):
+            if not left:  # every image found: the other folders need no listing
+                break
+            join = os.path.join(dd, "")  # dd and a separator, as os.path.join puts them
+            absolute = os.path.join(os.path.abspath(dd), "")
+            names = _stems(dd, cache)
+            for i in left:
+                name = names.get(stems[i])
+                if name is not None:
+                    found[i] = (join + name, absolute + name)
+            left = [i for i in left if found[i] is None]
         out.extend(found)
         a = z
     return out
