@@ -199,6 +199,10 @@ class TableBuilder:
         self._ann_ring_offsets: list[int] = [0]
         self._kp: list[tuple[float, float, float]] = []
         self._kp_offsets: list[int] = [0]
+        # offsets of the rows before the last add_columns, as arrays (without the leading 0);
+        # the lists above then start with the last offset sealed, never output again
+        self._offset_parts: dict[str, list[np.ndarray]] = {"ring": [], "ann": [], "kp": []}
+        self._rings_sealed = 0
         self.declared_categories: dict[Any, dict] = {}
 
     @property
@@ -334,7 +338,7 @@ class TableBuilder:
                 self._vparts.append(pts)
             self._nvert += len(pts)
             self._ring_offsets.append(self._nvert)
-        self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+        self._ann_ring_offsets.append(self._ring_count())
         if keypoints is not None:
             self._kp.extend((float(x), float(y), float(v)) for x, y, v in keypoints)
         self._kp_offsets.append(len(self._kp))
@@ -368,7 +372,7 @@ class TableBuilder:
         a["src_index"].extend(src_indexes)
         a["instance_id"].extend([-1] * k)
         a["score"].extend([np.nan] * k)
-        rings = len(self._ring_offsets) - 1
+        rings = self._ring_count()
         self._ann_ring_offsets.extend([rings] * k)
         self._kp_offsets.extend([len(self._kp)] * k)
         for i, attrs in enumerate(attributes):
@@ -406,7 +410,7 @@ class TableBuilder:
                 self._vparts.append(ring)
                 self._nvert += len(ring)
                 self._ring_offsets.append(self._nvert)
-            self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+            self._ann_ring_offsets.append(self._ring_count())
             self._kp_offsets.append(nkp)
 
     def add_many(self, *, image_index: list, label_id: list, shape: list, bbox: list,
@@ -448,7 +452,7 @@ class TableBuilder:
         ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
         self._nvert = int(ends[-1]) if len(ends) else self._nvert
         self._ring_offsets.extend(ends.tolist())
-        base = len(self._ring_offsets) - 1 - len(ring_lens)
+        base = self._ring_count() - len(ring_lens)
         self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
         if len(kp):
             self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
@@ -492,15 +496,40 @@ class TableBuilder:
             self._vparts.append(np.asarray(vertices, dtype=np.float64).reshape(-1, 2))
         ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
         self._nvert = int(ends[-1]) if len(ends) else self._nvert
-        base = len(self._ring_offsets) - 1
-        self._ring_offsets.extend(ends.tolist())
-        self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
+        self._seal_offsets()
+        parts = self._offset_parts
+        base = self._ring_count()
+        parts["ring"].append(ends)
+        parts["ann"].append(base + np.cumsum(rings_per_row, dtype=np.int64))
+        self._rings_sealed += len(ends)
         nkp = len(self._kp)
         if kp is None:
-            self._kp_offsets.extend([nkp] * k)
+            parts["kp"].append(np.full(k, nkp, dtype=np.int64))
         else:
             self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
-            self._kp_offsets.extend((nkp + np.cumsum(kp_per_row, dtype=np.int64)).tolist())
+            parts["kp"].append(nkp + np.cumsum(kp_per_row, dtype=np.int64))
+        self._ring_offsets = [self._nvert]
+        self._ann_ring_offsets = [self._ring_count()]
+        self._kp_offsets = [len(self._kp)]
+
+    def _ring_count(self) -> int:
+        return self._rings_sealed + len(self._ring_offsets) - 1
+
+    def _seal_offsets(self) -> None:
+        """The offset lists' values made array parts (the lists keep their last value)."""
+        parts = self._offset_parts
+        for key, values in (("ring", self._ring_offsets), ("ann", self._ann_ring_offsets),
+                            ("kp", self._kp_offsets)):
+            if len(values) > 1:
+                parts[key].append(np.asarray(values[1:], dtype=np.int64))
+        self._rings_sealed += len(self._ring_offsets) - 1
+        self._ring_offsets = self._ring_offsets[-1:]
+        self._ann_ring_offsets = self._ann_ring_offsets[-1:]
+        self._kp_offsets = self._kp_offsets[-1:]
+
+    def _offsets(self, key: str, tail: list[int]) -> np.ndarray:
+        return np.concatenate([np.zeros(1, dtype=np.int64), *self._offset_parts[key],
+                               np.asarray(tail[1:], dtype=np.int64)])
 
     def _seal(self) -> None:
         """The annotation rows added one at a time so far, made a chunk of columns."""
@@ -574,10 +603,10 @@ class TableBuilder:
             area=a["area"],
             iscrowd=a["iscrowd"],
             vertices=self._vertex_array(),
-            ring_offsets=np.asarray(self._ring_offsets, dtype=np.int64),
-            ann_ring_offsets=np.asarray(self._ann_ring_offsets, dtype=np.int64),
+            ring_offsets=self._offsets("ring", self._ring_offsets),
+            ann_ring_offsets=self._offsets("ann", self._ann_ring_offsets),
             kp=np.asarray(self._kp, dtype=np.float64).reshape(-1, 3),
-            kp_offsets=np.asarray(self._kp_offsets, dtype=np.int64),
+            kp_offsets=self._offsets("kp", self._kp_offsets),
             rle=a["rle"],
             text=a["text"],
             attributes=sparse(self._attrs, n),
