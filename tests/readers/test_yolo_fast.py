@@ -273,3 +273,36 @@ def test_pose_and_oriented_rows_take_the_columns_too(tmp_path, kpt):
         assert table.kp[:, 2].tolist() == [2.0, 0.0, 2.0, 2.0]
     if kpt is None:
         assert table.rotation[0] != 0 and table.shape.tolist() == [2, 1]
+
+
+SPEC = """guidec: 1
+project: {id: p, title: P, version: 1.0.0}
+classes:
+  - {id: 1, name: car, color: "#ff0000"}
+  - {id: 2, name: bus, color: "#00ff00"}
+"""
+
+
+def test_the_report_is_that_of_one_thread(cli, write, tmp_path):
+    """validate --jobs N: the same report, byte for byte, as --jobs 1 (threads, batches)."""
+    spec = write("spec.yaml", SPEC)
+    rng = np.random.default_rng(11)
+    root = tmp_path / "delivery"
+    (root / "labels").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "data.yaml").write_text("names: [car, bus, tram]\n")  # tram: not in the spec
+    for i in range(400):
+        rows = [" ".join([str(rng.integers(0, 3)), *map(str, rng.random(4).round(3))])
+                for _ in range(rng.integers(0, 5))]
+        if i % 61 == 3:
+            rows.append("0 0.5 nan 0.1 0.1")  # V009
+        if i % 89 == 7:
+            rows.append("1 0.5 0.5")  # V017
+        (root / "labels" / f"{i:04d}.txt").write_text("\n".join(rows) + "\n")
+        if i % 37:  # some images missing: V019
+            (root / "images" / f"{i:04d}.png").write_bytes(
+                encode_png(np.zeros((20 + i % 5, 30), dtype="uint8")))
+    one = cli("validate", "--spec", spec, root, "--format", "json", "--jobs", "1")
+    two = cli("validate", "--spec", spec, root, "--format", "json", "--jobs", "2")
+    assert one.code == two.code == 1
+    assert one.out == two.out and "V009" in one.out and "V017" in one.out and "V019" in one.out
