@@ -29,9 +29,9 @@
  *
  * sizes(paths, threads) -> (width, height, dev, ino)
  *
- *   The image size from the first 4096 bytes of each file, where this file can say it for
- *   certain (PNG, GIF, BMP, WebP, a JPEG whose frame header lies in those bytes); width -1
- *   elsewhere, and the caller asks guidec.imagesize, which stays the one definition (a test
+ *   The image size from the first 4096 bytes of each file (64 KiB for a JPEG whose frame
+ *   header is not in those, as guidec.imagesize.size_of_file reads them), where this file can
+ *   say it for certain (PNG, GIF, BMP, WebP, JPEG); width -1 elsewhere, and the caller asks guidec.imagesize, which stays the one definition (a test
  *   holds the two equal). dev/ino as for scan (0 when not read).
  *
  * header_size(data) -> (width, height) | None: the same decision on bytes (for the tests).
@@ -48,7 +48,8 @@
 #include "../_cfiles.h"
 
 #define MAX_TOKEN 128 /* longer number tokens: the Python path */
-#define HEAD 4096     /* what guidec.imagesize.size_of_file reads first */
+#define HEAD 4096       /* what guidec.imagesize.size_of_file reads first */
+#define JPEG_HEAD 65536 /* and then, for a JPEG whose frame header is not in the first */
 
 static locale_t c_locale;
 
@@ -418,7 +419,19 @@ static void size_one(void *arg, Py_ssize_t i) {
     size_t got;
     c->w[i] = c->h[i] = -1;
     if (gf_read_head(c->paths[i], buf, HEAD, &got, &c->dev[i], &c->ino[i]) != GF_OK) return;
-    header_size_of(buf, got, &c->w[i], &c->h[i]);
+    if (header_size_of(buf, got, &c->w[i], &c->h[i]) == 0) return;
+    /* size_of_file's second step: a JPEG whose first 4096 bytes hold no frame header (a
+       long EXIF segment) is read to 64 KiB and walked again from its start */
+    if (got == HEAD && buf[0] == 0xFF && buf[1] == 0xD8) {
+        unsigned char *big = malloc(JPEG_HEAD);
+        if (big == NULL) return;
+        uint64_t dev, ino;
+        if (gf_read_head(c->paths[i], big, JPEG_HEAD, &got, &dev, &ino) == GF_OK &&
+            (dev != c->dev[i] || ino != c->ino[i] ||
+             header_size_of(big, got, &c->w[i], &c->h[i]) != 0))
+            c->w[i] = c->h[i] = -1; /* replaced meanwhile, or not found: the caller asks */
+        free(big);
+    }
 }
 
 static PyObject *sizes(PyObject *self, PyObject *args) {
