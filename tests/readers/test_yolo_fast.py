@@ -310,3 +310,15 @@ def test_the_report_is_that_of_one_thread(cli, write, tmp_path):
     two = cli("validate", "--spec", spec, root, "--format", "json", "--jobs", "2")
     assert one.code == two.code == 1
     assert one.out == two.out and "V009" in one.out and "V017" in one.out and "V019" in one.out
+
+
+@pytest.mark.parametrize("labels", [False, True])
+def test_a_dataset_without_label_files_reads_the_same(tmp_path, labels):
+    """Images only (and an empty labels/ folder): images with no objects, every way."""
+    (tmp_path / "images").mkdir()
+    if labels:
+        (tmp_path / "labels").mkdir()
+    (tmp_path / "data.yaml").write_text("names: [a]\n")
+    (tmp_path / "images" / "a.png").write_bytes(encode_png(np.zeros((3, 4), dtype="uint8")))
+    table, found = _same_all_ways([tmp_path], jobs=2)
+    assert len(table.images) == 1 and len(table) == 0 and found == []

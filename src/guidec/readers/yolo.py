@@ -465,7 +465,8 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
             k = next(it)
             sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p[0]))
         img_paths.extend(found)
-    line, count, cls, values = (_join(cols[key]) for key in ("line", "count", "cls", "values"))
+    line, count, cls, values = (_join(cols[key], dt) for key, dt in (
+        ("line", np.int32), ("count", np.int32), ("cls", np.int64), ("values", np.float64)))
     count = count.astype(np.int64)
     del cols
     pose = 5 + kpt[0] * kpt[1] if kpt else -1
@@ -535,10 +536,10 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
     return seen_images
 
 
-def _join(parts: list[np.ndarray]) -> np.ndarray:
+def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
     """np.concatenate(parts), each part let go once copied (``parts`` ends empty): the
     memory of the whole once, not twice (a segment delivery's values are 60 MB and more)."""
-    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype)
+    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
     at = 0
     parts.reverse()
     while parts:
