@@ -322,3 +322,28 @@ def test_a_dataset_without_label_files_reads_the_same(tmp_path, labels):
     (tmp_path / "images" / "a.png").write_bytes(encode_png(np.zeros((3, 4), dtype="uint8")))
     table, found = _same_all_ways([tmp_path], jobs=2)
     assert len(table.images) == 1 and len(table) == 0 and found == []
+
+
+def test_images_given_elsewhere_read_the_same(tmp_path):
+    """--images: the label files' images in another folder, every way."""
+    (tmp_path / "d").mkdir()
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("0 0.5 0.5 0.1 0.2\n")
+    (tmp_path / "d" / "b.txt").write_text("0 0.5 0.5 0.1 0.2 0.3 0.3\n")
+    (tmp_path / "pics" / "a.PNG").write_bytes(encode_png(np.zeros((8, 6), dtype="uint8")))
+    (tmp_path / "pics" / "a.jpeg").write_bytes(_jpeg(10, 20))  # .jpeg comes before .PNG
+    got = {}
+    for way in ((True, True), (True, False), (False, False)):
+        old = yolo.FAST, yolo.SCAN
+        yolo.FAST, yolo.SCAN = way
+        try:
+            r = read_delivery([str(tmp_path / "d" / "a.txt"), str(tmp_path / "d" / "b.txt")],
+                              "yolo", image_root=str(tmp_path / "pics"), jobs=2)
+        finally:
+            yolo.FAST, yolo.SCAN = old
+        got[way] = r
+        assert r.table.images.width.tolist()[0] == 10.0
+    first = got[(True, True)]
+    for r in got.values():
+        assert_same_table(r.table, first.table)
+        assert r.diagnostics == first.diagnostics
