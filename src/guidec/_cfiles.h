@@ -17,6 +17,8 @@
        gf_parallel(threads, n, task, ctx);
        Py_END_ALLOW_THREADS
 
+       gf_read_head(path, buf, cap, &got, &dev, &ino): the first bytes only (image headers).
+
    gf_parallel hands out indexes in small chunks from one atomic counter, so a slow file does
    not hold up a whole run; each task writes only its own slot, and the caller joins the slots
    in index order: the output does not depend on the number of threads. */
@@ -106,6 +108,38 @@ static int gf_read(const char *path, int64_t limit, gf_file *f) {
     f->size = got;
     f->dev = (uint64_t)st.st_dev;
     f->ino = (uint64_t)st.st_ino;
+    return GF_OK;
+}
+
+/* The first bytes of the regular file `path`, at most `cap` of them, into `buf` (`*got` of
+   them), and its device and inode; what inputs.read_head reads (format sniffing, image
+   headers). GF_FALLBACK as for gf_read. Thread-safe; needs no GIL. */
+static int gf_read_head(const char *path, void *buf, size_t cap, size_t *got, uint64_t *dev,
+                        uint64_t *ino) {
+    *got = 0;
+    int fd;
+    do {
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return GF_FALLBACK;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return GF_FALLBACK;
+    }
+    while (*got < cap) {
+        ssize_t r = read(fd, (char *)buf + *got, cap - *got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            close(fd);
+            return GF_FALLBACK;
+        }
+        if (r == 0) break;
+        *got += (size_t)r;
+    }
+    close(fd);
+    *dev = (uint64_t)st.st_dev;
+    *ino = (uint64_t)st.st_ino;
     return GF_OK;
 }
 

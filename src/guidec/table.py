@@ -160,10 +160,20 @@ def _location(files, f, line, index, image: bool = False) -> tuple[str, int | No
     return sf.path, (line if line >= 0 else None), pointer
 
 
+# dtype of each annotation column (bbox: (N, 4)); object columns are built with fromiter
+_ANN_DTYPES = {
+    "ann_id": object, "image_index": np.int64, "label": object, "label_id": np.int64,
+    "shape": np.int8, "bbox": np.float64, "rotation": np.float64, "area": np.float64,
+    "iscrowd": bool, "rle": object, "text": object, "src_file": np.int32,
+    "src_line": np.int32, "src_index": np.int64, "instance_id": np.int64,
+    "score": np.float64}
+
+
 class TableBuilder:
     """Row-by-row construction for readers of small or line-oriented formats.
 
-    Fast readers (COCO at train2017 scale) build the arrays directly instead.
+    Fast readers (COCO at train2017 scale) build the arrays directly instead; readers of many
+    files add whole columns at once (:meth:`add_columns`) between rows added one at a time.
     """
 
     def __init__(self) -> None:
@@ -178,6 +188,9 @@ class TableBuilder:
             "iscrowd", "rle", "text", "src_file", "src_line", "src_index", "instance_id",
             "score")}
         self._attrs: dict[str, dict[int, Any]] = {}
+        # annotation columns already made arrays (add_columns), in row order before _a's rows
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._sealed = 0
         # vertices in order: lists of (x, y) tuples from add_annotation, (k, 2) arrays from
         # add_rows; _nvert counts them all
         self._vparts: list = []
@@ -186,12 +199,16 @@ class TableBuilder:
         self._ann_ring_offsets: list[int] = [0]
         self._kp: list[tuple[float, float, float]] = []
         self._kp_offsets: list[int] = [0]
+        # offsets of the rows before the last add_columns, as arrays (without the leading 0);
+        # the lists above then start with the last offset sealed, never output again
+        self._offset_parts: dict[str, list[np.ndarray]] = {"ring": [], "ann": [], "kp": []}
+        self._rings_sealed = 0
         self.declared_categories: dict[Any, dict] = {}
 
     @property
     def rows(self) -> int:
         """Annotation rows added so far."""
-        return len(self._a["ann_id"])
+        return self._sealed + len(self._a["ann_id"])
 
     def add_file(self, path: str, fmt: str, pointer_format: str | None = None,
                  image_pointer_format: str | None = None) -> int:
@@ -218,6 +235,32 @@ class TableBuilder:
             self._img_attrs.setdefault(name, {})[idx] = value
         self._img_index.setdefault(key, idx)
         return idx
+
+    def add_files(self, paths: list[str], fmt: str) -> int:
+        """:meth:`add_file` for each of ``paths`` (no pointer formats); the first's index."""
+        first = len(self.files)
+        self.files.extend([SourceFile(p, fmt) for p in paths])
+        return first
+
+    def add_images(self, keys: list, file_names: list[str], widths: np.ndarray,
+                   heights: np.ndarray, src_files: np.ndarray) -> int:
+        """:meth:`add_image` for many images (no line, index or attributes; NaN for an
+        unknown width or height); the first's index."""
+        first = len(self._img["key"])
+        k = len(keys)
+        i = self._img
+        i["key"].extend(keys)
+        i["file_name"].extend(file_names)
+        i["width"].extend(np.asarray(widths, dtype=np.float64).tolist())
+        i["height"].extend(np.asarray(heights, dtype=np.float64).tolist())
+        i["src_file"].extend(np.asarray(src_files).tolist())
+        i["src_line"].extend([-1] * k)
+        i["src_index"].extend([-1] * k)
+        i["annotator"].extend([None] * k)
+        index = self._img_index
+        for n, key in enumerate(keys, first):
+            index.setdefault(key, n)
+        return first
 
     def _add_pointer(self, src_file: int, pointer: str) -> int:
         sf = self.files[src_file]
@@ -266,7 +309,7 @@ class TableBuilder:
         instance_id: int = -1,
         score: float | None = None,
     ) -> int:
-        row = len(self._a["ann_id"])
+        row = self.rows
         if pointer is not None:
             src_index = self._add_pointer(src_file, pointer)
         a = self._a
@@ -295,7 +338,7 @@ class TableBuilder:
                 self._vparts.append(pts)
             self._nvert += len(pts)
             self._ring_offsets.append(self._nvert)
-        self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+        self._ann_ring_offsets.append(self._ring_count())
         if keypoints is not None:
             self._kp.extend((float(x), float(y), float(v)) for x, y, v in keypoints)
         self._kp_offsets.append(len(self._kp))
@@ -311,7 +354,7 @@ class TableBuilder:
         k = len(labels)
         if not k:
             return
-        row = len(self._a["ann_id"])
+        row = self.rows
         a = self._a
         a["ann_id"].extend([None] * k)
         a["image_index"].extend([image_index] * k)
@@ -329,7 +372,7 @@ class TableBuilder:
         a["src_index"].extend(src_indexes)
         a["instance_id"].extend([-1] * k)
         a["score"].extend([np.nan] * k)
-        rings = len(self._ring_offsets) - 1
+        rings = self._ring_count()
         self._ann_ring_offsets.extend([rings] * k)
         self._kp_offsets.extend([len(self._kp)] * k)
         for i, attrs in enumerate(attributes):
@@ -367,7 +410,7 @@ class TableBuilder:
                 self._vparts.append(ring)
                 self._nvert += len(ring)
                 self._ring_offsets.append(self._nvert)
-            self._ann_ring_offsets.append(len(self._ring_offsets) - 1)
+            self._ann_ring_offsets.append(self._ring_count())
             self._kp_offsets.append(nkp)
 
     def add_many(self, *, image_index: list, label_id: list, shape: list, bbox: list,
@@ -409,19 +452,112 @@ class TableBuilder:
         ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
         self._nvert = int(ends[-1]) if len(ends) else self._nvert
         self._ring_offsets.extend(ends.tolist())
-        base = len(self._ring_offsets) - 1 - len(ring_lens)
+        base = self._ring_count() - len(ring_lens)
         self._ann_ring_offsets.extend((base + np.cumsum(rings_per_row)).tolist())
         if len(kp):
             self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
         nkp = len(self._kp) - int(np.sum(kp_per_row))
         self._kp_offsets.extend((nkp + np.cumsum(kp_per_row)).tolist())
 
+    def add_columns(self, *, image_index: np.ndarray, label: np.ndarray, label_id: np.ndarray,
+                    shape: np.ndarray, bbox: np.ndarray, src_file: np.ndarray,
+                    src_line: np.ndarray, vertices: np.ndarray, rings_per_row: np.ndarray,
+                    ring_lens: np.ndarray, rotation: np.ndarray | None = None,
+                    kp: np.ndarray | None = None, kp_per_row: np.ndarray | None = None
+                    ) -> None:
+        """Rows of many images at once, as columns (a row per item; ``label`` an object
+        array, ``bbox`` (k, 4) NaN where a row has none, ``rotation`` 0 where none): the
+        polygons' vertices as one (V, 2) array cut into rings by ``ring_lens`` (vertices a
+        ring), ``rings_per_row`` rings a row; keypoints (K, 3) cut by ``kp_per_row``. No
+        Python object a row (but a tuple a keypoint): the table :meth:`add_annotation` makes
+        a row at a time."""
+        k = len(image_index)
+        if not k:
+            return
+        self._seal()
+        full = np.full
+        self._chunks.append({
+            "ann_id": full(k, None, dtype=object),
+            "image_index": np.asarray(image_index, dtype=np.int64),
+            "label": np.asarray(label, dtype=object),
+            "label_id": np.asarray(label_id, dtype=np.int64),
+            "shape": np.asarray(shape, dtype=np.int8),
+            "bbox": np.asarray(bbox, dtype=np.float64).reshape(k, 4),
+            "rotation": (np.zeros(k) if rotation is None
+                         else np.asarray(rotation, dtype=np.float64)),
+            "area": full(k, np.nan), "iscrowd": np.zeros(k, bool),
+            "rle": full(k, None, dtype=object), "text": full(k, None, dtype=object),
+            "src_file": np.asarray(src_file, dtype=np.int32),
+            "src_line": np.asarray(src_line, dtype=np.int32),
+            "src_index": full(k, -1, dtype=np.int64),
+            "instance_id": full(k, -1, dtype=np.int64), "score": full(k, np.nan)})
+        self._sealed += k
+        if len(vertices):
+            self._vparts.append(np.asarray(vertices, dtype=np.float64).reshape(-1, 2))
+        ends = self._nvert + np.cumsum(ring_lens, dtype=np.int64)
+        self._nvert = int(ends[-1]) if len(ends) else self._nvert
+        self._seal_offsets()
+        parts = self._offset_parts
+        base = self._ring_count()
+        parts["ring"].append(ends)
+        parts["ann"].append(base + np.cumsum(rings_per_row, dtype=np.int64))
+        self._rings_sealed += len(ends)
+        nkp = len(self._kp)
+        if kp is None:
+            parts["kp"].append(np.full(k, nkp, dtype=np.int64))
+        else:
+            self._kp.extend(map(tuple, np.asarray(kp, dtype=np.float64).reshape(-1, 3).tolist()))
+            parts["kp"].append(nkp + np.cumsum(kp_per_row, dtype=np.int64))
+        self._ring_offsets = [self._nvert]
+        self._ann_ring_offsets = [self._ring_count()]
+        self._kp_offsets = [len(self._kp)]
+
+    def _ring_count(self) -> int:
+        return self._rings_sealed + len(self._ring_offsets) - 1
+
+    def _seal_offsets(self) -> None:
+        """The offset lists' values made array parts (the lists keep their last value)."""
+        parts = self._offset_parts
+        for key, values in (("ring", self._ring_offsets), ("ann", self._ann_ring_offsets),
+                            ("kp", self._kp_offsets)):
+            if len(values) > 1:
+                parts[key].append(np.asarray(values[1:], dtype=np.int64))
+        self._rings_sealed += len(self._ring_offsets) - 1
+        self._ring_offsets = self._ring_offsets[-1:]
+        self._ann_ring_offsets = self._ann_ring_offsets[-1:]
+        self._kp_offsets = self._kp_offsets[-1:]
+
+    def _offsets(self, key: str, tail: list[int]) -> np.ndarray:
+        return np.concatenate([np.zeros(1, dtype=np.int64), *self._offset_parts[key],
+                               np.asarray(tail[1:], dtype=np.int64)])
+
+    def _seal(self) -> None:
+        """The annotation rows added one at a time so far, made a chunk of columns."""
+        a = self._a
+        n = len(a["ann_id"])
+        if not n and self._chunks:
+            return
+        chunk = {}
+        for key, dtype in _ANN_DTYPES.items():
+            if dtype is object:
+                # fromiter keeps list values (multi-select attributes) as cells, never nests
+                chunk[key] = np.fromiter(a[key], dtype=object, count=n)
+            else:
+                chunk[key] = np.asarray(a[key], dtype=dtype).reshape((n, 4) if key == "bbox"
+                                                                     else n)
+            a[key] = []
+        self._chunks.append(chunk)
+        self._sealed += n
+
     def _vertex_array(self) -> np.ndarray:
         parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in self._vparts]
+        if len(parts) == 1:  # one vertex array (add_columns): no copy
+            return parts[0]
         return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float64)
 
     def build(self) -> AnnotationTable:
-        n = len(self._a["ann_id"])
+        self._seal()
+        n = self._sealed
         m = len(self._img["key"])
 
         def obj(values: list) -> np.ndarray:
@@ -450,35 +586,36 @@ class TableBuilder:
             annotator=(obj(i["annotator"]) if any(v is not None for v in i["annotator"])
                        else None),
         )
-        a = self._a
+        chunks = self._chunks
+        a = {key: (chunks[0][key] if len(chunks) == 1 else
+                   np.concatenate([c[key] for c in chunks]))
+             for key in _ANN_DTYPES}
         return AnnotationTable(
             files=list(self.files),
             images=images,
-            ann_id=obj(a["ann_id"]),
-            image_index=np.asarray(a["image_index"], dtype=np.int64).reshape(n),
-            label=obj(a["label"]),
-            label_id=np.asarray(a["label_id"], dtype=np.int64).reshape(n),
-            shape=np.asarray(a["shape"], dtype=np.int8).reshape(n),
-            bbox=np.asarray(a["bbox"], dtype=np.float64).reshape(n, 4),
-            rotation=np.asarray(a["rotation"], dtype=np.float64).reshape(n),
-            area=np.asarray(a["area"], dtype=np.float64).reshape(n),
-            iscrowd=np.asarray(a["iscrowd"], dtype=bool).reshape(n),
+            ann_id=a["ann_id"],
+            image_index=a["image_index"],
+            label=a["label"],
+            label_id=a["label_id"],
+            shape=a["shape"],
+            bbox=a["bbox"].reshape(n, 4),
+            rotation=a["rotation"],
+            area=a["area"],
+            iscrowd=a["iscrowd"],
             vertices=self._vertex_array(),
-            ring_offsets=np.asarray(self._ring_offsets, dtype=np.int64),
-            ann_ring_offsets=np.asarray(self._ann_ring_offsets, dtype=np.int64),
+            ring_offsets=self._offsets("ring", self._ring_offsets),
+            ann_ring_offsets=self._offsets("ann", self._ann_ring_offsets),
             kp=np.asarray(self._kp, dtype=np.float64).reshape(-1, 3),
-            kp_offsets=np.asarray(self._kp_offsets, dtype=np.int64),
-            rle=obj(a["rle"]),
-            text=obj(a["text"]),
+            kp_offsets=self._offsets("kp", self._kp_offsets),
+            rle=a["rle"],
+            text=a["text"],
             attributes=sparse(self._attrs, n),
-            src_file=np.asarray(a["src_file"], dtype=np.int32).reshape(n),
-            src_line=np.asarray(a["src_line"], dtype=np.int32).reshape(n),
-            src_index=np.asarray(a["src_index"], dtype=np.int64).reshape(n),
+            src_file=a["src_file"],
+            src_line=a["src_line"],
+            src_index=a["src_index"],
             declared_categories=dict(self.declared_categories),
-            instance_id=(np.asarray(a["instance_id"], dtype=np.int64).reshape(n)
-                         if any(v >= 0 for v in a["instance_id"]) else None),
-            score=(np.asarray(a["score"], dtype=np.float64).reshape(n)
-                   if not np.isnan(np.asarray(a["score"], dtype=np.float64)).all() else None),
+            instance_id=a["instance_id"] if (a["instance_id"] >= 0).any() else None,
+            score=a["score"] if not np.isnan(a["score"]).all() else None,
         )
 
 

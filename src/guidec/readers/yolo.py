@@ -27,8 +27,15 @@ from guidec.readers import Reader
 from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
+try:  # the compiled scanner (hatch_build.py); without it the numpy paths below, same table
+    from guidec.readers import _yoloscan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _yoloscan = None
+
 NAME = "yolo"
 FAST = True  # tests turn it off to hold the box-file path to the row-by-row one
+SCAN = True  # tests turn it off to hold the compiled scanner to the Python paths
+BATCH = 4096  # label files a scanner call (the progress line advances between calls)
 IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 MAX_YAML = 4 * 1024 * 1024
 
@@ -188,6 +195,74 @@ def _listing(folder: str, cache: dict) -> frozenset[str]:
     return names
 
 
+# the spellings an image is looked up under, in the order they are tried
+_SPELLINGS = [e for ext in IMAGE_EXT for e in (ext, ext.upper())]
+_RANK = {e: i for i, e in reversed(list(enumerate(_SPELLINGS)))}
+
+
+def _stems(folder: str, cache: dict) -> dict[str, str]:
+    """stem -> the file of ``folder`` :func:`_image_for` takes for it (the first spelling
+    that exists), made once a folder from its listing."""
+    key = ("stems", folder)
+    out = cache.get(key)
+    if out is None:
+        best: dict[str, tuple[int, str]] = {}
+        for name in _listing(folder, cache):
+            dot = name.rfind(".")
+            rank = _RANK.get(name[dot:]) if dot >= 0 else None
+            if rank is not None:
+                stem = name[:dot]
+                if stem not in best or rank < best[stem][0]:
+                    best[stem] = (rank, name)
+        out = cache[key] = {stem: name for stem, (_, name) in best.items()}
+    return out
+
+
+def _image_dirs(label_path: str, ctx) -> list[str]:
+    d = os.path.dirname(label_path)
+    dirs = []
+    parts = d.split(os.sep)
+    if "labels" in parts:
+        i = len(parts) - 1 - parts[::-1].index("labels")
+        dirs.append(os.sep.join([*parts[:i], "images", *parts[i + 1:]]))
+    if ctx.image_root:
+        dirs.append(ctx.image_root)
+    dirs.append(d)
+    return dirs
+
+
+def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | None]:
+    """What :func:`_image_for` finds for each label file, and its absolute path, by a
+    dictionary lookup a folder (the folders to look in are worked out once a folder of
+    labels, and the labels of one folder looked up together)."""
+    out: list[tuple[str, str] | None] = []
+    splitext = os.path.splitext
+    a, n = 0, len(labels)
+    while a < n:
+        cut = labels[a].rfind(os.sep) + 1
+        head = labels[a][:cut]
+        z = a + 1
+        while z < n and labels[z].startswith(head) and labels[z].rfind(os.sep) + 1 == cut:
+            z += 1
+        stems = [splitext(lp[cut:])[0] for lp in labels[a:z]]
+        found: list = [None] * len(stems)
+        left = range(len(stems))
+        for dd in _image_dirs(labels[a], ctx):
+            if not left:  # every image found: the other folders need no listing
+                break
+            join = os.path.join(dd, "")  # dd and a separator, as os.path.join puts them
+            absolute = os.path.join(os.path.abspath(dd), "")
+            names = _stems(dd, cache)
+            for i in left:
+                name = names.get(stems[i])
+                if name is not None:
+                    found[i] = (join + name, absolute + name)
+            left = [i for i in left if found[i] is None]
+        out.extend(found)
+        a = z
+    return out
+
+
 def _image_for(label_path: str, ctx, cache: dict | None = None) -> str | None:
     cache = {} if cache is None else cache
     stem = os.path.splitext(os.path.basename(label_path))[0]
@@ -301,6 +376,260 @@ class _BoxFiles:
 
 
 def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = None) -> None:
+    if _yoloscan is not None and SCAN and FAST:
+        seen_images = _read_scanned(labels, names, kpt, ctx, b)
+    else:
+        seen_images = _read_python(labels, names, kpt, ctx, b)
+    _unlabelled_images(root, seen_images, b)
+
+
+def _text_rows(lp: str, data: bytes | None, ctx) -> list | None:
+    """The non-blank rows of a label file as (line, tokens), read (again) when ``data`` is
+    None; None, reported, when it cannot be read or is not UTF-8."""
+    try:
+        if data is None:
+            data = inputs.read_bytes(lp)
+        data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        text = data.decode("utf-8")
+    except OSError as exc:
+        ctx.report(V001(f"cannot read: {exc.strerror or exc}", file=lp))
+        return None
+    except UnicodeDecodeError:
+        ctx.report(V002("label file is not UTF-8 text", file=lp))
+        return None
+    return [(ln, parts) for ln, line in enumerate(text.splitlines(), 1)
+            if (parts := line.split())]
+
+
+def _is_segment(n: int, kpt) -> bool:
+    """A row of ``n`` values that makes 9-value rows polygons in its dataset."""
+    return n > 9 and n % 2 == 1 and not (kpt and n == 5 + kpt[0] * kpt[1])
+
+
+def _remember(paths: list[str], dev: np.ndarray, ino: np.ndarray, read: np.ndarray) -> None:
+    """Record the files the scanner read (``read``) as inputs of the command."""
+    keys = zip(dev[read].tolist(), ino[read].tolist(), strict=True)
+    inputs.remember({k: paths[i] for i, k in zip(np.flatnonzero(read).tolist(), keys,
+                                                  strict=True)})
+
+
+def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
+    """The label files read by the compiled scanner on ``ctx.jobs`` threads, into columns; a
+    file it does not take (unreadable, not plain text, a value to report) is read row by row
+    by :func:`_row`, which reports it. The same table and findings as :func:`_read_python`."""
+    threads = max(1, getattr(ctx, "jobs", 1))
+    prog = progress.active()
+    listings: dict = {}
+    limit = inputs.max_bytes()
+    n = len(labels)
+    status = np.zeros(n, dtype=np.int8)
+    rows_of_file = np.zeros(n + 1, dtype=np.int64)
+    cols: dict[str, list] = {"line": [], "count": [], "cls": [], "values": []}
+    texts: dict[int, list | None] = {}  # file -> its rows, for files read by Python
+    img_paths: list[str | None] = []
+    sizes: list = []
+    seg_dataset = False
+    for a in range(0, n, BATCH):
+        batch = labels[a:a + BATCH]
+        st, nread, dev, ino, frows, line, count, cls, values = _yoloscan.scan(
+            batch, limit, threads)
+        st = np.frombuffer(st, dtype=np.int8)
+        nread = np.frombuffer(nread, dtype=np.int64)
+        _remember(batch, np.frombuffer(dev, np.uint64), np.frombuffer(ino, np.uint64),
+                  nread >= 0)
+        status[a:a + len(batch)] = st
+        rows_of_file[a + 1:a + len(batch) + 1] = rows_of_file[a] + np.frombuffer(
+            frows, dtype=np.int64)[1:]
+        count = np.frombuffer(count, dtype=np.int32)
+        for key, col, dt in (("line", line, np.int32), ("count", count, None),
+                             ("cls", cls, np.int64), ("values", values, np.float64)):
+            cols[key].append(col if dt is None else np.frombuffer(col, dtype=dt))
+        if prog is not None:  # the Python reader counts its own files
+            ok = st == 0
+            prog.read(int(nread[ok].sum()), files=int(ok.sum()))
+            prog.add_rows(len(count))
+        for k in np.flatnonzero(st != 0).tolist():  # the Python reader's files
+            rows = texts[a + k] = _text_rows(batch[k], None, ctx)
+            seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
+        found = _images_of(batch, ctx, listings)
+        where = [p[0] for p in found if p is not None]
+        w, h, idev, iino = _yoloscan.sizes(where, threads)
+        w, h = np.frombuffer(w, np.int64).tolist(), np.frombuffer(h, np.int64).tolist()
+        iino = np.frombuffer(iino, np.uint64)
+        _remember(where, np.frombuffer(idev, np.uint64), iino, iino != 0)
+        it = iter(range(len(where)))
+        for p in found:
+            if p is None:
+                sizes.append(None)
+                continue
+            k = next(it)
+            sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p[0]))
+        img_paths.extend(found)
+    line, count, cls, values = (_join(cols[key], dt) for key, dt in (
+        ("line", np.int32), ("count", np.int32), ("cls", np.int64), ("values", np.float64)))
+    count = count.astype(np.int64)
+    del cols
+    pose = 5 + kpt[0] * kpt[1] if kpt else -1
+    odd = (count % 2 == 1) & (count != pose)
+    seg_dataset = seg_dataset or bool(((count > 9) & odd).any())
+    # rows the columns take: boxes, polygons, oriented boxes, pose; a file with a row of
+    # another length (reported) is read row by row
+    fast = (count == 5) | (count >= 7) & (count % 2 == 1) | (count == pose)
+    file_of_row = np.repeat(np.arange(n), np.diff(rows_of_file))
+    slow = np.bincount(file_of_row[~fast], minlength=n) > 0
+    slow |= status != 0
+    voff = np.zeros(len(count) + 1, dtype=np.int64)
+    np.cumsum(count - 1, out=voff[1:])
+    # the files and images of every label file read, at once (an unreadable one has none)
+    kept = np.array([k for k in range(n) if k not in texts or texts[k] is not None],
+                    dtype=np.int64)
+    file_index = np.zeros(n, dtype=np.int64)
+    image_index = np.zeros(n, dtype=np.int64)
+    widths = np.full(n, np.nan)
+    heights = np.full(n, np.nan)
+    for k, size in enumerate(sizes):
+        if size is not None:
+            widths[k], heights[k] = float(size[0]), float(size[1])
+    kept_labels = [labels[k] for k in kept.tolist()]
+    file_index[kept] = b.add_files(kept_labels, NAME) + np.arange(len(kept))
+    keys = [os.path.splitext(os.path.basename(lp))[0] for lp in kept_labels]
+    image_names = [img_paths[k][0] if img_paths[k] is not None else os.path.splitext(lp)[0]
+                   for k, lp in zip(kept.tolist(), kept_labels, strict=True)]
+    image_index[kept] = b.add_images(keys, image_names, widths[kept], heights[kept],
+                                     file_index[kept]) + np.arange(len(kept))
+    seen_images = {img_paths[k][1] for k in kept.tolist() if img_paths[k] is not None}
+    pending = 0  # the first label file whose rows are not added yet
+
+    def flush(upto: int) -> None:
+        """The scanned rows of the files before ``upto`` not added yet, in one call (one
+        chunk of columns and one vertex array for a delivery without slow files)."""
+        nonlocal pending
+        ra, rz = int(rows_of_file[pending]), int(rows_of_file[upto])
+        pending = upto
+        if ra != rz:
+            _add_columns(b, ra, rz, file_of_row, count, cls, line, values, voff, names, kpt,
+                         seg_dataset, file_index, image_index, widths, heights)
+
+    # in file order: each file's image finding, then the findings of a file read row by row
+    missing = np.array([p is None or sizes[k] is None for k, p in enumerate(img_paths)],
+                       dtype=bool)
+    for k in kept[(missing | slow)[kept]].tolist():
+        lp = labels[k]
+        if img_paths[k] is None:
+            ctx.report(V019("no image with the same name beside the labels (images/ folder "
+                            "or --images)", file=lp))
+        elif sizes[k] is None:
+            ctx.report(V014(f"cannot read the size of {img_paths[k][0]}", file=lp))
+        if not slow[k]:
+            continue
+        flush(k)
+        pending = k + 1
+        rows = texts[k] if k in texts else _text_rows(lp, None, ctx)
+        w, h = (None, None) if sizes[k] is None else (widths[k], heights[k])
+        before = b.rows
+        for ln, parts in rows or ():
+            _row(parts, ln, lp, int(file_index[k]), int(image_index[k]), w, h, names, kpt,
+                 seg_dataset, ctx, b)
+        if prog is not None and k in texts:  # the scanner counted the rows of the others
+            prog.add_rows(b.rows - before)
+    flush(n)
+    return seen_images
+
+
+def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
+    """np.concatenate(parts), each part let go once copied (``parts`` ends empty): the
+    memory of the whole once, not twice (a segment delivery's values are 60 MB and more)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        p = parts.pop()
+        out[at:at + len(p)] = p
+        at += len(p)
+        del p
+    return out
+
+
+def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, line, values,
+                 voff, names, kpt, seg_dataset: bool, file_index, image_index, widths,
+                 heights) -> None:
+    """Rows ``ra:rz`` of the scanned columns (boxes, polygons, pose, oriented boxes of
+    regular files) added at once, by the row-by-row path's operations on the same floats."""
+    f = file_of_row[ra:rz]
+    n = count[ra:rz]
+    c = cls[ra:rz]
+    k = rz - ra
+    sx, sy = widths[f], heights[f]
+    known = (c < len(names)) if names else np.zeros(k, dtype=bool)
+    label = np.array([*(names or []), None], dtype=object)[np.where(known, c, len(names or []))]
+    pose = (n == 5 + kpt[0] * kpt[1]) if kpt else np.zeros(k, dtype=bool)
+    boxed = np.flatnonzero((n == 5) | pose)  # a box from the first four values
+    poly = (n != 5) & ~pose  # a ring: polygons and oriented boxes
+    obb = poly & (n == 9) if not seg_dataset else np.zeros(k, dtype=bool)
+    shape = np.where(poly, int(Shape.POLYGON), int(Shape.BOX))
+    shape[obb] = int(Shape.ROTATED_BOX)
+    shape[pose] = int(Shape.KEYPOINTS)
+    bbox = np.full((k, 4), np.nan)
+    if len(boxed):  # the row-by-row path's operations, in order, a column at a time
+        at = voff[ra + boxed]
+        bx, by = sx[boxed], sy[boxed]
+        bw, bh = values[at + 2] * bx, values[at + 3] * by
+        bbox[boxed, 0] = values[at] * bx - bw / 2
+        bbox[boxed, 1] = values[at + 1] * by - bh / 2
+        bbox[boxed, 2] = bw
+        bbox[boxed, 3] = bh
+    ring_lens = (n[poly] - 1) // 2
+    # the ring rows' values, then x by the width and y by the height of each one's image
+    vertices = values[int(voff[ra]):int(voff[rz])][np.repeat(poly, n - 1)].reshape(-1, 2)
+    vertices[:, 0] *= np.repeat(sx[poly], ring_lens)
+    vertices[:, 1] *= np.repeat(sy[poly], ring_lens)
+    rotation = None
+    if obb.any():  # box and angle from the corners, by math's functions as _row does
+        rotation = np.zeros(k)
+        starts = np.concatenate([[0], np.cumsum(ring_lens)[:-1]])[obb[poly]]
+        for r, s in zip(np.flatnonzero(obb).tolist(), starts.tolist(), strict=True):
+            (x0, y0), (x1, y1), (x2, y2) = vertices[s:s + 3].tolist()
+            bw, bh = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+            cx, cy = (x0 + x2) / 2, (y0 + y2) / 2
+            rot = math.degrees(math.atan2(y1 - y0, x1 - x0)) if bw == bw else 0.0
+            bbox[r] = (cx - bw / 2, cy - bh / 2, bw, bh)
+            rotation[r] = rot if rot == rot else 0.0
+    kp = kp_per_row = None
+    if pose.any():
+        nk, nd = kpt
+        rows = np.flatnonzero(pose)
+        at = voff[ra + rows][:, None] + 4 + np.arange(nk) * nd  # each keypoint's x
+        x, y = values[at], values[at + 1]
+        v = values[at + 2] if nd == 3 else np.where((x == 0) & (y == 0), 0.0, 2.0)
+        kp = np.stack([x * sx[rows][:, None], y * sy[rows][:, None], v], axis=2)
+        kp_per_row = np.where(pose, nk, 0)
+    b.add_columns(image_index=image_index[f], label=label, label_id=np.where(known, -1, c),
+                  shape=shape, bbox=bbox, src_file=file_index[f], src_line=line[ra:rz],
+                  vertices=vertices, rings_per_row=poly.astype(np.int64), ring_lens=ring_lens,
+                  rotation=rotation, kp=kp, kp_per_row=kp_per_row)
+
+
+def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> None:
+    """Images in ``images/`` without a label file: images with no objects."""
+    if root is None:
+        return
+    for r, dirs, files in os.walk(root):
+        dirs.sort()
+        if os.sep + "images" not in r + os.sep and not r.endswith("images"):
+            continue
+        absolute = os.path.join(os.path.abspath(r), "")
+        for f in sorted(files):
+            # absolute + f is abspath(join(r, f)): a file name is one plain component
+            if absolute + f not in seen_images and f.lower().endswith(IMAGE_EXT):
+                full = os.path.join(r, f)
+                size = size_of_file(full)
+                fi = b.add_file(full, NAME)
+                b.add_image(os.path.splitext(f)[0], full,
+                            size[0] if size else None, size[1] if size else None,
+                            src_file=fi)
+
+
+def _read_python(labels, names, kpt, ctx, b: TableBuilder) -> set:
     parsed = []
     seg_dataset = False
     boxed: list[bytes] = []
@@ -371,20 +700,7 @@ def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = No
                     in enumerate(data.decode().splitlines(), 1) if line.split()]
         for ln, parts in rows:
             _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b)
-    # images without a label file: images with no objects
-    if root is not None:
-        for r, dirs, files in os.walk(root):
-            dirs.sort()
-            if os.sep + "images" not in r + os.sep and not r.endswith("images"):
-                continue
-            for f in sorted(files):
-                full = os.path.join(r, f)
-                if f.lower().endswith(IMAGE_EXT) and os.path.abspath(full) not in seen_images:
-                    size = size_of_file(full)
-                    fi = b.add_file(full, NAME)
-                    b.add_image(os.path.splitext(f)[0], full,
-                                size[0] if size else None, size[1] if size else None,
-                                src_file=fi)
+    return seen_images
 
 
 def _row(parts, ln, lp, fi, img, w, h, names, kpt, seg_dataset, ctx, b: TableBuilder) -> None:
