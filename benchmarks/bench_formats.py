@@ -2,6 +2,8 @@
 
     python benchmarks/bench_formats.py voc [--images 50000] [--objects 8] [--repeat 3]
     python benchmarks/bench_formats.py yolo | yolo-seg
+    python benchmarks/bench_formats.py label-studio [--images 50000] [--read-only]
+      (--images 375000: a ~1.2 GB export, for peak memory)
 
 Generates (once, into ``--cache``, default /tmp/guidec-bench-formats) a delivery of
 ``--images`` images with ``--objects`` objects each on average (deterministic), a spec of 20
@@ -146,6 +148,76 @@ def generate(kind: str, folder: str, n_images: int, per_image: int) -> None:
     os.rename(tmp, folder)
 
 
+FLOOR_JSON = r"""
+import sys, time
+import orjson
+t0 = time.perf_counter()
+with open(sys.argv[1], "rb") as fh:
+    doc = orjson.loads(fh.read())
+print(time.perf_counter() - t0, len(doc))
+"""
+
+
+def generate_label_studio(folder: str, n_tasks: int, per_task: int) -> None:
+    """A Label Studio JSON export (``export.json``) as Label Studio 1.x writes one: ``n_tasks``
+    tasks with one annotation each and ``per_task`` results on average, 60 % polygons of 8-24
+    points, the rest boxes, in percent of ``original_width``/``original_height`` written with
+    Python's shortest round-trip digits (what Label Studio's frontend sends), plus a spec.
+    Written task by task, so a file larger than memory can be made."""
+    import math
+
+    import orjson
+
+    rnd = random.Random(20261205)
+    tmp = folder + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, "spec.yaml"), "w") as fh:
+        fh.write(SPEC.format(classes="".join(
+            f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon]}}\n"
+            for i, c in enumerate(CLASSES))))
+    stamp = "2026-12-05T10:00:00.000000Z"
+    with open(os.path.join(tmp, "export.json"), "wb") as fh:
+        fh.write(b"[")
+        rid = 0
+        for t in range(n_tasks):
+            w, h = rnd.choice(SIZES)
+            results = []
+            for _ in range(rnd.randint(per_task // 2, per_task * 3 // 2)):
+                rid += 1
+                cls = rnd.choice(CLASSES)
+                cx, cy = rnd.uniform(20, 80), rnd.uniform(20, 80)
+                bw, bh = rnd.uniform(2, 30), rnd.uniform(2, 30)
+                common = {"original_width": w, "original_height": h, "image_rotation": 0}
+                if rnd.random() < 0.6:
+                    k = rnd.randint(8, 24)
+                    pts = [[cx + bw / 2 * math.cos(2 * math.pi * j / k),
+                            cy + bh / 2 * math.sin(2 * math.pi * j / k)] for j in range(k)]
+                    value = {"points": pts, "closed": True, "polygonlabels": [cls]}
+                    kind, control = "polygonlabels", "polygon"
+                else:
+                    value = {"x": cx - bw / 2, "y": cy - bh / 2, "width": bw, "height": bh,
+                             "rotation": 0, "rectanglelabels": [cls]}
+                    kind, control = "rectanglelabels", "box"
+                results.append({**common, "value": value, "id": f"r{rid:08x}",
+                                "from_name": control, "to_name": "image", "type": kind,
+                                "origin": "manual"})
+            task = {"id": t + 1, "annotations": [{
+                "id": t + 1, "completed_by": 1, "result": results, "was_cancelled": False,
+                "ground_truth": False, "created_at": stamp, "updated_at": stamp,
+                "lead_time": round(rnd.uniform(5, 300), 3), "prediction": {},
+                "result_count": 0, "task": t + 1, "parent_prediction": None,
+                "parent_annotation": None}],
+                "file_upload": "export.json", "drafts": [], "predictions": [],
+                "data": {"image": f"/data/upload/1/{t:07d}.jpg"}, "meta": {},
+                "created_at": stamp, "updated_at": stamp, "inner_id": t + 1,
+                "total_annotations": 1, "cancelled_annotations": 0, "total_predictions": 0,
+                "project": 1, "updated_by": 1}
+            fh.write((b"," if t else b"") + orjson.dumps(task))
+        fh.write(b"]\n")
+    os.rename(tmp, folder)
+
+
 def run(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one process."""
     t0 = time.perf_counter()
@@ -168,14 +240,65 @@ def median(n: int, cmd: list[str]) -> tuple[float, float, list[float], str]:
     return r[0], r[1], walls, r[2]
 
 
+def bench_label_studio(a) -> int:
+    """One Label Studio JSON export: the floor is ``orjson.loads`` of the file; guidec validate
+    with 1 and 2 jobs; panlabel, which reads rectangles only (it is given the same file)."""
+    folder = os.path.join(a.cache, f"label-studio-{a.images}-{a.objects}")
+    if not os.path.isdir(folder):
+        t0 = time.perf_counter()
+        generate_label_studio(folder, a.images, a.objects)
+        print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
+    export, spec = os.path.join(folder, "export.json"), os.path.join(folder, "spec.yaml")
+    py = sys.executable
+    print(f"label-studio: {a.images:,} tasks, ~{a.objects} results each, "
+          f"{os.path.getsize(export) / 2**20:,.0f} MiB; python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    floor, rss, walls, _ = median(a.repeat, [py, "-c", FLOOR_JSON, export])
+    print(f"floor (orjson.loads, process):   {floor:6.2f} s  peak {rss:6.0f} MiB  "
+          f"(runs {', '.join(f'{w:.2f}' for w in walls)})")
+    base = [py, "-m", "guidec", "validate", "--spec", spec, export, "--format", "summary",
+            "--input-format", "label_studio"]
+    variants = [(f"guidec validate --jobs {j}", [*base, "--jobs", str(j)]) for j in (1, 2)]
+    if a.read_only:  # the reader alone, no rules: what streaming costs in memory
+        variants.append(("guidec read (no rules)", [py, "-c", READ_LS, export]))
+    for label, cmd in variants:
+        wall, rss, walls, out = median(a.repeat, cmd)
+        print(f"{label + ':':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = {wall / floor:.2f}x "
+              f"the floor  (runs {', '.join(f'{w:.2f}' for w in walls)})")
+        print(f"    {out.strip().splitlines()[-1] if out.strip() else ''}")
+    exe = shutil.which("panlabel") or os.path.join(os.path.dirname(py), "panlabel")
+    if os.path.exists(exe):
+        wall, rss, walls, out = median(a.repeat, [exe, "validate", "--format", "label-studio",
+                                                  export])
+        print(f"{'panlabel validate (rectangles):':<33}{wall:6.2f} s  peak {rss:6.0f} MiB  = "
+              f"{wall / floor:.2f}x the floor  (runs {', '.join(f'{w:.2f}' for w in walls)})")
+        print(f"    {out.strip().splitlines()[-1] if out.strip() else ''}")
+    else:
+        print("panlabel: not installed (pip install panlabel)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+READ_LS = r"""
+import sys
+from guidec.readers import read_delivery
+r = read_delivery([sys.argv[1]], "label_studio")
+print(len(r.table), "rows", len(r.diagnostics), "findings")
+"""
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg"])
+    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg", "label-studio"])
     p.add_argument("--images", type=int, default=50_000)
     p.add_argument("--objects", type=int, default=8)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--cache", default="/tmp/guidec-bench-formats")
+    p.add_argument("--read-only", action="store_true",
+                   help="label-studio: also time the reader alone (no rules)")
     a = p.parse_args(argv)
+    if a.kind == "label-studio":
+        return bench_label_studio(a)
     folder = os.path.join(a.cache, f"{a.kind}-{a.images}-{a.objects}")
     if not os.path.isdir(folder):
         t0 = time.perf_counter()
