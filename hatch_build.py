@@ -2,6 +2,7 @@
 install, next to their sources:
 
 * ``guidec.readers._cocoscan``: reads a COCO file's bytes straight into columns;
+* ``guidec.readers._lsscan``: the same for a Label Studio JSON export;
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep;
 * ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing).
@@ -22,6 +23,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSIONS = {
     "guidec.readers._cocoscan": "src/guidec/readers/_cocoscan.c",
+    "guidec.readers._lsscan": "src/guidec/readers/_lsscan.c",
     "guidec.validation._native": "src/guidec/validation/_native.c",
     "guidec._hamming": "src/guidec/_hamming.c",
 }

@@ -360,13 +360,13 @@ static int next_member(Json *s, unsigned char close) {
     return BAIL;
 }
 
-static int is_null(Json *s) {
+static inline int is_null(Json *s) {
     ws(s);
     if (peek(s) == 'n') return skip_literal(s, "null", 4) == OK ? 1 : BAIL;
     return 0;
 }
 
-static int scan_int(Json *s, int64_t *out) {
+static inline int scan_int(Json *s, int64_t *out) {
     double d;
     int kind;
     ws(s);
@@ -374,7 +374,7 @@ static int scan_int(Json *s, int64_t *out) {
     return OK;
 }
 
-static int scan_double(Json *s, double *out) {
+static inline int scan_double(Json *s, double *out) {
     int64_t iv;
     int kind;
     ws(s);

@@ -33,7 +33,7 @@ from guidec.names import unique_identifiers
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V009, V013, V014, V015
 from guidec.readers._common import HUGE, load_json
-from guidec.table import AnnotationTable, Shape, TableBuilder
+from guidec.table import AnnotationTable, Shape, TableBuilder, concat_tables
 
 NAME = "label_studio"
 KEYPOINTS_PREFIX = "keypoints."  # guidec's KeyPointLabels controls: keypoints.<schema>
@@ -59,10 +59,30 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
-    b = TableBuilder()
+    from guidec.readers import label_studio_fast
+
+    if not label_studio_fast.available():
+        b = TableBuilder()
+        for p in paths:
+            read_file(p, ctx, b)
+        return b.build()
+    # the compiled scanner first (regular exports, a file at a time); this reader for the rest
+    tables = []
     for p in paths:
-        read_file(p, ctx, b)
-    return b.build()
+        table = label_studio_fast.read_file(p, _size(p), ctx)
+        if table is None:
+            b = TableBuilder()
+            read_file(p, ctx, b)
+            table = b.build()
+        tables.append(table)
+    return concat_tables(tables)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 # The control names guidec's Label Studio target uses whatever the spec holds: the object,

@@ -1,0 +1,226 @@
+"""Label Studio's fast path: the compiled scanner (``readers/_lsscan.c``) reads an export's
+bytes straight into columns, and this module turns them into the table with whole-column
+arithmetic (percent to pixels, boxes, ellipses, polygon vertices as one flat array). It never
+reports anything: for anything irregular the scanner or :func:`_from_columns` returns None and
+the general reader (:mod:`.label_studio`) reads the file and words every finding, so the two
+paths give identical tables (``tests/readers/test_lsscan.py``).
+
+Big files are scanned from a memory map whose pages are given back as the scan passes them
+(``coco_fast.RELEASE_EVERY``), so the file is never resident as a whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import mmap
+from collections.abc import Sequence
+
+import numpy as np
+import orjson
+
+from guidec.readers._common import HUGE, obj_array
+from guidec.readers.coco_fast import RELEASE_EVERY, STREAM_MIN
+from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile
+
+try:  # without a C compiler at install time every file takes the general path
+    from guidec.readers import _lsscan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _lsscan = None
+
+__all__ = ["STREAM_MIN", "available", "read_file"]
+
+K_BOX, K_POLYGON, K_ELLIPSE, K_POINT = 1, 2, 3, 4
+
+
+def available() -> bool:
+    return _lsscan is not None
+
+
+def read_file(path: str, size: int, ctx) -> AnnotationTable | None:
+    """The table of one export, or None when the general reader must read it (an irregular
+    file, one it cannot open: the general reader reports why)."""
+    from guidec import inputs, progress
+    from guidec.readers.label_studio import NAME
+
+    if _lsscan is None:
+        return None
+    if size >= STREAM_MIN:
+        try:
+            mm = inputs.map_file(path)
+        except OSError:
+            return None
+        if mm is None:
+            return None
+        with contextlib.suppress(AttributeError, OSError):  # a hint: pages in order
+            mm.madvise(mmap.MADV_SEQUENTIAL)
+        try:
+            cols = _lsscan.scan(mm, orjson.loads, RELEASE_EVERY)
+        finally:
+            with contextlib.suppress(BufferError):
+                mm.close()
+        prog = progress.active()
+        if cols is not None and prog is not None:  # read_bytes reports the other reads
+            prog.read(size)
+    else:
+        try:
+            raw = inputs.read_bytes(path)
+        except OSError:
+            return None
+        cols = _lsscan.scan(raw, orjson.loads)
+        del raw
+    if cols is None:
+        return None
+    return _from_columns(cols, path, NAME, ctx)
+
+
+class Pointers(Sequence):
+    """The JSON pointers of an export's image and region rows (``SourceFile.pointers``), made
+    when asked for: ``/<task>``, ``/<task>/annotations/0``, ``.../result/<r>``. Equal to the
+    list of the same strings."""
+
+    __slots__ = ("_task", "_ann", "_res")
+
+    def __init__(self, task: np.ndarray, ann: np.ndarray, res: np.ndarray):
+        self._task, self._ann, self._res = task, ann, res
+
+    def __len__(self) -> int:
+        return len(self._task)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        t, a, r = int(self._task[i]), int(self._ann[i]), int(self._res[i])
+        if a < 0:
+            return f"/{t}"
+        return f"/{t}/annotations/{a}" if r < 0 else f"/{t}/annotations/{a}/result/{r}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Pointers | list):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Pointers({len(self)})"
+
+
+def _from_columns(c: dict, path: str, name: str, ctx) -> AnnotationTable | None:
+    def f64(key: str) -> np.ndarray:
+        return np.frombuffer(c[key], dtype=np.float64)
+
+    def i64(key: str) -> np.ndarray:
+        return np.frombuffer(c[key], dtype=np.int64)
+
+    kind = np.frombuffer(c["kind"], dtype=np.uint8)
+    n = len(kind)
+    nums = f64("nums").reshape(n, 7)
+    width, height = f64("image_width"), f64("image_height")
+    m = len(width)
+    per_image = i64("image_rows")
+    image_index = np.repeat(np.arange(m, dtype=np.int64), per_image)
+    if not n and not m:
+        return None
+    w, h = width[image_index], height[image_index]
+    # what the general reader reports: a value that is not finite or huge (V009), geometry
+    # with no image size (V014); sizes from image files, keypoint skeletons of a spec
+    if (not np.isfinite(nums).all() or (np.abs(nums) > HUGE).any()
+            or np.isnan(w).any() or not np.isfinite(f64("points")).all()):
+        return None
+    if ctx.image_root and (np.isnan(width) & (i64("image_ann") >= 0)).any():
+        return None
+    proj = ctx.project
+    if proj is not None and proj.keypoint_schemas and (kind == K_POINT).any():
+        return None
+
+    x, y = nums[:, 0] * w / 100.0, nums[:, 1] * h / 100.0
+    bw, bh = nums[:, 2] * w / 100.0, nums[:, 3] * h / 100.0
+    rx, ry = nums[:, 4] * w / 100.0, nums[:, 5] * h / 100.0
+    rot = nums[:, 6]
+    rot = np.where(rot == 0, 0.0, rot)  # -0.0 is "no rotation" too
+    box, ell = kind == K_BOX, kind == K_ELLIPSE
+    bbox = np.full((n, 4), np.nan)
+    bbox[box] = np.stack([x[box], y[box], bw[box], bh[box]], axis=1)
+    bbox[ell] = np.stack([x[ell] - rx[ell], y[ell] - ry[ell], 2 * rx[ell], 2 * ry[ell]], axis=1)
+    for row in np.flatnonzero(box & (rot != 0)).tolist():  # rotated about the top-left corner
+        th = math.radians(float(rot[row]))
+        bx, by, bw_, bh_ = (float(v) for v in bbox[row])
+        cx = bx + bw_ / 2 * math.cos(th) - bh_ / 2 * math.sin(th)
+        cy = by + bw_ / 2 * math.sin(th) + bh_ / 2 * math.cos(th)
+        bbox[row, 0], bbox[row, 1] = cx - bw_ / 2, cy - bh_ / 2
+    shape = np.full(n, int(Shape.BOX), dtype=np.int8)
+    shape[box & (rot != 0)] = int(Shape.ROTATED_BOX)
+    shape[kind == K_POLYGON] = int(Shape.POLYGON)
+    shape[ell] = int(Shape.ELLIPSE)
+    shape[kind == K_POINT] = int(Shape.POINTS)
+    rotation = np.where(box | ell, rot, 0.0)
+
+    # polygon points from the flat array, a keypoint's own x, y: one ring a row
+    npts = i64("npts")
+    has_ring = (kind == K_POLYGON) | (kind == K_POINT)
+    ring_len = npts[has_ring]
+    ring_offsets = np.zeros(len(ring_len) + 1, dtype=np.int64)
+    np.cumsum(ring_len, out=ring_offsets[1:])
+    ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(has_ring, out=ann_ring_offsets[1:])
+    pts = f64("points").reshape(-1, 2)  # percent, polygon rows only
+    vert_row = np.repeat(np.flatnonzero(has_ring), ring_len)
+    point_rows = np.flatnonzero(kind == K_POINT)
+    if len(point_rows):  # a keypoint's x, y is its ring's one vertex
+        is_point = kind[vert_row] == K_POINT
+        pct = np.empty((len(vert_row), 2), dtype=np.float64)
+        pct[~is_point] = pts
+        pct[is_point] = nums[point_rows, :2]
+    else:
+        pct = pts
+    wh = np.stack([width, height], axis=1)
+    vertices = pct * wh[image_index[vert_row]] / 100.0  # as _pct: v * size / 100.0
+
+    # the pointer list: each image row, then its regions (the general reader's order)
+    img_ptr = np.arange(m, dtype=np.int64) + np.concatenate(([0], np.cumsum(per_image)[:-1]))
+    row_ptr = np.arange(n, dtype=np.int64) + np.repeat(np.arange(1, m + 1), per_image)
+    total = n + m
+    task = np.empty(total, dtype=np.int64)
+    ann = np.empty(total, dtype=np.int64)
+    res = np.full(total, -1, dtype=np.int64)
+    task[img_ptr] = np.arange(m)
+    ann[img_ptr] = i64("image_ann")
+    task[row_ptr] = image_index
+    ann[row_ptr] = 0
+    res[row_ptr] = i64("result")
+
+    img_attrs = {}
+    for col_name, rows, vals in sorted(c["data"], key=lambda t: t[0]):
+        col = np.full(m, None, dtype=object)
+        col[np.frombuffer(rows, dtype=np.int64)] = obj_array(vals)
+        img_attrs[col_name] = col
+    images = ImageTable(
+        key=obj_array(c["image_key"]), file_name=obj_array(c["image_name"]),
+        width=width.copy(), height=height.copy(), src_file=np.zeros(m, dtype=np.int32),
+        src_line=np.full(m, -1, dtype=np.int32), src_index=img_ptr, attributes=img_attrs,
+        annotator=None)
+    return AnnotationTable(
+        files=[SourceFile(path, name, None, None, Pointers(task, ann, res))],
+        images=images,
+        ann_id=obj_array(c["ann_id"]),
+        image_index=image_index,
+        label=obj_array(c["label"]),
+        label_id=np.full(n, -1, dtype=np.int64),
+        shape=shape,
+        bbox=bbox,
+        rotation=rotation,
+        area=np.full(n, np.nan),
+        iscrowd=np.zeros(n, dtype=bool),
+        vertices=vertices,
+        ring_offsets=ring_offsets,
+        ann_ring_offsets=ann_ring_offsets,
+        kp=np.zeros((0, 3), dtype=np.float64),
+        kp_offsets=np.zeros(n + 1, dtype=np.int64),
+        rle=np.full(n, None, dtype=object),
+        text=np.full(n, None, dtype=object),
+        attributes={},
+        src_file=np.zeros(n, dtype=np.int32),
+        src_line=np.full(n, -1, dtype=np.int32),
+        src_index=row_ptr,
+    )
