@@ -170,6 +170,15 @@ static PyObject *label_str(Scanner *s, const unsigned char *b, size_t n) {
     return o;
 }
 
+/* The str of a string token that holds escapes (from its opening quote at q): orjson reads it. */
+static PyObject *escaped_str(Scanner *s, const unsigned char *q) {
+    PyObject *view = PyMemoryView_FromMemory((char *)q, (Py_ssize_t)(s->j.p - q), PyBUF_READ);
+    if (!view) return NULL;
+    PyObject *v = PyObject_CallOneArg(s->loads, view);
+    Py_DECREF(view);
+    return v;
+}
+
 /* '[' ']' (*out = NULL) or '[' "name" ']' (*out = the name); anything else: BAIL. */
 static int scan_labels(Scanner *s, PyObject **out) {
     Json *j = &s->j;
@@ -183,10 +192,15 @@ static int scan_labels(Scanner *s, PyObject **out) {
     const unsigned char *b;
     size_t n;
     int esc;
-    if (peek(j) != '"' || scan_string(j, &b, &n, &esc) < 0 || esc) return BAIL;
-    if (expect(j, ']') < 0) return BAIL; /* several labels: the general path (_labels) */
-    *out = label_str(s, b, n);
-    return *out ? OK : FAIL;
+    const unsigned char *q = j->p;
+    if (peek(j) != '"' || scan_string(j, &b, &n, &esc) < 0) return BAIL;
+    *out = esc ? escaped_str(s, q) : label_str(s, b, n);
+    if (!*out) return FAIL;
+    if (expect(j, ']') < 0) { /* several labels: the general path (_labels) */
+        Py_CLEAR(*out);
+        return BAIL;
+    }
+    return OK;
 }
 
 /* A number that is not a big integer (orjson would make a Python int of it). */
@@ -299,8 +313,10 @@ static int scan_region_id(Scanner *s, PyObject **id) {
         const unsigned char *b;
         size_t n;
         int esc;
-        if (scan_string(j, &b, &n, &esc) < 0 || esc) return BAIL;
-        *id = PyUnicode_DecodeUTF8((const char *)b, (Py_ssize_t)n, "strict");
+        const unsigned char *q = j->p;
+        if (scan_string(j, &b, &n, &esc) < 0) return BAIL;
+        *id = esc ? escaped_str(s, q)
+                  : PyUnicode_DecodeUTF8((const char *)b, (Py_ssize_t)n, "strict");
         return *id ? OK : FAIL;
     }
     double d;
