@@ -79,7 +79,7 @@ class Pointers(Sequence):
     when asked for: ``/<task>``, ``/<task>/annotations/0``, ``.../result/<r>``. Equal to the
     list of the same strings."""
 
-    __slots__ = ("_task", "_ann", "_res")
+    __slots__ = ("_ann", "_res", "_task")
 
     def __init__(self, task: np.ndarray, ann: np.ndarray, res: np.ndarray):
         self._task, self._ann, self._res = task, ann, res
