@@ -9,6 +9,7 @@ finding.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -25,6 +26,11 @@ from tests.readers.tables import assert_same_table
 from tests.readers.test_cocoscan import ABSENT, maybe, number, render, text
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
+
+@functools.cache
+def DASHCAM():  # a constant, loaded once when first needed
+    return load_project(str(SPECS / "dashcam" / "spec.yaml"))
 
 scanner = label_studio_fast._lsscan
 needs_scanner = pytest.mark.skipif(scanner is None and not os.environ.get("CI"),
@@ -118,11 +124,13 @@ def result(draw):
     if isinstance(kind, str) and kind.endswith("labels"):
         value[kind] = draw(labels)
     if kind == "choices":
-        value = {"choices": ["yes"]}
+        value = {"choices": draw(st.sampled_from([["yes"], ["a", "b"], [], "x"]))}
+    if kind == "textarea":
+        value = {"text": draw(st.sampled_from([["line"], ["a", "b"], "t", [1]]))}
     r = {"type": kind, "value": draw(st.one_of(st.just(value), st.just(value), st.just(ABSENT),
                                                  st.just("v"))),
-         "id": draw(rid), "from_name": "box", "to_name": "image",
-         "original_width": draw(size), "original_height": draw(size),
+         "id": draw(rid), "from_name": draw(st.sampled_from(["box", "occluded", "color", "car__occluded"])),
+         "to_name": "image", "original_width": draw(size), "original_height": draw(size),
          "origin": draw(st.one_of(st.just(ABSENT), st.just("manual")))}
     if kind == "relation":
         r = {"type": "relation", "from_id": "r1", "to_id": "r2", "direction": "right",
@@ -187,9 +195,29 @@ def clean_result(draw, i):
 
 
 @st.composite
+def clean_extra(draw, n):
+    """A per-region result naming one of the n regions (r<k> or k), or an image-level one."""
+    kind = draw(st.sampled_from(["choices", "textarea", "number", "taxonomy"]))
+    value = {"choices": {"choices": draw(st.sampled_from([["yes"], ["a", "b"]]))},
+             "textarea": {"text": draw(st.sampled_from([["l1"], ["l1", "l2"]]))},
+             "number": {"number": draw(st.integers(0, 9))},
+             "taxonomy": {"taxonomy": [["a", "b"]]}}[kind]
+    r = {"type": kind, "value": value, "to_name": "image",
+         "from_name": draw(st.sampled_from(["occluded", "time_of_day", "weather", "note",
+                                            "car__occluded"]))}
+    if n and draw(st.booleans()):
+        k = draw(st.integers(0, n - 1))
+        r["id"] = draw(st.sampled_from([f"r{k}", k]))
+    return r
+
+
+@st.composite
 def clean_task(draw, i):
     n = draw(st.integers(0, 5))
     results = [draw(clean_result(k)) for k in range(n)]
+    for _ in range(draw(st.integers(0, 3))):
+        results.insert(draw(st.integers(0, len(results))), draw(clean_extra(n)))
+    n = len(results)
     return {"id": i + 1, "data": {"image": f"/data/{i}.jpg", "site": draw(st.sampled_from(
         ["a", "b", 3, 2.5, True]))},
         "annotations": [{"id": i, "result": results, "was_cancelled": False}] if n else [],
@@ -207,6 +235,15 @@ def clean_export(draw):
 @given(export(clean_export(), loose=False))
 def test_regular_exports_take_the_fast_path(raw):
     assert assert_same(raw), "the scanner handed a regular export to the general reader"
+
+
+@needs_scanner
+@settings(max_examples=examples(100), deadline=None)
+@given(export(clean_export(), loose=False))
+def test_regular_exports_with_a_spec(raw):
+    """With a spec, a result's control names its attribute (time_of_day, weather), and a
+    textarea that is no attribute is its region's text."""
+    assert assert_same(raw, project=DASHCAM())
 
 
 @needs_scanner
@@ -254,6 +291,18 @@ def _export(*results, **task) -> bytes:
     (_export(_box("a"), _box("a")), False),  # one region id twice
     (_export(_box("a", rectanglelabels=["car", "bus"])), False),  # two labels: _labels
     (_export(_box("a"), {"id": "a", "type": "choices", "value": {"choices": ["x"]},
+                         "from_name": "occluded", "to_name": "image"}), True),
+    (_export({"id": "a", "type": "textarea", "value": {"text": ["l1", "l2"]},
+              "from_name": "transcription", "to_name": "image"}, _box("a"),
+             {"type": "choices", "value": {"choices": ["day", "night"]}, "from_name": "time",
+              "to_name": "image"},
+             {"id": "zz", "type": "number", "value": {"number": 3}, "from_name": "n",
+              "to_name": "image"},
+             {"id": "a", "type": "rating", "value": {"rating": 4}, "from_name": "q",
+              "to_name": "image"},
+             {"id": "a", "type": "rating", "value": {"rating": 5}, "from_name": "q",
+              "to_name": "image"}), True),  # text, an image choice, a later value wins
+    (_export(_box("a"), {"id": "a", "type": "choices", "value": "x",
                          "from_name": "occluded", "to_name": "image"}), False),
     (_export(_box("a", x=float("inf"))).replace(b"Infinity", b"1e999"), False),
     (_export(_box("a", width=2e9)), False),  # V009

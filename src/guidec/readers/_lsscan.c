@@ -11,9 +11,11 @@
  *
  * It only handles the regular shape of an export: a list of tasks, each with a ``data``
  * object and at most one annotation (not cancelled), whose results are rectangles, polygons,
- * ellipses, keypoints and relations. Whenever anything is not that shape (several annotations,
- * brushes, per-region choices or text, a label list of two, a wrong type, a duplicate key or
- * region id, an escaped key, a syntax error) it returns None and the caller reads the file
+ * ellipses, keypoints, relations and per-region or image-level results (choices, textarea,
+ * number, rating, taxonomy, labels, datetime: each handed over whole, as orjson reads it, with
+ * the row of the region it names). Whenever anything is not that shape (several annotations,
+ * brushes, a label list of two, a wrong type, a duplicate key or region id, an escaped key, a
+ * syntax error) it returns None and the caller reads the file
  * with the general reader (readers/label_studio.py), which reports every problem with its
  * location. So it never produces a finding: it only has to be exactly right about a regular
  * file, which tests/readers/test_lsscan.py checks against the general reader.
@@ -30,7 +32,7 @@
 #define MAX_LABELS 64 /* distinct label names kept as shared str objects */
 #define HUGE_SIZE 1e9 /* readers._common.HUGE */
 
-enum { K_BOX = 1, K_POLYGON = 2, K_ELLIPSE = 3, K_POINT = 4, K_RELATION = 9 };
+enum { K_BOX = 1, K_POLYGON = 2, K_ELLIPSE = 3, K_POINT = 4, K_EXTRA = 8, K_RELATION = 9 };
 enum { NUMS = 7 }; /* x, y, width, height, radiusX, radiusY, rotation */
 
 typedef struct {
@@ -44,7 +46,7 @@ typedef struct {
 typedef struct {
     Buf bytes;                /* the ids' bytes (a type tag, then the id) */
     uint64_t *hash;           /* 0: empty slot */
-    int64_t *off, *len;
+    int64_t *off, *len, *row; /* row: the table row of the region */
     size_t cap, used;
     Buf touched;              /* int64 slots in use, cleared per annotation */
 } IdSet;
@@ -59,6 +61,7 @@ typedef struct {
     int ndata;
     /* rows: one per region */
     PyObject *label, *ann_id;
+    int64_t nrows;
     Buf kind;  /* uint8 */
     Buf nums;  /* float64 x NUMS, percent as written */
     Buf npts;  /* int64 points of a polygon row, 1 for a keypoint, 0 otherwise */
@@ -67,6 +70,10 @@ typedef struct {
     PyObject *labels[MAX_LABELS];
     int nlabels;
     IdSet ids;
+    /* per-region and image-level results (choices, textarea, ...): [(image, row, result)],
+     * row -1 for the image; the reader's own rules turn them into attributes and text */
+    PyObject *extras;
+    PyObject *pending; /* [(result, id or None)] of the annotation being read */
 } Scanner;
 
 static const char *LABEL_KEYS[] = {"rectanglelabels", "polygonlabels", "ellipselabels",
@@ -92,10 +99,12 @@ static int ids_grow(IdSet *t) {
     size_t cap = t->cap ? t->cap * 2 : 1024;
     uint64_t *h = PyMem_RawCalloc(cap, sizeof *h);
     int64_t *o = PyMem_RawMalloc(cap * sizeof *o), *l = PyMem_RawMalloc(cap * sizeof *l);
-    if (!h || !o || !l) {
+    int64_t *w = PyMem_RawMalloc(cap * sizeof *w);
+    if (!h || !o || !l || !w) {
         PyMem_RawFree(h);
         PyMem_RawFree(o);
         PyMem_RawFree(l);
+        PyMem_RawFree(w);
         return -1;
     }
     Buf touched = {0};
@@ -106,37 +115,56 @@ static int ids_grow(IdSet *t) {
         h[k] = t->hash[i];
         o[k] = t->off[i];
         l[k] = t->len[i];
+        w[k] = t->row[i];
         if (put_i64(&touched, (int64_t)k) < 0) {
             buf_free(&touched);
             PyMem_RawFree(h);
             PyMem_RawFree(o);
             PyMem_RawFree(l);
+            PyMem_RawFree(w);
             return -1;
         }
     }
     PyMem_RawFree(t->hash);
     PyMem_RawFree(t->off);
     PyMem_RawFree(t->len);
+    PyMem_RawFree(t->row);
     buf_free(&t->touched);
     t->hash = h;
     t->off = o;
     t->len = l;
+    t->row = w;
     t->cap = cap;
     t->touched = touched;
     return 0;
 }
 
-/* Add an id: OK, BAIL when the annotation already holds it, FAIL out of memory. */
-static int ids_add(IdSet *t, unsigned char tag, const unsigned char *p, size_t n) {
-    if ((t->used + 1) * 2 > t->cap && ids_grow(t) < 0) return FAIL;
-    uint64_t h = fnv(p, n, tag);
+/* The slot of an id, or of the empty slot where it would go (the table is never full). */
+static size_t ids_slot(IdSet *t, unsigned char tag, const unsigned char *p, size_t n,
+                       uint64_t h) {
     size_t k = h & (t->cap - 1);
     while (t->hash[k]) {
         if (t->hash[k] == h && (size_t)t->len[k] == n + 1 &&
             t->bytes.p[t->off[k]] == (char)tag && memcmp(t->bytes.p + t->off[k] + 1, p, n) == 0)
-            return BAIL;
+            return k;
         k = (k + 1) & (t->cap - 1);
     }
+    return k;
+}
+
+/* The row of a region id of the annotation, or -1. */
+static int64_t ids_find(IdSet *t, unsigned char tag, const unsigned char *p, size_t n) {
+    if (!t->cap) return -1;
+    size_t k = ids_slot(t, tag, p, n, fnv(p, n, tag));
+    return t->hash[k] ? t->row[k] : -1;
+}
+
+/* Add an id: OK, BAIL when the annotation already holds it, FAIL out of memory. */
+static int ids_add(IdSet *t, unsigned char tag, const unsigned char *p, size_t n, int64_t row) {
+    if ((t->used + 1) * 2 > t->cap && ids_grow(t) < 0) return FAIL;
+    uint64_t h = fnv(p, n, tag);
+    size_t k = ids_slot(t, tag, p, n, h);
+    if (t->hash[k]) return BAIL;
     int64_t off = (int64_t)t->bytes.len;
     if (put_u8(&t->bytes, tag) < 0 || buf_put(&t->bytes, p, n) < 0 ||
         put_i64(&t->touched, (int64_t)k) < 0)
@@ -144,6 +172,7 @@ static int ids_add(IdSet *t, unsigned char tag, const unsigned char *p, size_t n
     t->hash[k] = h;
     t->off[k] = off;
     t->len[k] = (int64_t)(n + 1);
+    t->row[k] = row;
     t->used++;
     return OK;
 }
@@ -152,6 +181,7 @@ static void ids_free(IdSet *t) {
     PyMem_RawFree(t->hash);
     PyMem_RawFree(t->off);
     PyMem_RawFree(t->len);
+    PyMem_RawFree(t->row);
     buf_free(&t->bytes);
     buf_free(&t->touched);
 }
@@ -170,12 +200,14 @@ static PyObject *label_str(Scanner *s, const unsigned char *b, size_t n) {
     return o;
 }
 
-/* The str of a string token that holds escapes (from its opening quote at q): orjson reads it. */
-static PyObject *escaped_str(Scanner *s, const unsigned char *q) {
+/* The value whose JSON text runs from q to the cursor, read by orjson (a string with escapes,
+ * a whole result). NULL with no exception set when orjson refuses it: the general path. */
+static PyObject *loads_span(Scanner *s, const unsigned char *q) {
     PyObject *view = PyMemoryView_FromMemory((char *)q, (Py_ssize_t)(s->j.p - q), PyBUF_READ);
     if (!view) return NULL;
     PyObject *v = PyObject_CallOneArg(s->loads, view);
     Py_DECREF(view);
+    if (!v && PyErr_ExceptionMatches(PyExc_ValueError)) PyErr_Clear();
     return v;
 }
 
@@ -194,8 +226,8 @@ static int scan_labels(Scanner *s, PyObject **out) {
     int esc;
     const unsigned char *q = j->p;
     if (peek(j) != '"' || scan_string(j, &b, &n, &esc) < 0) return BAIL;
-    *out = esc ? escaped_str(s, q) : label_str(s, b, n);
-    if (!*out) return FAIL;
+    *out = esc ? loads_span(s, q) : label_str(s, b, n);
+    if (!*out) return PyErr_Occurred() ? FAIL : BAIL;
     if (expect(j, ']') < 0) { /* several labels: the general path (_labels) */
         Py_CLEAR(*out);
         return BAIL;
@@ -315,9 +347,9 @@ static int scan_region_id(Scanner *s, PyObject **id) {
         int esc;
         const unsigned char *q = j->p;
         if (scan_string(j, &b, &n, &esc) < 0) return BAIL;
-        *id = esc ? escaped_str(s, q)
+        *id = esc ? loads_span(s, q)
                   : PyUnicode_DecodeUTF8((const char *)b, (Py_ssize_t)n, "strict");
-        return *id ? OK : FAIL;
+        return *id ? OK : PyErr_Occurred() ? FAIL : BAIL;
     }
     double d;
     int64_t iv;
@@ -327,17 +359,35 @@ static int scan_region_id(Scanner *s, PyObject **id) {
     return *id ? OK : FAIL;
 }
 
-static int remember_id(Scanner *s, PyObject *id) {
+/* A region id as the bytes the id set keys it by: 'i' and the digits of an integer, 's' and
+ * the UTF-8 of a string (so 5 and "5" stay apart, as in the reader's dict). */
+static const char *id_bytes(PyObject *id, char *tmp, size_t cap, unsigned char *tag,
+                            Py_ssize_t *n) {
     if (PyLong_Check(id)) {
-        long long v = PyLong_AsLongLong(id);
-        char tmp[32];
-        int n = snprintf(tmp, sizeof tmp, "%lld", v);
-        return ids_add(&s->ids, 'i', (const unsigned char *)tmp, (size_t)n);
+        *tag = 'i';
+        *n = snprintf(tmp, cap, "%lld", PyLong_AsLongLong(id));
+        return tmp;
     }
+    *tag = 's';
+    return PyUnicode_AsUTF8AndSize(id, n);
+}
+
+static int remember_id(Scanner *s, PyObject *id, int64_t row) {
+    char tmp[32];
+    unsigned char tag;
     Py_ssize_t n;
-    const char *u = PyUnicode_AsUTF8AndSize(id, &n);
-    if (!u) return FAIL;
-    return ids_add(&s->ids, 's', (const unsigned char *)u, (size_t)n);
+    const char *b = id_bytes(id, tmp, sizeof tmp, &tag, &n);
+    if (!b) return FAIL;
+    return ids_add(&s->ids, tag, (const unsigned char *)b, (size_t)n, row);
+}
+
+static int64_t find_id(Scanner *s, PyObject *id) {
+    char tmp[32];
+    unsigned char tag;
+    Py_ssize_t n;
+    const char *b = id_bytes(id, tmp, sizeof tmp, &tag, &n);
+    if (!b) return -2;
+    return ids_find(&s->ids, tag, (const unsigned char *)b, (size_t)n);
 }
 
 enum { R_TYPE = 1, R_VALUE = 2, R_ID = 4, R_W = 8, R_H = 16 };
@@ -354,6 +404,8 @@ static int scan_result(Scanner *s, int64_t ri, double *w, double *h, int *sized,
     size_t pts0 = s->pts.len;
     unsigned seen = 0;
     int r;
+    ws(j);
+    const unsigned char *r0 = j->p;
     if (expect(j, '{') < 0) return BAIL;
     ws(j);
     if (peek(j) == '}') return BAIL;
@@ -378,7 +430,12 @@ static int scan_result(Scanner *s, int64_t ri, double *w, double *h, int *sized,
             else if (KEY_IS(b, len, "keypointlabels")) kind = K_POINT, labelled = 1;
             else if (KEY_IS(b, len, "keypoint")) kind = K_POINT;
             else if (KEY_IS(b, len, "relation")) kind = K_RELATION;
-            else goto bail; /* brushes, per-region results, unknown types */
+            else if (KEY_IS(b, len, "choices") || KEY_IS(b, len, "textarea") ||
+                     KEY_IS(b, len, "number") || KEY_IS(b, len, "rating") ||
+                     KEY_IS(b, len, "taxonomy") || KEY_IS(b, len, "labels") ||
+                     KEY_IS(b, len, "datetime"))
+                kind = K_EXTRA;
+            else goto bail; /* brushes, unknown types */
             r = OK;
         } else if (KEY_IS(k, n, "value")) {
             f = R_VALUE;
@@ -412,10 +469,21 @@ static int scan_result(Scanner *s, int64_t ri, double *w, double *h, int *sized,
         *sized = 1;
     }
     if (id == Py_None) Py_CLEAR(id);
-    if (kind == K_RELATION) {
+    if (kind == K_RELATION || kind == K_EXTRA) {
         s->pts.len = pts0;
+        for (int i = 0; i < 4; i++) Py_CLEAR(labels[i]);
+        if (kind == K_EXTRA) { /* the whole result, read by orjson while its pages are in */
+            PyObject *obj = loads_span(s, r0);
+            if (!obj) goto fail;
+            PyObject *t = PyTuple_Pack(2, obj, id ? id : Py_None);
+            Py_DECREF(obj);
+            if (!t || PyList_Append(s->pending, t) < 0) {
+                Py_XDECREF(t);
+                goto fail;
+            }
+            Py_DECREF(t);
+        }
         Py_XDECREF(id);
-        for (int i = 0; i < 4; i++) Py_XDECREF(labels[i]);
         return OK;
     }
     if (!(seen & R_VALUE)) goto bail; /* V007 */
@@ -423,7 +491,7 @@ static int scan_result(Scanner *s, int64_t ri, double *w, double *h, int *sized,
         id = PyUnicode_FromFormat("#%lld", (long long)ri);
         if (!id) goto fail;
     }
-    r = remember_id(s, id);
+    r = remember_id(s, id, s->nrows);
     if (r == FAIL) goto fail;
     if (r < 0) goto bail; /* a region id twice: the general reader's extras */
     if (kind == K_POLYGON) {
@@ -438,13 +506,14 @@ static int scan_result(Scanner *s, int64_t ri, double *w, double *h, int *sized,
         put_i64(&s->npts, npts) < 0 || put_i64(&s->res, ri) < 0)
         goto fail;
     (*rows)++;
+    s->nrows++;
     Py_DECREF(id);
     for (int i = 0; i < 4; i++) Py_XDECREF(labels[i]);
     return OK;
 fail:
     Py_XDECREF(id);
     for (int i = 0; i < 4; i++) Py_XDECREF(labels[i]);
-    return FAIL;
+    return PyErr_Occurred() ? FAIL : BAIL;
 bail:
     Py_XDECREF(id);
     for (int i = 0; i < 4; i++) Py_XDECREF(labels[i]);
@@ -452,7 +521,7 @@ bail:
 }
 
 /* One annotation: its results become rows; *w, *h its image size (NaN when none). */
-static int scan_annotation(Scanner *s, double *w, double *h, int64_t *rows) {
+static int scan_annotation(Scanner *s, int64_t ti, double *w, double *h, int64_t *rows) {
     Json *j = &s->j;
     unsigned seen = 0;
     int sized = 0, r;
@@ -460,6 +529,7 @@ static int scan_annotation(Scanner *s, double *w, double *h, int64_t *rows) {
     ws(j);
     if (peek(j) == '}') return BAIL; /* no result: V008 */
     ids_clear(&s->ids);
+    if (PyList_SetSlice(s->pending, 0, PyList_GET_SIZE(s->pending), NULL) < 0) return FAIL;
     for (;;) {
         const unsigned char *k;
         size_t n;
@@ -503,6 +573,20 @@ static int scan_annotation(Scanner *s, double *w, double *h, int64_t *rows) {
     }
     if (!(seen & 1)) return BAIL;
     if (!sized) *w = *h = NAN;
+    /* per-region results name their region by id, before or after it */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(s->pending); i++) {
+        PyObject *t = PyList_GET_ITEM(s->pending, i);
+        PyObject *id = PyTuple_GET_ITEM(t, 1);
+        int64_t row = id == Py_None ? -1 : find_id(s, id);
+        if (row == -2) return FAIL;
+        PyObject *e = Py_BuildValue("(LLO)", (long long)ti, (long long)row,
+                                    PyTuple_GET_ITEM(t, 0));
+        if (!e || PyList_Append(s->extras, e) < 0) {
+            Py_XDECREF(e);
+            return FAIL;
+        }
+        Py_DECREF(e);
+    }
     return OK;
 }
 
@@ -657,7 +741,7 @@ static int scan_task(Scanner *s, int64_t ti) {
                     j->p++;
                     r = OK;
                 } else {
-                    r = scan_annotation(s, &w, &h, &rows);
+                    r = scan_annotation(s, ti, &w, &h, &rows);
                     nanns = 1;
                     if (r == OK) r = expect(j, ']'); /* several annotations: general path */
                 }
@@ -725,6 +809,8 @@ static void scanner_free(Scanner *s) {
     Py_CLEAR(s->img_name);
     Py_CLEAR(s->label);
     Py_CLEAR(s->ann_id);
+    Py_CLEAR(s->extras);
+    Py_CLEAR(s->pending);
     for (int i = 0; i < s->ndata; i++) {
         Py_CLEAR(s->data[i].name);
         Py_CLEAR(s->data[i].key);
@@ -754,7 +840,8 @@ static PyObject *result(Scanner *s) {
         PyDict_SetItemString(d, "image_key", s->img_key) < 0 ||
         PyDict_SetItemString(d, "image_name", s->img_name) < 0 ||
         PyDict_SetItemString(d, "label", s->label) < 0 ||
-        PyDict_SetItemString(d, "ann_id", s->ann_id) < 0)
+        PyDict_SetItemString(d, "ann_id", s->ann_id) < 0 ||
+        PyDict_SetItemString(d, "extras", s->extras) < 0)
         goto fail;
     Py_CLEAR(data);
     if (give(d, "image_width", &s->img_w) < 0 || give(d, "image_height", &s->img_h) < 0 ||
@@ -790,8 +877,10 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     s->img_name = PyList_New(0);
     s->label = PyList_New(0);
     s->ann_id = PyList_New(0);
+    s->extras = PyList_New(0);
+    s->pending = PyList_New(0);
     PyObject *out = NULL;
-    if (s->img_key && s->img_name && s->label && s->ann_id) {
+    if (s->img_key && s->img_name && s->label && s->ann_id && s->extras && s->pending) {
         int r = scan_document(s);
         if (r == OK) out = result(s);
         else if (r == BAIL && !PyErr_Occurred()) out = Py_NewRef(Py_None);

@@ -41,7 +41,7 @@ def read_file(path: str, size: int, ctx) -> AnnotationTable | None:
     """The table of one export, or None when the general reader must read it (an irregular
     file, one it cannot open: the general reader reports why)."""
     from guidec import inputs, progress
-    from guidec.readers.label_studio import NAME
+    from guidec.readers.label_studio import NAME, extra_result
 
     if _lsscan is None:
         return None
@@ -71,7 +71,7 @@ def read_file(path: str, size: int, ctx) -> AnnotationTable | None:
         del raw
     if cols is None:
         return None
-    return _from_columns(cols, path, NAME, ctx)
+    return _from_columns(cols, path, NAME, extra_result, ctx)
 
 
 class Pointers(Sequence):
@@ -106,7 +106,7 @@ class Pointers(Sequence):
         return f"Pointers({len(self)})"
 
 
-def _from_columns(c: dict, path: str, name: str, ctx) -> AnnotationTable | None:
+def _from_columns(c: dict, path: str, name: str, extra_result, ctx) -> AnnotationTable | None:
     def f64(key: str) -> np.ndarray:
         return np.frombuffer(c[key], dtype=np.float64)
 
@@ -191,10 +191,29 @@ def _from_columns(c: dict, path: str, name: str, ctx) -> AnnotationTable | None:
     res[row_ptr] = i64("result")
 
     img_attrs = {}
-    for col_name, rows, vals in sorted(c["data"], key=lambda t: t[0]):
+    for col_name, rows, vals in c["data"]:
         col = np.full(m, None, dtype=object)
         col[np.frombuffer(rows, dtype=np.int64)] = obj_array(vals)
         img_attrs[col_name] = col
+    # per-region and image-level results, by the general reader's own rule, in file order
+    attributes: dict[str, np.ndarray] = {}
+    text = np.full(n, None, dtype=object)
+    for img, row, r in c["extras"]:
+        where, attr, v = extra_result(r, row >= 0, proj)
+        if where == "image":
+            col = img_attrs.get(attr)
+            if col is None:
+                col = img_attrs[attr] = np.full(m, None, dtype=object)
+            col[img] = v
+        elif where == "text":
+            text[row] = v
+        elif where == "region":
+            col = attributes.get(attr)
+            if col is None:
+                col = attributes[attr] = np.full(n, None, dtype=object)
+            col[row] = v
+    img_attrs = dict(sorted(img_attrs.items()))
+    attributes = dict(sorted(attributes.items()))
     images = ImageTable(
         key=obj_array(c["image_key"]), file_name=obj_array(c["image_name"]),
         width=width.copy(), height=height.copy(), src_file=np.zeros(m, dtype=np.int32),
@@ -218,8 +237,8 @@ def _from_columns(c: dict, path: str, name: str, ctx) -> AnnotationTable | None:
         kp=np.zeros((0, 3), dtype=np.float64),
         kp_offsets=np.zeros(n + 1, dtype=np.int64),
         rle=np.full(n, None, dtype=object),
-        text=np.full(n, None, dtype=object),
-        attributes={},
+        text=text,
+        attributes=attributes,
         src_file=np.zeros(n, dtype=np.int32),
         src_line=np.full(n, -1, dtype=np.int32),
         src_index=row_ptr,
