@@ -32,9 +32,13 @@ typedef struct {
 } Json;
 
 /* ------------------------------------------------------------------------------------ */
+/* A growable column. Its memory is a bytearray's from the start, so handing the column to
+ * Python (buf_bytes) trims it in place instead of copying it: a file's biggest column never
+ * exists twice. */
 typedef struct {
     char *p;
     size_t len, cap;
+    PyObject *obj; /* the bytearray holding p, NULL before the first byte */
 } Buf;
 
 static int buf_grow(Buf *b, size_t extra) {
@@ -42,12 +46,16 @@ static int buf_grow(Buf *b, size_t extra) {
     if (need <= b->cap) return 0;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < need) {
-        if (cap > ((size_t)-1) / 2) return -1;
+        if (cap > ((size_t)PY_SSIZE_T_MAX) / 2) return -1;
         cap *= 2;
     }
-    char *q = PyMem_RawRealloc(b->p, cap);
-    if (!q) return -1;
-    b->p = q;
+    if (!b->obj) {
+        b->obj = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)cap);
+        if (!b->obj) return -1;
+    } else if (PyByteArray_Resize(b->obj, (Py_ssize_t)cap) < 0) {
+        return -1;
+    }
+    b->p = PyByteArray_AS_STRING(b->obj);
     b->cap = cap;
     return 0;
 }
@@ -64,13 +72,20 @@ static inline int put_i64(Buf *b, int64_t v) { return buf_put(b, &v, sizeof v); 
 static inline int put_u8(Buf *b, uint8_t v) { return buf_put(b, &v, 1); }
 
 static void buf_free(Buf *b) {
-    PyMem_RawFree(b->p);
+    Py_CLEAR(b->obj);
     b->p = NULL;
     b->len = b->cap = 0;
 }
 
+/* The column as a bytearray of its length (a new reference); the buffer is left empty. */
 static PyObject *buf_bytes(Buf *b) {
-    return PyByteArray_FromStringAndSize(b->p ? b->p : "", (Py_ssize_t)b->len);
+    PyObject *v = b->obj;
+    if (!v) return PyByteArray_FromStringAndSize("", 0);
+    if (PyByteArray_Resize(v, (Py_ssize_t)b->len) < 0) return NULL;
+    b->obj = NULL;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return v;
 }
 
 

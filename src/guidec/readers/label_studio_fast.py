@@ -164,18 +164,19 @@ def _from_columns(c: dict, path: str, name: str, extra_result, ctx) -> Annotatio
     np.cumsum(ring_len, out=ring_offsets[1:])
     ann_ring_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(has_ring, out=ann_ring_offsets[1:])
-    pts = f64("points").reshape(-1, 2)  # percent, polygon rows only
-    vert_row = np.repeat(np.flatnonzero(has_ring), ring_len)
+    # in place, a coordinate at a time: a file's biggest column is converted without copies
+    vertices = f64("points").reshape(-1, 2)  # percent, polygon rows only (a writable buffer)
+    ring_rows = np.flatnonzero(has_ring)
     point_rows = np.flatnonzero(kind == K_POINT)
     if len(point_rows):  # a keypoint's x, y is its ring's one vertex
-        is_point = kind[vert_row] == K_POINT
-        pct = np.empty((len(vert_row), 2), dtype=np.float64)
-        pct[~is_point] = pts
+        is_point = np.repeat(kind[ring_rows] == K_POINT, ring_len)
+        pct = np.empty((len(is_point), 2), dtype=np.float64)
+        pct[~is_point] = vertices
         pct[is_point] = nums[point_rows, :2]
-    else:
-        pct = pts
-    wh = np.stack([width, height], axis=1)
-    vertices = pct * wh[image_index[vert_row]] / 100.0  # as _pct: v * size / 100.0
+        vertices = pct
+    for axis, size in enumerate((w, h)):  # as _pct: v * size / 100.0
+        vertices[:, axis] *= np.repeat(size[ring_rows], ring_len)
+    vertices /= 100.0
 
     # the pointer list: each image row, then its regions (the general reader's order)
     img_ptr = np.arange(m, dtype=np.int64) + np.concatenate(([0], np.cumsum(per_image)[:-1]))
