@@ -67,13 +67,14 @@ def read(paths: list[str], ctx) -> AnnotationTable:
         for p in paths:
             read_file(p, ctx, b)
         return b.build()
-    # the compiled scanner first (regular exports, a file at a time); this reader for the rest
+    # the compiled scanner first (regular exports, a file at a time); this reader for the rest,
+    # from the same bytes (a big file the mapped scan gave up on is read whole here)
     tables = []
     for p in paths:
-        table = label_studio_fast.read_file(p, _size(p), ctx)
+        table, raw = label_studio_fast.read_file(p, _size(p), ctx)
         if table is None:
             b = TableBuilder()
-            read_file(p, ctx, b)
+            read_file(p, ctx, b, raw)
             table = b.build()
         tables.append(table)
     return concat_tables(tables)
@@ -157,9 +158,10 @@ def schema_name(from_name: str, project) -> str | None:
     return None
 
 
-def read_file(path: str, ctx, b: TableBuilder) -> None:
+def read_file(path: str, ctx, b: TableBuilder, raw: bytes | None = None) -> None:
     fi = b.add_file(path, NAME)
-    doc = load_json(path, ctx)
+    doc = load_json(path, ctx, raw)
+    del raw
     if doc is None:
         return
     tasks = [doc] if isinstance(doc, dict) else doc

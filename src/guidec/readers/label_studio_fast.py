@@ -37,21 +37,22 @@ def available() -> bool:
     return _lsscan is not None
 
 
-def read_file(path: str, size: int, ctx) -> AnnotationTable | None:
-    """The table of one export, or None when the general reader must read it (an irregular
-    file, one it cannot open: the general reader reports why)."""
+def read_file(path: str, size: int, ctx) -> tuple[AnnotationTable | None, bytes | None]:
+    """``(table, None)`` of one export, or ``(None, bytes)`` when the general reader must read
+    it: the file's bytes when they were read whole (so it reads them once), None when it
+    reads the file itself (a big file, an unreadable one: it reports why)."""
     from guidec import inputs, progress
     from guidec.readers.label_studio import NAME, extra_result
 
     if _lsscan is None:
-        return None
+        return None, None
     if size >= STREAM_MIN:
         try:
             mm = inputs.map_file(path)
         except OSError:
-            return None
+            return None, None
         if mm is None:
-            return None
+            return None, None
         with contextlib.suppress(AttributeError, OSError):  # a hint: pages in order
             mm.madvise(mmap.MADV_SEQUENTIAL)
         try:
@@ -59,19 +60,19 @@ def read_file(path: str, size: int, ctx) -> AnnotationTable | None:
         finally:
             with contextlib.suppress(BufferError):
                 mm.close()
-        prog = progress.active()
-        if cols is not None and prog is not None:  # read_bytes reports the other reads
-            prog.read(size)
+        raw = None
+        if cols is not None:
+            prog = progress.active()
+            if prog is not None:  # read_bytes reports the bytes it reads itself
+                prog.read(size)
     else:
         try:
             raw = inputs.read_bytes(path)
         except OSError:
-            return None
+            return None, None
         cols = _lsscan.scan(raw, orjson.loads)
-        del raw
-    if cols is None:
-        return None
-    return _from_columns(cols, path, NAME, extra_result, ctx)
+    table = None if cols is None else _from_columns(cols, path, NAME, extra_result, ctx)
+    return (table, None) if table is not None else (None, raw)
 
 
 class Pointers(Sequence):
