@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import struct
 import tempfile
 
 import pytest
@@ -348,3 +349,37 @@ def test_corpus_exports(corpus):
     fast = [assert_same(f.read_bytes()) for f in files]
     assert any(fast)  # the regular ones (boxes with their size) take the fast path
     assert assert_same(*(f.read_bytes() for f in files)) is all(fast)
+
+
+digits = st.builds(lambda a, b: str(a) + b, st.integers(1, 9),
+                   st.text("0123456789", min_size=0, max_size=20))
+
+
+@st.composite
+def decimal_text(draw) -> str:
+    """Numbers as exporters write them: shortest round-trip doubles, and 1-21 significant
+    digits with a decimal point anywhere and an optional exponent (midpoints between doubles
+    among them)."""
+    if draw(st.booleans()):
+        return repr(draw(st.floats(allow_nan=False, allow_infinity=False)))
+    s = draw(digits)
+    at = draw(st.integers(0, len(s)))
+    s = (s[:at] or "0") + "." + (s[at:] or "0")
+    if draw(st.booleans()):
+        s += draw(st.sampled_from(["e", "E", "e-", "e+"])) + str(draw(st.integers(0, 40)))
+    return ("-" if draw(st.booleans()) else "") + s
+
+
+@needs_scanner
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(decimal_text(), min_size=1, max_size=50))
+def test_numbers_convert_exactly(tokens):
+    """The shared JSON number conversion (_json.h) gives Python's float for every token."""
+    results = ",".join(
+        f'{{"type":"rectangle","id":{i},"original_width":1,"original_height":1,'
+        f'"value":{{"x":{t}}}}}' for i, t in enumerate(tokens))
+    raw = f'[{{"data":{{"image":"a"}},"annotations":[{{"result":[{results}]}}]}}]'.encode()
+    cols = scanner.scan(raw, json.loads)
+    assert cols is not None
+    got = struct.unpack(f"{7 * len(tokens)}d", cols["nums"])[0::7]
+    assert [float(t).hex() for t in tokens] == [g.hex() for g in got]  # -0.0 too

@@ -91,6 +91,17 @@ static PyObject *buf_bytes(Buf *b) {
 
 enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
 
+#include <float.h>
+#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#define JSON_LONG_DOUBLE_64 1
+static const long double POW10L[] = {
+    1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+    1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L,
+    1e27L}; /* 5^27 < 2^64: every one exact */
+#else
+#define JSON_LONG_DOUBLE_64 0
+#endif
+
 static const double POW10[] = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -271,6 +282,25 @@ static int scan_number(Json *s, double *d, int64_t *iv, int *kind) {
         *d = neg ? -v : v;
         return OK;
     }
+#if JSON_LONG_DOUBLE_64
+    /* 17-19 significant digits (most coordinates written by JavaScript or Python): the x87
+     * extended format holds the mantissa and 10^k (k <= 27) exactly, so the quotient is rounded
+     * once to 64 bits; rounding that to a double is the correctly rounded result unless it lies
+     * at a midpoint between two doubles (the low 11 of its 64 bits 0x400, give or take one),
+     * which goes to the exact conversion below. */
+    if (!dropped && exp10 >= -27 && exp10 <= 27) {
+        long double v = (long double)m;
+        v = exp10 < 0 ? v / POW10L[-exp10] : v * POW10L[exp10];
+        int e;
+        uint64_t bits = (uint64_t)ldexpl(frexpl(v, &e), 64);
+        unsigned low = (unsigned)(bits & 0x7FF);
+        if (low < 0x3FF || low > 0x401) {
+            double r = (double)v;
+            *d = neg ? -r : r;
+            return OK;
+        }
+    }
+#endif
     char tmp[MAX_NUMBER_LEN + 1];
     memcpy(tmp, tok, toklen);
     tmp[toklen] = 0;
