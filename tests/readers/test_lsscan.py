@@ -221,7 +221,11 @@ def clean_task(draw, i):
     n = len(results)
     return {"id": i + 1, "data": {"image": f"/data/{i}.jpg", "site": draw(st.sampled_from(
         ["a", "b", 3, 2.5, True]))},
-        "annotations": [{"id": i, "result": results, "was_cancelled": False}] if n else [],
+        "annotations": ([{"id": i, "result": results, "was_cancelled": False}] if n else [])
+        + [{"id": draw(st.sampled_from([i + 100, f"a{i}"])), "result": results[:1],
+            "completed_by": draw(st.sampled_from([1, "e@x", {"id": 3}, {"email": "m@x"}, [1],
+                                                  None, 2.5]))}
+           for _ in range(draw(st.integers(0, 2)))],
         "predictions": []}
 
 
@@ -311,6 +315,14 @@ def _export(*results, **task) -> bytes:
     (_export(_box("a"), data={"image": "a.jpg", "site": "north", "n": 3}), True),
     (b"\xef\xbb\xbf" + _export(_box("a")), False),  # a BOM: orjson refuses, json reads
     (_export(_box("a"))[1:-1], False),  # one task object, not a list
+    (json.dumps([{"id": 1, "data": {"image": "a.jpg"}, "annotations": [
+        {"id": 1, "result": [_box("a")], "completed_by": 7},
+        {"result": [_box("a"), _box(3)], "completed_by": {"email": "b@x"}},
+        {"id": 1, "result": [_box("a")], "was_cancelled": True}]}]).encode(), False),
+    (json.dumps([{"id": 1, "data": {"image": "a.jpg"}, "annotations": [
+        {"id": 1, "result": [_box("a")], "completed_by": 7},
+        {"result": [_box("a"), _box(3)], "completed_by": {"email": "b@x"}}]}]).encode(),
+     True),  # two annotators: an image row each, scoped region ids
 ])
 def test_fixtures(raw, fast):
     assert assert_same(raw) is fast

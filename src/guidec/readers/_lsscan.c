@@ -10,10 +10,10 @@
  * side (readers/label_studio_fast.py) converts percent to pixels on whole columns.
  *
  * It only handles the regular shape of an export: a list of tasks, each with a ``data``
- * object and at most one annotation (not cancelled), whose results are rectangles, polygons,
+ * object and annotations (none cancelled; several: one image row each), whose results are rectangles, polygons,
  * ellipses, keypoints, relations and per-region or image-level results (choices, textarea,
  * number, rating, taxonomy, labels, datetime: each handed over whole, as orjson reads it, with
- * the row of the region it names). Whenever anything is not that shape (several annotations,
+ * the row of the region it names). Whenever anything is not that shape (a cancelled annotation,
  * brushes, a label list of two, a wrong type, a duplicate key or region id, an escaped key, a
  * syntax error) it returns None and the caller reads the file
  * with the general reader (readers/label_studio.py), which reports every problem with its
@@ -54,9 +54,11 @@ typedef struct {
 typedef struct {
     Json j;
     PyObject *loads;
-    /* images: one per task */
+    /* images: one per annotation (one for a task without any) */
+    int64_t nimages;
     PyObject *img_key, *img_name;
-    Buf img_w, img_h, img_ann, img_nrows;
+    PyObject *img_aid, *img_by; /* the annotation's id and completed_by, None when absent */
+    Buf img_w, img_h, img_task, img_ann, img_nrows;
     DataCol data[MAX_DATA];
     int ndata;
     /* rows: one per region */
@@ -521,7 +523,20 @@ bail:
 }
 
 /* One annotation: its results become rows; *w, *h its image size (NaN when none). */
-static int scan_annotation(Scanner *s, int64_t ti, double *w, double *h, int64_t *rows) {
+/* A JSON value as orjson reads it (completed_by: a user id or a user object). */
+static PyObject *any_value(Scanner *s) {
+    Json *j = &s->j;
+    ws(j);
+    const unsigned char *q = j->p;
+    if (peek(j) == '{' || peek(j) == '[') {
+        if (skip_value(j, 5) < 0) return NULL;
+        return loads_span(s, q);
+    }
+    return json_scalar(j, s->loads);
+}
+
+static int scan_annotation(Scanner *s, int64_t img, double *w, double *h, int64_t *rows,
+                           PyObject **aid, PyObject **by) {
     Json *j = &s->j;
     unsigned seen = 0;
     int sized = 0, r;
@@ -558,9 +573,13 @@ static int scan_annotation(Scanner *s, int64_t ti, double *w, double *h, int64_t
                 : peek(j) == 'n' ? skip_literal(j, "null", 4) : BAIL;
         } else if (KEY_IS(k, n, "id")) {
             f = 4;
-            PyObject *id = NULL;
-            r = scan_region_id(s, &id); /* the same rule: an integer, a string or null */
-            Py_XDECREF(id);
+            if (seen & f) return BAIL;
+            r = scan_region_id(s, aid); /* the same rule: an integer, a string or null */
+        } else if (KEY_IS(k, n, "completed_by")) {
+            f = 8;
+            if (seen & f) return BAIL;
+            *by = any_value(s);
+            r = *by ? OK : PyErr_Occurred() ? FAIL : BAIL;
         } else {
             r = skip_value(j, 4);
         }
@@ -579,7 +598,7 @@ static int scan_annotation(Scanner *s, int64_t ti, double *w, double *h, int64_t
         PyObject *id = PyTuple_GET_ITEM(t, 1);
         int64_t row = id == Py_None ? -1 : find_id(s, id);
         if (row == -2) return FAIL;
-        PyObject *e = Py_BuildValue("(LLO)", (long long)ti, (long long)row,
+        PyObject *e = Py_BuildValue("(LLO)", (long long)img, (long long)row,
                                     PyTuple_GET_ITEM(t, 0));
         if (!e || PyList_Append(s->extras, e) < 0) {
             Py_XDECREF(e);
@@ -703,14 +722,49 @@ static int put_data(Scanner *s, int64_t row, DataItem *items, int n, PyObject *n
 
 enum { T_ID = 1, T_DATA = 2, T_ANNS = 4 };
 
+/* One image row: its annotation's size, index, id and author, and its number of rows. */
+static int put_image(Scanner *s, int64_t ti, double w, double h, int64_t ai, int64_t rows,
+                     PyObject *aid, PyObject *by) {
+    if (put_f64(&s->img_w, w) < 0 || put_f64(&s->img_h, h) < 0 ||
+        put_i64(&s->img_task, ti) < 0 || put_i64(&s->img_ann, ai) < 0 ||
+        put_i64(&s->img_nrows, rows) < 0 || PyList_Append(s->img_aid, aid ? aid : Py_None) < 0 ||
+        PyList_Append(s->img_by, by ? by : Py_None) < 0)
+        return FAIL;
+    s->nimages++;
+    return OK;
+}
+
+/* '[' annotation, ... ']': an image row each. */
+static int scan_annotations(Scanner *s, int64_t ti) {
+    Json *j = &s->j;
+    if (expect(j, '[') < 0) return BAIL;
+    ws(j);
+    if (peek(j) == ']') {
+        j->p++;
+        return OK;
+    }
+    for (int64_t ai = 0;; ai++) {
+        double w = NAN, h = NAN;
+        int64_t rows = 0;
+        PyObject *aid = NULL, *by = NULL;
+        int r = scan_annotation(s, s->nimages, &w, &h, &rows, &aid, &by);
+        if (r == OK) r = put_image(s, ti, w, h, ai, rows, aid, by);
+        Py_XDECREF(aid);
+        Py_XDECREF(by);
+        if (r < 0) return r;
+        r = next_member(j, ']');
+        if (r < 0) return BAIL;
+        if (r == 0) return OK;
+    }
+}
+
 static int scan_task(Scanner *s, int64_t ti) {
     Json *j = &s->j;
     DataItem items[MAX_DATA];
-    int nitems = 0, nanns = 0, r;
+    int nitems = 0, r;
     unsigned seen = 0;
     PyObject *key = NULL;
-    double w = NAN, h = NAN;
-    int64_t rows = 0;
+    int64_t first = s->nimages;
     if (expect(j, '{') < 0) return BAIL;
     ws(j);
     if (peek(j) == '}') return BAIL;
@@ -731,21 +785,7 @@ static int scan_task(Scanner *s, int64_t ti) {
             f = T_ANNS;
             if (seen & f) goto bail;
             ws(j);
-            if (peek(j) == 'n') {
-                r = skip_literal(j, "null", 4);
-            } else if (expect(j, '[') < 0) {
-                goto bail;
-            } else {
-                ws(j);
-                if (peek(j) == ']') {
-                    j->p++;
-                    r = OK;
-                } else {
-                    r = scan_annotation(s, ti, &w, &h, &rows);
-                    nanns = 1;
-                    if (r == OK) r = expect(j, ']'); /* several annotations: general path */
-                }
-            }
+            r = peek(j) == 'n' ? skip_literal(j, "null", 4) : scan_annotations(s, ti);
         } else {
             r = skip_value(j, 2);
         }
@@ -763,14 +803,14 @@ static int scan_task(Scanner *s, int64_t ti) {
         key = PyLong_FromLongLong(ti);
         if (!key) goto fail;
     }
+    if (s->nimages == first && put_image(s, ti, NAN, NAN, -1, 0, NULL, NULL) < 0) goto fail;
     PyObject *name = image_name(items, nitems);
-    if (PyList_Append(s->img_key, key) < 0 || PyList_Append(s->img_name, name) < 0 ||
-        put_f64(&s->img_w, w) < 0 || put_f64(&s->img_h, h) < 0 ||
-        put_i64(&s->img_ann, nanns ? 0 : -1) < 0 || put_i64(&s->img_nrows, rows) < 0)
-        goto fail;
-    r = put_data(s, ti, items, nitems, name);
-    if (r == FAIL) goto fail;
-    if (r < 0) goto bail;
+    for (int64_t img = first; img < s->nimages; img++) {
+        if (PyList_Append(s->img_key, key) < 0 || PyList_Append(s->img_name, name) < 0) goto fail;
+        r = put_data(s, img, items, nitems, name);
+        if (r == FAIL) goto fail;
+        if (r < 0) goto bail;
+    }
     Py_DECREF(key);
     items_free(items, nitems);
     return OK;
@@ -802,11 +842,13 @@ static int scan_document(Scanner *s) {
 }
 
 static void scanner_free(Scanner *s) {
-    Buf *bufs[] = {&s->img_w, &s->img_h, &s->img_ann, &s->img_nrows, &s->kind,
+    Buf *bufs[] = {&s->img_w, &s->img_h, &s->img_task, &s->img_ann, &s->img_nrows, &s->kind,
                    &s->nums, &s->npts, &s->pts, &s->res};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) buf_free(bufs[i]);
     Py_CLEAR(s->img_key);
     Py_CLEAR(s->img_name);
+    Py_CLEAR(s->img_aid);
+    Py_CLEAR(s->img_by);
     Py_CLEAR(s->label);
     Py_CLEAR(s->ann_id);
     Py_CLEAR(s->extras);
@@ -839,12 +881,15 @@ static PyObject *result(Scanner *s) {
     if (PyDict_SetItemString(d, "data", data) < 0 ||
         PyDict_SetItemString(d, "image_key", s->img_key) < 0 ||
         PyDict_SetItemString(d, "image_name", s->img_name) < 0 ||
+        PyDict_SetItemString(d, "image_aid", s->img_aid) < 0 ||
+        PyDict_SetItemString(d, "image_by", s->img_by) < 0 ||
         PyDict_SetItemString(d, "label", s->label) < 0 ||
         PyDict_SetItemString(d, "ann_id", s->ann_id) < 0 ||
         PyDict_SetItemString(d, "extras", s->extras) < 0)
         goto fail;
     Py_CLEAR(data);
     if (give(d, "image_width", &s->img_w) < 0 || give(d, "image_height", &s->img_h) < 0 ||
+        give(d, "image_task", &s->img_task) < 0 ||
         give(d, "image_ann", &s->img_ann) < 0 || give(d, "image_rows", &s->img_nrows) < 0 ||
         give(d, "kind", &s->kind) < 0 || give(d, "nums", &s->nums) < 0 ||
         give(d, "npts", &s->npts) < 0 || give(d, "points", &s->pts) < 0 ||
@@ -875,12 +920,15 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     s->loads = loads;
     s->img_key = PyList_New(0);
     s->img_name = PyList_New(0);
+    s->img_aid = PyList_New(0);
+    s->img_by = PyList_New(0);
     s->label = PyList_New(0);
     s->ann_id = PyList_New(0);
     s->extras = PyList_New(0);
     s->pending = PyList_New(0);
     PyObject *out = NULL;
-    if (s->img_key && s->img_name && s->label && s->ann_id && s->extras && s->pending) {
+    if (s->img_key && s->img_name && s->img_aid && s->img_by && s->label && s->ann_id &&
+        s->extras && s->pending) {
         int r = scan_document(s);
         if (r == OK) out = result(s);
         else if (r == BAIL && !PyErr_Occurred()) out = Py_NewRef(Py_None);

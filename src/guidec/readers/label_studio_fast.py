@@ -107,6 +107,34 @@ class Pointers(Sequence):
         return f"Pointers({len(self)})"
 
 
+def _annotators(c: dict, img_task: np.ndarray, m: int):
+    """(image keys, annotator column or None, region ids) as the general reader makes them
+    where a task has several annotations (several annotators' labels of one image, each an
+    image row of its own): key ``<task>/<annotation id>``, the annotator from
+    ``completed_by``, region ids scoped ``<annotation id>/<region id>``."""
+    key = obj_array(c["image_key"])
+    ann_id = obj_array(c["ann_id"])
+    counts = np.bincount(img_task, minlength=int(img_task[-1]) + 1 if m else 0)
+    several = np.flatnonzero(counts[img_task] > 1)
+    if not len(several):
+        return key, None, ann_id
+    annotator = np.full(m, None, dtype=object)
+    ai = np.frombuffer(c["image_ann"], dtype=np.int64)
+    aids, bys = c["image_aid"], c["image_by"]
+    nrows = np.frombuffer(c["image_rows"], dtype=np.int64)
+    first = np.concatenate(([0], np.cumsum(nrows)[:-1]))
+    for img in several.tolist():
+        aid = aids[img]
+        label = int(ai[img]) if aid is None else aid
+        key[img] = f"{key[img]}/{label}"
+        by = bys[img]
+        by = by.get("id", by.get("email")) if isinstance(by, dict) else by
+        annotator[img] = by if type(by) in (int, str) else label
+        for row in range(int(first[img]), int(first[img] + nrows[img])):
+            ann_id[row] = f"{label}/{ann_id[row]}"
+    return key, annotator, ann_id
+
+
 def _from_columns(c: dict, path: str, name: str, extra_result, ctx) -> AnnotationTable | None:
     def f64(key: str) -> np.ndarray:
         return np.frombuffer(c[key], dtype=np.float64)
@@ -186,10 +214,11 @@ def _from_columns(c: dict, path: str, name: str, extra_result, ctx) -> Annotatio
     task = np.empty(total, dtype=np.int64)
     ann = np.empty(total, dtype=np.int64)
     res = np.full(total, -1, dtype=np.int64)
-    task[img_ptr] = np.arange(m)
-    ann[img_ptr] = i64("image_ann")
-    task[row_ptr] = image_index
-    ann[row_ptr] = 0
+    img_task, img_ann = i64("image_task"), i64("image_ann")
+    task[img_ptr] = img_task
+    ann[img_ptr] = img_ann
+    task[row_ptr] = img_task[image_index]
+    ann[row_ptr] = img_ann[image_index]
     res[row_ptr] = i64("result")
 
     img_attrs = {}
@@ -216,15 +245,16 @@ def _from_columns(c: dict, path: str, name: str, extra_result, ctx) -> Annotatio
             col[row] = v
     img_attrs = dict(sorted(img_attrs.items()))
     attributes = dict(sorted(attributes.items()))
+    key, annotator, ann_id = _annotators(c, img_task, m)
     images = ImageTable(
-        key=obj_array(c["image_key"]), file_name=obj_array(c["image_name"]),
+        key=key, file_name=obj_array(c["image_name"]),
         width=width.copy(), height=height.copy(), src_file=np.zeros(m, dtype=np.int32),
         src_line=np.full(m, -1, dtype=np.int32), src_index=img_ptr, attributes=img_attrs,
-        annotator=None)
+        annotator=annotator)
     return AnnotationTable(
         files=[SourceFile(path, name, None, None, Pointers(task, ann, res))],
         images=images,
-        ann_id=obj_array(c["ann_id"]),
+        ann_id=ann_id,
         image_index=image_index,
         label=obj_array(c["label"]),
         label_id=np.full(n, -1, dtype=np.int64),
