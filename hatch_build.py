@@ -6,6 +6,7 @@ install, next to their sources:
 * ``guidec.readers._vocscan``: reads the files of a Pascal VOC delivery on threads into columns;
 * ``guidec.readers._yoloscan``: reads YOLO label files (and image headers) on threads into
   columns;
+* ``guidec.readers._lsscan``: the same for a Label Studio JSON export;
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep;
 * ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing);
@@ -33,6 +34,7 @@ EXTENSIONS = {
     "guidec.readers._cvatscan": "src/guidec/readers/_cvatscan.c",
     "guidec.readers._vocscan": "src/guidec/readers/_vocscan.c",
     "guidec.readers._yoloscan": "src/guidec/readers/_yoloscan.c",
+    "guidec.readers._lsscan": "src/guidec/readers/_lsscan.c",
     "guidec.validation._native": "src/guidec/validation/_native.c",
     "guidec._hamming": "src/guidec/_hamming.c",
     "guidec._yamlfast": "src/guidec/_yamlfast.c",

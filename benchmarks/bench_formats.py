@@ -3,6 +3,8 @@
     python benchmarks/bench_formats.py voc [--images 50000] [--objects 8] [--repeat 3]
     python benchmarks/bench_formats.py yolo | yolo-seg
     python benchmarks/bench_formats.py cvat
+    python benchmarks/bench_formats.py label-studio [--images 50000] [--read-only]
+      (--images 225000: a ~1.2 GB export, for peak memory)
 
 Generates (once, into ``--cache``, default /tmp/guidec-bench-formats) a delivery of
 ``--images`` images with ``--objects`` objects each on average (deterministic), a spec of 20
@@ -151,6 +153,85 @@ def generate(kind: str, folder: str, n_images: int, per_image: int) -> None:
     os.rename(tmp, folder)
 
 
+FLOOR_JSON = r"""
+import gc, sys, time
+import orjson
+if sys.argv[2:] != ["gc"]:
+    gc.disable()  # the strict floor: the collector scanning millions of new lists is not parsing
+t0 = time.perf_counter()
+with open(sys.argv[1], "rb") as fh:
+    doc = orjson.loads(fh.read())
+print(time.perf_counter() - t0, len(doc))
+"""
+
+
+def generate_label_studio(folder: str, n_tasks: int, per_task: int) -> None:
+    """A Label Studio JSON export (``export.json``) as Label Studio 1.x writes one: ``n_tasks``
+    tasks with one annotation each and ``per_task`` results on average, 60 % polygons of 8-24
+    points, the rest boxes, in percent of ``original_width``/``original_height`` written with
+    Python's shortest round-trip digits (what Label Studio's frontend sends), plus a spec.
+    Written task by task, so a file larger than memory can be made. ``export-boxes.json``
+    holds the same tasks with each polygon replaced by its bounding rectangle, for readers
+    that take rectangles only (panlabel)."""
+    import math
+
+    import orjson
+
+    rnd = random.Random(20261205)
+    tmp = folder + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, "spec.yaml"), "w") as fh:
+        fh.write(SPEC.format(classes="".join(
+            f"  - {{id: {i + 1}, name: {c}, shapes: [box, polygon]}}\n"
+            for i, c in enumerate(CLASSES))))
+    stamp = "2026-12-05T10:00:00.000000Z"
+    with open(os.path.join(tmp, "export.json"), "wb") as fh, \
+            open(os.path.join(tmp, "export-boxes.json"), "wb") as boxes:
+        fh.write(b"[")
+        boxes.write(b"[")
+        rid = 0
+        for t in range(n_tasks):
+            w, h = rnd.choice(SIZES)
+            results = []
+            for _ in range(rnd.randint(per_task // 2, per_task * 3 // 2)):
+                rid += 1
+                cls = rnd.choice(CLASSES)
+                cx, cy = rnd.uniform(20, 80), rnd.uniform(20, 80)
+                bw, bh = rnd.uniform(2, 30), rnd.uniform(2, 30)
+                common = {"original_width": w, "original_height": h, "image_rotation": 0}
+                if rnd.random() < 0.6:
+                    k = rnd.randint(8, 24)
+                    pts = [[cx + bw / 2 * math.cos(2 * math.pi * j / k),
+                            cy + bh / 2 * math.sin(2 * math.pi * j / k)] for j in range(k)]
+                    value = {"points": pts, "closed": True, "polygonlabels": [cls]}
+                    kind, control = "polygonlabels", "polygon"
+                else:
+                    value = {"x": cx - bw / 2, "y": cy - bh / 2, "width": bw, "height": bh,
+                             "rotation": 0, "rectanglelabels": [cls]}
+                    kind, control = "rectanglelabels", "box"
+                results.append({**common, "value": value, "id": f"r{rid:08x}",
+                                "from_name": control, "to_name": "image", "type": kind,
+                                "origin": "manual"})
+            task = {"id": t + 1, "annotations": [{
+                "id": t + 1, "completed_by": 1, "result": results, "was_cancelled": False,
+                "ground_truth": False, "created_at": stamp, "updated_at": stamp,
+                "lead_time": round(rnd.uniform(5, 300), 3), "prediction": {},
+                "result_count": 0, "task": t + 1, "parent_prediction": None,
+                "parent_annotation": None}],
+                "file_upload": "export.json", "drafts": [], "predictions": [],
+                "data": {"image": f"/data/upload/1/{t:07d}.jpg"}, "meta": {},
+                "created_at": stamp, "updated_at": stamp, "inner_id": t + 1,
+                "total_annotations": 1, "cancelled_annotations": 0, "total_predictions": 0,
+                "project": 1, "updated_by": 1}
+            fh.write((b"," if t else b"") + orjson.dumps(task))
+            task["annotations"][0]["result"] = [_as_box(r) for r in results]
+            boxes.write((b"," if t else b"") + orjson.dumps(task))
+        fh.write(b"]\n")
+        boxes.write(b"]\n")
+    os.rename(tmp, folder)
+
+
 FLOOR_CVAT = r"""
 import sys, time
 from xml.parsers import expat
@@ -275,14 +356,124 @@ def median(n: int, cmd: list[str]) -> tuple[float, float, list[float], str]:
     return r[0], r[1], walls, r[2]
 
 
+def _as_box(r: dict) -> dict:
+    """A polygon result as the rectangle around its points; other results unchanged."""
+    if r["type"] != "polygonlabels":
+        return r
+    v = r["value"]
+    xs, ys = [p[0] for p in v["points"]], [p[1] for p in v["points"]]
+    box = {"x": min(xs), "y": min(ys), "width": max(xs) - min(xs), "height": max(ys) - min(ys),
+           "rotation": 0, "rectanglelabels": v["polygonlabels"]}
+    return {**r, "value": box, "from_name": "box", "type": "rectanglelabels"}
+
+
+def _measure(n: int, cmd: list[str]) -> tuple[float, float, float, str]:
+    """(median wall s, median CPU s of the process, its peak RSS MiB, stdout) of n runs: on a
+    shared machine the CPU time is the steadier figure."""
+    runs = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = p.stdout.read().decode()
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        err = p.stderr.read().decode()
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"{cmd[:4]} failed: {err[-2000:]}")
+        runs.append((wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out))
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    return wall, cpu, max(r[2] for r in runs), runs[-1][3]
+
+
+def bench_label_studio(a) -> int:
+    """One Label Studio JSON export: the floor is ``orjson.loads`` of the file (collector off,
+    the strict floor); guidec validate with 1 and 2 jobs; then the same tasks with polygons as
+    rectangles for panlabel, which reads rectangles only. Wall and CPU times, medians."""
+    folder = os.path.join(a.cache, f"label-studio-{a.images}-{a.objects}")
+    if not os.path.isdir(folder):
+        t0 = time.perf_counter()
+        generate_label_studio(folder, a.images, a.objects)
+        print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
+    export, spec = os.path.join(folder, "export.json"), os.path.join(folder, "spec.yaml")
+    boxes = os.path.join(folder, "export-boxes.json")
+    py = sys.executable
+    if not os.path.exists(boxes):  # a cache from before the boxes file: made in a child,
+        subprocess.run([py, "-c", BOXES_ONLY, export, boxes,  # not in this process
+                        os.path.dirname(os.path.abspath(__file__))], check=True)
+    print(f"label-studio: {a.images:,} tasks, ~{a.objects} results each, "
+          f"{os.path.getsize(export) / 2**20:,.0f} MiB; python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+
+    def line(label: str, cmd: list[str], floor: tuple | None) -> tuple:
+        wall, cpu, rss, out = _measure(a.repeat, cmd)
+        ratio = (f" = {wall / floor[0]:.2f}x wall, {cpu / floor[1]:.2f}x CPU" if floor
+                 else "")
+        print(f"{label + ':':<34}{wall:6.2f} s  CPU {cpu:6.2f} s  peak {rss:6.0f} MiB{ratio}")
+        last = out.strip().splitlines()[-1] if out.strip() else ""
+        if last and floor:
+            print(f"    {last}")
+        return wall, cpu
+
+    def guidec(path: str, jobs: int) -> list[str]:
+        return [py, "-m", "guidec", "validate", "--spec", spec, path, "--format", "summary",
+                "--input-format", "label_studio", "--jobs", str(jobs)]
+
+    floor = line("floor: orjson.loads, gc off", [py, "-c", FLOOR_JSON, export], None)
+    line("orjson.loads, gc on", [py, "-c", FLOOR_JSON, export, "gc"], None)
+    for jobs in (1, 2):
+        line(f"guidec validate --jobs {jobs}", guidec(export, jobs), floor)
+    if a.read_only:  # the reader alone, no rules: what streaming costs in memory
+        line("guidec read (no rules)", [py, "-c", READ_LS, export], floor)
+    # panlabel reads rectangles only (it stops at the first polygon): both on the boxes file,
+    # where each polygon is its bounding rectangle
+    print(f"the same tasks, polygons as their rectangles: "
+          f"{os.path.getsize(boxes) / 2**20:,.0f} MiB")
+    floor = line("floor: orjson.loads, gc off", [py, "-c", FLOOR_JSON, boxes], None)
+    line("guidec validate --jobs 1", guidec(boxes, 1), floor)
+    exe = shutil.which("panlabel") or os.path.join(os.path.dirname(py), "panlabel")
+    if os.path.exists(exe):
+        line("panlabel validate", [exe, "validate", "--format", "label-studio", boxes], floor)
+    else:
+        print("panlabel: not installed (pip install panlabel)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+BOXES_ONLY = r"""
+import sys
+import orjson
+sys.path.insert(0, sys.argv[3])
+from bench_formats import _as_box
+with open(sys.argv[1], "rb") as fh:
+    doc = orjson.loads(fh.read())
+for task in doc:
+    for ann in task["annotations"]:
+        ann["result"] = [_as_box(r) for r in ann["result"]]
+with open(sys.argv[2], "wb") as fh:
+    fh.write(orjson.dumps(doc))
+"""
+
+READ_LS = r"""
+import sys
+from guidec.readers import read_delivery
+r = read_delivery([sys.argv[1]], "label_studio")
+print(len(r.table), "rows", len(r.diagnostics), "findings")
+"""
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg", "cvat"])
+    p.add_argument("kind", choices=["voc", "yolo", "yolo-seg", "cvat", "label-studio"])
     p.add_argument("--images", type=int, default=50_000)
     p.add_argument("--objects", type=int, default=8)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--cache", default="/tmp/guidec-bench-formats")
+    p.add_argument("--read-only", action="store_true",
+                   help="label-studio: also time the reader alone (no rules)")
     a = p.parse_args(argv)
+    if a.kind == "label-studio":
+        return bench_label_studio(a)
     folder = os.path.join(a.cache, f"{a.kind}-{a.images}-{a.objects}")
     if not os.path.isdir(folder):
         t0 = time.perf_counter()

@@ -28,51 +28,9 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#define MAX_DEPTH 512       /* deeper documents take the general path */
+#include "_json.h" /* the JSON primitives, shared with _lsscan.c */
+
 #define MAX_ATTRS 256       /* more distinct attribute names: the general path */
-#define MAX_NUMBER_LEN 400  /* longer number tokens: the general path */
-
-/* ------------------------------------------------------------------------------------ */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} Buf;
-
-static int buf_grow(Buf *b, size_t extra) {
-    size_t need = b->len + extra;
-    if (need <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < need) {
-        if (cap > ((size_t)-1) / 2) return -1;
-        cap *= 2;
-    }
-    char *q = PyMem_RawRealloc(b->p, cap);
-    if (!q) return -1;
-    b->p = q;
-    b->cap = cap;
-    return 0;
-}
-
-static inline int buf_put(Buf *b, const void *src, size_t n) {
-    if (b->len + n > b->cap && buf_grow(b, n) < 0) return -1;
-    memcpy(b->p + b->len, src, n);
-    b->len += n;
-    return 0;
-}
-
-static inline int put_f64(Buf *b, double v) { return buf_put(b, &v, sizeof v); }
-static inline int put_i64(Buf *b, int64_t v) { return buf_put(b, &v, sizeof v); }
-static inline int put_u8(Buf *b, uint8_t v) { return buf_put(b, &v, 1); }
-
-static void buf_free(Buf *b) {
-    PyMem_RawFree(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
-
-static PyObject *buf_bytes(Buf *b) {
-    return PyByteArray_FromStringAndSize(b->p ? b->p : "", (Py_ssize_t)b->len);
-}
 
 /* ------------------------------------------------------------------------------------ */
 typedef struct {
@@ -82,10 +40,9 @@ typedef struct {
     int64_t last_row;
 } AttrCol;
 
-enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
 
 typedef struct {
-    const unsigned char *start, *p, *end;
+    Json j; /* the cursor */
     PyObject *loads; /* orjson.loads, for the rare attribute value that is not a scalar */
     /* images */
     Buf img_id, img_w, img_h;
@@ -103,334 +60,26 @@ typedef struct {
     AttrCol attrs[MAX_ATTRS];
     int nattrs;
     Py_ssize_t cat_start, cat_end;
-    /* streaming: with data mapped from a file, the pages already scanned are handed back to
-     * the kernel every `release` bytes, so the file never has to be resident as a whole */
-    size_t release;
-    const unsigned char *released;
     PyObject *rle_objs; /* streaming: [(row, RLE object)], parsed while its pages are in */
 } Scanner;
 
-static const double POW10[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-static inline void ws(Scanner *s) {
-    const unsigned char *p = s->p, *e = s->end;
-    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    s->p = p;
-}
-
-static inline int peek(Scanner *s) { return s->p < s->end ? *s->p : -1; }
-
-static inline int expect(Scanner *s, unsigned char c) {
-    ws(s);
-    if (s->p < s->end && *s->p == c) {
-        s->p++;
-        return OK;
-    }
-    return BAIL;
-}
-
-/* The value of the four hex digits of a \\uXXXX escape at p, or -1. */
-static long hex4(const unsigned char *p, const unsigned char *e) {
-    if (e - p < 6) return -1;
-    long v = 0;
-    for (int i = 2; i < 6; i++) {
-        unsigned h = p[i];
-        v <<= 4;
-        if (h >= '0' && h <= '9') v |= h - '0';
-        else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
-        else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-        else return -1;
-    }
-    return v;
-}
-
-/* A string starting at s->p (the opening quote). Validates escapes and UTF-8 the way a
- * strict parser does; sets *body and *len to the raw bytes between the quotes and *escaped when
- * it holds an escape. A lone surrogate escape takes the general path. */
-static int scan_string(Scanner *s, const unsigned char **body, size_t *len, int *escaped) {
-    const unsigned char *p = s->p + 1, *e = s->end;
-    const unsigned char *b = p;
-    int esc = 0;
-    for (;;) {
-        /* run over plain ASCII */
-        while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
-        if (p >= e) return BAIL;
-        unsigned c = *p;
-        if (c == '"') break;
-        if (c < 0x20) return BAIL;
-        if (c == '\\') {
-            esc = 1;
-            if (p + 1 >= e) return BAIL;
-            unsigned d = p[1];
-            if (d == 'u') {
-                long v = hex4(p, e);
-                if (v < 0) return BAIL;
-                p += 6;
-                if (v >= 0xD800 && v <= 0xDBFF) { /* a pair: the low half must follow */
-                    long lo = (p + 1 < e && p[0] == '\\' && p[1] == 'u') ? hex4(p, e) : -1;
-                    if (lo < 0xDC00 || lo > 0xDFFF) return BAIL;
-                    p += 6;
-                } else if (v >= 0xDC00 && v <= 0xDFFF) {
-                    return BAIL; /* a lone low half */
-                }
-            } else if (d == '"' || d == '\\' || d == '/' || d == 'b' || d == 'f' || d == 'n' ||
-                       d == 'r' || d == 't') {
-                p += 2;
-            } else {
-                return BAIL;
-            }
-            continue;
-        }
-        /* UTF-8 sequence, checked strictly (no overlong forms, no surrogates, <= U+10FFFF) */
-        if (c >= 0xC2 && c <= 0xDF) {
-            if (p + 1 >= e || (p[1] & 0xC0) != 0x80) return BAIL;
-            p += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            if (p + 2 >= e || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return BAIL;
-            if (c == 0xE0 && p[1] < 0xA0) return BAIL;
-            if (c == 0xED && p[1] >= 0xA0) return BAIL;
-            p += 3;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            if (p + 3 >= e || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-                (p[3] & 0xC0) != 0x80)
-                return BAIL;
-            if (c == 0xF0 && p[1] < 0x90) return BAIL;
-            if (c == 0xF4 && p[1] >= 0x90) return BAIL;
-            p += 4;
-        } else {
-            return BAIL;
-        }
-    }
-    *body = b;
-    *len = (size_t)(p - b);
-    *escaped = esc;
-    s->p = p + 1;
-    return OK;
-}
-
-/* A number at s->p. *d gets its value as a double (correctly rounded). *kind is 1 for an
- * integer token that fits in int64 (value in *iv), 2 for a larger integer token, 0 for a
- * number with a fraction or exponent. */
-static int scan_number(Scanner *s, double *d, int64_t *iv, int *kind) {
-    const unsigned char *p = s->p, *e = s->end, *tok = p;
-    int neg = 0, dropped = 0, nd = 0, integer = 1;
-    uint64_t m = 0;
-    long exp10 = 0;
-    if (p < e && *p == '-') {
-        neg = 1;
-        p++;
-    }
-    if (p >= e) return BAIL;
-    if (*p == '0') {
-        p++;
-    } else if (*p >= '1' && *p <= '9') {
-        while (p < e && *p >= '0' && *p <= '9') {
-            if (nd < 19) {
-                m = m * 10 + (uint64_t)(*p - '0');
-                nd++;
-            } else {
-                dropped = 1;
-                exp10++;
-            }
-            p++;
-        }
-    } else {
-        return BAIL;
-    }
-    if (p < e && *p == '.') {
-        integer = 0;
-        p++;
-        if (p >= e || *p < '0' || *p > '9') return BAIL;
-        while (p < e && *p >= '0' && *p <= '9') {
-            if (nd < 19) {
-                m = m * 10 + (uint64_t)(*p - '0');
-                if (m) nd++;
-                exp10--;
-            } else {
-                dropped = 1;
-            }
-            p++;
-        }
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        integer = 0;
-        p++;
-        int eneg = 0;
-        if (p < e && (*p == '+' || *p == '-')) {
-            eneg = *p == '-';
-            p++;
-        }
-        if (p >= e || *p < '0' || *p > '9') return BAIL;
-        long x = 0;
-        while (p < e && *p >= '0' && *p <= '9') {
-            if (x < 100000) x = x * 10 + (*p - '0');
-            p++;
-        }
-        exp10 += eneg ? -x : x;
-    }
-    size_t toklen = (size_t)(p - tok);
-    if (toklen > MAX_NUMBER_LEN) return BAIL;
-    s->p = p;
-    if (integer) {
-        if (!dropped && nd <= 18) {
-            *kind = 1;
-            *iv = neg ? -(int64_t)m : (int64_t)m;
-            *d = (double)*iv; /* "-0" is the integer 0, as in Python */
-            return OK;
-        }
-        *kind = 2;
-    } else {
-        *kind = 0;
-    }
-    if (!dropped && m <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-        double v = (double)m;
-        v = exp10 < 0 ? v / POW10[-exp10] : v * POW10[exp10];
-        *d = neg ? -v : v;
-        return OK;
-    }
-    char tmp[MAX_NUMBER_LEN + 1];
-    memcpy(tmp, tok, toklen);
-    tmp[toklen] = 0;
-    char *endp = NULL;
-    double v = PyOS_string_to_double(tmp, &endp, NULL);
-    if (v == -1.0 && PyErr_Occurred()) {
-        PyErr_Clear();
-        return BAIL;
-    }
-    if (endp != tmp + toklen) return BAIL;
-    *d = v;
-    return OK;
-}
-
-static int skip_value(Scanner *s, int depth);
-
-static int skip_literal(Scanner *s, const char *word, size_t n) {
-    if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0) return BAIL;
-    s->p += n;
-    return OK;
-}
-
-static int skip_value(Scanner *s, int depth) {
-    if (depth > MAX_DEPTH) return BAIL;
-    ws(s);
-    int c = peek(s);
-    const unsigned char *b;
-    size_t len;
-    int esc;
-    switch (c) {
-    case '"':
-        return scan_string(s, &b, &len, &esc);
-    case '{':
-        s->p++;
-        ws(s);
-        if (peek(s) == '}') {
-            s->p++;
-            return OK;
-        }
-        for (;;) {
-            ws(s);
-            if (peek(s) != '"' || scan_string(s, &b, &len, &esc) < 0) return BAIL;
-            if (expect(s, ':') < 0 || skip_value(s, depth + 1) < 0) return BAIL;
-            ws(s);
-            c = peek(s);
-            if (c != '}' && c != ',') return BAIL;
-            s->p++;
-            if (c == '}') return OK;
-        }
-    case '[':
-        s->p++;
-        ws(s);
-        if (peek(s) == ']') {
-            s->p++;
-            return OK;
-        }
-        for (;;) {
-            if (skip_value(s, depth + 1) < 0) return BAIL;
-            ws(s);
-            c = peek(s);
-            if (c != ']' && c != ',') return BAIL;
-            s->p++;
-            if (c == ']') return OK;
-        }
-    case 't':
-        return skip_literal(s, "true", 4);
-    case 'f':
-        return skip_literal(s, "false", 5);
-    case 'n':
-        return skip_literal(s, "null", 4);
-    default: {
-        double d;
-        int64_t iv;
-        int kind;
-        return scan_number(s, &d, &iv, &kind);
-    }
-    }
-}
-
-/* An object key (no escapes: an escaped key takes the general path) and its colon. */
-static int scan_key(Scanner *s, const unsigned char **key, size_t *len) {
-    int esc;
-    ws(s);
-    if (peek(s) != '"' || scan_string(s, key, len, &esc) < 0 || esc) return BAIL;
-    return expect(s, ':');
-}
-
-#define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), (n)) == 0)
-
-/* After a member: ',' (another member follows: 1) or the closing character (0). */
-static int next_member(Scanner *s, unsigned char close) {
-    ws(s);
-    int c = peek(s);
-    if (c == ',') {
-        s->p++;
-        return 1;
-    }
-    if (c == close) {
-        s->p++;
-        return 0;
-    }
-    return BAIL;
-}
-
-static int is_null(Scanner *s) {
-    ws(s);
-    if (peek(s) == 'n') return skip_literal(s, "null", 4) == OK ? 1 : BAIL;
-    return 0;
-}
-
-static int scan_int(Scanner *s, int64_t *out) {
-    double d;
-    int kind;
-    ws(s);
-    if (scan_number(s, &d, out, &kind) < 0 || kind != 1) return BAIL;
-    return OK;
-}
-
-static int scan_double(Scanner *s, double *out) {
-    int64_t iv;
-    int kind;
-    ws(s);
-    return scan_number(s, out, &iv, &kind);
-}
 
 /* '[' numbers ']' appended to `out`; the count in *count. */
 static int scan_numbers(Scanner *s, Buf *out, int64_t *count) {
-    if (expect(s, '[') < 0) return BAIL;
+    if (expect(&s->j, '[') < 0) return BAIL;
     int64_t k = 0;
-    ws(s);
-    if (peek(s) == ']') {
-        s->p++;
+    ws(&s->j);
+    if (peek(&s->j) == ']') {
+        s->j.p++;
         *count = 0;
         return OK;
     }
     for (;;) {
         double d;
-        if (scan_double(s, &d) < 0) return BAIL;
+        if (scan_double(&s->j, &d) < 0) return BAIL;
         if (put_f64(out, d) < 0) return FAIL;
         k++;
-        int r = next_member(s, ']');
+        int r = next_member(&s->j, ']');
         if (r < 0) return BAIL;
         if (r == 0) break;
     }
@@ -440,61 +89,27 @@ static int scan_numbers(Scanner *s, Buf *out, int64_t *count) {
 
 /* '[' exactly four numbers ']' into box. */
 static int scan_box(Scanner *s, double *box) {
-    if (expect(s, '[') < 0) return BAIL;
+    if (expect(&s->j, '[') < 0) return BAIL;
     for (int i = 0; i < 4; i++) {
-        if (scan_double(s, &box[i]) < 0) return BAIL;
-        if (expect(s, i < 3 ? ',' : ']') < 0) return BAIL;
+        if (scan_double(&s->j, &box[i]) < 0) return BAIL;
+        if (expect(&s->j, i < 3 ? ',' : ']') < 0) return BAIL;
     }
     return OK;
 }
 
-static PyObject *scan_scalar(Scanner *s) {
-    /* An attribute value as a Python object; NULL with no exception set means BAIL. */
-    ws(s);
-    int c = peek(s);
-    const unsigned char *v0 = s->p;
-    if (c == 't') return skip_literal(s, "true", 4) ? NULL : Py_NewRef(Py_True);
-    if (c == 'f') return skip_literal(s, "false", 5) ? NULL : Py_NewRef(Py_False);
-    if (c == 'n') return skip_literal(s, "null", 4) ? NULL : Py_NewRef(Py_None);
-    if (c == '"') {
-        const unsigned char *b;
-        size_t len;
-        int esc;
-        if (scan_string(s, &b, &len, &esc) < 0) return NULL;
-        if (!esc) return PyUnicode_DecodeUTF8((const char *)b, (Py_ssize_t)len, "strict");
-    } else if (c == '{' || c == '[') {
-        if (skip_value(s, 1) < 0) return NULL;
-    } else {
-        double d;
-        int64_t iv;
-        int kind;
-        if (scan_number(s, &d, &iv, &kind) < 0) return NULL;
-        if (kind == 1) return PyLong_FromLongLong(iv);
-        if (kind == 0) return PyFloat_FromDouble(d);
-    }
-    /* escaped strings, nested values and big integers: orjson reads the span */
-    PyObject *view = PyMemoryView_FromMemory((char *)v0, (Py_ssize_t)(s->p - v0), PyBUF_READ);
-    if (!view) return NULL;
-    PyObject *v = PyObject_CallOneArg(s->loads, view);
-    Py_DECREF(view);
-    if (!v && PyErr_ExceptionMatches(PyExc_ValueError))
-        PyErr_Clear(); /* a number orjson refuses: the general path reads it */
-    return v;
-}
-
 static int scan_attributes(Scanner *s, int64_t row) {
-    int r = is_null(s);
+    int r = is_null(&s->j);
     if (r) return r < 0 ? BAIL : OK;
-    if (expect(s, '{') < 0) return BAIL;
-    ws(s);
-    if (peek(s) == '}') {
-        s->p++;
+    if (expect(&s->j, '{') < 0) return BAIL;
+    ws(&s->j);
+    if (peek(&s->j) == '}') {
+        s->j.p++;
         return OK;
     }
     for (;;) {
         const unsigned char *k;
         size_t n;
-        if (scan_key(s, &k, &n) < 0) return BAIL;
+        if (scan_key(&s->j, &k, &n) < 0) return BAIL;
         AttrCol *col = NULL;
         for (int i = 0; i < s->nattrs; i++) {
             PyObject *name = s->attrs[i].name;
@@ -518,31 +133,31 @@ static int scan_attributes(Scanner *s, int64_t row) {
         }
         if (col->last_row == row) return BAIL; /* duplicate key */
         col->last_row = row;
-        PyObject *v = scan_scalar(s);
+        PyObject *v = json_scalar(&s->j, s->loads);
         if (!v) return PyErr_Occurred() ? FAIL : BAIL;
         int bad = PyList_Append(col->values, v);
         Py_DECREF(v);
         if (bad < 0 || put_i64(&col->rows, row) < 0) return FAIL;
-        r = next_member(s, '}');
+        r = next_member(&s->j, '}');
         if (r < 0) return BAIL;
         if (r == 0) return OK;
     }
 }
 
 static int scan_segmentation(Scanner *s, int64_t row, uint8_t *kind, int64_t *nrings) {
-    ws(s);
-    int c = peek(s);
+    ws(&s->j);
+    int c = peek(&s->j);
     *nrings = 0;
     if (c == 'n') {
         *kind = 0;
-        return skip_literal(s, "null", 4);
+        return skip_literal(&s->j, "null", 4);
     }
     if (c == '{') {
-        const unsigned char *b = s->p;
-        if (skip_value(s, 1) < 0) return BAIL;
+        const unsigned char *b = s->j.p;
+        if (skip_value(&s->j, 1) < 0) return BAIL;
         *kind = 2;
         if (s->rle_objs) { /* streaming: these pages are given back soon, parse it now */
-            PyObject *view = PyMemoryView_FromMemory((char *)b, (Py_ssize_t)(s->p - b),
+            PyObject *view = PyMemoryView_FromMemory((char *)b, (Py_ssize_t)(s->j.p - b),
                                                      PyBUF_READ);
             if (!view) return FAIL;
             PyObject *v = PyObject_CallOneArg(s->loads, view);
@@ -558,28 +173,28 @@ static int scan_segmentation(Scanner *s, int64_t row, uint8_t *kind, int64_t *nr
             Py_DECREF(pair);
             return r < 0 ? FAIL : OK;
         }
-        if (put_i64(&s->rle, row) < 0 || put_i64(&s->rle, b - s->start) < 0 ||
-            put_i64(&s->rle, s->p - s->start) < 0)
+        if (put_i64(&s->rle, row) < 0 || put_i64(&s->rle, b - s->j.start) < 0 ||
+            put_i64(&s->rle, s->j.p - s->j.start) < 0)
             return FAIL;
         return OK;
     }
     if (c != '[') return BAIL;
     *kind = 1;
-    s->p++;
-    ws(s);
-    if (peek(s) == ']') {
-        s->p++;
+    s->j.p++;
+    ws(&s->j);
+    if (peek(&s->j) == ']') {
+        s->j.p++;
         return OK;
     }
     for (;;) {
-        ws(s);
-        if (peek(s) != '[') return BAIL; /* a flat list or junk: the general path names it */
+        ws(&s->j);
+        if (peek(&s->j) != '[') return BAIL; /* a flat list or junk: the general path names it */
         int64_t k;
         int r = scan_numbers(s, &s->values, &k);
         if (r < 0) return r;
         if (put_i64(&s->ring_len, k) < 0) return FAIL;
         (*nrings)++;
-        r = next_member(s, ']');
+        r = next_member(&s->j, ']');
         if (r < 0) return BAIL;
         if (r == 0) return OK;
     }
@@ -595,37 +210,37 @@ static int scan_annotation(Scanner *s) {
     uint8_t seg = 0;
     unsigned seen = 0;
     int r;
-    if (expect(s, '{') < 0) return BAIL;
-    ws(s);
-    if (peek(s) == '}') return BAIL; /* no id */
+    if (expect(&s->j, '{') < 0) return BAIL;
+    ws(&s->j);
+    if (peek(&s->j) == '}') return BAIL; /* no id */
     for (;;) {
         const unsigned char *k;
         size_t n;
         unsigned f = 0;
-        if (scan_key(s, &k, &n) < 0) return BAIL;
+        if (scan_key(&s->j, &k, &n) < 0) return BAIL;
         if (KEY_IS(k, n, "id")) {
             f = F_ID;
-            r = scan_int(s, &id);
+            r = scan_int(&s->j, &id);
         } else if (KEY_IS(k, n, "image_id")) {
             f = F_IMAGE;
-            r = scan_int(s, &image);
+            r = scan_int(&s->j, &image);
         } else if (KEY_IS(k, n, "category_id")) {
             f = F_CAT;
-            r = scan_int(s, &cat);
+            r = scan_int(&s->j, &cat);
         } else if (KEY_IS(k, n, "bbox")) {
             f = F_BBOX;
-            r = is_null(s);
+            r = is_null(&s->j);
             if (r == 0) r = scan_box(s, box);
             else if (r > 0) r = OK;
         } else if (KEY_IS(k, n, "area")) {
             f = F_AREA;
-            r = is_null(s);
-            if (r == 0) r = scan_double(s, &area);
+            r = is_null(&s->j);
+            if (r == 0) r = scan_double(&s->j, &area);
             else if (r > 0) r = OK;
         } else if (KEY_IS(k, n, "iscrowd")) {
             f = F_CROWD;
-            r = is_null(s);
-            if (r == 0) r = scan_int(s, &crowd);
+            r = is_null(&s->j);
+            if (r == 0) r = scan_int(&s->j, &crowd);
             else if (r > 0) r = OK;
             if (r == OK && crowd != 0 && crowd != 1) r = BAIL;
         } else if (KEY_IS(k, n, "segmentation")) {
@@ -633,7 +248,7 @@ static int scan_annotation(Scanner *s) {
             r = scan_segmentation(s, row, &seg, &nrings);
         } else if (KEY_IS(k, n, "keypoints")) {
             f = F_KP;
-            r = is_null(s);
+            r = is_null(&s->j);
             if (r == 0) {
                 r = scan_numbers(s, &s->kp, &nkp);
                 if (r == OK && nkp % 3) r = BAIL;
@@ -646,12 +261,12 @@ static int scan_annotation(Scanner *s) {
         } else if (KEY_IS(k, n, "caption") || KEY_IS(k, n, "segments_info")) {
             return BAIL; /* caption and panoptic files: the general path */
         } else {
-            r = skip_value(s, 2);
+            r = skip_value(&s->j, 2);
         }
         if (r < 0) return r;
         if (seen & f) return BAIL; /* a key given twice */
         seen |= f;
-        r = next_member(s, '}');
+        r = next_member(&s->j, '}');
         if (r < 0) return BAIL;
         if (r == 0) break;
     }
@@ -672,44 +287,44 @@ static int scan_image(Scanner *s) {
     PyObject *name = NULL;
     unsigned seen = 0;
     int r;
-    if (expect(s, '{') < 0) return BAIL;
-    ws(s);
-    if (peek(s) == '}') return BAIL;
+    if (expect(&s->j, '{') < 0) return BAIL;
+    ws(&s->j);
+    if (peek(&s->j) == '}') return BAIL;
     for (;;) {
         const unsigned char *k;
         size_t n;
         unsigned f = 0;
-        if (scan_key(s, &k, &n) < 0) goto bail;
+        if (scan_key(&s->j, &k, &n) < 0) goto bail;
         if (KEY_IS(k, n, "id")) {
             f = 1;
-            r = scan_int(s, &id);
+            r = scan_int(&s->j, &id);
         } else if (KEY_IS(k, n, "width")) {
             f = 2;
-            r = scan_double(s, &w);
+            r = scan_double(&s->j, &w);
         } else if (KEY_IS(k, n, "height")) {
             f = 4;
-            r = scan_double(s, &h);
+            r = scan_double(&s->j, &h);
         } else if (KEY_IS(k, n, "file_name")) {
             f = 8;
-            ws(s);
-            if (peek(s) != '"' || (seen & 8)) goto bail;
-            name = scan_scalar(s);
+            ws(&s->j);
+            if (peek(&s->j) != '"' || (seen & 8)) goto bail;
+            name = json_scalar(&s->j, s->loads);
             if (!name) goto fail_or_bail;
             r = OK;
         } else if (KEY_IS(k, n, "license") || KEY_IS(k, n, "coco_url") ||
                    KEY_IS(k, n, "flickr_url") || KEY_IS(k, n, "date_captured")) {
-            r = skip_value(s, 2);
+            r = skip_value(&s->j, 2);
         } else {
-            ws(s);
+            ws(&s->j);
             /* a scalar is the image's own metadata (a store, a site): the general path keeps
              * it; lists and objects (LVIS's category lists) are not metadata, skipped there too */
-            if (peek(s) != '[' && peek(s) != '{') goto bail;
-            r = skip_value(s, 2);
+            if (peek(&s->j) != '[' && peek(&s->j) != '{') goto bail;
+            r = skip_value(&s->j, 2);
         }
         if (r < 0) goto bail;
         if (seen & f) goto bail;
         seen |= f;
-        r = next_member(s, '}');
+        r = next_member(&s->j, '}');
         if (r < 0) goto bail;
         if (r == 0) break;
     }
@@ -728,33 +343,18 @@ bail:
     return BAIL;
 }
 
-/* Drop the scanned pages of a read-only file mapping from this process (they are read again
- * from the file if a later step needs them: the categories and RLE spans). Only ever called
- * when the caller says the data is such a mapping: on anonymous memory it would lose data. */
-static void release_pages(Scanner *s) {
-#ifdef MADV_DONTNEED
-    static size_t page = 0;
-    if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
-    uintptr_t from = (uintptr_t)s->released, to = (uintptr_t)s->p;
-    from = (from + page - 1) / page * page;
-    to = to / page * page;
-    if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
-    s->released = (const unsigned char *)to;
-#endif
-}
-
 static int scan_array_of(Scanner *s, int (*item)(Scanner *)) {
-    if (expect(s, '[') < 0) return BAIL;
-    ws(s);
-    if (peek(s) == ']') {
-        s->p++;
+    if (expect(&s->j, '[') < 0) return BAIL;
+    ws(&s->j);
+    if (peek(&s->j) == ']') {
+        s->j.p++;
         return OK;
     }
     for (;;) {
         int r = item(s);
         if (r < 0) return r;
-        if (s->release && (size_t)(s->p - s->released) >= s->release) release_pages(s);
-        r = next_member(s, ']');
+        json_maybe_release(&s->j);
+        r = next_member(&s->j, ']');
         if (r < 0) return BAIL;
         if (r == 0) return OK;
     }
@@ -763,14 +363,14 @@ static int scan_array_of(Scanner *s, int (*item)(Scanner *)) {
 static int scan_document(Scanner *s) {
     unsigned seen = 0;
     int r;
-    if (expect(s, '{') < 0) return BAIL;
-    ws(s);
-    if (peek(s) == '}') return BAIL;
+    if (expect(&s->j, '{') < 0) return BAIL;
+    ws(&s->j);
+    if (peek(&s->j) == '}') return BAIL;
     for (;;) {
         const unsigned char *k;
         size_t n;
         unsigned f = 0;
-        if (scan_key(s, &k, &n) < 0) return BAIL;
+        if (scan_key(&s->j, &k, &n) < 0) return BAIL;
         if (KEY_IS(k, n, "images")) {
             f = 1;
             r = (seen & f) ? BAIL : scan_array_of(s, scan_image);
@@ -779,22 +379,22 @@ static int scan_document(Scanner *s) {
             r = (seen & f) ? BAIL : scan_array_of(s, scan_annotation);
         } else if (KEY_IS(k, n, "categories")) {
             f = 4;
-            ws(s);
-            s->cat_start = s->p - s->start;
-            r = skip_value(s, 1);
-            s->cat_end = s->p - s->start;
+            ws(&s->j);
+            s->cat_start = s->j.p - s->j.start;
+            r = skip_value(&s->j, 1);
+            s->cat_end = s->j.p - s->j.start;
         } else {
-            r = skip_value(s, 1);
+            r = skip_value(&s->j, 1);
         }
         if (r < 0) return r;
         if (seen & f) return BAIL;
         seen |= f;
-        r = next_member(s, '}');
+        r = next_member(&s->j, '}');
         if (r < 0) return BAIL;
         if (r == 0) break;
     }
-    ws(s);
-    if (s->p != s->end) return BAIL; /* trailing data */
+    ws(&s->j);
+    if (s->j.p != s->j.end) return BAIL; /* trailing data */
     if ((seen & 3) != 3) return BAIL;
     return OK;
 }
@@ -814,16 +414,6 @@ static void scanner_free(Scanner *s) {
     s->nattrs = 0;
 }
 
-/* Move a buffer into the result dict as a bytearray (the buffer is freed at once, so at most
- * one column exists twice at a time). */
-static int give(PyObject *d, const char *key, Buf *b) {
-    PyObject *v = buf_bytes(b);
-    buf_free(b);
-    if (!v) return -1;
-    int r = PyDict_SetItemString(d, key, v);
-    Py_DECREF(v);
-    return r;
-}
 
 static PyObject *result(Scanner *s) {
     PyObject *d = PyDict_New();
@@ -884,15 +474,15 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         PyBuffer_Release(&view);
         return PyErr_NoMemory();
     }
-    s->start = s->p = (const unsigned char *)view.buf;
-    s->end = s->start + view.len;
+    s->j.start = s->j.p = (const unsigned char *)view.buf;
+    s->j.end = s->j.start + view.len;
     s->loads = loads;
-    s->release = release > 0 ? (size_t)release : 0;
-    s->released = s->start;
+    s->j.release = release > 0 ? (size_t)release : 0;
+    s->j.released = s->j.start;
     s->img_names = PyList_New(0);
-    s->rle_objs = s->release ? PyList_New(0) : NULL;
+    s->rle_objs = s->j.release ? PyList_New(0) : NULL;
     PyObject *out = NULL;
-    if (s->img_names && (s->rle_objs || !s->release)) {
+    if (s->img_names && (s->rle_objs || !s->j.release)) {
         int r = scan_document(s);
         if (r == OK) out = result(s);
         else if (r == BAIL && !PyErr_Occurred()) out = Py_NewRef(Py_None);

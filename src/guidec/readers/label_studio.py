@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from guidec.names import unique_identifiers
 from guidec.readers import Reader
 from guidec.readers._codes import V006, V007, V008, V009, V013, V014, V015
 from guidec.readers._common import HUGE, load_json
-from guidec.table import AnnotationTable, Shape, TableBuilder
+from guidec.table import AnnotationTable, Shape, TableBuilder, concat_tables
 
 NAME = "label_studio"
 KEYPOINTS_PREFIX = "keypoints."  # guidec's KeyPointLabels controls: keypoints.<schema>
@@ -59,10 +60,31 @@ def _detect(path: str, head: bytes, is_dir: bool) -> bool:
 
 
 def read(paths: list[str], ctx) -> AnnotationTable:
-    b = TableBuilder()
+    from guidec.readers import label_studio_fast
+
+    if not label_studio_fast.available():
+        b = TableBuilder()
+        for p in paths:
+            read_file(p, ctx, b)
+        return b.build()
+    # the compiled scanner first (regular exports, a file at a time); this reader for the rest,
+    # from the same bytes (a big file the mapped scan gave up on is read whole here)
+    tables = []
     for p in paths:
-        read_file(p, ctx, b)
-    return b.build()
+        table, raw = label_studio_fast.read_file(p, _size(p), ctx)
+        if table is None:
+            b = TableBuilder()
+            read_file(p, ctx, b, raw)
+            table = b.build()
+        tables.append(table)
+    return concat_tables(tables)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 # The control names guidec's Label Studio target uses whatever the spec holds: the object,
@@ -136,9 +158,10 @@ def schema_name(from_name: str, project) -> str | None:
     return None
 
 
-def read_file(path: str, ctx, b: TableBuilder) -> None:
+def read_file(path: str, ctx, b: TableBuilder, raw: bytes | None = None) -> None:
     fi = b.add_file(path, NAME)
-    doc = load_json(path, ctx)
+    doc = load_json(path, ctx, raw)
+    del raw
     if doc is None:
         return
     tasks = [doc] if isinstance(doc, dict) else doc
@@ -281,26 +304,16 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=No
     proj = ctx.project
     texts: dict = {}
     for rid, r, _rptr in extras:
-        t = r.get("type")
-        if t == "relation":
+        if r.get("type") == "relation":
             continue
-        value = r.get("value") if isinstance(r.get("value"), dict) else {}
-        attr = attribute_name(str(r.get("from_name", t)), proj)
-        v = value.get("text" if t == "textarea" else t)
-        if t == "choices" and isinstance(v, list) and len(v) == 1:
-            v = v[0]
-        if t == "textarea" and isinstance(v, list):
-            v = "\n".join(str(x) for x in v)
         target = regions.get(rid)
-        if target is None:
+        where, attr, v = extra_result(r, target is not None, proj)
+        if where == "image":
             img_attrs[attr] = v
-            continue
-        if t == "textarea" and (proj is None or attr not in proj.attributes):
+        elif where == "text":
             texts[rid] = v
-            continue
-        if t in GEOMETRY or t == "labels":
-            continue
-        target[2][attr] = v
+        elif where == "region":
+            target[2][attr] = v
     for attr, v in {**(meta or {}), **img_attrs}.items():
         b.set_image_attribute(b_img, attr, v)
     skeletons, first, placed = _skeletons(regions, order, w, h, proj)
@@ -314,6 +327,29 @@ def _annotation(key, name, results, aptr, path, fi, ctx, b: TableBuilder, who=No
         if key in first:  # points outside every box of their class
             b.add_annotation(image_index=b_img, shape=Shape.KEYPOINTS, label=label,
                              keypoints=kps, src_file=fi, pointer=regions[first[key]][1])
+
+
+def extra_result(r: dict, on_region: bool, proj) -> tuple[str | None, str, Any]:
+    """Where a per-region result (choices, textarea, number, ...) goes: ``("image", attr,
+    value)`` when it names no region of its annotation, ``("text", ...)`` for a region's
+    textarea that is not a spec attribute (its transcription), ``("region", attr, value)``
+    for the region's attribute ``attr``, ``(None, ...)`` when it is not read (a geometry or
+    labels result on a region). One choice is its value; lines of text are joined."""
+    t = r.get("type")
+    value = r.get("value") if isinstance(r.get("value"), dict) else {}
+    attr = attribute_name(str(r.get("from_name", t)), proj)
+    v = value.get("text" if t == "textarea" else t)
+    if t == "choices" and isinstance(v, list) and len(v) == 1:
+        v = v[0]
+    if t == "textarea" and isinstance(v, list):
+        v = "\n".join(str(x) for x in v)
+    if not on_region:
+        return "image", attr, v
+    if t == "textarea" and (proj is None or attr not in proj.attributes):
+        return "text", attr, v
+    if t in GEOMETRY or t == "labels":
+        return None, attr, v
+    return "region", attr, v
 
 
 def point_owners(results: list, project) -> dict:
