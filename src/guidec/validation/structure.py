@@ -44,11 +44,21 @@ def _repeats(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return order[dup], order[run_start[dup]]
 
 
+def _all_different(values: np.ndarray) -> bool:
+    """True when no two cells are equal (the clean delivery's case, decided by one set instead
+    of factorizing the column); False when some may be, or the cells cannot be hashed."""
+    cells = values.tolist()
+    try:
+        return len(set(cells)) == len(cells)
+    except TypeError:
+        return False
+
+
 @rule(V050, group=G)
 def duplicate_annotation_ids(f: Frame):
     t = f.t
     rows = np.flatnonzero(~is_none(t.ann_id))
-    if len(rows) < 2:
+    if len(rows) < 2 or _all_different(t.ann_id[rows]):
         return
     dup, first = _repeats(t.src_file[rows].astype(np.int64), _id_codes(t.ann_id[rows]))
     for r, r0 in zip(rows[dup], rows[first], strict=True):
@@ -70,6 +80,8 @@ def duplicate_image_files(f: Frame):
     if len(im) < 2:
         return
     rows = np.flatnonzero(~is_none(im.file_name))
+    if _all_different(im.file_name[rows]):
+        return
     key = _id_codes(im.key[rows]) if len(rows) else np.zeros(0, np.int64)
     # several annotators' copies of one image (Label Studio) are views, not duplicates
     who = (_id_codes(im.annotator[rows]) if im.annotator is not None and len(rows)
