@@ -166,3 +166,18 @@ def test_certifies_ordinary_outlines():
     verts = np.array([p for r in polys for p in r], dtype=np.float64)
     offsets = np.array([0, 4, 10, 14, 20], dtype=np.int64)
     assert list(native.simple_rings(verts, offsets, np.arange(4, dtype=np.int64))) == [1, 1, 0, 0]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(hard_rings() | rings(), min_size=1, max_size=80), st.integers(2, 5))
+def test_certifying_on_threads_gives_the_one_thread_answer(polygons, threads):
+    """Rings are certified on threads, each writing its own byte: any thread count gives the
+    same bytes (with bad ring ids among them)."""
+    if native is None:
+        pytest.skip("the C extensions are not built in this install")
+    verts = np.array([p for ring in polygons for p in ring], dtype=np.float64).reshape(-1, 2)
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in polygons])]).astype(np.int64)
+    ids = np.concatenate([np.arange(len(polygons)), [-1, len(polygons) + 3]]).astype(np.int64)
+    one = native.simple_rings(verts, offsets, ids)
+    assert native.simple_rings(verts, offsets, ids, threads) == one
+    assert len(one) == len(ids) and one[-2:] == b"\0\0"

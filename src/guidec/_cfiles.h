@@ -43,6 +43,12 @@
 #define O_CLOEXEC 0
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define GF_API static __attribute__((unused)) /* an extension uses the part it needs */
+#else
+#define GF_API static
+#endif
+
 #define GF_OK 0
 #define GF_FALLBACK 1 /* not read here: the Python reader reads it and reports why */
 
@@ -52,7 +58,7 @@ typedef struct {
     uint64_t dev, ino; /* valid when GF_OK */
 } gf_file;
 
-static void gf_free(gf_file *f) {
+GF_API void gf_free(gf_file *f) {
     free(f->data);
     f->data = NULL;
     f->size = 0;
@@ -60,7 +66,7 @@ static void gf_free(gf_file *f) {
 
 /* The whole of the regular file `path`, at most `limit` bytes (a larger file, or one that grew
    past it while read, is GF_FALLBACK). Thread-safe; needs no GIL. */
-static int gf_read(const char *path, int64_t limit, gf_file *f) {
+GF_API int gf_read(const char *path, int64_t limit, gf_file *f) {
     memset(f, 0, sizeof *f);
     int fd;
     do {
@@ -114,7 +120,7 @@ static int gf_read(const char *path, int64_t limit, gf_file *f) {
 /* The first bytes of the regular file `path`, at most `cap` of them, into `buf` (`*got` of
    them), and its device and inode; what inputs.read_head reads (format sniffing, image
    headers). GF_FALLBACK as for gf_read. Thread-safe; needs no GIL. */
-static int gf_read_head(const char *path, void *buf, size_t cap, size_t *got, uint64_t *dev,
+GF_API int gf_read_head(const char *path, void *buf, size_t cap, size_t *got, uint64_t *dev,
                         uint64_t *ino) {
     *got = 0;
     int fd;
@@ -155,7 +161,7 @@ typedef struct {
     Py_ssize_t next; /* the shared counter (GCC/Clang atomic built-ins) */
 } gf_pool;
 
-static void *gf_worker(void *arg) {
+GF_API void *gf_worker(void *arg) {
     gf_pool *p = (gf_pool *)arg;
     for (;;) {
         Py_ssize_t i = __atomic_fetch_add(&p->next, GF_CHUNK, __ATOMIC_RELAXED);
@@ -168,7 +174,7 @@ static void *gf_worker(void *arg) {
 
 /* fn(ctx, i) for every i in [0, n), on `threads` threads (this one included). Call it with the
    GIL released; a thread that cannot be started leaves its share to the others. */
-static void gf_parallel(int threads, Py_ssize_t n, gf_task fn, void *ctx) {
+GF_API void gf_parallel(int threads, Py_ssize_t n, gf_task fn, void *ctx) {
     gf_pool p = {fn, ctx, n, 0};
     if (threads > GF_MAX_THREADS) threads = GF_MAX_THREADS;
     if ((Py_ssize_t)threads > n / GF_CHUNK + 1) threads = (int)(n / GF_CHUNK + 1);
@@ -183,7 +189,7 @@ static void gf_parallel(int threads, Py_ssize_t n, gf_task fn, void *ctx) {
 /* The paths of a Python list of str/bytes/PathLike as file-system bytes (with the GIL): an
    array of `n` C strings kept alive by `*keep` (a list of bytes objects). NULL with an
    exception set on a bad item. */
-static const char **gf_paths(PyObject *seq, Py_ssize_t *n, PyObject **keep) {
+GF_API const char **gf_paths(PyObject *seq, Py_ssize_t *n, PyObject **keep) {
     PyObject *fast = PySequence_Fast(seq, "paths must be a sequence");
     if (fast == NULL) return NULL;
     *n = PySequence_Fast_GET_SIZE(fast);

@@ -231,7 +231,7 @@ class RingColumns:
         if _native is not None and len(todo):  # certified simple in C: valid without GEOS
             sure = _native.simple_rings(np.ascontiguousarray(self.t.vertices, np.float64),
                                         np.ascontiguousarray(self.t.ring_offsets, np.int64),
-                                        rings[todo].astype(np.int64))
+                                        rings[todo].astype(np.int64), self.threads)
             todo = todo[~np.frombuffer(sure, dtype=bool)]
         geoms = np.full(len(rings), None, dtype=object)
         if len(todo):
