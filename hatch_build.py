@@ -10,6 +10,7 @@ install, next to their sources:
 * ``guidec.validation._native``: the one-pass "winds once" simplicity test for polygon rings and the
   same-class box overlap sweep;
 * ``guidec._hamming``: the near-duplicate search over perceptual hashes (multi-index hashing);
+* ``guidec._columns``: the one-pass factorization of an object column (``columns.distinct``);
 * ``guidec._colorpairs``: the colour lint's search for colours people cannot tell apart;
 * ``guidec._yamlfast``: a spec's YAML from libyaml's events into data with positions (links
   the system's libyaml: ``libyaml-dev`` on Debian/Ubuntu, ``libyaml`` on Homebrew).
@@ -39,6 +40,7 @@ EXTENSIONS = {
     "guidec._hamming": "src/guidec/_hamming.c",
     "guidec._yamlfast": "src/guidec/_yamlfast.c",
     "guidec._colorpairs": "src/guidec/_colorpairs.c",
+    "guidec._columns": "src/guidec/_columns.c",
 }
 #: Libraries an extension links (module -> names for the linker).
 LIBRARIES = {"guidec._yamlfast": ["yaml"]}
