@@ -134,6 +134,49 @@ def map_forked(fn, items: Sequence, jobs: int, min_items: int = 64, runs_per_job
 _FORKED: tuple | None = None  # (fn, items) for the forked workers of map_forked
 
 
+class Forked:
+    """``fn()`` computed in a forked child process while the caller goes on; :meth:`result`
+    waits for it. ``fn`` and what it reads come along by the fork (nothing is pickled but the
+    result); the inputs the child reads are recorded here too. A child that dies (killed, out of
+    memory) raises BrokenProcessPool from :meth:`result`, never a hang; None from
+    :meth:`start` where processes cannot be forked."""
+
+    def __init__(self, pool, future):
+        self._pool, self._future = pool, future
+
+    @classmethod
+    def start(cls, fn) -> Forked | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORK_CALL
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        _FORK_CALL = fn
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            future = pool.submit(_forked_call)  # the child is forked here, _FORK_CALL set
+        finally:
+            _FORK_CALL = None
+        return cls(pool, future)
+
+    def result(self):
+        try:
+            out, seen_there = self._future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+        remember(seen_there)
+        return out
+
+
+_FORK_CALL = None  # the function a Forked child calls
+
+
+def _forked_call():
+    progress._ACTIVE = None  # the parent draws the progress line
+    return _FORK_CALL(), seen()
+
+
 def _forked_run(bounds: tuple[int, int]):
     progress._ACTIVE = None  # the parent draws the progress line
     fn, items = _FORKED

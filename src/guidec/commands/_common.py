@@ -37,8 +37,9 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
                    help=f"largest delivery file read whole, e.g. 8G (default "
                         f"{DEFAULT_MAX_BYTES >> 30}G, or GUIDEC_MAX_FILE_BYTES)")
     p.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
-                   help="cores that read deliveries of many files: threads for Pascal VOC "
-                        "and YOLO, worker processes for label maps (default: the cores this "
+                   help="cores for big deliveries: threads reading Pascal VOC and YOLO "
+                        "files, worker processes for label maps and, from 200,000 "
+                        "annotations, for the geometry rules (default: the cores this "
                         "process may use); the findings are the same for any N")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="read the delivery's files on the workers of this dask.distributed "

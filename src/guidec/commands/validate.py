@@ -100,7 +100,7 @@ def _validate(args, out, err, project, progress) -> int:
     big = len(table) >= BIG
     progress(f"checking {len(table):,} annotations on {len(table.images):,} images")
     allowed = select_codes(args.select, args.ignore)
-    found = run_rules(table, project, allowed)
+    found = run_rules(table, project, allowed, jobs=jobs_of(args))
     ident = {"image": None, "annotation": None, "class": None}
     readers = [replace(d, extra={**ident, **d.extra})
                for d in regrade(result.diagnostics, project) if allowed(d.code)]

@@ -87,16 +87,29 @@ def gc_paused():
     return _gc_paused(freeze=False)
 
 
+#: Rules that run in a forked process beside the others when ``jobs`` > 1 on a big table: the
+#: geometry rules whose time grows with the vertices, about as long together as all the rest
+#: on a polygon-heavy delivery. Their findings join the others' in rule order, so the report is
+#: the same for any number of jobs.
+APART = frozenset({"polygon_validity", "overlap", "inside"})
+#: Tables smaller than this run every rule in this process (forking costs more).
+APART_MIN_ROWS = 200_000
+
+
 def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
-              *, threads: int | None = None, timings: dict | None = None) -> list[Diagnostic]:
+              *, threads: int | None = None, timings: dict | None = None,
+              jobs: int = 1) -> list[Diagnostic]:
     """Every finding of every rule on ``table``, graded and sorted.
 
     ``allowed`` is a code predicate (``--select``/``--ignore``); a rule runs only when one of
     its codes is allowed and not switched ``off`` by the spec. ``timings``, when given,
-    receives seconds per rule function.
+    receives seconds per rule function. With ``jobs`` > 1 and a big table, the rules of
+    :data:`APART` run in a forked process while this one runs the others; the findings and
+    their order are those of one process.
     """
     import time
 
+    from guidec import inputs
     from guidec.validation.frame import Frame
 
     overrides = {k: v for k, v in project.spec.severity_overrides.items()}
@@ -110,24 +123,44 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
         return grade_of(code) != "off"
 
     frame = Frame(table, project, threads=threads)
-    out: list[Diagnostic] = []
-    # NaN and infinite coordinates are reported by the readers (V009); the array
-    # expressions here let them fall out of every comparison without warnings
-    with gc_paused(), np.errstate(all="ignore"):
-        for entry in sorted(RULES.values(), key=lambda e: (e.codes[0].code, e.name)):
-            if not any(wanted(c) for c in entry.codes):
-                continue
-            t0 = time.perf_counter()
-            for d in entry.fn(frame):
-                code = next(c for c in entry.codes if c.code == d.code)
-                if not wanted(code):
-                    continue
-                grade = grade_of(code)
-                if grade:
-                    d = replace(d, severity=Severity.parse(grade))
-                out.append(d)
-            if timings is not None:
-                timings[entry.name] = timings.get(entry.name, 0.0) + time.perf_counter() - t0
-        out.sort(key=Diagnostic.sort_key)
-    return out
+    entries = [e for e in sorted(RULES.values(), key=lambda e: (e.codes[0].code, e.name))
+               if any(wanted(c) for c in e.codes)]
 
+    def run(group: list[RuleEntry]) -> tuple[dict[str, list[Diagnostic]], dict[str, float]]:
+        found: dict[str, list[Diagnostic]] = {}
+        spent: dict[str, float] = {}
+        # NaN and infinite coordinates are reported by the readers (V009); the array
+        # expressions here let them fall out of every comparison without warnings
+        with gc_paused(), np.errstate(all="ignore"):
+            for entry in group:
+                t0 = time.perf_counter()
+                out = found[entry.name] = []
+                for d in entry.fn(frame):
+                    code = next(c for c in entry.codes if c.code == d.code)
+                    if not wanted(code):
+                        continue
+                    grade = grade_of(code)
+                    if grade:
+                        d = replace(d, severity=Severity.parse(grade))
+                    out.append(d)
+                spent[entry.name] = time.perf_counter() - t0
+        return found, spent
+
+    apart = [e for e in entries if e.name in APART]
+    forked = None
+    if jobs > 1 and len(table) >= APART_MIN_ROWS and apart and len(apart) < len(entries):
+        forked = inputs.Forked.start(lambda: run(apart))
+    found, spent = run([e for e in entries if forked is None or e.name not in APART])
+    if forked is not None:
+        try:
+            there, spent_there = forked.result()
+        except Exception:  # the child died (memory, a signal): its rules run here instead
+            there, spent_there = run(apart)
+        found.update(there)
+        spent.update(spent_there)
+    if timings is not None:
+        for name, sec in spent.items():
+            timings[name] = timings.get(name, 0.0) + sec
+    out = [d for e in entries for d in found[e.name]]
+    out.sort(key=Diagnostic.sort_key)
+    return out
