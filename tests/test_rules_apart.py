@@ -104,3 +104,28 @@ def test_small_tables_run_every_rule_here(project, monkeypatch):
     monkeypatch.setattr(inputs.Forked, "start", staticmethod(lambda fn: started.append(1)))
     run_rules(_table(), project, jobs=2)
     assert not started and len(_table()) < validation.APART_MIN_ROWS
+
+
+def test_a_big_box_only_table_without_overlap_checks_runs_every_rule_here(tmp_path, monkeypatch):
+    """Many rows, no polygons, no spec check the rules apart make: forking would cost more
+    than they do."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(SPEC.split("rules:")[0])
+    plain = load_project(str(path))
+    monkeypatch.setattr(validation, "APART_MIN_ROWS", 0)
+    monkeypatch.setattr(validation, "APART_MIN_RINGS", 10**9)
+    started = []
+    real = inputs.Forked.start
+    monkeypatch.setattr(inputs.Forked, "start",
+                        staticmethod(lambda fn: started.append(1) or real(fn)))
+    table = _table()
+    run_rules(table, plain, jobs=2)
+    assert not started
+    run_rules(table, load_project_with_rules(tmp_path), jobs=2)
+    assert started == [1]
+
+
+def load_project_with_rules(tmp_path):
+    path = tmp_path / "with-rules.yaml"
+    path.write_text(SPEC)
+    return load_project(str(path))

@@ -94,6 +94,19 @@ def gc_paused():
 APART = frozenset({"polygon_validity", "overlap", "inside"})
 #: Tables smaller than this run every rule in this process (forking costs more).
 APART_MIN_ROWS = 200_000
+#: ... and so do tables with fewer polygon rings and no spec check of overlaps or containment:
+#: then the rules apart have next to nothing to do (a box-only delivery).
+APART_MIN_RINGS = 100_000
+
+
+def _worth_apart(table, project) -> bool:
+    if len(table) < APART_MIN_ROWS:
+        return False
+    if len(table.ring_offsets) - 1 >= APART_MIN_RINGS:
+        return True
+    return any(r.model.check is not None and (r.model.check.max_iou_same_class is not None
+                                              or r.model.check.inside is not None)
+               for r in project.rules)
 
 
 def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
@@ -103,9 +116,10 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
 
     ``allowed`` is a code predicate (``--select``/``--ignore``); a rule runs only when one of
     its codes is allowed and not switched ``off`` by the spec. ``timings``, when given,
-    receives seconds per rule function. With ``jobs`` > 1 and a big table, the rules of
-    :data:`APART` run in a forked process while this one runs the others; the findings and
-    their order are those of one process.
+    receives seconds per rule function. With ``jobs`` > 1 and a big table that gives them work
+    (many polygon rings, or spec checks of overlaps or containment), the rules of :data:`APART`
+    run in a forked process while this one runs the others; the findings and their order are
+    those of one process.
     """
     import time
 
@@ -148,7 +162,7 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
 
     apart = [e for e in entries if e.name in APART]
     forked = None
-    if jobs > 1 and len(table) >= APART_MIN_ROWS and apart and len(apart) < len(entries):
+    if jobs > 1 and apart and len(apart) < len(entries) and _worth_apart(table, project):
         forked = inputs.Forked.start(lambda: run(apart))
     found, spent = run([e for e in entries if forked is None or e.name not in APART])
     if forked is not None:
