@@ -91,7 +91,9 @@ def gc_paused():
 #: geometry rules whose time grows with the vertices, about as long together as all the rest
 #: on a polygon-heavy delivery. Their findings join the others' in rule order, so the report is
 #: the same for any number of jobs.
-APART = frozenset({"polygon_validity", "overlap", "inside"})
+APART = frozenset({"polygon_validity", "overlap", "inside", "area_mismatch"})
+#: The frame's derived columns both sides need, made before the fork.
+SHARED = ("cls", "has_image", "vert_bounds", "box_ok")
 #: Tables smaller than this run every rule in this process (forking costs more).
 APART_MIN_ROWS = 200_000
 #: ... and so do tables with fewer polygon rings and no spec check of overlaps or containment:
@@ -163,6 +165,8 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
     apart = [e for e in entries if e.name in APART]
     forked = None
     if jobs > 1 and apart and len(apart) < len(entries) and _worth_apart(table, project):
+        for shared in SHARED:  # derived once here, inherited by the child, not made twice
+            getattr(frame, shared)
         forked = inputs.Forked.start(lambda: run(apart))
     found, spent = run([e for e in entries if forked is None or e.name not in APART])
     if forked is not None:
