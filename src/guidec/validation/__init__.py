@@ -165,8 +165,9 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
     apart = [e for e in entries if e.name in APART]
     forked = None
     if jobs > 1 and apart and len(apart) < len(entries) and _worth_apart(table, project):
-        for shared in SHARED:  # derived once here, inherited by the child, not made twice
-            getattr(frame, shared)
+        with gc_paused(), np.errstate(all="ignore"):  # as the rules derive them
+            for shared in SHARED:  # derived once here, inherited by the child, not twice
+                getattr(frame, shared)
         forked = inputs.Forked.start(lambda: run(apart))
     found, spent = run([e for e in entries if forked is None or e.name not in APART])
     if forked is not None:
