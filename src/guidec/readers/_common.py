@@ -25,6 +25,33 @@ def read_bytes(path: str, ctx) -> bytes | None:
         return None
 
 
+#: Single-file deliveries at least this large (COCO, CVAT, Label Studio) are scanned from a
+#: memory map whose pages are given back as the scan passes them, every RELEASE_EVERY bytes:
+#: the file is never resident as a whole. (Each reader module binds the two names, so a test
+#: can lower them for one format.)
+STREAM_MIN = 64 << 20
+RELEASE_EVERY = 32 << 20
+
+
+def scan_mapped(path: str, scan):
+    """``scan(mm)`` over a read-only memory map of the regular file ``path``, read in order,
+    closed afterwards; None for an empty file (which cannot be mapped). Refusals and OS errors
+    raise as from :func:`guidec.inputs.map_file`."""
+    import contextlib
+    import mmap
+
+    mm = inputs.map_file(path)
+    if mm is None:
+        return None
+    with contextlib.suppress(AttributeError, OSError):  # a hint: read ahead, pages in order
+        mm.madvise(mmap.MADV_SEQUENTIAL)
+    try:
+        return scan(mm)
+    finally:
+        with contextlib.suppress(BufferError):  # a view still alive: the collector closes it
+            mm.close()
+
+
 #: Below this many files a delivery is read in one process (starting workers costs more).
 PARALLEL_MIN = 256
 

@@ -6,14 +6,13 @@ paths give bit-identical tables (``tests/readers/test_cocoscan.py``).
 
 from __future__ import annotations
 
-import contextlib
-import mmap
 from operator import itemgetter
 
 import numpy as np
 import orjson
 
-from guidec.readers._common import HUGE, obj_array
+from guidec.readers._common import HUGE, RELEASE_EVERY, obj_array, scan_mapped
+from guidec.readers._common import STREAM_MIN as STREAM_MIN  # the reader asks it here
 from guidec.readers.coco import (
     NAME,
     _all_finite,
@@ -33,10 +32,6 @@ except ImportError:  # pragma: no cover - a build without a C compiler
     _cocoscan = None
 
 
-#: Files at least this large are scanned from a memory map whose pages are given back as the
-#: scan passes them (every RELEASE_EVERY bytes): the file is never resident as a whole.
-STREAM_MIN = 64 << 20
-RELEASE_EVERY = 32 << 20
 
 
 def available() -> bool:
@@ -55,18 +50,7 @@ def from_scan(raw, path: str, report, release: int = 0) -> AnnotationTable | Non
 def from_mapped(path: str, report) -> AnnotationTable | None:
     """Scan a big COCO file streaming from a memory map; None when the general reader must
     read it (an irregular file, an empty one)."""
-    from guidec import inputs
-
-    mm = inputs.map_file(path)
-    if mm is None:
-        return None
-    with contextlib.suppress(AttributeError, OSError):  # a hint: read ahead, pages in order
-        mm.madvise(mmap.MADV_SEQUENTIAL)
-    try:
-        return from_scan(mm, path, report, release=RELEASE_EVERY)
-    finally:
-        with contextlib.suppress(BufferError):  # a view still alive: the collector closes it
-            mm.close()
+    return scan_mapped(path, lambda mm: from_scan(mm, path, report, release=RELEASE_EVERY))
 
 
 def _from_columns(c: dict, raw: bytes, path: str, report) -> AnnotationTable | None:

@@ -12,14 +12,13 @@ hands the file to it.
 
 from __future__ import annotations
 
-import contextlib
-import mmap
 from itertools import pairwise
 
 import numpy as np
 
 from guidec import masks
-from guidec.readers._common import obj_array
+from guidec.readers._common import RELEASE_EVERY, obj_array, scan_mapped
+from guidec.readers._common import STREAM_MIN as STREAM_MIN  # the reader asks it here
 from guidec.readers._xml import Element, parse_xml
 from guidec.readers.cvat import (
     NAME,
@@ -40,10 +39,6 @@ except ImportError:  # pragma: no cover - a build without a C compiler
     _cvatscan = None
 
 
-#: Files at least this large are scanned from a memory map whose pages are given back as the
-#: scan passes them (every RELEASE_EVERY bytes): the file is never resident as a whole.
-STREAM_MIN = 64 << 20
-RELEASE_EVERY = 32 << 20
 
 _RING_SHAPES = (int(Shape.POLYGON), int(Shape.POLYLINE), int(Shape.POINTS))
 
@@ -83,18 +78,7 @@ def from_scan(raw, path: str, ctx, release: int = 0) -> AnnotationTable | None:
 def from_mapped(path: str, ctx) -> AnnotationTable | None:
     """Scan a big CVAT file streaming from a memory map; None when the general reader must
     read it (an irregular file, an empty one)."""
-    from guidec import inputs
-
-    mm = inputs.map_file(path)
-    if mm is None:
-        return None
-    with contextlib.suppress(AttributeError, OSError):  # a hint: read ahead, pages in order
-        mm.madvise(mmap.MADV_SEQUENTIAL)
-    try:
-        return from_scan(mm, path, ctx, release=RELEASE_EVERY)
-    finally:
-        with contextlib.suppress(BufferError):  # a view still alive: the collector closes it
-            mm.close()
+    return scan_mapped(path, lambda mm: from_scan(mm, path, ctx, release=RELEASE_EVERY))
 
 
 def _meta_root(cols: dict, raw, path: str, held: _Held) -> Element | None:

@@ -6,21 +6,18 @@ the general reader (:mod:`.label_studio`) reads the file and words every finding
 paths give identical tables (``tests/readers/test_lsscan.py``).
 
 Big files are scanned from a memory map whose pages are given back as the scan passes them
-(``coco_fast.RELEASE_EVERY``), so the file is never resident as a whole.
+(``_common.RELEASE_EVERY``), so the file is never resident as a whole.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import mmap
 from collections.abc import Sequence
 
 import numpy as np
 import orjson
 
-from guidec.readers._common import HUGE, obj_array
-from guidec.readers.coco_fast import RELEASE_EVERY, STREAM_MIN
+from guidec.readers._common import HUGE, RELEASE_EVERY, STREAM_MIN, obj_array, scan_mapped
 from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile
 
 try:  # without a C compiler at install time every file takes the general path
@@ -48,18 +45,9 @@ def read_file(path: str, size: int, ctx) -> tuple[AnnotationTable | None, bytes 
         return None, None
     if size >= STREAM_MIN:
         try:
-            mm = inputs.map_file(path)
-        except OSError:
+            cols = scan_mapped(path, lambda mm: _lsscan.scan(mm, orjson.loads, RELEASE_EVERY))
+        except OSError:  # the general reader reads it again and says why
             return None, None
-        if mm is None:
-            return None, None
-        with contextlib.suppress(AttributeError, OSError):  # a hint: pages in order
-            mm.madvise(mmap.MADV_SEQUENTIAL)
-        try:
-            cols = _lsscan.scan(mm, orjson.loads, RELEASE_EVERY)
-        finally:
-            with contextlib.suppress(BufferError):
-                mm.close()
         raw = None
         if cols is not None:
             prog = progress.active()
