@@ -257,7 +257,10 @@ def seen() -> dict[tuple[int, int], str]:
 
 
 def remember(records: dict[tuple[int, int], str]) -> None:
-    """Add inputs a worker process recorded."""
+    """Add inputs a worker process recorded (an input already known keeps its path)."""
+    if _SEEN.keys().isdisjoint(records):
+        _SEEN.update(records)
+        return
     for key, path in records.items():
         _SEEN.setdefault(key, path)
 

@@ -347,3 +347,77 @@ def test_images_given_elsewhere_read_the_same(tmp_path):
     for r in got.values():
         assert_same_table(r.table, first.table)
         assert r.diagnostics == first.diagnostics
+
+
+def _os_walk(root: str) -> list:
+    """What yolo._walk stands for: os.walk, folders sorted, each folder's other entries
+    sorted, and which of them are files (links to files included)."""
+    out = []
+    for r, dirs, files in os.walk(root):
+        dirs.sort()
+        out.append((r, sorted(files),
+                    frozenset(f for f in files if os.path.isfile(os.path.join(r, f)))))
+    return out
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(tree=st.lists(st.tuples(
+    st.sampled_from(["", "a", "a/b", "labels", "labels/x", "images", "b", "a/c"]),
+    st.sampled_from(["f.txt", "g.png", "classes.txt", "h", ".txt", "z.TXT"]),
+    st.sampled_from(["file", "file", "dirlink", "filelink", "broken", "fifo"])),
+    max_size=14))
+def test_the_folder_walk_is_that_of_os_walk(tmp_path_factory, tree):
+    """One listing of each folder a run (yolo._walk) finds what os.walk finds: the same
+    folders in the same order (links to folders listed, not entered), the same names, and
+    which are files, with links, broken links and FIFOs among them."""
+    root = tmp_path_factory.mktemp("walk")
+    (root / "a").mkdir()
+    for folder, name, kind in tree:
+        d = root / folder
+        d.mkdir(parents=True, exist_ok=True)
+        p = d / name
+        if p.exists() or p.is_symlink():
+            continue
+        if kind == "file":
+            p.write_text("0 0.5 0.5 0.1 0.1\n")
+        elif kind == "dirlink":
+            p.symlink_to(root / "a", target_is_directory=True)
+        elif kind == "filelink":
+            target = root / "target.bin"
+            target.write_bytes(b"x")
+            p.symlink_to(target)
+        elif kind == "broken":
+            p.symlink_to(root / "nowhere")
+        else:
+            os.mkfifo(p)
+    assert yolo._walk(str(root)) == _os_walk(str(root))
+    assert yolo._walk(str(root / "missing")) == []
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(st.sampled_from(".tx-a"), max_size=8).map(lambda s: s + ".txt")
+       | st.text(st.sampled_from(".tx-a"), max_size=8))
+def test_a_label_file_stem_is_that_of_splitext(name):
+    assert yolo._stem(name) == os.path.splitext(name)[0]
+
+
+@needs_scanner
+def test_a_scanner_error_on_its_thread_reaches_the_reader(tmp_path, monkeypatch):
+    """The files are read on a thread of their own while the images are looked up: an error
+    there is raised to the command as it would be without the thread, and nothing hangs."""
+    (tmp_path / "labels").mkdir()
+    for i in range(40):
+        (tmp_path / "labels" / f"{i}.txt").write_text("0 0.5 0.5 0.1 0.2\n")
+    monkeypatch.setattr(yolo, "BATCH", 8)
+    calls = []
+
+    def scan(batch, limit, threads):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise MemoryError("no memory for the columns")
+        return scanner.scan(batch, limit, threads)
+
+    monkeypatch.setattr(yolo._yoloscan, "scan", scan)
+    with pytest.raises(MemoryError, match="no memory for the columns"):
+        _read([tmp_path], True, jobs=2)
+    assert calls[:2] == [8, 8]

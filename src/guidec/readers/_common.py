@@ -52,6 +52,33 @@ def scan_mapped(path: str, scan):
             mm.close()
 
 
+class Ahead:
+    """Calls made in order on one thread of their own while the reader's Python goes on (the
+    compiled scanner lets go of the interpreter while it reads), or, when ``on`` is False,
+    when their result is asked for. ``submit`` returns the function that gives the result."""
+
+    def __init__(self, on: bool) -> None:
+        self.pool = None
+        if on:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="guidec-scan")
+
+    def submit(self, fn, *args):
+        if self.pool is None:
+            return lambda: fn(*args)
+        held = [self.pool.submit(fn, *args)]
+        # the result is asked for once: the future is let go, so is the result with the caller
+        return lambda: held.pop().result()
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:  # an error: the calls not started are not made
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 #: Below this many files a delivery is read in one process (starting workers costs more).
 PARALLEL_MIN = 256
 

@@ -25,6 +25,7 @@ from guidec import inputs, progress
 from guidec.imagesize import size_of_file
 from guidec.readers import Reader
 from guidec.readers._codes import V001, V002, V009, V014, V016, V017, V019
+from guidec.readers._common import Ahead
 from guidec.table import AnnotationTable, Shape, TableBuilder
 
 try:  # the compiled scanner (hatch_build.py); without it the numpy paths below, same table
@@ -171,14 +172,57 @@ def _read_one(p: str, ctx, b: TableBuilder) -> None:
             if names:
                 for i, n in enumerate(names):
                     b.declared_categories.setdefault(i, {"name": n})
-    labels = []
-    for r, dirs, files in os.walk(root):
-        dirs.sort()
-        for f in sorted(files):
-            if f.endswith(".txt") and f != "classes.txt" and (
-                    os.sep + "labels" in r or r == root or "labels" not in os.listdir(root)):
-                labels.append(os.path.join(r, f))
-    _read_labels(labels, names, kpt, ctx, b, root=root)
+    tree = _walk(root)
+    listings: dict = {r: files for r, _, files in tree}
+    labels: list[str] = []
+    flat = None  # no labels/ folder in the root: label files are taken from any folder
+    for r, entries, _ in tree:
+        txts = [f for f in entries if f.endswith(".txt") and f != "classes.txt"]
+        if txts and not (os.sep + "labels" in r or r == root):
+            if flat is None:
+                flat = "labels" not in os.listdir(root)
+            if not flat:
+                continue
+        at = os.path.join(r, "")  # r and a separator, as os.path.join puts them
+        labels.extend(at + f for f in txts)
+    _read_labels(labels, names, kpt, ctx, b, tree=tree, listings=listings)
+
+
+def _walk(root: str) -> list[tuple[str, list[str], frozenset[str]]]:
+    """The folders under ``root`` as ``os.walk`` visits them (top-down, folders sorted, links
+    to folders listed but not entered), each with its sorted entries that are not folders and
+    the set of those that are files (links to files included): one listing of every folder a
+    run, which finds the label files, the images beside them and the images without labels."""
+    out: list[tuple[str, list[str], frozenset[str]]] = []
+    stack = [root]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        names, files, other, dirs = [], [], [], []
+        for e in entries:
+            try:
+                if e.is_file():
+                    files.append(e.name)
+                    continue
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                other.append(e.name)
+                continue
+            try:
+                if not e.is_symlink():
+                    dirs.append(e.name)
+            except OSError:
+                dirs.append(e.name)
+        names = sorted(files + other) if other else sorted(files)
+        out.append((top, names, frozenset(files)))
+        stack.extend(os.path.join(top, d) for d in sorted(dirs, reverse=True))
+    return out
 
 
 def _listing(folder: str, cache: dict) -> frozenset[str]:
@@ -231,12 +275,20 @@ def _image_dirs(label_path: str, ctx) -> list[str]:
     return dirs
 
 
-def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | None]:
+def _stem(name: str) -> str:
+    """``os.path.splitext(name)[0]`` of a file name, without its call for a ``.txt`` name."""
+    if name.endswith(".txt") and name[:-4].lstrip("."):
+        return name[:-4]
+    return os.path.splitext(name)[0]
+
+
+def _images_of(labels: list[str], ctx, cache: dict
+               ) -> tuple[list[tuple[str, str] | None], list[str]]:
     """What :func:`_image_for` finds for each label file, and its absolute path, by a
     dictionary lookup a folder (the folders to look in are worked out once a folder of
-    labels, and the labels of one folder looked up together)."""
+    labels, and the labels of one folder looked up together); and each label file's stem."""
     out: list[tuple[str, str] | None] = []
-    splitext = os.path.splitext
+    all_stems: list[str] = []
     a, n = 0, len(labels)
     while a < n:
         cut = labels[a].rfind(os.sep) + 1
@@ -244,7 +296,8 @@ def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | No
         z = a + 1
         while z < n and labels[z].startswith(head) and labels[z].rfind(os.sep) + 1 == cut:
             z += 1
-        stems = [splitext(lp[cut:])[0] for lp in labels[a:z]]
+        stems = [_stem(lp[cut:]) for lp in labels[a:z]]
+        all_stems.extend(stems)
         found: list = [None] * len(stems)
         left = range(len(stems))
         for dd in _image_dirs(labels[a], ctx):
@@ -260,7 +313,7 @@ def _images_of(labels: list[str], ctx, cache: dict) -> list[tuple[str, str] | No
             left = [i for i in left if found[i] is None]
         out.extend(found)
         a = z
-    return out
+    return out, all_stems
 
 
 def _image_for(label_path: str, ctx, cache: dict | None = None) -> str | None:
@@ -375,12 +428,16 @@ class _BoxFiles:
         return True
 
 
-def _read_labels(labels, names, kpt, ctx, b: TableBuilder, root: str | None = None) -> None:
+def _read_labels(labels, names, kpt, ctx, b: TableBuilder, tree: list | None = None,
+                 listings: dict | None = None) -> None:
+    """Read ``labels``; ``tree``: the dataset folder's :func:`_walk`, whose images without a
+    label file are added; ``listings``: folder -> its files, as :func:`_listing` keeps them."""
+    listings = {} if listings is None else listings
     if _yoloscan is not None and SCAN and FAST:
-        seen_images = _read_scanned(labels, names, kpt, ctx, b)
+        seen_images = _read_scanned(labels, names, kpt, ctx, b, listings)
     else:
-        seen_images = _read_python(labels, names, kpt, ctx, b)
-    _unlabelled_images(root, seen_images, b)
+        seen_images = _read_python(labels, names, kpt, ctx, b, listings)
+    _unlabelled_images(tree, seen_images, b)
 
 
 def _text_rows(lp: str, data: bytes | None, ctx) -> list | None:
@@ -409,30 +466,50 @@ def _is_segment(n: int, kpt) -> bool:
 def _remember(paths: list[str], dev: np.ndarray, ino: np.ndarray, read: np.ndarray) -> None:
     """Record the files the scanner read (``read``) as inputs of the command."""
     keys = zip(dev[read].tolist(), ino[read].tolist(), strict=True)
-    inputs.remember({k: paths[i] for i, k in zip(np.flatnonzero(read).tolist(), keys,
-                                                  strict=True)})
+    if read.all():
+        inputs.remember(dict(zip(keys, paths, strict=True)))
+    else:
+        inputs.remember(dict(zip(keys, map(paths.__getitem__, np.flatnonzero(read).tolist()),
+                                 strict=True)))
 
 
-def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
+def _read_scanned(labels, names, kpt, ctx, b: TableBuilder, listings: dict) -> set:
     """The label files read by the compiled scanner on ``ctx.jobs`` threads, into columns; a
     file it does not take (unreadable, not plain text, a value to report) is read row by row
     by :func:`_row`, which reports it. The same table and findings as :func:`_read_python`."""
     threads = max(1, getattr(ctx, "jobs", 1))
     prog = progress.active()
-    listings: dict = {}
     limit = inputs.max_bytes()
+    n = len(labels)
+    with Ahead(threads > 1 and n > BATCH) as ahead:
+        scans = [ahead.submit(_yoloscan.scan, labels[a:a + BATCH], limit, threads)
+                 for a in range(0, n, BATCH)]
+        img_paths, keys = _images_of(labels, ctx, listings)  # while the first files are read
+        found = np.array([p is not None for p in img_paths], dtype=bool)
+        where_of = [[img_paths[k][0] for k in range(a, min(n, a + BATCH)) if found[k]]
+                    for a in range(0, n, BATCH)]
+        heads = [ahead.submit(_yoloscan.sizes, where, threads) for where in where_of]
+        return _take_scanned(labels, names, kpt, ctx, b, scans, heads, img_paths, keys,
+                             found, where_of, prog)
+
+
+def _take_scanned(labels, names, kpt, ctx, b: TableBuilder, scans, heads, img_paths, keys,
+                  found, where_of, prog) -> set:
+    """The table of :func:`_read_scanned` from the scanner's results (``scans``: the label
+    files' columns a batch, ``heads``: the image sizes a batch)."""
     n = len(labels)
     status = np.zeros(n, dtype=np.int8)
     rows_of_file = np.zeros(n + 1, dtype=np.int64)
     cols: dict[str, list] = {"line": [], "count": [], "cls": [], "values": []}
     texts: dict[int, list | None] = {}  # file -> its rows, for files read by Python
-    img_paths: list[str | None] = []
-    sizes: list = []
+    # each label file's image size (nan: no image, or none read from it)
+    widths = np.full(n, np.nan)
+    heights = np.full(n, np.nan)
     seg_dataset = False
-    for a in range(0, n, BATCH):
+    for a, scanned, head, where in zip(range(0, n, BATCH), scans, heads, where_of,
+                                       strict=True):
         batch = labels[a:a + BATCH]
-        st, nread, dev, ino, frows, line, count, cls, values = _yoloscan.scan(
-            batch, limit, threads)
+        st, nread, dev, ino, frows, line, count, cls, values = scanned()
         st = np.frombuffer(st, dtype=np.int8)
         nread = np.frombuffer(nread, dtype=np.int64)
         _remember(batch, np.frombuffer(dev, np.uint64), np.frombuffer(ino, np.uint64),
@@ -451,20 +528,18 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
         for k in np.flatnonzero(st != 0).tolist():  # the Python reader's files
             rows = texts[a + k] = _text_rows(batch[k], None, ctx)
             seg_dataset = seg_dataset or any(_is_segment(len(p), kpt) for _, p in rows or ())
-        found = _images_of(batch, ctx, listings)
-        where = [p[0] for p in found if p is not None]
-        w, h, idev, iino = _yoloscan.sizes(where, threads)
-        w, h = np.frombuffer(w, np.int64).tolist(), np.frombuffer(h, np.int64).tolist()
+        at = a + np.flatnonzero(found[a:a + len(batch)])
+        w, h, idev, iino = head()
+        w, h = np.frombuffer(w, np.int64), np.frombuffer(h, np.int64)
         iino = np.frombuffer(iino, np.uint64)
         _remember(where, np.frombuffer(idev, np.uint64), iino, iino != 0)
-        it = iter(range(len(where)))
-        for p in found:
-            if p is None:
-                sizes.append(None)
-                continue
-            k = next(it)
-            sizes.append((w[k], h[k]) if w[k] > 0 else size_of_file(p[0]))
-        img_paths.extend(found)
+        certain = w > 0
+        widths[at[certain]] = w[certain]
+        heights[at[certain]] = h[certain]
+        for k in at[~certain].tolist():  # headers the scanner leaves to imagesize
+            size = size_of_file(img_paths[k][0])
+            if size is not None:
+                widths[k], heights[k] = float(size[0]), float(size[1])
     line, count, cls, values = (_join(cols[key], dt) for key, dt in (
         ("line", np.int32), ("count", np.int32), ("cls", np.int64), ("values", np.float64)))
     count = count.astype(np.int64)
@@ -485,19 +560,15 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
                     dtype=np.int64)
     file_index = np.zeros(n, dtype=np.int64)
     image_index = np.zeros(n, dtype=np.int64)
-    widths = np.full(n, np.nan)
-    heights = np.full(n, np.nan)
-    for k, size in enumerate(sizes):
-        if size is not None:
-            widths[k], heights[k] = float(size[0]), float(size[1])
-    kept_labels = [labels[k] for k in kept.tolist()]
+    kept_list = kept.tolist()
+    kept_labels = [labels[k] for k in kept_list]
     file_index[kept] = b.add_files(kept_labels, NAME) + np.arange(len(kept))
-    keys = [os.path.splitext(os.path.basename(lp))[0] for lp in kept_labels]
     image_names = [img_paths[k][0] if img_paths[k] is not None else os.path.splitext(lp)[0]
-                   for k, lp in zip(kept.tolist(), kept_labels, strict=True)]
-    image_index[kept] = b.add_images(keys, image_names, widths[kept], heights[kept],
+                   for k, lp in zip(kept_list, kept_labels, strict=True)]
+    image_index[kept] = b.add_images([keys[k] for k in kept_list], image_names,
+                                     widths[kept], heights[kept],
                                      file_index[kept]) + np.arange(len(kept))
-    seen_images = {img_paths[k][1] for k in kept.tolist() if img_paths[k] is not None}
+    seen_images = {img_paths[k][1] for k in kept_list if img_paths[k] is not None}
     pending = 0  # the first label file whose rows are not added yet
 
     def flush(upto: int) -> None:
@@ -511,21 +582,20 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
                          seg_dataset, file_index, image_index, widths, heights)
 
     # in file order: each file's image finding, then the findings of a file read row by row
-    missing = np.array([p is None or sizes[k] is None for k, p in enumerate(img_paths)],
-                       dtype=bool)
+    missing = np.isnan(widths)
     for k in kept[(missing | slow)[kept]].tolist():
         lp = labels[k]
         if img_paths[k] is None:
             ctx.report(V019("no image with the same name beside the labels (images/ folder "
                             "or --images)", file=lp))
-        elif sizes[k] is None:
+        elif missing[k]:
             ctx.report(V014(f"cannot read the size of {img_paths[k][0]}", file=lp))
         if not slow[k]:
             continue
         flush(k)
         pending = k + 1
         rows = texts[k] if k in texts else _text_rows(lp, None, ctx)
-        w, h = (None, None) if sizes[k] is None else (widths[k], heights[k])
+        w, h = (None, None) if missing[k] else (widths[k], heights[k])
         before = b.rows
         for ln, parts in rows or ():
             _row(parts, ln, lp, int(file_index[k]), int(image_index[k]), w, h, names, kpt,
@@ -609,16 +679,13 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
                   rotation=rotation, kp=kp, kp_per_row=kp_per_row)
 
 
-def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> None:
+def _unlabelled_images(tree: list | None, seen_images: set, b: TableBuilder) -> None:
     """Images in ``images/`` without a label file: images with no objects."""
-    if root is None:
-        return
-    for r, dirs, files in os.walk(root):
-        dirs.sort()
+    for r, names, _ in tree or ():
         if os.sep + "images" not in r + os.sep and not r.endswith("images"):
             continue
         absolute = os.path.join(os.path.abspath(r), "")
-        for f in sorted(files):
+        for f in names:
             # absolute + f is abspath(join(r, f)): a file name is one plain component
             if absolute + f not in seen_images and f.lower().endswith(IMAGE_EXT):
                 full = os.path.join(r, f)
@@ -629,7 +696,7 @@ def _unlabelled_images(root: str | None, seen_images: set, b: TableBuilder) -> N
                             src_file=fi)
 
 
-def _read_python(labels, names, kpt, ctx, b: TableBuilder) -> set:
+def _read_python(labels, names, kpt, ctx, b: TableBuilder, listings: dict) -> set:
     parsed = []
     seg_dataset = False
     boxed: list[bytes] = []
@@ -667,7 +734,6 @@ def _read_python(labels, names, kpt, ctx, b: TableBuilder) -> set:
         parsed.append((lp, rows))
     box_files = _BoxFiles(boxed, names) if boxed and FAST else None
     seen_images = set()
-    listings: dict = {}
     prog = progress.active()
     counted = b.rows
     for lp, rows in parsed:
