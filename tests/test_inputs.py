@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guidec import inputs
 
 SPEC_TEXT = ("guidec: 1\nproject: {id: p, title: P, version: 1.0.0}\n"
              "classes:\n  - {id: 1, name: product}\n")
@@ -138,3 +143,34 @@ def test_files_read_in_forked_workers_are_inputs_too(tmp_path):
     with inputs.scope():
         assert inputs.map_forked(len, ["ab", "c"], jobs=1) == [2, 1]
         assert inputs.clash(paths[0]) is None
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["write", "remember", "read", "ask"]),
+    st.lists(st.tuples(st.integers(0, 3), st.sampled_from("abc")), max_size=4)),
+    max_size=12))
+def test_files_a_compiled_reader_read_are_remembered_as_at_once(ops):
+    """inputs.remember_read keeps its arrays until the record is asked for; the record is
+    then what remembering them at once gives: a written entry wins, else the first path."""
+    model: dict = {}
+    with inputs.scope():
+        for op, items in ops:
+            records = {(1, ino): path for ino, path in items}
+            if op == "write":  # what opening an input does
+                for key, path in records.items():
+                    inputs._SEEN[key] = model[key] = path
+            elif op == "remember":
+                inputs.remember(records)
+            elif op == "read":
+                inputs.remember_read(np.ones(len(items), dtype=np.uint64),
+                                     np.array([i for i, _ in items], dtype=np.uint64),
+                                     [p for _, p in items])
+            else:
+                assert inputs.seen() == model
+            if op in ("remember", "read"):
+                for key, path in records.items():
+                    model.setdefault(key, path)
+        assert inputs.seen() == model
+    assert inputs.seen() == {}

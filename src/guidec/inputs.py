@@ -251,13 +251,20 @@ def note(path: str, fh=None) -> None:
     _SEEN[(st.st_dev, st.st_ino)] = path
 
 
-def seen() -> dict[tuple[int, int], str]:
-    """The inputs recorded so far (a worker process hands them to its parent)."""
-    return dict(_SEEN)
+# Files a compiled reader read, as (devices, inodes, paths) arrays a batch, made into entries
+# of _SEEN only when asked (most commands never are): an entry of _SEEN written meanwhile
+# wins over them, as it would had they been remembered at once.
+_PENDING: list[tuple[object, object, list[str]]] = []
 
 
-def remember(records: dict[tuple[int, int], str]) -> None:
-    """Add inputs a worker process recorded (an input already known keeps its path)."""
+def _settle() -> None:
+    pending = _PENDING[:]
+    _PENDING.clear()
+    for dev, ino, paths in pending:
+        _add(dict(zip(zip(dev.tolist(), ino.tolist(), strict=True), paths, strict=True)))
+
+
+def _add(records: dict[tuple[int, int], str]) -> None:
     if _SEEN.keys().isdisjoint(records):
         _SEEN.update(records)
         return
@@ -265,8 +272,28 @@ def remember(records: dict[tuple[int, int], str]) -> None:
         _SEEN.setdefault(key, path)
 
 
+def seen() -> dict[tuple[int, int], str]:
+    """The inputs recorded so far (a worker process hands them to its parent)."""
+    _settle()
+    return dict(_SEEN)
+
+
+def remember(records: dict[tuple[int, int], str]) -> None:
+    """Add inputs a worker process recorded (an input already known keeps its path)."""
+    _settle()
+    _add(records)
+
+
+def remember_read(dev, ino, paths: list[str]) -> None:
+    """Add the files a compiled reader read: ``dev[i]``, ``ino[i]`` (integer arrays, with
+    ``tolist``) are those of ``paths[i]``; an input already known keeps its path."""
+    if paths:
+        _PENDING.append((dev, ino, paths))
+
+
 def clash(path: str) -> str | None:
     """The input that writing ``path`` would overwrite, or None."""
+    _settle()
     if not _SEEN:
         return None
     try:
@@ -280,9 +307,11 @@ def clash(path: str) -> str | None:
 def scope() -> Iterator[None]:
     """One command's record of inputs: empty before, forgotten after."""
     _SEEN.clear()
+    _PENDING.clear()
     set_limit(None)
     try:
         yield
     finally:
         _SEEN.clear()
+        _PENDING.clear()
         set_limit(None)

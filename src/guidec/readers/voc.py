@@ -150,9 +150,8 @@ def _scan(files: list[str], ctx) -> tuple[_Scanned, list[bool]]:
         taken += ok.tolist()
         if not paths:
             continue
-        ids = zip(np.frombuffer(c["dev"], dtype=np.uint64).tolist(),
-                  np.frombuffer(c["ino"], dtype=np.uint64).tolist(), strict=True)
-        inputs.remember(dict(zip(ids, paths, strict=True)))  # outputs never land on them
+        inputs.remember_read(np.frombuffer(c["dev"], dtype=np.uint64),  # the files taken
+                             np.frombuffer(c["ino"], dtype=np.uint64), paths)
         part = _columns(c, paths)
         out.paths += paths
         out.parts.append(part)

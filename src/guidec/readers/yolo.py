@@ -465,12 +465,10 @@ def _is_segment(n: int, kpt) -> bool:
 
 def _remember(paths: list[str], dev: np.ndarray, ino: np.ndarray, read: np.ndarray) -> None:
     """Record the files the scanner read (``read``) as inputs of the command."""
-    keys = zip(dev[read].tolist(), ino[read].tolist(), strict=True)
     if read.all():
-        inputs.remember(dict(zip(keys, paths, strict=True)))
+        inputs.remember_read(dev, ino, paths)
     else:
-        inputs.remember(dict(zip(keys, map(paths.__getitem__, np.flatnonzero(read).tolist()),
-                                 strict=True)))
+        inputs.remember_read(dev[read], ino[read], [paths[i] for i in np.flatnonzero(read)])
 
 
 def _read_scanned(labels, names, kpt, ctx, b: TableBuilder, listings: dict) -> set:
