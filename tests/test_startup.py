@@ -59,3 +59,26 @@ def test_help_still_lists_every_command():
         assert f"    {name} " in text, name
     assert "--target" in helped("build", "--help")  # a command's own options are there
     assert "--max-file-size" in helped("--debug", "validate", "--help")
+
+
+HUGEPAGE = """
+import guidec.cli, numpy
+# numpy's own switch, set from NUMPY_MADVISE_HUGEPAGE when it is imported: returns the old value
+print("HUGEPAGE", numpy._core.multiarray._set_madvise_hugepage(True))
+"""
+
+
+def test_the_command_line_turns_numpys_huge_pages_off_unless_the_user_says():
+    """The rules' large arrays are made once and freed: the command line asks numpy not to
+    ask the kernel for huge pages for them (benchmarks/README.md), unless
+    NUMPY_MADVISE_HUGEPAGE says otherwise."""
+    import os
+
+    def setting(env: dict) -> str:
+        r = subprocess.run([sys.executable, "-c", HUGEPAGE], capture_output=True, text=True,
+                           timeout=120, env=env, check=True)
+        return r.stdout.split()[-1]
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    assert setting(env) == "False"
+    assert setting({**env, "NUMPY_MADVISE_HUGEPAGE": "1"}) == "True"
