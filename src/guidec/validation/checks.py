@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from guidec.columns import is_none
+from guidec.columns import _factor, is_none
 from guidec.diagnostics import Severity
 from guidec.polygons import build_rings
 from guidec.table import Shape
@@ -155,18 +155,21 @@ def _stripe(f: Frame, boxes: np.ndarray, pad: float) -> np.ndarray:
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit multiplier (the golden ratio's bits)
+FIRST_EQUAL = True  # tests turn it off to hold the hash table to the sort
 
 
 def _copies(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     """Per row, the first row (lowest index) with the same image, class and box: exact copies
     share one representative, every other row is its own.
 
-    One stable sort of a 64-bit hash of the six values (``-0.0`` hashed as ``0.0``) puts equal
-    rows next to each other in row order; every run of equal hashes is then checked against
-    its first row, and only if two different rows share a hash (never seen; possible) is the
-    exact six-key sort used. ``np.unique(axis=0)`` gave the same grouping at 2x the time and
-    several copies of a six-column key (a quarter of the rules' peak memory on a
-    3.4-million-box file)."""
+    Rows with equal 64-bit hashes of the six values (``-0.0`` hashed as ``0.0``) are grouped,
+    each with the lowest row of its hash: in one pass of a hash table
+    (``guidec._columns.first_equal``), or without the compiled part by one stable sort that
+    puts equal hashes next to each other in row order. Every row is then checked against its
+    group's first row, and only if two different rows share a hash (never seen; possible) is
+    the exact six-key sort used. ``np.unique(axis=0)`` gave the same grouping at 2x the
+    time of the sort and several copies of a six-column key (a quarter of the rules' peak
+    memory on a 3.4-million-box file)."""
     n = len(img)
     if n == 0:
         return np.zeros(0, dtype=np.intp)
@@ -177,6 +180,15 @@ def _copies(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         h ^= c.view(np.uint64)
         h *= _MIX
         h ^= h >> np.uint64(29)
+    if _factor is not None and FIRST_EQUAL:
+        rep = np.frombuffer(_factor.first_equal(h), dtype=np.int64).astype(np.intp, copy=False)
+        del h
+        same = np.ones(n, dtype=bool)
+        for c in cols:
+            same &= c == c[rep]
+        if same.all():
+            return rep
+        return _copies_exact(cols, n)
     order = np.argsort(h, kind="stable")
     hs = h[order]
     del h
@@ -192,17 +204,24 @@ def _copies(img: np.ndarray, cls: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     for c in cols:
         same &= c[mine] == c[rep]
     if not same.all():  # a hash shared by different rows: group by the six values themselves
-        order = np.lexsort(tuple(reversed(cols)))
-        new = np.ones(n, dtype=bool)
-        eq = np.ones(n - 1, dtype=bool)
-        for c in cols:
-            sc = c[order]
-            eq &= sc[1:] == sc[:-1]
-        new[1:] = ~eq
-        first = order[np.flatnonzero(new)]
-        rep = first[np.cumsum(new) - 1]
+        return _copies_exact(cols, n)
     out = np.empty(n, dtype=np.intp)
     out[order] = rep
+    return out
+
+
+def _copies_exact(cols: list[np.ndarray], n: int) -> np.ndarray:
+    """:func:`_copies` by one sort of the six values themselves."""
+    order = np.lexsort(tuple(reversed(cols)))
+    new = np.ones(n, dtype=bool)
+    eq = np.ones(n - 1, dtype=bool)
+    for c in cols:
+        sc = c[order]
+        eq &= sc[1:] == sc[:-1]
+    new[1:] = ~eq
+    first = order[np.flatnonzero(new)]
+    out = np.empty(n, dtype=np.intp)
+    out[order] = first[np.cumsum(new) - 1]
     return out
 
 
