@@ -46,6 +46,13 @@ class Shape(enum.IntEnum):
 MISSING = None  # value of an attribute cell that the delivery did not set
 
 
+def constant(n: int, value: Any = None, dtype: Any = object) -> np.ndarray:
+    """A read-only column of ``n`` cells that all hold ``value`` (a column the format does not
+    fill: no ids, no declared areas), taking no memory per row: every row views one cell.
+    Indexing, comparisons and ``concat_tables`` give ordinary arrays; writing into it raises."""
+    return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
+
 @dataclass(slots=True)
 class SourceFile:
     path: str
