@@ -54,8 +54,10 @@ def image_extents(f: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     b = t.bbox
     vb = f.vert_bounds
     with np.errstate(invalid="ignore"):
-        x1 = np.fmax(b[:, 0] + b[:, 2], vb[:, 2])
-        y1 = np.fmax(b[:, 1] + b[:, 3], vb[:, 3])
+        x1 = b[:, 0] + b[:, 2]
+        np.fmax(x1, vb[:, 2], out=x1)  # in place: one column per axis, no temporary
+        y1 = b[:, 1] + b[:, 3]
+        np.fmax(y1, vb[:, 3], out=y1)
         if len(t.kp):
             kx = np.full(f.n, np.nan)
             ky = np.full(f.n, np.nan)

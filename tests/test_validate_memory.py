@@ -1,6 +1,7 @@
-"""The ring columns of ``validation.rings`` without a next-vertex column over every vertex: the
-areas, spreads and perimeters equal those of the whole-column version they replace, and the
-rules derive no column a spec does not ask for (peak memory of ``guidec validate``)."""
+"""Peak memory of ``guidec validate``: the ring columns need no next-vertex column over every
+vertex (areas, spreads and perimeters equal those of the whole-column version they replace),
+the rules derive no column a spec does not ask for, constant table columns take no memory,
+factor codes take the smallest integers."""
 
 from __future__ import annotations
 
@@ -147,3 +148,16 @@ def test_constant_column_takes_no_memory_and_refuses_writes():
     t.ann_id = constant(2)
     both = concat_tables([t, t])  # a new, ordinary column
     assert both.ann_id.tolist() == [None] * 4 and both.ann_id.flags.writeable
+
+
+def test_factor_codes_are_the_smallest_integers(project):
+    t = _table([None] * 300)
+    f = frame.Frame(t, project)
+    few = np.array(["a", None, "b"] * 100, dtype=object)
+    many = np.array([f"v{i}" for i in range(300)], dtype=object)
+    values, codes = f.factor(few)
+    assert codes.dtype == np.int8 and values == ["a", None, "b"]
+    assert [values[c] for c in codes] == few.tolist()
+    values, codes = f.factor(many)
+    assert codes.dtype == np.int16 and [values[c] for c in codes] == many.tolist()
+    assert f.factor(few)[1] is f.factor(few)[1]  # once per column
