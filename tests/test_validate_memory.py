@@ -161,3 +161,30 @@ def test_factor_codes_are_the_smallest_integers(project):
     values, codes = f.factor(many)
     assert codes.dtype == np.int16 and [values[c] for c in codes] == many.tolist()
     assert f.factor(few)[1] is f.factor(few)[1]  # once per column
+
+
+def test_column_builders_leave_unfilled_columns_constant():
+    """add_columns (YOLO) and box_table (VOC) give the columns their formats never fill as
+    constant columns: the values of an ordinary column, no memory per row."""
+    from guidec.table import SourceFile, box_table
+
+    b = TableBuilder()
+    b.add_file("a.txt", "yolo")
+    b.add_image("a", "a.jpg", 10, 10, src_file=0)
+    b.add_columns(image_index=np.zeros(3, np.int64), label=np.array(["x"] * 3, dtype=object),
+                  label_id=np.full(3, -1), shape=np.full(3, int(Shape.BOX)),
+                  bbox=np.ones((3, 4)), src_file=np.zeros(3), src_line=np.arange(3),
+                  vertices=np.zeros((0, 2)), rings_per_row=np.zeros(3, np.int64),
+                  ring_lens=np.zeros(0, np.int64))
+    t = b.build()
+    v = box_table([SourceFile("a.xml", "voc")], file_name=np.array(["a.jpg"], dtype=object),
+                  width=[10.0], height=[10.0], image_src_file=[0], image_src_line=[1],
+                  image_index=np.zeros(3, np.int64), label=np.array(["x"] * 3, dtype=object),
+                  bbox=np.ones((3, 4)), attributes={}, src_file=np.zeros(3),
+                  src_line=np.arange(3), src_index=np.arange(3))
+    for table in (t, v):
+        for name in ("ann_id", "area", "rle", "text"):
+            assert getattr(table, name).strides == (0,), name
+        assert table.ann_id.tolist() == table.rle.tolist() == table.text.tolist() == [None] * 3
+        assert np.isnan(table.area).all() and (table.label_id == -1).all()
+    assert t.src_index.tolist() == [-1] * 3 and t.instance_id is None and t.score is None
