@@ -536,6 +536,21 @@ def _read_scanned(labels, names, kpt, ctx, b: TableBuilder) -> set:
     return seen_images
 
 
+def _boxes(values: np.ndarray, at: np.ndarray, bx: np.ndarray, by: np.ndarray,
+           boxed: np.ndarray, k: int) -> np.ndarray:
+    """(k, 4) boxes of rows ``boxed`` from their first four values at ``at``, by the
+    row-by-row path's operations, in order, a column at a time; NaN for the other rows. (A
+    function: its temporaries, a column each, are let go before the rows are added.)"""
+    bbox = np.full((k, 4), np.nan)
+    if len(boxed):
+        bw, bh = values[at + 2] * bx, values[at + 3] * by
+        bbox[boxed, 0] = values[at] * bx - bw / 2
+        bbox[boxed, 1] = values[at + 1] * by - bh / 2
+        bbox[boxed, 2] = bw
+        bbox[boxed, 3] = bh
+    return bbox
+
+
 BLOCK = 1 << 16  # values a step of _compact and _scale: temporaries of 0.5 MB
 
 
@@ -600,18 +615,12 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
     boxed = np.flatnonzero((n == 5) | pose)  # a box from the first four values
     poly = (n != 5) & ~pose  # a ring: polygons and oriented boxes
     obb = poly & (n == 9) if not seg_dataset else np.zeros(k, dtype=bool)
-    shape = np.where(poly, int(Shape.POLYGON), int(Shape.BOX))
+    shape = np.full(k, int(Shape.BOX), dtype=np.int8)
+    shape[poly] = int(Shape.POLYGON)
     shape[obb] = int(Shape.ROTATED_BOX)
     shape[pose] = int(Shape.KEYPOINTS)
-    bbox = np.full((k, 4), np.nan)
-    if len(boxed):  # the row-by-row path's operations, in order, a column at a time
-        at = voff[ra + boxed]
-        bx, by = sx[boxed], sy[boxed]
-        bw, bh = values[at + 2] * bx, values[at + 3] * by
-        bbox[boxed, 0] = values[at] * bx - bw / 2
-        bbox[boxed, 1] = values[at + 1] * by - bh / 2
-        bbox[boxed, 2] = bw
-        bbox[boxed, 3] = bh
+    bbox = _boxes(values, voff[ra + boxed], sx[boxed], sy[boxed], boxed, k)
+    del boxed
     kp = kp_per_row = None
     if pose.any():
         nk, nd = kpt
@@ -630,6 +639,7 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
     nv = _compact(values, lo, int(voff[rz]), np.repeat(poly, n - 1))
     vertices = values[lo:lo + nv].reshape(-1, 2)
     _scale(vertices, ring_lens, sx[poly], sy[poly])
+    del sx, sy
     rotation = None
     if obb.any():  # box and angle from the corners, by math's functions as _row does
         rotation = np.zeros(k)
