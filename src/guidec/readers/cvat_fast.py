@@ -153,7 +153,7 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
         label_id=constant(n, -1, np.int64),
         shape=shape,
         bbox=bbox,
-        rotation=np.frombuffer(c["rotation"], dtype=np.float64),
+        rotation=_rotation(np.frombuffer(c["rotation"], dtype=np.float64)),
         area=constant(n, np.nan, np.float64),
         iscrowd=np.zeros(n, dtype=bool),
         vertices=np.frombuffer(c["values"], dtype=np.float64).reshape(-1, 2),
@@ -193,6 +193,14 @@ def _keypoints(c: dict, shape: np.ndarray, labels: list, meta: dict, n: int):
         counts[row] = len(names)
     np.cumsum(counts, out=offsets[1:])
     return np.asarray(kps, dtype=np.float64).reshape(-1, 3), offsets
+
+
+def _rotation(rot: np.ndarray) -> np.ndarray:
+    """The rotation column; a constant one (no memory per row) when no shape is turned (every
+    value +0.0, the usual case)."""
+    if rot.any() or np.signbit(rot).any():
+        return rot
+    return constant(len(rot), 0.0, np.float64)
 
 
 def _nones(n: int) -> np.ndarray:
