@@ -201,8 +201,9 @@ def _new_inputs() -> dict[tuple[int, int], str]:
     ones inherited by the fork (a delivery of 50,000 files is 100,000 of them, which the
     parent would unpickle again when the rules apart finish), nor those sent before."""
     global _KNOWN
-    new = dict(itertools.islice(_SEEN.items(), _KNOWN, None))
-    _KNOWN = len(_SEEN)
+    everything = seen()  # in the order recorded: the inherited ones first
+    new = dict(itertools.islice(everything.items(), _KNOWN, None))
+    _KNOWN = len(everything)
     return new
 
 
