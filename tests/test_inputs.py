@@ -145,7 +145,6 @@ def test_files_read_in_forked_workers_are_inputs_too(tmp_path):
         assert inputs.clash(paths[0]) is None
 
 
-
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(
     st.sampled_from(["write", "remember", "read", "ask"]),
@@ -174,3 +173,30 @@ def test_files_a_compiled_reader_read_are_remembered_as_at_once(ops):
                     model.setdefault(key, path)
         assert inputs.seen() == model
     assert inputs.seen() == {}
+
+
+def test_forked_children_send_back_only_the_inputs_they_add(tmp_path, monkeypatch):
+    """A forked child inherits the inputs recorded before the fork: it sends back only the
+    ones it reads itself (not 100,000 paths of a delivery again), and they are known here."""
+    from guidec import inputs
+
+    paths = []
+    for k in range(6):
+        (tmp_path / f"{k}.txt").write_text(str(k))
+        paths.append(str(tmp_path / f"{k}.txt"))
+    sent: list[dict] = []
+    real = inputs.remember
+    monkeypatch.setattr(inputs, "remember", lambda records: (sent.append(records),
+                                                             real(records)))
+    with inputs.scope():
+        for p in paths[:3]:
+            inputs.read_bytes(p)
+        forked = inputs.Forked.start(lambda: [inputs.read_bytes(p) for p in paths[2:5]])
+        assert forked.result() == [b"2", b"3", b"4"]
+        assert sorted(sent[0].values()) == paths[3:5]
+        assert inputs.clash(paths[4]) == paths[4]
+        sent.clear()
+        got = inputs.map_forked(lambda p: inputs.read_bytes(p), paths, jobs=2, min_items=1,
+                                runs_per_job=3)
+        assert got == [str(k).encode() for k in range(6)]
+        assert sorted(v for records in sent for v in records.values()) == paths[5:]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import itertools
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -119,6 +120,7 @@ def map_forked(fn, items: Sequence, jobs: int, min_items: int = 64, runs_per_job
     size = max(min_run, -(-len(items) // (jobs * runs_per_job)))
     runs = [(k, min(k + size, len(items))) for k in range(0, len(items), size)]
     _FORKED = (fn, items)
+    _known_to_parent()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             parts = pool.map(_forked_run, runs, chunksize=1)
@@ -153,6 +155,7 @@ class Forked:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         _FORK_CALL = fn
+        _known_to_parent()
         try:
             pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             future = pool.submit(_forked_call)  # the child is forked here, _FORK_CALL set
@@ -174,13 +177,34 @@ _FORK_CALL = None  # the function a Forked child calls
 
 def _forked_call():
     progress._ACTIVE = None  # the parent draws the progress line
-    return _FORK_CALL(), seen()
+    return _FORK_CALL(), _new_inputs()
 
 
 def _forked_run(bounds: tuple[int, int]):
     progress._ACTIVE = None  # the parent draws the progress line
     fn, items = _FORKED
-    return [fn(x) for x in items[bounds[0]:bounds[1]]], seen()
+    return [fn(x) for x in items[bounds[0]:bounds[1]]], _new_inputs()
+
+
+_KNOWN = 0  # in a forked process: how many of the inputs recorded its parent knows
+
+
+def _known_to_parent() -> None:
+    """Called by the parent just before it forks: the children inherit every input recorded
+    so far, and send back only those they add (inputs are recorded in order)."""
+    global _KNOWN
+    _KNOWN = len(_SEEN)
+
+
+def _new_inputs() -> dict[tuple[int, int], str]:
+    """The inputs this forked process recorded that its parent does not know yet: not the
+    ones inherited by the fork (a delivery of 50,000 files is 100,000 of them, which the
+    parent would unpickle again when the rules apart finish), nor those sent before."""
+    global _KNOWN
+    everything = seen()  # in the order recorded: the inherited ones first
+    new = dict(itertools.islice(everything.items(), _KNOWN, None))
+    _KNOWN = len(everything)
+    return new
 
 
 def map_file(path: str, limit: int | None = None):

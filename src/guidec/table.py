@@ -46,6 +46,13 @@ class Shape(enum.IntEnum):
 MISSING = None  # value of an attribute cell that the delivery did not set
 
 
+def constant(n: int, value: Any = None, dtype: Any = object) -> np.ndarray:
+    """A read-only column of ``n`` cells that all hold ``value`` (a column the format does not
+    fill: no ids, no declared areas), taking no memory per row: every row views one cell.
+    Indexing, comparisons and ``concat_tables`` give ordinary arrays; writing into it raises."""
+    return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
+
 @dataclass(slots=True)
 class SourceFile:
     path: str
@@ -475,7 +482,7 @@ class TableBuilder:
         if not k:
             return
         self._seal()
-        full = np.full
+        full = constant  # the columns this path never fills take no memory
         self._chunks.append({
             "ann_id": full(k, None, dtype=object),
             "image_index": np.asarray(image_index, dtype=np.int64),
@@ -485,12 +492,12 @@ class TableBuilder:
             "bbox": np.asarray(bbox, dtype=np.float64).reshape(k, 4),
             "rotation": (np.zeros(k) if rotation is None
                          else np.asarray(rotation, dtype=np.float64)),
-            "area": full(k, np.nan), "iscrowd": np.zeros(k, bool),
+            "area": full(k, np.nan, np.float64), "iscrowd": np.zeros(k, bool),
             "rle": full(k, None, dtype=object), "text": full(k, None, dtype=object),
             "src_file": np.asarray(src_file, dtype=np.int32),
             "src_line": np.asarray(src_line, dtype=np.int32),
             "src_index": full(k, -1, dtype=np.int64),
-            "instance_id": full(k, -1, dtype=np.int64), "score": full(k, np.nan)})
+            "instance_id": full(k, -1, dtype=np.int64), "score": full(k, np.nan, np.float64)})
         self._sealed += k
         if len(vertices):
             self._vparts.append(np.asarray(vertices, dtype=np.float64).reshape(-1, 2))
@@ -586,7 +593,8 @@ class TableBuilder:
             annotator=(obj(i["annotator"]) if any(v is not None for v in i["annotator"])
                        else None),
         )
-        chunks = self._chunks
+        chunks = [c for c in self._chunks if len(c["ann_id"])] or self._chunks[:1]
+        # one chunk's columns are taken as they are (add_columns' constant ones stay so)
         a = {key: (chunks[0][key] if len(chunks) == 1 else
                    np.concatenate([c[key] for c in chunks]))
              for key in _ANN_DTYPES}
@@ -633,7 +641,6 @@ def box_table(files: list[SourceFile], *, file_name: np.ndarray, width: np.ndarr
     def obj(values) -> np.ndarray:
         return np.asarray(values, dtype=object).reshape(len(values))
 
-    zeros = np.zeros(n + 1, dtype=np.int64)
     images = ImageTable(
         key=obj(file_name), file_name=obj(file_name),
         width=np.asarray(width, dtype=np.float64).reshape(m),
@@ -644,22 +651,22 @@ def box_table(files: list[SourceFile], *, file_name: np.ndarray, width: np.ndarr
     return AnnotationTable(
         files=list(files),
         images=images,
-        ann_id=np.full(n, None, dtype=object),
+        ann_id=constant(n),  # the columns no box format fills take no memory
         image_index=np.asarray(image_index, dtype=np.int64).reshape(n),
         label=obj(label),
-        label_id=np.full(n, -1, dtype=np.int64),
+        label_id=constant(n, -1, np.int64),
         shape=np.full(n, int(Shape.BOX), dtype=np.int8),
         bbox=np.asarray(bbox, dtype=np.float64).reshape(n, 4),
         rotation=np.zeros(n, dtype=np.float64),
-        area=np.full(n, np.nan, dtype=np.float64),
+        area=constant(n, np.nan, np.float64),
         iscrowd=np.zeros(n, dtype=bool),
         vertices=np.zeros((0, 2), dtype=np.float64),
         ring_offsets=np.zeros(1, dtype=np.int64),
-        ann_ring_offsets=zeros,
+        ann_ring_offsets=np.zeros(n + 1, dtype=np.int64),  # zeros: pages never touched
         kp=np.zeros((0, 3), dtype=np.float64),
-        kp_offsets=zeros.copy(),
-        rle=np.full(n, None, dtype=object),
-        text=np.full(n, None, dtype=object),
+        kp_offsets=np.zeros(n + 1, dtype=np.int64),
+        rle=constant(n),
+        text=constant(n),
         attributes={k: obj(attributes[k]) for k in sorted(attributes)},
         src_file=np.asarray(src_file, dtype=np.int32).reshape(n),
         src_line=np.asarray(src_line, dtype=np.int32).reshape(n),

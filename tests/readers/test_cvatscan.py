@@ -489,3 +489,30 @@ def test_more_labels_than_the_scanner_keeps(tmp_path):
                      f'xbr="3" ybr="4"/>' for i in range(3000))
     raw = f'<annotations><image id="0" name="a">{shapes}</image></annotations>'.encode()
     assert assert_same(raw, str(tmp_path))
+
+
+def test_attribute_values_share_strings_beyond_and_below_the_cache(tmp_path):
+    """Short attribute values met again are one str (a column of 400,000 "good" is not 400,000
+    strings); past the cache's 1,024 values and above its 64 bytes, new ones: same table."""
+    long = "x" * 65
+    shapes = "".join(f'<box label="c" xtl="1" ytl="2" xbr="3" ybr="4">'
+                     f'<attribute name="q">{"good" if i % 2 else f"v{i}"}</attribute>'
+                     f'<attribute name="n">{long}</attribute></box>' for i in range(2600))
+    raw = f'<annotations><image id="0" name="a">{shapes}</image></annotations>'.encode()
+    assert assert_same(raw, str(tmp_path))
+    values = scanner.scan(raw)["attr_values"]
+    goods = [v for v in values if v == "good"]
+    assert len(goods) == 1300 and len({id(v) for v in goods}) == 1
+    assert len({id(v) for v in values if v == long}) > 1  # not cached, still equal
+
+
+@pytest.mark.parametrize(("turn", "constant"), [("", True), (' rotation="0"', True),
+                                                (' rotation="-0"', True),  # read as 0
+                                                (' rotation="30"', False)])
+def test_rotation_column_is_constant_when_no_shape_turns(tmp_path, turn, constant):
+    raw = (f'<annotations><image id="0" name="a"><box label="c" xtl="1" ytl="2" xbr="3" '
+           f'ybr="4"{turn}/><box label="c" xtl="1" ytl="2" xbr="3" ybr="4"/></image>'
+           '</annotations>').encode()
+    assert assert_same(raw, str(tmp_path))
+    fast, _ = read_both([raw], str(tmp_path))
+    assert (fast.table.rotation.strides == (0,)) == constant

@@ -421,3 +421,33 @@ def test_a_scanner_error_on_its_thread_reaches_the_reader(tmp_path, monkeypatch)
     with pytest.raises(MemoryError, match="no memory for the columns"):
         _read([tmp_path], True, jobs=2)
     assert calls[:2] == [8, 8]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.booleans()), max_size=30),
+       st.sampled_from([1, 2, 3, 5, 64]), st.integers(0, 3))
+def test_vertices_compacted_and_scaled_in_place(rows, block, skip):
+    """_compact and _scale (block by block, in the values' own memory) give the vertices the
+    whole-array expressions give: values[poly rows] and x, y times each ring's image size."""
+    old = yolo.BLOCK
+    yolo.BLOCK = block
+    try:
+        counts = np.array([2 * k + 1 for k, _ in rows], dtype=np.int64)  # values a row + 1
+        poly = np.array([p for _, p in rows], dtype=bool)
+        values = np.arange(skip + int((counts - 1).sum()), dtype=np.float64) * 1.5 + 0.25
+        lo = skip  # the rows' span starts after other rows' values
+        keep = np.repeat(poly, counts - 1)
+        want = values[lo:][keep].reshape(-1, 2).copy()
+        before = values[:lo].copy()
+        ring_lens = (counts[poly] - 1) // 2
+        sx = np.linspace(1, 3, len(ring_lens)) if len(ring_lens) else np.zeros(0)
+        sy = sx * 7
+        want[:, 0] *= np.repeat(sx, ring_lens)
+        want[:, 1] *= np.repeat(sy, ring_lens)
+        nv = yolo._compact(values, lo, len(values), keep)
+        got = values[lo:lo + nv].reshape(-1, 2)
+        yolo._scale(got, ring_lens, sx, sy)
+    finally:
+        yolo.BLOCK = old
+    assert got.tolist() == want.tolist()
+    assert values[:lo].tolist() == before.tolist()  # nothing before the span is touched

@@ -43,8 +43,9 @@
 #define MAX_XML_ATTRS 64    /* more attributes on one element: the general path */
 #define MAX_NAMES 256       /* more distinct <attribute> names: the general path */
 #define MAX_NUMBER_LEN 64   /* longer number tokens: the general path */
-#define LABEL_CACHE 1024    /* distinct label strings kept for reuse */
-#define LABEL_SLOTS 2048    /* their hash table (at most half full) */
+#define STR_CACHE 1024      /* distinct label (or attribute value) strings kept for reuse */
+#define STR_SLOTS 2048      /* their hash table (at most half full) */
+#define VALUE_CACHED 64     /* longer attribute values are not looked for in the cache */
 #define HUGE_COORD 1e9      /* readers._common.HUGE: larger values are findings (V009) */
 
 enum { OK = 0, BAIL = -1, FAIL = -2 }; /* FAIL: a Python exception is set */
@@ -123,6 +124,48 @@ static int cache_put(Cached *c, const uchar *raw, size_t n, PyObject *v) {
     return 0;
 }
 
+/* Strings met again and again (labels, attribute values such as "good"), one str each: a
+ * column of 400,000 rows then holds 400,000 references, not 400,000 strings. */
+typedef struct {
+    Cached item[STR_CACHE];
+    int16_t slot[STR_SLOTS]; /* hash slot -> 1 + index into item, 0: free */
+    int n;
+} StrCache;
+
+/* The str kept for the bytes raw[0:n] (a new reference), or NULL (no exception set) with
+ * *where set to the slot that str_cache_add takes. */
+static PyObject *str_cache_get(const StrCache *c, const uchar *raw, size_t n, unsigned *where) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ raw[i]) * 16777619u;
+    unsigned slot = h % STR_SLOTS;
+    for (;;) {
+        int k = c->slot[slot];
+        if (!k) break;
+        const Cached *e = &c->item[k - 1];
+        if (e->n == n && memcmp(e->b, raw, n) == 0) return Py_NewRef(e->s);
+        slot = (slot + 1) % STR_SLOTS;
+    }
+    *where = slot;
+    return NULL;
+}
+
+/* Keep v for the bytes raw[0:n] in the slot str_cache_get gave (nothing once full). */
+static int str_cache_add(StrCache *c, unsigned where, const uchar *raw, size_t n,
+                         PyObject *v) {
+    if (c->n >= STR_CACHE) return 0;
+    if (cache_put(&c->item[c->n], raw, n, v) < 0) return -1;
+    c->slot[where] = (int16_t)++c->n;
+    return 0;
+}
+
+static void str_cache_free(StrCache *c) {
+    for (int i = 0; i < c->n; i++) {
+        Py_CLEAR(c->item[i].s);
+        PyMem_RawFree(c->item[i].b);
+    }
+    c->n = 0;
+}
+
 typedef struct {
     const uchar *start, *p, *end;
     /* position of s->lp: line (1-based) and column (0-based, in characters) */
@@ -147,9 +190,8 @@ typedef struct {
     int repeated;                        /* a shape gave one name twice */
     Cached name_cache[MAX_NAMES];
     int nnames;
-    Cached label_cache[LABEL_CACHE];
-    int16_t label_slot[LABEL_SLOTS]; /* hash slot -> 1 + index into label_cache, 0: free */
-    int nlabels;
+    StrCache label_cache;            /* by the raw bytes of the label="..." value */
+    StrCache value_cache;            /* by the decoded text of an <attribute> */
     /* <meta> */
     Py_ssize_t meta_start, meta_end;
     int64_t meta_line, meta_col;
@@ -443,26 +485,31 @@ static PyObject *value_str(Scanner *s, const XAttr *a) {
     return PyUnicode_DecodeUTF8(s->tmp.p, (Py_ssize_t)s->tmp.len, NULL);
 }
 
-/* The label's str, reused from a cache of the labels met so far (open addressing on a
- * hash of the raw bytes; beyond LABEL_CACHE labels, a new str each time). */
+/* The label's str, reused from the cache of the labels met so far (beyond STR_CACHE labels,
+ * a new str each time). */
 static PyObject *label_str(Scanner *s, const XAttr *a) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < a->vlen; i++) h = (h ^ a->val[i]) * 16777619u;
-    unsigned slot = h % LABEL_SLOTS;
-    for (;;) {
-        int k = s->label_slot[slot];
-        if (!k) break;
-        const Cached *c = &s->label_cache[k - 1];
-        if (c->n == a->vlen && memcmp(c->b, a->val, a->vlen) == 0) return Py_NewRef(c->s);
-        slot = (slot + 1) % LABEL_SLOTS;
+    unsigned slot;
+    PyObject *v = str_cache_get(&s->label_cache, a->val, a->vlen, &slot);
+    if (v) return v;
+    v = value_str(s, a);
+    if (v && str_cache_add(&s->label_cache, slot, a->val, a->vlen, v) < 0) {
+        Py_DECREF(v);
+        return PyErr_NoMemory();
     }
-    PyObject *v = value_str(s, a);
-    if (v && s->nlabels < LABEL_CACHE) {
-        if (cache_put(&s->label_cache[s->nlabels], a->val, a->vlen, v) < 0) {
-            Py_DECREF(v);
-            return PyErr_NoMemory();
-        }
-        s->label_slot[slot] = (int16_t)++s->nlabels;
+    return v;
+}
+
+/* The str of an <attribute>'s decoded text (s->tmp), reused for a short one met before. */
+static PyObject *attr_value_str(Scanner *s) {
+    const uchar *b = (const uchar *)(s->tmp.p ? s->tmp.p : "");
+    size_t n = s->tmp.len;
+    unsigned slot = 0;
+    PyObject *v = n <= VALUE_CACHED ? str_cache_get(&s->value_cache, b, n, &slot) : NULL;
+    if (v) return v;
+    v = PyUnicode_DecodeUTF8((const char *)b, (Py_ssize_t)n, NULL);
+    if (v && n <= VALUE_CACHED && str_cache_add(&s->value_cache, slot, b, n, v) < 0) {
+        Py_DECREF(v);
+        return PyErr_NoMemory();
     }
     return v;
 }
@@ -648,8 +695,7 @@ static int shape_children(Scanner *s, const Tag *t, int64_t row, int kind) {
         } else {
             r = scan_text(s, 1);
             if (r < 0) return r;
-            text = PyUnicode_DecodeUTF8(s->tmp.p ? s->tmp.p : "", (Py_ssize_t)s->tmp.len,
-                                        NULL);
+            text = attr_value_str(s);
             if (!text) return FAIL;
             if (end_tag(s, &c) < 0) {
                 Py_DECREF(text);
@@ -939,15 +985,13 @@ static void scanner_free(Scanner *s) {
     Py_CLEAR(s->masks);
     Py_CLEAR(s->skeleton);
     Py_CLEAR(s->names);
-    for (int i = 0; i < s->nlabels; i++) {
-        Py_CLEAR(s->label_cache[i].s);
-        PyMem_RawFree(s->label_cache[i].b);
-    }
+    str_cache_free(&s->label_cache);
+    str_cache_free(&s->value_cache);
     for (int i = 0; i < s->nnames; i++) {
         Py_CLEAR(s->name_cache[i].s);
         PyMem_RawFree(s->name_cache[i].b);
     }
-    s->nlabels = s->nnames = 0;
+    s->nnames = 0;
 }
 
 /* A column handed to Python without a copy: it owns the scanner's buffer and lends it

@@ -31,7 +31,7 @@ from guidec.readers.cvat import (
     attribute_values,
     mask_rle,
 )
-from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile
+from guidec.table import AnnotationTable, ImageTable, Shape, SourceFile, constant
 
 try:  # without a C compiler at install time every file takes the general path
     from guidec.readers import _cvatscan
@@ -119,7 +119,7 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
     heights = np.frombuffer(c["image_height"], dtype=np.float64)
     image_index = np.frombuffer(c["image"], dtype=np.int64)
     bbox = np.frombuffer(c["bbox"], dtype=np.float64).reshape(n, 4)
-    rle = _nones(n)
+    rle = _nones(n) if c["masks"] else constant(n)  # written where a row has a mask
     for row, *nums, runs in c["masks"]:  # decoded as the general reader does, or not at all
         img = image_index[row]
         w, h = float(widths[img]), float(heights[img])
@@ -147,14 +147,14 @@ def _from_columns(c: dict, raw, path: str, held: _Held) -> AnnotationTable | Non
     return AnnotationTable(
         files=[SourceFile(path, NAME)],
         images=images,
-        ann_id=_nones(n),
+        ann_id=constant(n),
         image_index=image_index,
         label=obj_array(labels),
-        label_id=np.full(n, -1, dtype=np.int64),
+        label_id=constant(n, -1, np.int64),
         shape=shape,
         bbox=bbox,
-        rotation=np.frombuffer(c["rotation"], dtype=np.float64),
-        area=np.full(n, np.nan),
+        rotation=_rotation(np.frombuffer(c["rotation"], dtype=np.float64)),
+        area=constant(n, np.nan, np.float64),
         iscrowd=np.zeros(n, dtype=bool),
         vertices=np.frombuffer(c["values"], dtype=np.float64).reshape(-1, 2),
         ring_offsets=ring_offsets,
@@ -195,6 +195,14 @@ def _keypoints(c: dict, shape: np.ndarray, labels: list, meta: dict, n: int):
     return np.asarray(kps, dtype=np.float64).reshape(-1, 3), offsets
 
 
+def _rotation(rot: np.ndarray) -> np.ndarray:
+    """The rotation column; a constant one (no memory per row) when no shape is turned (every
+    value +0.0, the usual case)."""
+    if rot.any() or np.signbit(rot).any():
+        return rot
+    return constant(len(rot), 0.0, np.float64)
+
+
 def _nones(n: int) -> np.ndarray:
     """An object column of ``n`` Nones (numpy fills a new object array with None)."""
     return np.empty(n, dtype=object)
@@ -217,7 +225,7 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
     values = c["attr_values"]
     project = ctx.project
     keep_text = _project_has(ctx, TRANSCRIPTION)
-    text = _nones(n)
+    text = constant(n)  # a shape's transcription, read by the general reader's code below
     cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (rows, values)
 
     simple = (not any(_checkbox_of(name, project) for name in names)
@@ -241,6 +249,7 @@ def _attributes(c: dict, labels: list, meta: dict, ctx: _Held,
                                   for v, lab in zip(vals.tolist(), label_of, strict=True)])
             cells[name] = (col_rows, vals)
     else:  # the general reader's own code, shape by shape
+        text = _nones(n)
         out: dict[str, dict] = {}
         rows_l = rows.tolist()
         names_l = [names[k] for k in which.tolist()]

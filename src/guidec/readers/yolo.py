@@ -604,6 +604,55 @@ def _take_scanned(labels, names, kpt, ctx, b: TableBuilder, scans, heads, img_pa
     return seen_images
 
 
+def _boxes(values: np.ndarray, at: np.ndarray, bx: np.ndarray, by: np.ndarray,
+           boxed: np.ndarray, k: int) -> np.ndarray:
+    """(k, 4) boxes of rows ``boxed`` from their first four values at ``at``, by the
+    row-by-row path's operations, in order, a column at a time; NaN for the other rows. (A
+    function: its temporaries, a column each, are let go before the rows are added.)"""
+    bbox = np.full((k, 4), np.nan)
+    if len(boxed):
+        bw, bh = values[at + 2] * bx, values[at + 3] * by
+        bbox[boxed, 0] = values[at] * bx - bw / 2
+        bbox[boxed, 1] = values[at + 1] * by - bh / 2
+        bbox[boxed, 2] = bw
+        bbox[boxed, 3] = bh
+    return bbox
+
+
+BLOCK = 1 << 16  # values a step of _compact and _scale: temporaries of 0.5 MB
+
+
+def _compact(values: np.ndarray, lo: int, hi: int, keep: np.ndarray) -> int:
+    """``values[lo:hi][keep]`` moved to ``values[lo:]``, in place, block by block: how many.
+    Each block is copied out before it is written, and a write never passes the block read,
+    so every value is read before it can be written over."""
+    at = lo
+    for a in range(lo, hi, BLOCK):
+        b = min(a + BLOCK, hi)
+        got = values[a:b][keep[a - lo:b - lo]]
+        values[at:at + len(got)] = got
+        at += len(got)
+    return at - lo
+
+
+def _scale(vertices: np.ndarray, ring_lens: np.ndarray, sx: np.ndarray,
+           sy: np.ndarray) -> None:
+    """x of each ring's vertices times its ``sx``, y times its ``sy``, in place (the products
+    of ``vertices[:, 0] *= np.repeat(sx, ring_lens)``), a block of rings at a time."""
+    ends = np.cumsum(ring_lens)
+    cuts = np.searchsorted(ends, np.arange(BLOCK, ends[-1], BLOCK)) if len(ends) else []
+    r0 = 0
+    for r1 in [*np.asarray(cuts).tolist(), len(ring_lens)]:
+        if r1 <= r0:
+            continue
+        lens = ring_lens[r0:r1]
+        v0 = int(ends[r0 - 1]) if r0 else 0
+        part = vertices[v0:int(ends[r1 - 1])]
+        part[:, 0] *= np.repeat(sx[r0:r1], lens)
+        part[:, 1] *= np.repeat(sy[r0:r1], lens)
+        r0 = r1
+
+
 def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
     """np.concatenate(parts), each part let go once copied (``parts`` ends empty): the
     memory of the whole once, not twice (a segment delivery's values are 60 MB and more)."""
@@ -634,23 +683,31 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
     boxed = np.flatnonzero((n == 5) | pose)  # a box from the first four values
     poly = (n != 5) & ~pose  # a ring: polygons and oriented boxes
     obb = poly & (n == 9) if not seg_dataset else np.zeros(k, dtype=bool)
-    shape = np.where(poly, int(Shape.POLYGON), int(Shape.BOX))
+    shape = np.full(k, int(Shape.BOX), dtype=np.int8)
+    shape[poly] = int(Shape.POLYGON)
     shape[obb] = int(Shape.ROTATED_BOX)
     shape[pose] = int(Shape.KEYPOINTS)
-    bbox = np.full((k, 4), np.nan)
-    if len(boxed):  # the row-by-row path's operations, in order, a column at a time
-        at = voff[ra + boxed]
-        bx, by = sx[boxed], sy[boxed]
-        bw, bh = values[at + 2] * bx, values[at + 3] * by
-        bbox[boxed, 0] = values[at] * bx - bw / 2
-        bbox[boxed, 1] = values[at + 1] * by - bh / 2
-        bbox[boxed, 2] = bw
-        bbox[boxed, 3] = bh
+    bbox = _boxes(values, voff[ra + boxed], sx[boxed], sy[boxed], boxed, k)
+    del boxed
+    kp = kp_per_row = None
+    if pose.any():
+        nk, nd = kpt
+        rows = np.flatnonzero(pose)
+        at = voff[ra + rows][:, None] + 4 + np.arange(nk) * nd  # each keypoint's x
+        x, y = values[at], values[at + 1]
+        v = values[at + 2] if nd == 3 else np.where((x == 0) & (y == 0), 0.0, 2.0)
+        kp = np.stack([x * sx[rows][:, None], y * sy[rows][:, None], v], axis=2)
+        kp_per_row = np.where(pose, nk, 0)
     ring_lens = (n[poly] - 1) // 2
-    # the ring rows' values, then x by the width and y by the height of each one's image
-    vertices = values[int(voff[ra]):int(voff[rz])][np.repeat(poly, n - 1)].reshape(-1, 2)
-    vertices[:, 0] *= np.repeat(sx[poly], ring_lens)
-    vertices[:, 1] *= np.repeat(sy[poly], ring_lens)
+    # the ring rows' values, then x by the width and y by the height of each one's image:
+    # moved to the front of the rows' own span of ``values`` and scaled there, block by block
+    # (the values of the boxes and keypoints are read above), so the vertices take no new
+    # array and no column a vertex (a segment delivery's values are 60 MB and more)
+    lo = int(voff[ra])
+    nv = _compact(values, lo, int(voff[rz]), np.repeat(poly, n - 1))
+    vertices = values[lo:lo + nv].reshape(-1, 2)
+    _scale(vertices, ring_lens, sx[poly], sy[poly])
+    del sx, sy
     rotation = None
     if obb.any():  # box and angle from the corners, by math's functions as _row does
         rotation = np.zeros(k)
@@ -662,15 +719,6 @@ def _add_columns(b: TableBuilder, ra: int, rz: int, file_of_row, count, cls, lin
             rot = math.degrees(math.atan2(y1 - y0, x1 - x0)) if bw == bw else 0.0
             bbox[r] = (cx - bw / 2, cy - bh / 2, bw, bh)
             rotation[r] = rot if rot == rot else 0.0
-    kp = kp_per_row = None
-    if pose.any():
-        nk, nd = kpt
-        rows = np.flatnonzero(pose)
-        at = voff[ra + rows][:, None] + 4 + np.arange(nk) * nd  # each keypoint's x
-        x, y = values[at], values[at + 1]
-        v = values[at + 2] if nd == 3 else np.where((x == 0) & (y == 0), 0.0, 2.0)
-        kp = np.stack([x * sx[rows][:, None], y * sy[rows][:, None], v], axis=2)
-        kp_per_row = np.where(pose, nk, 0)
     b.add_columns(image_index=image_index[f], label=label, label_id=np.where(known, -1, c),
                   shape=shape, bbox=bbox, src_file=file_index[f], src_line=line[ra:rz],
                   vertices=vertices, rings_per_row=poly.astype(np.int64), ring_lens=ring_lens,

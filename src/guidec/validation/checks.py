@@ -53,12 +53,15 @@ def _g(x: float) -> str:
 
 @rule(V400, V402, group=G)
 def box_shape(f: Frame):
+    rules = list(_rules_with(f, "min_box_side", "max_box_side", "min_aspect_ratio",
+                             "max_aspect_ratio"))
+    if not rules:  # the extents are derived for the rules that test them only
+        return
     w, h = f.extent_wh
     with np.errstate(invalid="ignore", divide="ignore"):
         sized = np.isfinite(w) & np.isfinite(h) & (w > 0) & (h > 0)
         ratio = w / h
-    for r, ck, sel, sev in _rules_with(f, "min_box_side", "max_box_side", "min_aspect_ratio",
-                                       "max_aspect_ratio"):
+    for r, ck, sel, sev in rules:
         rows = sel & sized
         if ck.min_box_side is not None:
             for i in np.flatnonzero(rows & (np.minimum(w, h) < ck.min_box_side)):
@@ -83,8 +86,11 @@ def box_shape(f: Frame):
 
 @rule(V401, group=G)
 def area(f: Frame):
+    rules = list(_rules_with(f, "min_area", "max_area"))
+    if not rules:  # the areas (every ring's) are derived for the rules that test them only
+        return
     a = f.shape_area
-    for r, ck, sel, sev in _rules_with(f, "min_area", "max_area"):
+    for r, ck, sel, sev in rules:
         rows = sel & np.isfinite(a) & (a > 0)  # empty shapes are V201/V203
         if ck.min_area is not None:
             for i in np.flatnonzero(rows & (a < ck.min_area)):

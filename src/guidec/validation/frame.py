@@ -92,11 +92,14 @@ class Frame(RingColumns):
         return arr
 
     def factor(self, col: np.ndarray) -> tuple[list, np.ndarray]:
-        """:func:`distinct` of a whole table column, computed once per column."""
+        """:func:`distinct` of a whole table column, computed once per column; the codes are
+        kept in the smallest integer type that holds them (they only index)."""
         cache = self.__dict__.setdefault("_factors", {})
         key = id(col)
         if key not in cache:
-            cache[key] = (col, distinct(col))  # keep col alive so its id stays unique
+            values, codes = distinct(col)
+            codes = codes.astype(np.min_scalar_type(-max(len(values), 1)), copy=False)
+            cache[key] = (col, (values, codes))  # keep col alive so its id stays unique
         return cache[key][1]
 
     # ----------------------------------------------------------------- images

@@ -114,14 +114,16 @@ def polygon_validity(f: Frame):
 def box_polygon_mismatch(f: Frame):
     b = f.t.bbox
     vb = f.vert_bounds
-    rows = f.is_poly & f.box_ok & (f.nverts >= 3)
-    box = np.stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
+    rows = np.flatnonzero(f.is_poly & f.box_ok & (f.nverts >= 3))  # (N, 4) temporaries of
+    pb, pvb = b[rows], vb[rows]                                    # these rows only
+    box = np.stack([pb[:, 0], pb[:, 1], pb[:, 0] + pb[:, 2], pb[:, 1] + pb[:, 3]], axis=1)
     with np.errstate(invalid="ignore"):
-        off = np.nanmax(np.abs(box - vb), axis=1, initial=0.0)
-    for r in np.flatnonzero(rows & (off > 1.0)):
+        off = np.nanmax(np.abs(box - pvb), axis=1, initial=0.0)
+    for j in np.flatnonzero(off > 1.0):
+        r = rows[j]
         yield f.ann(V205, r, f"box {_box_text(b[r])} of {f.ann_label(r)} is not the bounds of "
                              f"its polygon {_box_text(vb[r])} (x0, y0, x1, y1); off by "
-                             f"{_fmt(off[r])} px")
+                             f"{_fmt(off[j])} px")
 
 
 @rule(V206, group=G)

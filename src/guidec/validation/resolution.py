@@ -54,8 +54,10 @@ def image_extents(f: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     b = t.bbox
     vb = f.vert_bounds
     with np.errstate(invalid="ignore"):
-        x1 = np.fmax(b[:, 0] + b[:, 2], vb[:, 2])
-        y1 = np.fmax(b[:, 1] + b[:, 3], vb[:, 3])
+        x1 = b[:, 0] + b[:, 2]
+        np.fmax(x1, vb[:, 2], out=x1)  # in place: one column per axis, no temporary
+        y1 = b[:, 1] + b[:, 3]
+        np.fmax(y1, vb[:, 3], out=y1)
         if len(t.kp):
             kx = np.full(f.n, np.nan)
             ky = np.full(f.n, np.nan)
@@ -64,13 +66,13 @@ def image_extents(f: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.fmax.at(ky, f.kp_ann[lab], t.kp[lab, 1])
             x1, y1 = np.fmax(x1, kx), np.fmax(y1, ky)
     ok = f.has_image & np.isfinite(x1) & np.isfinite(y1)
-    idx = t.image_index[ok]
-    ix = np.full(m, -np.inf)
-    iy = np.full(m, -np.inf)
-    np.maximum.at(ix, idx, x1[ok])
-    np.maximum.at(iy, idx, y1[ok])
-    count = np.bincount(idx, minlength=m)
-    return ix, iy, count
+    idx = np.where(ok, t.image_index, m)  # the other rows go to a last, extra slot: no copy
+    ix = np.full(m + 1, -np.inf)          # of the rows kept
+    iy = np.full(m + 1, -np.inf)
+    np.maximum.at(ix, idx, x1)
+    np.maximum.at(iy, idx, y1)
+    count = np.bincount(idx, minlength=m + 1)
+    return ix[:m], iy[:m], count[:m]
 
 
 @rule(V303, V304, group=G)
