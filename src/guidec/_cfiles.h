@@ -103,6 +103,9 @@ GF_API int gf_read(const char *path, int64_t limit, gf_file *f) {
         }
         if (r == 0) break;
         got += (size_t)r;
+        /* every byte fstat announced: the file as it was then, without one more read to
+           meet its end (a file that grows meanwhile is read as it was) */
+        if (st.st_size > 0 && got == (size_t)st.st_size) break;
     }
     close(fd);
     if (got == (size_t)-1 || (int64_t)got > limit || got > cap) {
@@ -133,8 +136,10 @@ GF_API int gf_read_head(const char *path, void *buf, size_t cap, size_t *got, ui
         close(fd);
         return GF_FALLBACK;
     }
-    while (*got < cap) {
-        ssize_t r = read(fd, (char *)buf + *got, cap - *got);
+    size_t want = cap; /* a smaller file: its bytes as fstat announced them, no read to its end */
+    if (st.st_size > 0 && (uint64_t)st.st_size < (uint64_t)cap) want = (size_t)st.st_size;
+    while (*got < want) {
+        ssize_t r = read(fd, (char *)buf + *got, want - *got);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
             close(fd);
