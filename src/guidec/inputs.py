@@ -193,6 +193,7 @@ def _known_to_parent() -> None:
     """Called by the parent just before it forks: the children inherit every input recorded
     so far, and send back only those they add (inputs are recorded in order)."""
     global _KNOWN
+    _settle()  # the files kept aside count as known: the child must not send them back
     _KNOWN = len(_SEEN)
 
 
