@@ -113,16 +113,19 @@ def test_a_big_box_only_table_without_overlap_checks_runs_every_rule_here(tmp_pa
     path.write_text(SPEC.split("rules:")[0])
     plain = load_project(str(path))
     monkeypatch.setattr(validation, "APART_MIN_ROWS", 0)
-    monkeypatch.setattr(validation, "APART_MIN_RINGS", 10**9)
     started = []
     real = inputs.Forked.start
     monkeypatch.setattr(inputs.Forked, "start",
                         staticmethod(lambda fn: started.append(1) or real(fn)))
     table = _table()
     run_rules(table, plain, jobs=2)
-    assert not started
+    assert not started  # the table's few vertices: below APART_MIN_VERTICES
     run_rules(table, load_project_with_rules(tmp_path), jobs=2)
     assert started == [1]
+    monkeypatch.setattr(validation, "APART_MIN_VERTICES", 1)  # as if it had millions
+    assert len(table.vertices) >= 1
+    run_rules(table, plain, jobs=2)
+    assert started == [1, 1]
 
 
 def load_project_with_rules(tmp_path):

@@ -39,8 +39,9 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
                    help="cores for big deliveries: threads reading Pascal VOC and YOLO "
                         "files, worker processes for label maps and, from 200,000 "
-                        "annotations, for the geometry rules (default: the cores this "
-                        "process may use); the findings are the same for any N")
+                        "annotations with 8 million polygon vertices or overlap checks, for "
+                        "the geometry rules (default: the cores this process may use); the "
+                        "findings are the same for any N")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="read the delivery's files on the workers of this dask.distributed "
                         "scheduler (tcp://host:8786; needs guidec[dask] here and on the "

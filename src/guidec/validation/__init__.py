@@ -96,15 +96,18 @@ APART = frozenset({"polygon_validity", "overlap", "inside", "area_mismatch"})
 SHARED = ("cls", "has_image", "vert_bounds", "box_ok")
 #: Tables smaller than this run every rule in this process (forking costs more).
 APART_MIN_ROWS = 200_000
-#: ... and so do tables with fewer polygon rings and no spec check of overlaps or containment:
-#: then the rules apart have next to nothing to do (a box-only delivery).
-APART_MIN_RINGS = 100_000
+#: ... and so do tables with fewer polygon vertices and no spec check of overlaps or
+#: containment: then the rules apart take less than forking and its imports (0.1-0.15 s). On
+#: the 2-vCPU VM of benchmarks/README.md they take about 0.04 s per million vertices: no gain
+#: at 3.8 million (50,000 images of 60 % polygons, YOLO, CVAT or Label Studio: the same rule
+#: time or worse), a third of the rules' time at 10.5 million (train2017-sized COCO).
+APART_MIN_VERTICES = 8_000_000
 
 
 def _worth_apart(table, project) -> bool:
     if len(table) < APART_MIN_ROWS:
         return False
-    if len(table.ring_offsets) - 1 >= APART_MIN_RINGS:
+    if len(table.vertices) >= APART_MIN_VERTICES:
         return True
     return any(r.model.check is not None and (r.model.check.max_iou_same_class is not None
                                               or r.model.check.inside is not None)
@@ -119,7 +122,7 @@ def run_rules(table, project, allowed: Callable[[str], bool] | None = None,
     ``allowed`` is a code predicate (``--select``/``--ignore``); a rule runs only when one of
     its codes is allowed and not switched ``off`` by the spec. ``timings``, when given,
     receives seconds per rule function. With ``jobs`` > 1 and a big table that gives them work
-    (many polygon rings, or spec checks of overlaps or containment), the rules of :data:`APART`
+    (many polygon vertices, or spec checks of overlaps or containment), the rules of :data:`APART`
     run in a forked process while this one runs the others; the findings and their order are
     those of one process.
     """
