@@ -217,4 +217,68 @@ fail:
     return NULL;
 }
 
+/* The entries of the folder `path` as os.walk sorts them (DirEntry.is_dir() and is_file(),
+   which follow links): a tuple of three lists of names, in the folder's order, decoded as
+   os.fsdecode does: the files (links to files included), the folders to walk into (no links:
+   os.walk lists a link to a folder but does not enter it) and the other entries that are no
+   folder (FIFOs, sockets, devices, broken links). A link to a folder is in none of them. The
+   entry's type from readdir decides without a system call; a link, or a file system that does
+   not say, takes one stat. None when the folder cannot be listed. Holds the GIL. */
+#include <dirent.h>
+
+GF_API PyObject *gf_entries(PyObject *path_obj) {
+    PyObject *path_b = NULL;
+    if (!PyUnicode_FSConverter(path_obj, &path_b)) return NULL;
+    DIR *d;
+    Py_BEGIN_ALLOW_THREADS
+    d = opendir(PyBytes_AS_STRING(path_b));
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_b);
+    if (d == NULL) Py_RETURN_NONE;
+    int dfd = dirfd(d);
+    PyObject *lists[3] = {PyList_New(0), PyList_New(0), PyList_New(0)};
+    if (lists[0] == NULL || lists[1] == NULL || lists[2] == NULL) goto fail;
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (e == NULL) {
+            if (errno != 0) { /* a listing cut short: as a folder that cannot be listed */
+                closedir(d);
+                for (int k = 0; k < 3; k++) Py_DECREF(lists[k]);
+                Py_RETURN_NONE;
+            }
+            break;
+        }
+        const char *nm = e->d_name;
+        if (nm[0] == '.' && (nm[1] == '\0' || (nm[1] == '.' && nm[2] == '\0'))) continue;
+        int kind = 2; /* 0 file, 1 folder to enter, 2 other, -1 a link to a folder */
+        unsigned char t = e->d_type;
+        struct stat st;
+        if (t == DT_UNKNOWN) {
+            if (fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                t = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR
+                    : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        }
+        if (t == DT_REG) kind = 0;
+        else if (t == DT_DIR) kind = 1;
+        else if (t == DT_LNK && fstatat(dfd, nm, &st, 0) == 0)
+            kind = S_ISREG(st.st_mode) ? 0 : S_ISDIR(st.st_mode) ? -1 : 2;
+        if (kind < 0) continue;
+        PyObject *name = PyUnicode_DecodeFSDefault(nm);
+        if (name == NULL) goto fail;
+        int bad = PyList_Append(lists[kind], name) < 0;
+        Py_DECREF(name);
+        if (bad) goto fail;
+    }
+    closedir(d);
+    d = NULL;
+    PyObject *res = PyTuple_Pack(3, lists[0], lists[1], lists[2]);
+    for (int k = 0; k < 3; k++) Py_DECREF(lists[k]);
+    return res;
+fail:
+    if (d != NULL) closedir(d);
+    for (int k = 0; k < 3; k++) Py_XDECREF(lists[k]);
+    return NULL;
+}
+
 #endif

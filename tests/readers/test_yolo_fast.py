@@ -390,8 +390,29 @@ def test_the_folder_walk_is_that_of_os_walk(tmp_path_factory, tree):
             p.symlink_to(root / "nowhere")
         else:
             os.mkfifo(p)
-    assert yolo._walk(str(root)) == _os_walk(str(root))
-    assert yolo._walk(str(root / "missing")) == []
+    for scan in (True, False):  # the compiled listing and os.scandir's
+        if scan and scanner is None and not os.environ.get("CI"):
+            continue
+        saved, yolo.SCAN = yolo.SCAN, scan
+        try:
+            assert yolo._walk(str(root)) == _os_walk(str(root)), scan
+            assert yolo._walk(str(root / "missing")) == []
+        finally:
+            yolo.SCAN = saved
+
+
+@needs_scanner
+def test_the_compiled_listing_keeps_names_os_walk_keeps(tmp_path):
+    """Names that are not UTF-8 come back as os.fsdecode gives them; a folder that cannot be
+    listed is no folder (None), as for os.walk."""
+    odd = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / odd).write_text("0 0.5 0.5 0.1 0.1\n")
+    (tmp_path / "sub").mkdir()
+    files, dirs, other = scanner.entries(str(tmp_path))
+    assert sorted(files) == sorted(["caf\udce9.txt"]) and dirs == ["sub"] and other == []
+    assert yolo._walk(str(tmp_path)) == _os_walk(str(tmp_path))
+    assert scanner.entries(str(tmp_path / "missing")) is None
+    assert scanner.entries(str(tmp_path / odd)) is None  # a file, not a folder
 
 
 @settings(max_examples=examples(300), deadline=None)

@@ -474,8 +474,12 @@ static PyObject *header_size(PyObject *self, PyObject *arg) {
     return Py_BuildValue("(LL)", (long long)w, (long long)h);
 }
 
+static PyObject *entries(PyObject *self, PyObject *arg) { return gf_entries(arg); }
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(paths, limit, threads): label files into columns"},
+    {"entries", entries, METH_O,
+     "entries(folder): (files, folders to walk into, others) as os.walk sorts them, or None"},
     {"sizes", sizes, METH_VARARGS, "sizes(paths, threads): image sizes from their headers"},
     {"header_size", header_size, METH_O, "header_size(data): (w, h) or None"},
     {NULL, NULL, 0, NULL}};

@@ -197,32 +197,44 @@ def _walk(root: str) -> list[tuple[str, list[str], frozenset[str]]]:
     stack = [root]
     while stack:
         top = stack.pop()
-        try:
-            with os.scandir(top) as it:
-                entries = list(it)
-        except OSError:
+        # the same three lists from C when it is built: no DirEntry object a name
+        got = _yoloscan.entries(top) if _yoloscan is not None and SCAN else _entries(top)
+        if got is None:
             continue
-        names, files, other, dirs = [], [], [], []
-        for e in entries:
-            try:
-                if e.is_file():
-                    files.append(e.name)
-                    continue
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            if not is_dir:
-                other.append(e.name)
-                continue
-            try:
-                if not e.is_symlink():
-                    dirs.append(e.name)
-            except OSError:
-                dirs.append(e.name)
+        files, dirs, other = got
         names = sorted(files + other) if other else sorted(files)
         out.append((top, names, frozenset(files)))
         stack.extend(os.path.join(top, d) for d in sorted(dirs, reverse=True))
     return out
+
+
+def _entries(top: str) -> tuple[list[str], list[str], list[str]] | None:
+    """What ``_yoloscan.entries`` gives, by ``os.scandir``: the files (links to files
+    included), the folders to walk into (no links) and the other entries that are no folder;
+    None when the folder cannot be listed."""
+    try:
+        with os.scandir(top) as it:
+            entries = list(it)
+    except OSError:
+        return None
+    files, other, dirs = [], [], []
+    for e in entries:
+        try:
+            if e.is_file():
+                files.append(e.name)
+                continue
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            other.append(e.name)
+            continue
+        try:
+            if not e.is_symlink():
+                dirs.append(e.name)
+        except OSError:
+            dirs.append(e.name)
+    return files, dirs, other
 
 
 def _listing(folder: str, cache: dict) -> frozenset[str]:
