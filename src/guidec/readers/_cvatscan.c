@@ -39,6 +39,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "_buf.h" /* the growable columns, shared with the JSON scanners */
+
 #define MAX_DEPTH 48        /* deeper elements: the general path (it refuses at 64) */
 #define MAX_XML_ATTRS 64    /* more attributes on one element: the general path */
 #define MAX_NAMES 256       /* more distinct <attribute> names: the general path */
@@ -53,45 +55,6 @@ enum { S_BOX = 1, S_ROTATED_BOX = 2, S_POLYGON = 3, S_MASK = 4, S_POLYLINE = 5, 
        S_KEYPOINTS = 7, S_ELLIPSE = 8, S_TAG = 9 };     /* guidec.table.Shape */
 
 typedef unsigned char uchar;
-
-/* ------------------------------------------------------------------------------------ */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} Buf;
-
-static int buf_grow(Buf *b, size_t extra) {
-    size_t need = b->len + extra;
-    if (need <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < need) {
-        if (cap > ((size_t)-1) / 2) return -1;
-        cap *= 2;
-    }
-    char *q = PyMem_RawRealloc(b->p, cap);
-    if (!q) return -1;
-    b->p = q;
-    b->cap = cap;
-    return 0;
-}
-
-static inline int buf_put(Buf *b, const void *src, size_t n) {
-    if (b->len + n > b->cap && buf_grow(b, n) < 0) return -1;
-    memcpy(b->p + b->len, src, n);
-    b->len += n;
-    return 0;
-}
-
-static inline int put_f64(Buf *b, double v) { return buf_put(b, &v, sizeof v); }
-static inline int put_i64(Buf *b, int64_t v) { return buf_put(b, &v, sizeof v); }
-static inline int put_i32(Buf *b, int32_t v) { return buf_put(b, &v, sizeof v); }
-static inline int put_i8(Buf *b, int8_t v) { return buf_put(b, &v, 1); }
-
-static void buf_free(Buf *b) {
-    PyMem_RawFree(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
 
 /* ------------------------------------------------------------------------------------ */
 typedef struct {
@@ -994,56 +957,10 @@ static void scanner_free(Scanner *s) {
     s->nnames = 0;
 }
 
-/* A column handed to Python without a copy: it owns the scanner's buffer and lends it
- * through the buffer protocol (numpy.frombuffer keeps it alive). */
-typedef struct {
-    PyObject_HEAD
-    char *p;
-    Py_ssize_t len;
-} Column;
+/* Move a buffer into the result dict: its bytearray, trimmed, no copy (_buf.h). */
+static int put_obj(PyObject *d, const char *key, PyObject *v);
 
-static int column_getbuffer(PyObject *self, Py_buffer *view, int flags) {
-    Column *c = (Column *)self;
-    return PyBuffer_FillInfo(view, self, c->p, c->len, 0, flags);
-}
-
-static void column_dealloc(PyObject *self) {
-    PyMem_RawFree(((Column *)self)->p);
-    Py_TYPE(self)->tp_free(self);
-}
-
-static PyBufferProcs column_buffer = {column_getbuffer, NULL};
-
-static PyTypeObject ColumnType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "guidec.readers._cvatscan.Column",
-    .tp_basicsize = sizeof(Column),
-    .tp_dealloc = column_dealloc,
-    .tp_as_buffer = &column_buffer,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "The bytes of one scanned column (a buffer for numpy.frombuffer).",
-};
-
-/* Move a buffer into the result dict as a Column (no copy). */
-static int give(PyObject *d, const char *key, Buf *b) {
-    if (!b->p && buf_grow(b, 1) < 0) return (PyErr_NoMemory(), -1);
-    if (b->cap > b->len + 4096) { /* give back the unused end of the last doubling */
-        char *q = PyMem_RawRealloc(b->p, b->len ? b->len : 1);
-        if (q) {
-            b->p = q;
-            b->cap = b->len ? b->len : 1;
-        }
-    }
-    Column *v = PyObject_New(Column, &ColumnType);
-    if (!v) return -1;
-    v->p = b->p;
-    v->len = (Py_ssize_t)b->len;
-    b->p = NULL;
-    b->len = b->cap = 0;
-    int r = PyDict_SetItemString(d, key, (PyObject *)v);
-    Py_DECREF(v);
-    return r;
-}
+static int give(PyObject *d, const char *key, Buf *b) { return put_obj(d, key, buf_bytes(b)); }
 
 static int put_obj(PyObject *d, const char *key, PyObject *v) {
     if (!v) return -1;
@@ -1129,6 +1046,5 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_cvatscan",
 
 PyMODINIT_FUNC PyInit__cvatscan(void) {
     init_stop();
-    if (PyType_Ready(&ColumnType) < 0) return NULL;
     return PyModule_Create(&module);
 }
