@@ -472,3 +472,25 @@ def test_vertices_compacted_and_scaled_in_place(rows, block, skip):
         yolo.BLOCK = old
     assert got.tolist() == want.tolist()
     assert values[:lo].tolist() == before.tolist()  # nothing before the span is touched
+
+
+@pytest.mark.parametrize("scan", [True, False], ids=["compiled", "scandir"])
+def test_a_folder_that_cannot_be_listed_is_a_finding(tmp_path, monkeypatch, scan):
+    """Its label files were not read: V001 on the folder, never a delivery that passes."""
+    if scan and scanner is None and not os.environ.get("CI"):
+        pytest.skip("the C scanner is not built in this install")
+    for sub in ("labels/a", "labels/b"):
+        (tmp_path / sub).mkdir(parents=True)
+        (tmp_path / sub / "x.txt").write_text("0 0.5 0.5 0.1 0.2\n")
+    blocked = str(tmp_path / "labels" / "b")
+    if scan:
+        real = scanner.entries
+        monkeypatch.setattr(yolo._yoloscan, "entries",
+                            lambda top: None if top == blocked else real(top))
+    else:
+        real = yolo._entries
+        monkeypatch.setattr(yolo, "_entries", lambda top: None if top == blocked else real(top))
+    table, found = _read([tmp_path], True, scan=scan)
+    assert ("V001", "cannot list this folder: the files in it were not read", blocked,
+            None) in found
+    assert [f.path for f in table.files] == [str(tmp_path / "labels" / "a" / "x.txt")]

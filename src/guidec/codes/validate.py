@@ -8,7 +8,8 @@ from guidec.codes._define import ERROR, WARNING, define
 
 define("V001", "delivery-unreadable", ERROR,
        "A delivery file or folder cannot be read (missing, a directory where a file is "
-       "expected, permission denied).",
+       "expected, permission denied; a folder of a YOLO dataset that cannot be listed, whose "
+       "files were therefore not read).",
        example="guidec validate --spec spec.yaml missing.json")
 define("V002", "delivery-syntax", ERROR,
        "A delivery file is not well-formed JSON, XML, YAML, text or PNG (truncated, wrong "

@@ -172,7 +172,11 @@ def _read_one(p: str, ctx, b: TableBuilder) -> None:
             if names:
                 for i, n in enumerate(names):
                     b.declared_categories.setdefault(i, {"name": n})
-    tree = _walk(root)
+    unlisted: list[str] = []
+    tree = _walk(root, unlisted)
+    for folder in unlisted:  # its label files and images were not read: never silently
+        ctx.report(V001("cannot list this folder: the files in it were not read",
+                        file=folder))
     listings: dict = {r: files for r, _, files in tree}
     labels: list[str] = []
     flat = None  # no labels/ folder in the root: label files are taken from any folder
@@ -188,11 +192,14 @@ def _read_one(p: str, ctx, b: TableBuilder) -> None:
     _read_labels(labels, names, kpt, ctx, b, tree=tree, listings=listings)
 
 
-def _walk(root: str) -> list[tuple[str, list[str], frozenset[str]]]:
+def _walk(root: str, unlisted: list[str] | None = None
+          ) -> list[tuple[str, list[str], frozenset[str]]]:
     """The folders under ``root`` as ``os.walk`` visits them (top-down, folders sorted, links
     to folders listed but not entered), each with its sorted entries that are not folders and
     the set of those that are files (links to files included): one listing of every folder a
-    run, which finds the label files, the images beside them and the images without labels."""
+    run, which finds the label files, the images beside them and the images without labels.
+    The folders under ``root`` that cannot be listed are added to ``unlisted`` (``root``
+    itself is the caller's: a delivery that holds nothing is V049)."""
     out: list[tuple[str, list[str], frozenset[str]]] = []
     stack = [root]
     while stack:
@@ -200,6 +207,8 @@ def _walk(root: str) -> list[tuple[str, list[str], frozenset[str]]]:
         # the same three lists from C when it is built: no DirEntry object a name
         got = _yoloscan.entries(top) if _yoloscan is not None and SCAN else _entries(top)
         if got is None:
+            if unlisted is not None and top != root:
+                unlisted.append(top)
             continue
         files, dirs, other = got
         names = sorted(files + other) if other else sorted(files)
